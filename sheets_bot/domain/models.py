@@ -1,0 +1,87 @@
+"""The shop as the domain sees it: items, suppliers and the owner's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from sheets_bot.domain.quiet_hours import QuietHours
+
+
+class Move(StrEnum):
+    """What the bot advises for an item, most pressing first."""
+
+    URGENT = "urgent"
+    REORDER = "reorder"
+    WATCH = "watch"
+    STOCKED = "stocked"
+
+
+class ItemStatus(StrEnum):
+    ACTIVE = "active"
+    DISCONTINUED = "discontinued"
+    PAUSED = "paused"
+
+
+class PoFormat(StrEnum):
+    CSV = "csv"
+    PDF = "pdf"
+    BOTH = "both"
+
+    @property
+    def wants_csv(self) -> bool:
+        return self in (PoFormat.CSV, PoFormat.BOTH)
+
+    @property
+    def wants_pdf(self) -> bool:
+        return self in (PoFormat.PDF, PoFormat.BOTH)
+
+
+def supplier_key(name: str) -> str:
+    """Supplier names match case- and space-insensitively."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Supplier:
+    name: str
+    email: str | None
+    contact: str
+    lead_time_days: float | None
+    po_format: PoFormat
+    active: bool
+    row: int
+    email_problem: str | None = None
+    """Why ``email`` is unusable, located (the Suppliers row and column)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    sku: str
+    name: str
+    supplier: str
+    on_hand: float
+    daily_sales: float
+    lead_time_days: float | None
+    safety_buffer: float
+    pack_size: int
+    unit_cost: Decimal | None
+    min_order: int | None
+    max_order: int | None
+    status: ItemStatus
+    row: int
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    business_name: str = "My Shop"
+    owner_email: str | None = None
+    from_address: str | None = None
+    timezone: str = "UTC"
+    quiet_hours: QuietHours | None = None
+    watch_days: float = 7
+    max_cover_days: float = 90
+    anomaly_factor: float = 2
+    currency: str = "USD"
+    po_prefix: str = "PO-"

@@ -1,0 +1,158 @@
+"""The reorder rules: reorder point, the four moves, and how much to order.
+
+Plain arithmetic the owner can check by hand. The worked example that must hold:
+18/day, 20 days, buffer 238, 412 on hand, nothing on order, pack 1 -> reorder point 598,
+target 958, order 546; with pack 12 -> 552.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sheets_bot.domain.models import Move
+from sheets_bot.domain.numbers import plain
+
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one item stands today."""
+
+    on_hand: float
+    on_order: float
+    daily_sales: float
+    lead_time_days: float
+    safety_buffer: float
+    reorder_point: float
+    move: Move
+    days_left: float | None
+    why: str
+
+    @property
+    def position(self) -> float:
+        """Inventory position: what is here plus what is coming."""
+        return self.on_hand + self.on_order
+
+    @property
+    def lead_time_demand(self) -> float:
+        return self.daily_sales * self.lead_time_days
+
+
+def reorder_point(daily_sales: float, lead_time_days: float, safety_buffer: float) -> float:
+    return daily_sales * lead_time_days + safety_buffer
+
+
+def assess(
+    *,
+    on_hand: float,
+    on_order: float,
+    daily_sales: float,
+    lead_time_days: float,
+    safety_buffer: float,
+    watch_days: float,
+) -> Assessment:
+    rop = reorder_point(daily_sales, lead_time_days, safety_buffer)
+    position = on_hand + on_order
+    lead_demand = daily_sales * lead_time_days
+    stock = f"{plain(on_hand)} on hand + {plain(on_order)} on order"
+    formula = (
+        f"reorder point {plain(rop)} = {plain(daily_sales)}/day × {plain(lead_time_days)} days"
+        f" + {plain(safety_buffer)}"
+    )
+    days_left = on_hand / daily_sales if daily_sales > 0 else None
+
+    if daily_sales <= 0:
+        move, why = Move.STOCKED, f"does not sell (0/day); {stock}"
+    elif on_hand <= 0:
+        move, why = Move.URGENT, f"out of stock: {stock}; {formula}"
+    elif position < lead_demand - _EPSILON:
+        move = Move.URGENT
+        why = (
+            f"{stock} < {plain(lead_demand)} sold in the {plain(lead_time_days)}-day lead time:"
+            f" runs out before a new order can arrive; {formula}"
+        )
+    elif position <= rop + _EPSILON:
+        move, why = Move.REORDER, f"{stock} ≤ {formula}"
+    elif position - daily_sales * watch_days <= rop + _EPSILON:
+        days = (position - rop) / daily_sales
+        move = Move.WATCH
+        why = f"{stock} reaches {formula} in {plain(days)} days (watch window {plain(watch_days)})"
+    else:
+        move, why = Move.STOCKED, f"{stock} > {formula}"
+    return Assessment(
+        on_hand=on_hand,
+        on_order=on_order,
+        daily_sales=daily_sales,
+        lead_time_days=lead_time_days,
+        safety_buffer=safety_buffer,
+        reorder_point=rop,
+        move=move,
+        days_left=days_left,
+        why=why,
+    )
+
+
+@dataclass(frozen=True)
+class OrderQuantity:
+    quantity: int
+    target: float
+    capped_by: str | None
+    """Why the quantity was cut, in words; ``None`` when it was not."""
+    steps: str
+    """How the quantity was reached, for the ``Why`` column."""
+
+
+def _round_up(quantity: float, pack: int) -> int:
+    return math.ceil(quantity / pack - _EPSILON) * pack
+
+
+def _round_down(quantity: float, pack: int) -> int:
+    return math.floor(quantity / pack + _EPSILON) * pack
+
+
+def order_quantity(
+    assessment: Assessment,
+    *,
+    pack_size: int,
+    min_order: int | None,
+    max_order: int | None,
+    max_cover_days: float,
+) -> OrderQuantity:
+    """Order up to reorder point + one lead time of sales, then apply the owner's limits.
+
+    Raised to ``min_order``, rounded up to whole packs, capped at ``max_order`` and at
+    ``max_cover_days`` of sales (both rounded down to whole packs, never below one pack).
+    """
+    pack = max(pack_size, 1)
+    target = assessment.reorder_point + assessment.lead_time_demand
+    raw = max(target - assessment.position, 0.0)
+    steps = [
+        f"target {plain(target)} = reorder point {plain(assessment.reorder_point)}"
+        f" + {plain(assessment.lead_time_demand)}; {plain(target)} − {plain(assessment.position)}"
+        f" = {plain(raw)}"
+    ]
+    quantity = math.ceil(raw - _EPSILON)
+    if quantity <= 0:
+        return OrderQuantity(0, target, None, steps[0])
+    if min_order is not None and quantity < min_order:
+        quantity = min_order
+        steps.append(f"raised to min order {min_order}")
+    packed = _round_up(quantity, pack)
+    if packed != quantity:
+        steps.append(f"rounded up to {packed // pack} packs of {pack}")
+    quantity = packed
+
+    capped_by: list[str] = []
+    if max_order is not None and quantity > max_order:
+        quantity = max(_round_down(max_order, pack), pack)
+        capped_by.append(f"max order {max_order}")
+    cover = assessment.daily_sales * max_cover_days
+    if quantity > cover + _EPSILON:
+        quantity = max(_round_down(cover, pack), pack)
+        capped_by.append(f"{plain(max_cover_days)} days of sales ({plain(cover)})")
+    cap_text = " and ".join(capped_by) if capped_by else None
+    if cap_text:
+        steps.append(f"capped at {cap_text} → {quantity}")
+    return OrderQuantity(quantity, target, cap_text, "; ".join(steps))

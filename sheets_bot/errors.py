@@ -1,0 +1,31 @@
+"""Errors a user can act on. Each says what is wrong and what to do, in one line."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """An error that stops a run with a one-line reason for the user."""
+
+
+class SheetLayoutError(BotError):
+    """A tab or header the bot needs is missing or renamed."""
+
+    def __init__(self, tab: str, header: str | None):
+        self.tab = tab
+        self.header = header
+        if header is None:
+            message = f"the sheet has no tab '{tab}' (run `sheets-bot init` to add missing tabs)"
+        else:
+            message = (
+                f"tab '{tab}' has no column '{header}' in its first row"
+                " (was it renamed or deleted? `sheets-bot init` adds missing headers)"
+            )
+        super().__init__(message)
+
+
+class WorkbookBusyError(BotError):
+    """The workbook is open in LibreOffice or Excel, or another run holds it."""
+
+
+class MailRejected(Exception):
+    """The mail system refused the message: it certainly did not go out."""

@@ -1,0 +1,162 @@
+"""The small Protocols the services need. Adapters (local, google, aws) implement them.
+
+A service never imports an adapter: it receives objects that satisfy these Protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Protocol
+
+from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
+from sheets_bot.sheet.layout import Layout
+
+Cell = str | int | float | bool | None
+"""A cell value as an adapter reads or writes it. Dates are ISO-8601 strings."""
+
+Grid = list[list[Cell]]
+"""A tab's values, row 1 (the headers) first; trailing empty cells and rows may be trimmed."""
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """Write ``value`` at a 1-based (row, column) of ``tab``, as a plain value (never a formula)."""
+
+    tab: str
+    row: int
+    column: int
+    value: Cell
+
+
+@dataclass(frozen=True)
+class RowsAppend:
+    """Append rows below the last row the preceding ``read`` saw in ``tab``."""
+
+    tab: str
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class RowsDelete:
+    """Delete whole rows (1-based numbers as of the preceding ``read``)."""
+
+    tab: str
+    rows: list[int]
+
+
+@dataclass
+class SheetBatch:
+    """Every change of one run, applied together: writes, then appends, then deletes.
+
+    Row numbers in all three refer to the sheet as the preceding ``read`` returned it, so the
+    order of application is part of the contract: deletes go last, highest row first.
+    """
+
+    writes: list[CellWrite] = field(default_factory=list)
+    appends: list[RowsAppend] = field(default_factory=list)
+    deletes: list[RowsDelete] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.writes or self.appends or self.deletes)
+
+
+class Sheet(Protocol):
+    """The owner's spreadsheet: a local workbook or a Google Sheet."""
+
+    @property
+    def location(self) -> str:
+        """Where the owner opens it: a file path or a URL."""
+        ...
+
+    def read(self, tabs: Sequence[str]) -> Mapping[str, Grid]:
+        """Values of the named tabs in one go. A tab that does not exist is absent from the
+        result (the caller names it in its error)."""
+        ...
+
+    def apply(self, batch: SheetBatch) -> None:
+        """Apply every change of ``batch`` in one go; values are written as plain values."""
+        ...
+
+    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+        """Create missing tabs and headers, dropdowns, colours, frozen headers and tints, and
+        add ``rows`` to tabs that have no data rows yet. Running it again changes nothing."""
+        ...
+
+
+class Ledger(Protocol):
+    """The PO ledger: approvals and sends, with the at-most-once claim."""
+
+    def record_approval(self, order: ApprovedOrder, now: datetime) -> PoRecord:
+        """Record an approval for ``order.draft_id``. Idempotent: the same content returns the
+        existing record; new content replaces an approval that is not claimed yet; a record
+        that is claimed, sent, unknown or failed is returned unchanged."""
+        ...
+
+    def claim(self, draft_id: str, now: datetime) -> bool:
+        """approved -> sending. True for exactly one caller, however many race."""
+        ...
+
+    def finish(self, draft_id: str, state: str, detail: str, now: datetime) -> None:
+        """sending -> sent / failed / unknown, with a detail (message id or reason)."""
+        ...
+
+    def get(self, draft_id: str) -> PoRecord | None: ...
+
+    def unfinished(self) -> list[PoRecord]:
+        """Records not sent yet or whose outcome the owner must see: approved, sending,
+        failed, unknown."""
+        ...
+
+    def resolve(self, po_number: str, state: str, now: datetime) -> PoRecord:
+        """The owner's word on an unknown send: ``sent`` closes it, ``approved`` re-opens it."""
+        ...
+
+    def order_history(self) -> Mapping[str, list[int]]:
+        """Quantities of past sent order lines, by SKU, oldest first."""
+        ...
+
+    def next_number(self, series: str) -> int:
+        """The next number of a counter (draft ids), starting at 1."""
+        ...
+
+
+class AuditLog(Protocol):
+    """Append-only record of every state change."""
+
+    def record(self, entries: Sequence[AuditEntry]) -> None: ...
+
+    def unmirrored(self) -> list[tuple[int, AuditEntry]]:
+        """Entries not yet copied to the Audit tab, oldest first, with their ids."""
+        ...
+
+    def mark_mirrored(self, ids: Sequence[int]) -> None: ...
+
+    def entries(self) -> list[AuditEntry]: ...
+
+
+class CellMemory(Protocol):
+    """What the bot last wrote into cells it may not own outright, so an owner's edit since
+    then is noticed and never overwritten. Keys are (row id, column name)."""
+
+    def recall(self, tab: str) -> Mapping[tuple[str, str], str]: ...
+
+    def remember(self, tab: str, cells: Mapping[tuple[str, str], str]) -> None:
+        """Replace what is remembered for ``tab`` with ``cells``."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> str:
+        """Send and return the message id. Raises ``MailRejected`` when it certainly did not
+        go out; any other exception means the outcome is unknown."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...

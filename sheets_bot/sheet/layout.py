@@ -1,0 +1,92 @@
+"""Load the declarative sheet layout shipped in ``sheet_templates/layout.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def normalise_header(text: object) -> str:
+    """Header text as compared: case- and space-insensitive (``" on  Hand"`` == ``"On hand"``)."""
+    return " ".join(str(text).split()).casefold()
+
+
+class ColumnSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    owner: bool
+    required: bool = False
+    optional: bool = False
+    editable: bool = False
+    note: str = ""
+
+    @property
+    def bot_owned(self) -> bool:
+        return not self.owner
+
+
+class DropdownSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    column: str
+    values: tuple[str, ...]
+    strict: bool = True
+
+
+class TabSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    id: str | None = None
+    columns: tuple[ColumnSpec, ...]
+    dropdowns: tuple[DropdownSpec, ...] = ()
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> ColumnSpec:
+        wanted = normalise_header(name)
+        for column in self.columns:
+            if normalise_header(column.name) == wanted:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+class SettingDefault(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    value: str
+
+
+class Layout(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tabs: tuple[TabSpec, ...] = Field(alias="tab")
+    settings: tuple[SettingDefault, ...] = Field(alias="setting")
+
+    def tab(self, name: str) -> TabSpec:
+        for tab in self.tabs:
+            if tab.name == name:
+                return tab
+        raise KeyError(f"the layout has no tab {name!r}")
+
+
+@cache
+def load_layout() -> Layout:
+    text = resources.files("sheet_templates").joinpath("layout.toml").read_text(encoding="utf-8")
+    return Layout.model_validate(tomllib.loads(text))
+
+
+STOCK = "Stock"
+SUPPLIERS = "Suppliers"
+DRAFTS = "Drafts"
+ORDERS = "Orders"
+PROPOSED = "Proposed"
+SETTINGS = "Settings"
+AUDIT = "Audit"
