@@ -18,7 +18,7 @@ def validate_address(text: str) -> str:
     candidate = text.strip()
     if not candidate:
         raise AddressProblem("is blank; an email address is needed")
-    if any(char in candidate for char in "\r\n,;<>\"") or " " in candidate:
+    if any(char in candidate for char in '\r\n,;<>"') or " " in candidate:
         raise AddressProblem("is not one plain email address")
     try:
         result = validate_email(candidate, check_deliverability=False)

@@ -61,8 +61,12 @@ def po_number(draft_id: str, prefix: str) -> str:
     return prefix + draft_id.removeprefix("D-")
 
 
-def _problem(line: DraftLine, column: str, value: object, message: str, columns: Mapping[str, int]) -> Problem:
-    return Problem(DRAFTS_TAB, line.row, column, message, value=value, column_index=columns.get(column))
+def _problem(
+    line: DraftLine, column: str, value: object, message: str, columns: Mapping[str, int]
+) -> Problem:
+    return Problem(
+        DRAFTS_TAB, line.row, column, message, value=value, column_index=columns.get(column)
+    )
 
 
 def _quantity(line: DraftLine, columns: Mapping[str, int]) -> int | Problem:
@@ -108,7 +112,12 @@ def decide(
             for line in unknown
         )
         return DraftDecision(
-            draft, Outcome.INVALID, tuple(lines), "; ".join(str(p) for p in problems), None, problems
+            draft,
+            Outcome.INVALID,
+            tuple(lines),
+            "; ".join(str(p) for p in problems),
+            None,
+            problems,
         )
     blank = decisions.count("")
     if blank:

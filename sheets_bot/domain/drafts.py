@@ -89,8 +89,8 @@ def plan_drafts(
 ) -> DraftPlan:
     plan = DraftPlan()
     by_draft: dict[str, list[ExistingLine]] = {}
-    for line in existing:
-        by_draft.setdefault(line.draft, []).append(line)
+    for current_line in existing:
+        by_draft.setdefault(current_line.draft, []).append(current_line)
     open_drafts = {
         draft for draft, lines in by_draft.items() if all(not line.decision for line in lines)
     }
@@ -100,10 +100,10 @@ def plan_drafts(
         open_by_supplier.setdefault(supplier, draft)
 
     on_open: dict[str, ExistingLine] = {}
-    for line in existing:
-        sku = line.sku.casefold()
-        if line.draft in open_drafts:
-            on_open.setdefault(sku, line)
+    for current_line in existing:
+        sku = current_line.sku.casefold()
+        if current_line.draft in open_drafts:
+            on_open.setdefault(sku, current_line)
         else:
             plan.held_skus.add(sku)
 
@@ -119,32 +119,31 @@ def plan_drafts(
                 Refresh(
                     existing=current,
                     planned=line,
-                    write_order_qty=_bot_still_owns(current, "Order qty", current.order_qty, memory),
-                    write_send_to=_bot_still_owns(current, "Send to", current.send_to, memory),
+                    write_order_qty=_bot_still_owns(current, "Order qty", memory),
+                    write_send_to=_bot_still_owns(current, "Send to", memory),
                 )
             )
             continue
         supplier = line.supplier.casefold()
-        draft = open_by_supplier.get(supplier)
-        if draft is None:
-            draft = new_draft_id()
-            open_by_supplier[supplier] = draft
-            plan.new_drafts[draft] = line.supplier
-        plan.add.append((draft, line))
+        target = open_by_supplier.get(supplier)
+        if target is None:
+            target = new_draft_id()
+            open_by_supplier[supplier] = target
+            plan.new_drafts[target] = line.supplier
+        plan.add.append((target, line))
 
-    for line in existing:
-        if line.draft not in open_drafts or line.row in refreshed:
+    for stale in existing:
+        if stale.draft not in open_drafts or stale.row in refreshed:
             continue
-        if line.owner_changed(memory):
-            plan.no_longer_due.append(line)
+        if stale.owner_changed(memory):
+            plan.no_longer_due.append(stale)
         else:
-            plan.remove.append(line)
+            plan.remove.append(stale)
     return plan
 
 
-def _bot_still_owns(
-    line: ExistingLine, column: str, value: str, memory: Mapping[tuple[str, str], str]
-) -> bool:
+def _bot_still_owns(line: ExistingLine, column: str, memory: Mapping[tuple[str, str], str]) -> bool:
+    value = line.order_qty if column == "Order qty" else line.send_to
     remembered = memory.get((line.key, column))
     if remembered is None:
         return column == "Order qty" and value == line.suggested_qty

@@ -55,8 +55,10 @@ class Verdict:
 def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, str]:
     """The item's usual order: the median past order, or one lead time of sales without one."""
     if history:
-        return float(statistics.median(history)), f"median past order {plain(statistics.median(history))}"
-    return assessment.lead_time_demand, f"one lead time of sales {plain(assessment.lead_time_demand)}"
+        median = float(statistics.median(history))
+        return median, f"median past order {plain(median)}"
+    demand = assessment.lead_time_demand
+    return demand, f"one lead time of sales {plain(demand)}"
 
 
 def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
@@ -68,7 +70,10 @@ def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
             " no order is drafted"
         )
     if supplier.email is None:
-        return f"supplier '{supplier.name}' has no valid email ({supplier.email_problem}); no order is drafted"
+        return (
+            f"supplier '{supplier.name}' has no valid email ({supplier.email_problem});"
+            " no order is drafted"
+        )
     return None
 
 

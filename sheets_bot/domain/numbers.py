@@ -19,8 +19,23 @@ _NUMBER = re.compile(
 
 _UNITS = frozenset(
     {
-        "", "ea", "each", "pc", "pcs", "piece", "pieces", "unit", "units", "x",
-        "day", "days", "d", "/day", "/d", "per day", "a day",
+        "",
+        "ea",
+        "each",
+        "pc",
+        "pcs",
+        "piece",
+        "pieces",
+        "unit",
+        "units",
+        "x",
+        "day",
+        "days",
+        "d",
+        "/day",
+        "/d",
+        "per day",
+        "a day",
     }
 )
 

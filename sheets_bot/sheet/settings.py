@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
@@ -66,7 +67,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
 
 
 def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
-    settings = ShopSettings()
+    updates: dict[str, Any] = {}
     problems: list[Problem] = []
     for row in table:
         key = normalise_header(row.text("Setting"))
@@ -91,5 +92,5 @@ def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
                 )
             )
             continue
-        settings = replace(settings, **{field: value})
-    return settings, problems
+        updates[field] = value
+    return replace(ShopSettings(), **updates), problems

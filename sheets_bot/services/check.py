@@ -1,0 +1,349 @@
+"""The daily check: every item through the rules, bot columns written, drafts made or refreshed.
+
+Deterministic plain Python: no model. One read of the sheet, one batched write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.drafts import (
+    DraftPlan,
+    ExistingLine,
+    line_key,
+    normalise_decision,
+    plan_drafts,
+)
+from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
+from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.problems import Problem
+from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
+from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.rows import read_stock
+from sheets_bot.sheet.table import Table, cell_text
+
+CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
+OPEN_ORDER_STATES = ("", "sent", "confirmed")
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    row: int
+    sku: str
+    item: str
+    move: str
+    on_hand: str
+    reorder_point: str
+    days_left: str
+    order_qty: str
+    problem: str
+
+
+@dataclass
+class CheckReport:
+    items: list[ItemResult] = field(default_factory=list)
+    drafts_created: dict[str, str] = field(default_factory=dict)
+    lines_added: int = 0
+    lines_refreshed: int = 0
+    lines_removed: int = 0
+    problems: list[str] = field(default_factory=list)
+    kept_owner_values: list[str] = field(default_factory=list)
+    location: str = ""
+
+    def count(self, move: str) -> int:
+        return sum(1 for item in self.items if item.move == move)
+
+
+def _number_cell(value: float | None, digits: int = 2) -> Cell:
+    if value is None:
+        return None
+    rounded = round(value, digits)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def on_order_by_sku(orders: Table) -> dict[str, float]:
+    """Open PO quantities per SKU from the Orders tab (sent or confirmed, not yet received)."""
+    totals: dict[str, float] = {}
+    for row in orders:
+        if row.text("Status").lower() not in OPEN_ORDER_STATES:
+            continue
+        try:
+            quantity = parse_number(row["Qty"])
+        except NotANumber:
+            continue
+        if quantity is None:
+            continue
+        sku = row.text("SKU").casefold()
+        totals[sku] = totals.get(sku, 0.0) + float(quantity)
+    return totals
+
+
+def existing_draft_lines(drafts: Table) -> list[ExistingLine]:
+    return [
+        ExistingLine(
+            row=row.number,
+            draft=row.text("Draft"),
+            supplier=row.text("Supplier"),
+            sku=row.text("SKU"),
+            decision=normalise_decision(row.text("Decision")),
+            order_qty=row.text("Order qty"),
+            suggested_qty=row.text("Suggested qty"),
+            send_to=row.text("Send to"),
+            note=row.text("Note"),
+        )
+        for row in drafts
+        if row.text("Draft") and row.text("SKU")
+    ]
+
+
+def _line_status(line: PlannedLine) -> str:
+    if line.flag:
+        return f"CHECK QTY: {line.flag}"
+    return "awaiting your decision"
+
+
+def _line_values(line: PlannedLine) -> dict[str, Cell]:
+    return {
+        "Supplier": line.supplier,
+        "SKU": line.sku,
+        "Item": line.item,
+        "Move": line.move.value,
+        "On hand": _number_cell(line.on_hand),
+        "On order": _number_cell(line.on_order),
+        "Reorder point": _number_cell(line.reorder_point),
+        "Suggested qty": line.quantity,
+        "Unit cost": _number_cell(float(line.unit_cost)) if line.unit_cost is not None else None,
+        "Status": _line_status(line),
+        "Why": line.why,
+    }
+
+
+def _line_total(quantity: str, unit_cost: Cell) -> Cell:
+    try:
+        qty = parse_number(quantity)
+        cost = parse_number(unit_cost)
+    except NotANumber:
+        return None
+    if qty is None or cost is None:
+        return None
+    return _number_cell(float(qty * cost))
+
+
+class _CheckRun:
+    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
+        self.adapters = adapters
+        self.view = view
+        self.now = now
+        self.batch = SheetBatch()
+        self.entries: list[AuditEntry] = []
+        self.report = CheckReport(location=adapters.sheet.location)
+
+    @property
+    def settings(self) -> ShopSettings:
+        return self.view.settings
+
+    def audit(
+        self,
+        action: str,
+        subject: str,
+        before: Mapping[str, object] | None,
+        after: Mapping[str, object] | None,
+    ) -> None:
+        self.entries.append(AuditEntry(self.now, BOT, action, subject, before, after))
+
+    def run(self) -> CheckReport:
+        stock = self.view[STOCK]
+        items, row_problems = read_stock(stock)
+        on_order = on_order_by_sku(self.view[ORDERS])
+        history = self.adapters.ledger.order_history()
+        verdicts = [
+            evaluate(
+                item,
+                suppliers=self.view.suppliers,
+                on_order=on_order.get(item.sku.casefold(), 0.0),
+                settings=self.settings,
+                history=history.get(item.sku, []),
+            )
+            for item in items
+        ]
+        stock_memory = self.write_stock(stock, verdicts, row_problems)
+        plan = plan_drafts(
+            [verdict.line for verdict in verdicts if verdict.line is not None],
+            existing_draft_lines(self.view[DRAFTS]),
+            self.adapters.memory.recall(DRAFTS),
+            self.new_draft_id,
+        )
+        drafts_memory = self.write_drafts(plan)
+        self.report.problems = (
+            [str(problem) for problem in self.view.problems]
+            + [str(problem) for problems in row_problems.values() for problem in problems]
+            + [f"{verdict.item.sku}: {verdict.problem}" for verdict in verdicts if verdict.problem]
+        )
+        commit(
+            self.adapters,
+            self.view,
+            self.batch,
+            self.entries,
+            {STOCK: stock_memory, DRAFTS: drafts_memory},
+        )
+        return self.report
+
+    def new_draft_id(self) -> str:
+        return f"D-{self.adapters.ledger.next_number('draft'):04d}"
+
+    def write_stock(
+        self, stock: Table, verdicts: list[Verdict], row_problems: Mapping[int, list[Problem]]
+    ) -> dict[tuple[str, str], str]:
+        writer = GuardedWriter(stock, self.adapters.memory.recall(STOCK), self.batch)
+        by_row = {verdict.item.row: verdict for verdict in verdicts}
+        for row in stock:
+            key = row.text("SKU") or f"#row{row.number}"
+            verdict = by_row.get(row.number)
+            if verdict is None:
+                problem = "; ".join(str(p) for p in row_problems.get(row.number, []))
+                values: dict[str, Cell] = dict.fromkeys(
+                    ("On order", "Reorder point", "Move", "Days left")
+                )
+                values["Problem"] = problem
+                self.report.items.append(
+                    ItemResult(
+                        row.number,
+                        row.text("SKU"),
+                        row.text("Item"),
+                        "",
+                        row.text("On hand"),
+                        "",
+                        "",
+                        "",
+                        problem,
+                    )
+                )
+            else:
+                values = self.stock_values(verdict)
+                previous = row.text("Move")
+                if previous and previous != verdict.label:
+                    self.audit(
+                        "move changed",
+                        f"{verdict.item.sku} {verdict.item.name}",
+                        {"move": previous},
+                        {"move": verdict.label},
+                    )
+            for column, value in values.items():
+                writer.put(row, key, column, value)
+        self.report.kept_owner_values.extend(writer.kept)
+        return writer.memory
+
+    def stock_values(self, verdict: Verdict) -> dict[str, Cell]:
+        assessment = verdict.assessment
+        line = verdict.line
+        self.report.items.append(
+            ItemResult(
+                row=verdict.item.row,
+                sku=verdict.item.sku,
+                item=verdict.item.name,
+                move=verdict.label,
+                on_hand=cell_text(_number_cell(verdict.item.on_hand)),
+                reorder_point=cell_text(_number_cell(assessment.reorder_point))
+                if assessment
+                else "",
+                days_left=cell_text(_number_cell(assessment.days_left, 1)) if assessment else "",
+                order_qty=str(line.quantity) if line else "",
+                problem=verdict.problem or "",
+            )
+        )
+        return {
+            "On order": _number_cell(assessment.on_order) if assessment else None,
+            "Reorder point": _number_cell(assessment.reorder_point) if assessment else None,
+            "Move": verdict.label or None,
+            "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
+            "Problem": verdict.problem,
+        }
+
+    def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:
+        drafts = self.view[DRAFTS]
+        memory = dict(self.adapters.memory.recall(DRAFTS))
+        rows = {row.number: row for row in drafts}
+        for refresh in plan.refresh:
+            line, row = refresh.planned, rows[refresh.existing.row]
+            values = _line_values(line)
+            key = refresh.existing.key
+            quantity = row.text("Order qty")
+            if refresh.write_order_qty:
+                values["Order qty"] = line.quantity
+                quantity = str(line.quantity)
+                memory[(key, "Order qty")] = quantity
+            if refresh.write_send_to:
+                values["Send to"] = line.send_to
+                memory[(key, "Send to")] = line.send_to
+            values["Line total"] = _line_total(quantity, values["Unit cost"])
+            changed = False
+            for column, value in values.items():
+                if drafts.has(column) and cell_text(value) != row.text(column):
+                    self.batch.writes.append(drafts.write(row.number, column, value))
+                    changed = True
+            if changed:
+                self.report.lines_refreshed += 1
+                if row.text("Suggested qty") != str(line.quantity):
+                    self.audit(
+                        "draft line refreshed",
+                        f"{refresh.existing.draft} {line.sku}",
+                        {"suggested": row.text("Suggested qty")},
+                        {"suggested": line.quantity},
+                    )
+        new_rows = []
+        for draft, line in plan.add:
+            values = _line_values(line)
+            values.update(
+                {
+                    "Draft": draft,
+                    "Order qty": line.quantity,
+                    "Send to": line.send_to,
+                    "Line total": _line_total(str(line.quantity), values["Unit cost"]),
+                }
+            )
+            new_rows.append(drafts.new_row(values))
+            memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
+            memory[(line_key(draft, line.sku), "Send to")] = line.send_to
+        if new_rows:
+            self.batch.appends.append(RowsAppend(DRAFTS, new_rows))
+        self.report.lines_added = len(new_rows)
+        self.report.drafts_created = dict(plan.new_drafts)
+        for draft, supplier in plan.new_drafts.items():
+            lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
+            self.audit("draft created", f"{draft} {supplier}", None, {"lines": lines})
+        added_to_existing: dict[str, dict[str, int]] = {}
+        for draft, line in plan.add:
+            if draft not in plan.new_drafts:
+                added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
+        for draft, lines in added_to_existing.items():
+            self.audit("draft lines added", draft, None, {"lines": lines})
+
+        for existing in plan.remove:
+            memory.pop((existing.key, "Order qty"), None)
+            memory.pop((existing.key, "Send to"), None)
+            self.audit(
+                "draft line removed",
+                f"{existing.draft} {existing.sku}",
+                {"order_qty": existing.order_qty},
+                {"reason": "no longer due"},
+            )
+        if plan.remove:
+            self.batch.deletes.append(RowsDelete(DRAFTS, [line.row for line in plan.remove]))
+        self.report.lines_removed = len(plan.remove)
+        for existing in plan.no_longer_due:
+            status = "NO LONGER DUE: kept because you changed it; approve or skip it"
+            if rows[existing.row].text("Status") != status:
+                self.batch.writes.append(drafts.write(existing.row, "Status", status))
+        return memory
+
+
+def run_check(adapters: Adapters) -> CheckReport:
+    now = adapters.clock.now()
+    view = read_shop(adapters.sheet, CHECK_TABS)
+    return _CheckRun(adapters, view, now).run()

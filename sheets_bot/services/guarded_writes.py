@@ -1,0 +1,54 @@
+"""Write cells the bot owns without ever overwriting what the owner typed there since.
+
+The bot remembers what it last wrote per (row id, column). A cell that is not blank and no
+longer holds that value was changed by the owner: it is kept, and reported. Clearing the cell
+hands it back to the bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sheets_bot.ports import Cell, SheetBatch
+from sheets_bot.sheet.table import Row, Table, cell_text
+
+
+@dataclass
+class GuardedWriter:
+    table: Table
+    remembered: Mapping[tuple[str, str], str]
+    batch: SheetBatch
+    memory: dict[tuple[str, str], str] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+    """Located notes of owner values the bot left alone."""
+
+    def owner_changed(self, row: Row, key: str, column: str) -> bool:
+        current = row.text(column)
+        if not current or not self.remembered:
+            return False
+        return current != self.remembered.get((key, column))
+
+    def put(self, row: Row, key: str, column: str, value: Cell) -> bool:
+        """Write ``value`` unless the owner changed the cell; True when the bot owns it."""
+        if not self.table.has(column):
+            return False
+        if self.owner_changed(row, key, column):
+            remembered = self.remembered.get((key, column))
+            if remembered is not None:
+                self.memory[(key, column)] = remembered
+            self.kept.append(
+                f"{self.table.name} row {row.number}, column '{column}': kept your"
+                f" {row.text(column)!r} (clear the cell to let the bot fill it again)"
+            )
+            return False
+        if cell_text(value) != row.text(column):
+            self.batch.writes.append(self.table.write(row.number, column, value))
+        self.memory[(key, column)] = cell_text(value)
+        return True
+
+    def merged_memory(self) -> dict[tuple[str, str], str]:
+        """What to remember for the tab: the old memory updated with this run's writes."""
+        merged = dict(self.remembered)
+        merged.update(self.memory)
+        return merged

@@ -1,0 +1,313 @@
+"""Act on the owner's decisions in the Drafts tab: send approved POs, close skipped drafts.
+
+The order of steps keeps the at-most-once promise whatever dies where:
+
+1. the approval is recorded in the ledger, tied to the exact lines, supplier and address;
+2. the email is composed (a bad From address stops here, nothing claimed);
+3. the ledger claim (approved -> sending) succeeds for exactly one poller;
+4. the mailer sends; the ledger records sent, failed (certainly not sent) or unknown;
+5. the sheet is updated: lines to Orders, draft removed, Stock ``On order`` raised.
+
+A run that dies after 4 leaves a ``sent`` record: the next poll finishes step 5 without
+sending again. A run that dies inside 4 leaves ``sending``: after a lease the next poll marks
+it ``unknown`` and shows it to the owner, who resolves it (``sheets-bot resolve``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sheets_bot.documents.po_email import compose_po_email
+from sheets_bot.domain.audit import BOT, OWNER, AuditEntry
+from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
+from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.errors import MailRejected
+from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.services.check import on_order_by_sku
+from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
+from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.table import Row, cell_text
+
+POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, AUDIT)
+SEND_LEASE = timedelta(minutes=15)
+"""A claim older than this with no result belongs to a run that died: its outcome is unknown."""
+
+
+@dataclass
+class PollReport:
+    sent: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
+    """POs whose send failed or whose outcome is unknown: the owner must look."""
+    location: str = ""
+
+
+def _draft_lines(rows: list[Row]) -> list[DraftLine]:
+    return [
+        DraftLine(
+            row=row.number,
+            draft=row.text("Draft"),
+            supplier=row.text("Supplier"),
+            sku=row.text("SKU"),
+            item=row.text("Item"),
+            decision=normalise_decision(row.text("Decision")),
+            order_qty=row["Order qty"],
+            suggested_qty=row["Suggested qty"],
+            unit_cost=row["Unit cost"],
+            send_to=row.text("Send to"),
+            note=row.text("Note"),
+        )
+        for row in rows
+    ]
+
+
+def quiet_until(now: datetime, view: ShopView) -> datetime | None:
+    """When quiet hours end, if ``now`` is inside them; else ``None``."""
+    quiet = view.settings.quiet_hours
+    if quiet is None:
+        return None
+    local = now.astimezone(view.zone)
+    if not quiet.contains(local):
+        return None
+    return quiet.ends_after(local).astimezone(ZoneInfo("UTC"))
+
+
+class _PollRun:
+    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
+        self.adapters = adapters
+        self.view = view
+        self.now = now
+        self.batch = SheetBatch()
+        self.entries: list[AuditEntry] = []
+        self.report = PollReport(location=adapters.sheet.location)
+        self.stock_writer = GuardedWriter(view[STOCK], adapters.memory.recall(STOCK), self.batch)
+        self.on_order = on_order_by_sku(view[ORDERS])
+        self.po_in_orders = {row.text("PO") for row in view[ORDERS]}
+        self.deleted_rows: list[int] = []
+        self.orders_rows: list[list[Cell]] = []
+
+    def audit(
+        self,
+        who: str,
+        action: str,
+        subject: str,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+    ) -> None:
+        self.entries.append(AuditEntry(self.now, who, action, subject, before, after))
+
+    def run(self) -> PollReport:
+        drafts = self.view[DRAFTS]
+        groups: dict[str, list[Row]] = {}
+        for row in drafts:
+            if row.text("Draft"):
+                groups.setdefault(row.text("Draft"), []).append(row)
+        for draft_id, rows in groups.items():
+            decision = decide(
+                draft_id,
+                _draft_lines(rows),
+                suppliers=self.view.suppliers,
+                settings=self.view.settings,
+                columns=drafts.columns,
+            )
+            self.act(decision, rows)
+        self.report_orphans(set(groups))
+        if self.orders_rows:
+            self.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
+        if self.deleted_rows:
+            self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
+        memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
+        commit(self.adapters, self.view, self.batch, self.entries, memory)
+        return self.report
+
+    def set_status(self, rows: list[Row], status: str) -> None:
+        drafts = self.view[DRAFTS]
+        for row in rows:
+            if row.text("Status") != status:
+                self.batch.writes.append(drafts.write(row.number, "Status", status))
+
+    def act(self, decision: DraftDecision, rows: list[Row]) -> None:
+        draft = decision.draft
+        if decision.outcome is Outcome.WAITING:
+            self.report.waiting.append(draft)
+        elif decision.outcome is Outcome.HELD:
+            self.report.held.append(draft)
+        elif decision.outcome is Outcome.INVALID:
+            self.report.problems.append(f"{draft}: {decision.status}")
+            self.set_status(rows, decision.status)
+        elif decision.outcome is Outcome.SKIPPED:
+            self.report.skipped.append(draft)
+            self.audit(
+                OWNER,
+                "skip",
+                draft,
+                {"lines": {line.sku: cell_text(line.order_qty) for line in decision.lines}},
+                {"sent": False},
+            )
+            self.deleted_rows.extend(row.number for row in rows)
+        elif decision.order is not None:
+            self.approved(decision.order, rows)
+
+    def approved(self, order: ApprovedOrder, rows: list[Row]) -> None:
+        ledger = self.adapters.ledger
+        wait = quiet_until(self.now, self.view)
+        if wait is not None:
+            order = replace(order, not_before=wait)
+        previous = ledger.get(order.draft_id)
+        record = ledger.record_approval(order, self.now)
+        if previous is None or (
+            previous.fingerprint != order.fingerprint and record.fingerprint == order.fingerprint
+        ):
+            self.audit_approval(order, rows)
+        if record.state is PoState.APPROVED:
+            not_before = record.order.not_before
+            if not_before is not None and self.now < not_before:
+                local = not_before.astimezone(self.view.zone)
+                self.report.deferred.append(f"{record.po_number} at {local:%H:%M}")
+                self.set_status(
+                    rows,
+                    f"approved as {record.po_number}; goes out at {local:%Y-%m-%d %H:%M}"
+                    " when quiet hours end",
+                )
+                return
+            record = self.send(record, rows)
+        self.follow_up(record, rows)
+
+    def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
+        drafted = {row.text("SKU"): row.text("Suggested qty") for row in rows}
+        self.audit(
+            OWNER,
+            "approve",
+            f"{order.draft_id} -> {order.po_number}",
+            {"drafted": drafted},
+            order.snapshot(),
+        )
+
+    def send(self, record: PoRecord, rows: list[Row]) -> PoRecord:
+        ledger = self.adapters.ledger
+        try:
+            message = compose_po_email(record.order, self.view.settings, now=self.now)
+        except ValueError as error:
+            status = f"approved as {record.po_number} but not sent: {error}"
+            self.report.problems.append(f"{record.draft_id}: {status}")
+            self.set_status(rows, status)
+            return record
+        if not ledger.claim(record.draft_id, self.now):
+            return ledger.get(record.draft_id) or record
+        self.audit(BOT, "send claimed", record.po_number, None, {"to": record.order.send_to})
+        try:
+            message_id = self.adapters.mailer.send(message)
+        except MailRejected as error:
+            ledger.finish(record.draft_id, PoState.FAILED, str(error), self.now)
+            self.audit(BOT, "send failed", record.po_number, None, {"reason": str(error)})
+        except Exception as error:  # any other failure leaves the outcome unknown
+            detail = f"{type(error).__name__}: {error}"
+            ledger.finish(record.draft_id, PoState.UNKNOWN, detail, self.now)
+            self.audit(BOT, "send outcome unknown", record.po_number, None, {"error": detail})
+        else:
+            ledger.finish(record.draft_id, PoState.SENT, message_id, self.now)
+            self.audit(
+                BOT,
+                "po sent",
+                record.po_number,
+                None,
+                {**record.order.snapshot(), "message_id": message_id},
+            )
+        return ledger.get(record.draft_id) or record
+
+    def follow_up(self, record: PoRecord, rows: list[Row]) -> None:
+        """Show the ledger's word on this PO in the sheet."""
+        po = record.po_number
+        if record.state is PoState.SENT:
+            self.move_to_orders(record, rows)
+            self.report.sent.append(f"{po} to {record.order.supplier} <{record.order.send_to}>")
+        elif record.state is PoState.SENDING:
+            if self.now - record.updated_at > SEND_LEASE:
+                self.adapters.ledger.finish(
+                    record.draft_id, PoState.UNKNOWN, "the sending run stopped midway", self.now
+                )
+                self.audit(BOT, "send outcome unknown", po, None, {"reason": "run stopped"})
+                self.follow_up(self.adapters.ledger.get(record.draft_id) or record, rows)
+            else:
+                self.set_status(rows, f"{po} is being sent by another run")
+        elif record.state is PoState.FAILED:
+            status = (
+                f"SEND FAILED for {po}: {record.detail}. Fix the draft (for example Send to)"
+                " and it is tried again at the next poll"
+            )
+            self.report.attention.append(status)
+            self.set_status(rows, status)
+        elif record.state is PoState.UNKNOWN:
+            status = (
+                f"SEND OUTCOME UNKNOWN for {po} ({record.detail}): check your sent mail or"
+                f" outbox, then run `sheets-bot resolve {po} --sent` or `--resend`"
+            )
+            self.report.attention.append(status)
+            self.set_status(rows, status)
+
+    def move_to_orders(self, record: PoRecord, rows: list[Row]) -> None:
+        """Sent lines become Orders rows and count as on order; the draft leaves Drafts.
+
+        Idempotent: a PO already in Orders (a run that died after writing it) is not added
+        twice.
+        """
+        order = record.order
+        orders = self.view[ORDERS]
+        sent_at = record.updated_at.astimezone(self.view.zone).strftime("%Y-%m-%d %H:%M")
+        if order.po_number not in self.po_in_orders:
+            self.po_in_orders.add(order.po_number)
+            for line in order.lines:
+                self.orders_rows.append(
+                    orders.new_row(
+                        {
+                            "PO": order.po_number,
+                            "Supplier": order.supplier,
+                            "SKU": line.sku,
+                            "Item": line.item,
+                            "Qty": line.quantity,
+                            "Unit cost": float(line.unit_cost)
+                            if line.unit_cost is not None
+                            else None,
+                            "Sent at": sent_at,
+                            "Status": "sent",
+                        }
+                    )
+                )
+                sku = line.sku.casefold()
+                self.on_order[sku] = self.on_order.get(sku, 0.0) + line.quantity
+            self.update_on_order({line.sku.casefold() for line in order.lines})
+        self.deleted_rows.extend(row.number for row in rows)
+
+    def update_on_order(self, skus: set[str]) -> None:
+        for row in self.view[STOCK]:
+            sku = row.text("SKU")
+            if sku.casefold() in skus:
+                quantity = self.on_order.get(sku.casefold(), 0.0)
+                value: Cell = int(quantity) if quantity == int(quantity) else quantity
+                self.stock_writer.put(row, sku, "On order", value)
+
+    def report_orphans(self, drafts_in_sheet: set[str]) -> None:
+        """Unfinished POs whose draft rows are gone from the sheet still need the owner."""
+        for record in self.adapters.ledger.unfinished():
+            if record.draft_id in drafts_in_sheet:
+                continue
+            if record.state in (PoState.UNKNOWN, PoState.FAILED, PoState.SENDING):
+                self.report.attention.append(
+                    f"{record.po_number} ({record.order.supplier}) is {record.state.value}:"
+                    f" {record.detail or 'no detail'}"
+                )
+
+
+def run_poll(adapters: Adapters) -> PollReport:
+    now = adapters.clock.now()
+    view = read_shop(adapters.sheet, POLL_TABS)
+    return _PollRun(adapters, view, now).run()

@@ -1,0 +1,112 @@
+"""What every use case needs: the adapters, and the shop read from the sheet in one request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.models import ShopSettings, Supplier
+from sheets_bot.domain.problems import Problem
+from sheets_bot.ports import (
+    AuditLog,
+    CellMemory,
+    Clock,
+    Ledger,
+    Mailer,
+    RowsAppend,
+    Sheet,
+    SheetBatch,
+)
+from sheets_bot.sheet.layout import AUDIT, load_layout
+from sheets_bot.sheet.rows import read_suppliers
+from sheets_bot.sheet.settings import read_settings
+from sheets_bot.sheet.table import Table
+
+
+@dataclass(frozen=True)
+class Adapters:
+    """The ports a use case runs against; ``cli.py`` and the Lambda handlers build these."""
+
+    sheet: Sheet
+    ledger: Ledger
+    audit: AuditLog
+    memory: CellMemory
+    mailer: Mailer
+    clock: Clock
+
+
+@dataclass
+class ShopView:
+    """The tabs of one run, read together, with settings and suppliers parsed."""
+
+    tables: dict[str, Table]
+    settings: ShopSettings
+    suppliers: dict[str, Supplier]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def __getitem__(self, tab: str) -> Table:
+        return self.tables[tab]
+
+
+def read_shop(sheet: Sheet, tabs: Sequence[str]) -> ShopView:
+    """One read of every tab the run needs; a missing tab or header stops the run, named."""
+    layout = load_layout()
+    grids = sheet.read(list(tabs))
+    tables = {tab: Table.from_grid(layout.tab(tab), grids.get(tab)) for tab in tabs}
+    settings, problems = read_settings(tables["Settings"])
+    suppliers: dict[str, Supplier] = {}
+    if "Suppliers" in tables:
+        suppliers, supplier_problems = read_suppliers(tables["Suppliers"])
+        problems.extend(supplier_problems)
+    return ShopView(tables, settings, suppliers, problems)
+
+
+def commit(
+    adapters: Adapters,
+    view: ShopView,
+    batch: SheetBatch,
+    entries: Sequence[AuditEntry],
+    memory: Mapping[str, Mapping[tuple[str, str], str]] | None = None,
+) -> None:
+    """Record the run's audit entries, then write the sheet in one batch (with the entries
+    not yet mirrored to the Audit tab), then remember what the bot wrote.
+
+    Audit entries are stored before the sheet write so a crash in between loses nothing: the
+    next run mirrors whatever is still unmirrored.
+    """
+    if entries:
+        adapters.audit.record(entries)
+    pending = adapters.audit.unmirrored()
+    audit_table = view.tables.get(AUDIT)
+    if pending and audit_table is not None:
+        zone = view.zone
+        batch.appends.append(
+            RowsAppend(
+                AUDIT,
+                [
+                    audit_table.new_row(
+                        {
+                            "When": entry.when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
+                            "Who": entry.who,
+                            "Action": entry.action,
+                            "Subject": entry.subject,
+                            "Before": entry.before_text(),
+                            "After": entry.after_text(),
+                        }
+                    )
+                    for _, entry in pending
+                ],
+            )
+        )
+    if batch:
+        adapters.sheet.apply(batch)
+    if pending and audit_table is not None:
+        adapters.audit.mark_mirrored([entry_id for entry_id, _ in pending])
+    for tab, cells in (memory or {}).items():
+        adapters.memory.remember(tab, cells)

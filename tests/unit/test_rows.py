@@ -1,0 +1,136 @@
+"""Bad input gets a located problem and never stops the other rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sheets_bot.domain.models import ItemStatus, PoFormat
+from sheets_bot.sheet.layout import load_layout
+from sheets_bot.sheet.rows import read_stock, read_suppliers
+from sheets_bot.sheet.settings import read_settings
+from sheets_bot.sheet.table import Table
+from tests.unit.tables import table
+
+GOOD = {
+    "Item": "Espresso 1kg",
+    "SKU": "COF-1",
+    "Supplier": "Bean Bros",
+    "On hand": "1,234",
+    "Daily sales": "12 ea",
+    "Lead time (days)": 5,
+    "Safety buffer": "",
+    "Pack size": None,
+    "Unit cost": "$3.42",
+}
+
+
+def test_numbers_as_shown_and_defaults() -> None:
+    items, problems = read_stock(table("Stock", [GOOD]))
+    assert problems == {}
+    [item] = items
+    assert item.on_hand == 1234
+    assert item.daily_sales == 12
+    assert item.unit_cost == Decimal("3.42")
+    assert item.safety_buffer == 0
+    assert item.pack_size == 1
+    assert item.status is ItemStatus.ACTIVE
+    assert item.row == 2
+
+
+def test_each_bad_cell_is_named_by_tab_row_column_and_value() -> None:
+    rows = [
+        GOOD,
+        {**GOOD, "SKU": "B-1", "Daily sales": "ask Sam"},
+        {**GOOD, "SKU": "B-2", "On hand": "-3"},
+        {**GOOD, "SKU": "B-3", "On hand": ""},
+        {**GOOD, "SKU": "B-4", "Pack size": "2.5"},
+        {**GOOD, "SKU": "B-5", "Status": "gone"},
+    ]
+    items, problems = read_stock(table("Stock", rows))
+    assert [item.sku for item in items] == ["COF-1"]
+    assert str(problems[3][0]) == "Stock row 3, column E 'Daily sales': 'ask Sam' is not a number"
+    assert str(problems[4][0]) == "Stock row 4, column D 'On hand': '-3' is negative"
+    assert "Stock row 5, column D 'On hand'" in str(problems[5][0])
+    assert "is blank" in str(problems[5][0])
+    assert "not a whole number" in str(problems[6][0])
+    assert "not one of active, discontinued, paused" in str(problems[7][0])
+
+
+def test_a_duplicate_sku_is_a_problem_on_both_rows() -> None:
+    items, problems = read_stock(
+        table("Stock", [GOOD, {**GOOD, "SKU": " cof-1 ".upper()}, {**GOOD, "SKU": "X"}])
+    )
+    assert [item.sku for item in items] == ["X"]
+    assert "duplicate SKU (also on row 3)" in str(problems[2][0])
+    assert "duplicate SKU (also on row 2)" in str(problems[3][0])
+
+
+def test_columns_found_by_header_whatever_the_order_and_spelling() -> None:
+    spec = load_layout().tab("Stock")
+    headers = list(reversed(spec.headers))
+    record = {**GOOD, "On hand": 7}
+    values = [record.get(header) for header in headers]
+    headers[headers.index("On hand")] = "  on   HAND "
+    items, _ = read_stock(Table.from_grid(spec, [headers, values]))
+    assert items[0].on_hand == 7
+
+
+def test_suppliers() -> None:
+    suppliers, problems = read_suppliers(
+        table(
+            "Suppliers",
+            [
+                {
+                    "Supplier": "Bean Bros",
+                    "Email": "orders@beanbros.example",
+                    "PO format": "PDF",
+                    "Active": "yes",
+                },
+                {"Supplier": "No Mail", "Email": "not-an-address", "Active": ""},
+                {"Supplier": "Gone", "Email": "x@gone.example", "Active": "no"},
+                {"Supplier": "bean  bros", "Email": "dup@b.example"},
+                {"Supplier": "Odd", "Email": "o@odd.example", "PO format": "fax"},
+            ],
+        )
+    )
+    assert set(suppliers) == {"bean bros", "no mail", "gone"}
+    assert suppliers["bean bros"].po_format is PoFormat.PDF
+    assert suppliers["no mail"].email is None
+    assert "Suppliers row 3, column B 'Email'" in str(suppliers["no mail"].email_problem)
+    assert suppliers["gone"].active is False
+    messages = [str(problem) for problem in problems]
+    assert any("row 5" in m and "listed twice" in m for m in messages)
+    assert any("row 6" in m and "not one of csv, pdf, both" in m for m in messages)
+
+
+def test_an_address_with_a_header_break_is_refused() -> None:
+    suppliers, _ = read_suppliers(
+        table("Suppliers", [{"Supplier": "Evil", "Email": "a@b.example\r\nBcc: x@y.example"}])
+    )
+    assert suppliers["evil"].email is None
+
+
+def test_settings_bad_values_keep_defaults_and_say_where() -> None:
+    settings, problems = read_settings(
+        table(
+            "Settings",
+            [
+                {"Setting": "Business name", "Value": "Corner Café"},
+                {"Setting": "Timezone", "Value": "Mars/Olympus"},
+                {"Setting": "Quiet hours", "Value": "22:00-06:00"},
+                {"Setting": "watch  DAYS", "Value": "10"},
+                {"Setting": "Anomaly factor", "Value": "lots"},
+                {"Setting": "Owner email", "Value": "owner@cafe.example"},
+            ],
+        )
+    )
+    assert settings.business_name == "Corner Café"
+    assert settings.timezone == "UTC"
+    assert str(settings.quiet_hours) == "22:00-06:00"
+    assert settings.watch_days == 10
+    assert settings.anomaly_factor == 2
+    assert settings.owner_email == "owner@cafe.example"
+    assert [p.row for p in problems] == [3, 6]
+    assert "Settings row 3, column B 'Value': 'Mars/Olympus' is not a timezone name" in str(
+        problems[0]
+    )
