@@ -16,6 +16,7 @@ it ``unknown`` and shows it to the owner, who resolves it (``sheets-bot resolve`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -150,7 +151,7 @@ class _PollRun:
                 OWNER,
                 "skip",
                 draft,
-                {"lines": {line.sku: cell_text(line.order_qty) for line in decision.lines}},
+                {"lines": {row.text("SKU"): row.text("Order qty") for row in rows}},
                 {"sent": False},
             )
             self.deleted_rows.extend(row.number for row in rows)
@@ -232,10 +233,13 @@ class _PollRun:
             self.report.sent.append(f"{po} to {record.order.supplier} <{record.order.send_to}>")
         elif record.state is PoState.SENDING:
             if self.now - record.updated_at > SEND_LEASE:
-                self.adapters.ledger.finish(
-                    record.draft_id, PoState.UNKNOWN, "the sending run stopped midway", self.now
-                )
-                self.audit(BOT, "send outcome unknown", po, None, {"reason": "run stopped"})
+                # Another poller may settle it first (finish then refuses): the ledger has
+                # the last word either way.
+                with suppress(ValueError):
+                    self.adapters.ledger.finish(
+                        record.draft_id, PoState.UNKNOWN, "the sending run stopped midway", self.now
+                    )
+                    self.audit(BOT, "send outcome unknown", po, None, {"reason": "run stopped"})
                 self.follow_up(self.adapters.ledger.get(record.draft_id) or record, rows)
             else:
                 self.set_status(rows, f"{po} is being sent by another run")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from sheets_bot.domain.models import Move
-from sheets_bot.domain.policy import assess, order_quantity, reorder_point
+from sheets_bot.domain.policy import Assessment, assess, order_quantity, reorder_point
 
 
 def _assess(
     on_hand: float, daily: float = 18, lead: float = 20, buffer: float = 238, on_order: float = 0
-):
+) -> Assessment:
     return assess(
         on_hand=on_hand,
         on_order=on_order,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheets_bot.domain.models import ItemStatus, PoFormat
+from sheets_bot.ports import Cell
 from sheets_bot.sheet.layout import load_layout
 from sheets_bot.sheet.rows import read_stock, read_suppliers
 from sheets_bot.sheet.settings import read_settings
 from sheets_bot.sheet.table import Table
 from tests.unit.tables import table
 
-GOOD = {
+GOOD: dict[str, Cell] = {
     "Item": "Espresso 1kg",
     "SKU": "COF-1",
     "Supplier": "Bean Bros",
@@ -67,9 +68,9 @@ def test_a_duplicate_sku_is_a_problem_on_both_rows() -> None:
 
 def test_columns_found_by_header_whatever_the_order_and_spelling() -> None:
     spec = load_layout().tab("Stock")
-    headers = list(reversed(spec.headers))
-    record = {**GOOD, "On hand": 7}
-    values = [record.get(header) for header in headers]
+    headers: list[Cell] = list(reversed(spec.headers))
+    record: dict[str, Cell] = {**GOOD, "On hand": 7}
+    values = [record.get(str(header)) for header in headers]
     headers[headers.index("On hand")] = "  on   HAND "
     items, _ = read_stock(Table.from_grid(spec, [headers, values]))
     assert items[0].on_hand == 7

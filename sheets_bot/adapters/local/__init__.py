@@ -1,0 +1,1 @@
+"""Local-mode adapters: an .xlsx workbook, SQLite, folders for blobs and outgoing mail."""
