@@ -62,18 +62,13 @@ def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, 
 
 
 def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
+    where = f"Stock row {item.row}, column 'Supplier': '{item.supplier}'"
     if supplier is None:
-        return f"supplier '{item.supplier}' is not on the Suppliers tab; no order is drafted"
+        return f"{where} is not on the Suppliers tab; no order is drafted"
     if not supplier.active:
-        return (
-            f"supplier '{supplier.name}' is inactive (Suppliers row {supplier.row});"
-            " no order is drafted"
-        )
+        return f"{where} is inactive (Suppliers row {supplier.row}); no order is drafted"
     if supplier.email is None:
-        return (
-            f"supplier '{supplier.name}' has no valid email ({supplier.email_problem});"
-            " no order is drafted"
-        )
+        return f"{where} has no valid email ({supplier.email_problem}); no order is drafted"
     return None
 
 
@@ -94,8 +89,8 @@ def evaluate(
             item,
             None,
             "",
-            f"Stock row {item.row}: 'Lead time (days)' is blank and supplier '{item.supplier}'"
-            " has no lead time on the Suppliers tab; no order is drafted",
+            f"Stock row {item.row}, column 'Lead time (days)': blank, and supplier"
+            f" '{item.supplier}' has no lead time on the Suppliers tab; no order is drafted",
             None,
         )
     assessment = assess(
@@ -118,8 +113,8 @@ def evaluate(
             item,
             assessment,
             assessment.move.value,
-            f"Max order {item.max_order} is smaller than one pack of {item.pack_size};"
-            " no order is drafted",
+            f"Stock row {item.row}, column 'Max order': {item.max_order} is smaller than one"
+            f" pack of {item.pack_size}; no order is drafted",
             None,
         )
 

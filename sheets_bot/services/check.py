@@ -183,7 +183,7 @@ class _CheckRun:
         self.report.problems = (
             [str(problem) for problem in self.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
-            + [f"{verdict.item.sku}: {verdict.problem}" for verdict in verdicts if verdict.problem]
+            + [verdict.problem for verdict in verdicts if verdict.problem]
         )
         commit(
             self.adapters,

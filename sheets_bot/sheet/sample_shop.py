@@ -6,6 +6,7 @@ import csv
 import io
 from importlib import resources
 
+from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.ports import Cell, Grid
 from sheets_bot.sheet.layout import SETTINGS, STOCK, SUPPLIERS, Layout, normalise_header
 
@@ -16,13 +17,25 @@ def default_settings(layout: Layout) -> Grid:
     return [[setting.key, setting.value] for setting in layout.settings]
 
 
+def _typed(text: str | None) -> Cell:
+    """A CSV text as the owner's sheet would hold it: numbers as numbers, blanks as empty."""
+    if not text:
+        return None
+    try:
+        number = parse_number(text)
+    except NotANumber:
+        return text
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _in_layout_order(layout: Layout, tab: str, records: list[dict[str, str]]) -> Grid:
     headers = layout.tab(tab).headers
     rows: Grid = []
     for record in records:
         by_header = {normalise_header(key): value for key, value in record.items()}
-        row: list[Cell] = [by_header.get(normalise_header(header)) or None for header in headers]
-        rows.append(row)
+        rows.append([_typed(by_header.get(normalise_header(header))) for header in headers])
     return rows
 
 

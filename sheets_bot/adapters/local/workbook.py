@@ -1,0 +1,606 @@
+"""The owner's spreadsheet as a local ``.xlsx`` workbook (openpyxl), implementing ``Sheet``.
+
+One ``with LocalWorkbook(...)`` block is one bot run: it refuses to start while the file is
+open in LibreOffice or Excel (their lock file sits beside it), holds an exclusive ``flock``
+so two runs never interleave read-modify-write, loads the workbook once, and saves it
+atomically (temp file + ``os.replace``) only when something changed.
+
+openpyxl never computes formulas and drops their cached results when it saves. So the file
+is loaded twice: once as is (kept, so the owner's formulas survive the save) and once with
+``data_only=True`` (the results LibreOffice or Excel cached), which ``read`` uses for formula
+cells until the bot's own save drops those results; from then on they read as blank.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import math
+import os
+import tempfile
+import time as clock
+import zipfile
+from collections.abc import Mapping, Sequence
+from copy import copy
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TypeVar
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import Rule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.fills import Fill
+from openpyxl.styles.proxy import StyleProxy
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
+from sheets_bot.ports import Cell, Grid, RowsDelete, SheetBatch
+from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, Layout, TabSpec, normalise_header
+
+BOT_TINT = "DCE6F1"
+"""Light grey-blue: columns the bot writes."""
+EDITABLE_TINT = "EEF3F9"
+"""Lighter: bot columns the owner may still change (Drafts: Order qty, Send to, Note)."""
+MOVE_COLOURS = {"urgent": "F4CCCC", "reorder": "FCE5CD", "watch": "FFF2CC", "stocked": "D9EAD3"}
+"""Conditional fills of every "Move" column."""
+FORMAT_ROWS = 5000
+"""Dropdowns and move colours cover data rows 2 to this row."""
+_WIDE_COLUMNS = {"item", "problem", "why", "note", "before", "after", "subject", "email", "send to"}
+_Stamp = tuple[int, int]
+_Style = TypeVar("_Style")
+
+
+class LocalWorkbook:
+    """``Sheet`` backed by an ``.xlsx`` file; use it as a context manager (one block per run)."""
+
+    def __init__(
+        self, path: Path, *, lock_dir: Path, lock_timeout: float = 30.0, create: bool = True
+    ) -> None:
+        """``lock_timeout``: seconds to wait for another run to finish. ``create``: whether
+        ``prepare`` may create a missing workbook (otherwise it is the "run init" error)."""
+        self.path = path
+        self.lock_dir = lock_dir
+        self.lock_timeout = lock_timeout
+        self.create = create
+        self._lock: IO[bytes] | None = None
+        self._book: Workbook | None = None
+        self._cached: Workbook | None = None
+        self._stamp: _Stamp | None = None
+        self._read_rows: dict[str, int] = {}
+
+    def __enter__(self) -> LocalWorkbook:
+        if self._lock is not None:
+            raise RuntimeError("this LocalWorkbook is already open")
+        refuse_if_open_in_office(self.path)
+        self._lock = _take_lock(self.lock_dir / "workbook.lock", self.lock_timeout, self.path)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._forget()
+        if self._lock is not None:
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+        book = self._loaded()
+        grids: dict[str, Grid] = {}
+        for tab in tabs:
+            sheet = _worksheet(book, tab)
+            if sheet is None:
+                continue
+            cached = _worksheet(self._cached, tab) if self._cached is not None else None
+            grids[tab] = worksheet_grid(sheet, cached)
+            self._read_rows[tab] = len(grids[tab])
+        return grids
+
+    def apply(self, batch: SheetBatch) -> None:
+        """Writes, then appends, then deletes (highest row first), then one atomic save. On any
+        failure nothing is saved and the next call reloads the file."""
+        if not batch:
+            return
+        book = self._loaded()
+        sheets = {tab: _required_tab(book, tab) for tab in tabs_named_in(batch)}
+        try:
+            self._change(sheets, batch)
+            self._save(book)
+        except BaseException:
+            self._forget()
+            raise
+
+    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+        """Create the file or complete it; saves only when something was missing."""
+        unknown = set(rows) - {spec.name for spec in layout.tabs}
+        if unknown:
+            raise KeyError(f"rows given for tabs the layout does not have: {sorted(unknown)}")
+        fresh = self.create and not self.path.exists()
+        book = _new_book(layout) if fresh else self._loaded()
+        try:
+            changed = fresh
+            for spec in layout.tabs:
+                changed |= _prepare_tab(book, spec, rows.get(spec.name))
+            if changed:
+                self._book = book
+                self._save(book)
+        except BaseException:
+            self._forget()
+            raise
+
+    def _change(self, sheets: Mapping[str, Worksheet], batch: SheetBatch) -> None:
+        for change in batch.writes:
+            write_plain(sheets[change.tab], change.row, change.column, change.value)
+        next_row: dict[str, int] = {}
+        for append in batch.appends:
+            sheet = sheets[append.tab]
+            start = next_row.get(append.tab) or self._append_row(append.tab, sheet)
+            for offset, row in enumerate(append.rows):
+                for column, value in enumerate(row, start=1):
+                    write_plain(sheet, start + offset, column, value)
+            next_row[append.tab] = start + len(append.rows)
+        for tab, numbers in deletion_order(batch.deletes).items():
+            for number in numbers:
+                sheets[tab].delete_rows(number)
+
+    def _loaded(self) -> Workbook:
+        """The workbook as loaded once per block (formulas kept), plus its cached values."""
+        if self._lock is None:
+            raise RuntimeError("use LocalWorkbook in a `with` block")
+        if self._book is None:
+            self._stamp = _stamp_of(self.path)
+            if self._stamp is None:
+                raise BotError(f"no workbook at {self.path}: run `sheets-bot init` to create it")
+            self._book = open_workbook(self.path)
+            self._cached = open_workbook(self.path, data_only=True)
+        return self._book
+
+    def _append_row(self, tab: str, sheet: Worksheet) -> int:
+        """The first row below what the last ``read`` saw, and below any formula row that
+        read as blank (so an owner's formula rows are never overwritten)."""
+        seen = self._read_rows.get(tab, 0)
+        return max(seen, last_used_row(sheet)) + 1
+
+    def _save(self, book: Workbook) -> None:
+        refuse_if_open_in_office(self.path)
+        if _stamp_of(self.path) != self._stamp:
+            raise WorkbookBusyError(
+                f"{self.path} changed on disk while sheets-bot was working on it;"
+                " nothing was written, run again"
+            )
+        save_atomically(book, self.path)
+        self._stamp = _stamp_of(self.path)
+        self._cached = None
+        self._read_rows.clear()
+
+    def _forget(self) -> None:
+        self._book = None
+        self._cached = None
+        self._stamp = None
+        self._read_rows.clear()
+
+
+# --- opening, locking and saving --------------------------------------------------------
+
+
+def office_lock_files(path: Path) -> list[Path]:
+    """The lock files LibreOffice and Excel keep beside a workbook while it is open."""
+    return [path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")]
+
+
+def refuse_if_open_in_office(path: Path) -> None:
+    for lock in office_lock_files(path):
+        if lock.exists():
+            raise WorkbookBusyError(
+                f"{path} looks open in LibreOffice or Excel ({lock.name} is beside it):"
+                f" save and close it, then run again (if it is not open, delete {lock})"
+            )
+
+
+def _take_lock(lock_path: Path, timeout: float, workbook: Path) -> IO[bytes]:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock_path.open("ab")
+    deadline = clock.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            remaining = deadline - clock.monotonic()
+            if remaining <= 0:
+                handle.close()
+                raise WorkbookBusyError(
+                    f"another sheets-bot run is using {workbook}; wait for it to finish,"
+                    " then run again"
+                ) from None
+            clock.sleep(min(0.1, remaining))
+
+
+def _stamp_of(path: Path) -> _Stamp | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def open_workbook(path: Path, *, data_only: bool = False) -> Workbook:
+    try:
+        return load_workbook(path, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise BotError(f"cannot open {path} as an .xlsx workbook: {error}") from error
+
+
+def save_atomically(book: Workbook, path: Path) -> None:
+    """Write a temp file in the same folder, flush it to disk, then rename it over ``path``,
+    so a crash leaves either the old workbook or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            book.save(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# --- reading and writing values ---------------------------------------------------------
+
+
+def _worksheet(book: Workbook, tab: str) -> Worksheet | None:
+    if tab not in book.sheetnames:
+        return None
+    sheet = book[tab]
+    return sheet if isinstance(sheet, Worksheet) else None
+
+
+def _required_tab(book: Workbook, tab: str) -> Worksheet:
+    sheet = _worksheet(book, tab)
+    if sheet is None:
+        raise SheetLayoutError(tab, None)
+    return sheet
+
+
+def worksheet_grid(sheet: Worksheet, cached: Worksheet | None) -> Grid:
+    """A tab's values, trimmed like Google's ``values.get``. Formula cells take their result
+    from ``cached`` (the same tab loaded with ``data_only``), or read as blank without it."""
+    grid: Grid = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        values: list[Cell] = []
+        for index, cell in enumerate(row, start=1):
+            if cell.data_type == "f":
+                result = cached.cell(number, index).value if cached is not None else None
+                values.append(to_cell(result))
+            else:
+                values.append(to_cell(cell.value))
+        grid.append(values)
+    return trim_grid(grid)
+
+
+def to_cell(value: object) -> Cell:
+    """An openpyxl value as a ``Cell``: dates and times become ISO-8601 text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _is_empty(value: Cell) -> bool:
+    return value is None or value == ""
+
+
+def trim_grid(grid: Grid) -> Grid:
+    """Drop trailing empty cells of each row, then trailing empty rows."""
+    trimmed: Grid = []
+    for row in grid:
+        end = len(row)
+        while end and _is_empty(row[end - 1]):
+            end -= 1
+        trimmed.append(list(row[:end]))
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed
+
+
+def last_used_row(sheet: Worksheet) -> int:
+    """The last row holding a value or a formula (0 for an empty tab); formatting alone, which
+    inflates ``max_row``, does not count."""
+    last = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if any(value is not None and value != "" for value in row):
+            last = number
+    return last
+
+
+def write_plain(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+    """Store ``value`` as a plain value: text stays text even when it looks like a formula
+    (``=…``) or an error code (``#N/A``). A new cell in a tinted column gets the tint."""
+    cell = sheet.cell(row, column)
+    if not isinstance(cell, XlCell):
+        raise BotError(
+            f"cannot write {sheet.title}!{cell.coordinate}: it is part of merged cells;"
+            " unmerge them"
+        )
+    cell.value = _storable(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    if value is not None and not cell.has_style:
+        tint = _column_fill(sheet, column)
+        if tint is not None:
+            cell.fill = tint
+
+
+def _storable(value: Cell) -> Cell:
+    """openpyxl refuses control characters and writes NaN as a broken number: keep text
+    printable and non-finite numbers as text."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def tabs_named_in(batch: SheetBatch) -> list[str]:
+    """Every tab a batch changes."""
+    named = [*(w.tab for w in batch.writes), *(a.tab for a in batch.appends)]
+    return sorted({*named, *(d.tab for d in batch.deletes)})
+
+
+def deletion_order(deletes: Sequence[RowsDelete]) -> dict[str, list[int]]:
+    """Rows to delete per tab, highest first, so each deletion leaves the others in place."""
+    by_tab: dict[str, set[int]] = {}
+    for delete in deletes:
+        if any(number < 1 for number in delete.rows):
+            raise ValueError(f"row numbers start at 1: {delete.rows}")
+        by_tab.setdefault(delete.tab, set()).update(delete.rows)
+    return {tab: sorted(numbers, reverse=True) for tab, numbers in by_tab.items()}
+
+
+# --- column dimensions ------------------------------------------------------------------
+
+
+def _bounds(dimension: ColumnDimension) -> tuple[int, int]:
+    low = dimension.min or column_index_from_string(dimension.index)
+    return low, dimension.max or low
+
+
+def _covering_dimension(sheet: Worksheet, index: int) -> ColumnDimension | None:
+    for dimension in sheet.column_dimensions.values():
+        low, high = _bounds(dimension)
+        if low <= index <= high:
+            return dimension
+    return None
+
+
+def _column_fill(sheet: Worksheet, index: int) -> PatternFill | None:
+    dimension = _covering_dimension(sheet, index)
+    if dimension is None or not dimension.has_style:
+        return None
+    fill = _style_copy(dimension.fill, Fill)
+    if not isinstance(fill, PatternFill) or fill.fill_type != "solid":
+        return None
+    return fill
+
+
+def _style_copy(proxy: StyleProxy, kind: type[_Style]) -> _Style:
+    """The style object behind ``proxy``, copied (the stubs type the copy as the proxy)."""
+    style: object = copy(proxy)
+    if not isinstance(style, kind):
+        raise TypeError(f"expected a {kind.__name__}, got {type(style).__name__}")
+    return style
+
+
+def _own_dimension(sheet: Worksheet, index: int, width: float) -> tuple[ColumnDimension, bool]:
+    """The dimension of exactly column ``index``, and whether the workbook changed.
+
+    A file saved by LibreOffice or Excel groups columns (``min=3 max=1024``); styling one
+    column of a group needs the group split in three, or the saved ranges overlap."""
+    letter = get_column_letter(index)
+    covering = _covering_dimension(sheet, index)
+    if covering is None:
+        dimension = ColumnDimension(sheet, index=letter, width=width)
+        sheet.column_dimensions[letter] = dimension
+        return dimension, True
+    low, high = _bounds(covering)
+    if low == high:
+        return covering, False
+    for start, end in ((low, index - 1), (index, index), (index + 1, high)):
+        if start <= end:
+            piece = copy(covering)
+            piece.index, piece.min, piece.max = get_column_letter(start), start, end
+            sheet.column_dimensions[piece.index] = piece
+    return sheet.column_dimensions[letter], True
+
+
+def _width_for(header: str) -> float:
+    if normalise_header(header) in _WIDE_COLUMNS:
+        return 32
+    return max(12, min(40, len(header) + 4))
+
+
+# --- prepare ----------------------------------------------------------------------------
+
+
+def _new_book(layout: Layout) -> Workbook:
+    book = Workbook()
+    default = book.active
+    for spec in layout.tabs:
+        book.create_sheet(spec.name)
+    if default is not None:
+        book.remove(default)
+    book.active = 0
+    return book
+
+
+def _prepare_tab(book: Workbook, spec: TabSpec, rows: Grid | None) -> bool:
+    changed = False
+    sheet = _worksheet(book, spec.name)
+    if sheet is None:
+        sheet = book.create_sheet(spec.name)
+        changed = True
+    positions, added = _ensure_headers(sheet, spec)
+    changed |= added
+    changed |= _format_tab(sheet, spec, positions)
+    if rows and last_used_row(sheet) <= 1:
+        _seed_rows(sheet, spec, positions, rows)
+        changed = True
+    return changed
+
+
+def _ensure_headers(sheet: Worksheet, spec: TabSpec) -> tuple[dict[str, int], bool]:
+    """Where each layout column is (1-based), appending missing headers after the last one."""
+    first_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    found: dict[str, int] = {}
+    last = 0
+    for index, text in enumerate(first_row, start=1):
+        if text is None or not str(text).strip():
+            continue
+        last = index
+        found.setdefault(normalise_header(text), index)
+    positions: dict[str, int] = {}
+    added = False
+    for column in spec.columns:
+        key = normalise_header(column.name)
+        if key not in found:
+            last += 1
+            write_plain(sheet, 1, last, column.name)
+            found[key] = last
+            added = True
+        positions[column.name] = found[key]
+    return positions, added
+
+
+def _format_tab(sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int]) -> bool:
+    changed = False
+    if sheet.freeze_panes is None:
+        sheet.freeze_panes = "A2"
+        changed = True
+    for column in spec.columns:
+        changed |= _format_column(sheet, column, positions[column.name])
+    for dropdown in spec.dropdowns:
+        changed |= _add_dropdown(sheet, dropdown, positions[dropdown.column])
+    if "Move" in positions:
+        changed |= _add_move_colours(sheet, positions["Move"])
+    return changed
+
+
+def _solid(colour: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+
+def _format_column(sheet: Worksheet, column: ColumnSpec, index: int) -> bool:
+    """Bold header, a width, and for bot columns a tint on the header and the whole column
+    (a column style: no per-cell styling, so the file stays small)."""
+    changed = False
+    header = sheet.cell(1, index)
+    if not header.font.bold:
+        font = _style_copy(header.font, Font)
+        font.bold = True
+        header.font = font
+        changed = True
+    dimension, added = _own_dimension(sheet, index, _width_for(column.name))
+    changed |= added
+    if column.bot_owned:
+        tint = _solid(EDITABLE_TINT if column.editable else BOT_TINT)
+        for styled in (header, dimension):
+            if styled.fill != tint:
+                styled.fill = tint
+                changed = True
+    if column.note and header.comment is None:
+        header.comment = Comment(column.note, "sheets-bot")
+        changed = True
+    return changed
+
+
+def _data_range(index: int) -> tuple[str, str]:
+    """The first data cell of a column and the range formats cover (``M2``, ``M2:M5000``)."""
+    letter = get_column_letter(index)
+    return f"{letter}2", f"{letter}2:{letter}{FORMAT_ROWS}"
+
+
+def _add_dropdown(sheet: Worksheet, dropdown: DropdownSpec, index: int) -> bool:
+    first, cells = _data_range(index)
+    if any(first in existing.sqref for existing in sheet.data_validations.dataValidation):
+        return False
+    allowed = ", ".join(dropdown.values)
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(dropdown.values) + '"',
+        allow_blank=True,
+        showDropDown=False,  # openpyxl's name is inverted: True would hide the arrow
+        showErrorMessage=True,
+        errorStyle="stop" if dropdown.strict else "warning",
+        errorTitle=dropdown.column,
+        error=f"{dropdown.column} must be one of: {allowed}",
+    )
+    validation.add(cells)
+    sheet.add_data_validation(validation)
+    return True
+
+
+def _has_rule(sheet: Worksheet, first: str, formula: str) -> bool:
+    return any(
+        first in formatting.sqref and list(rule.formula or ()) == [formula]
+        for formatting in sheet.conditional_formatting
+        for rule in formatting.rules
+    )
+
+
+def _add_move_colours(sheet: Worksheet, index: int) -> bool:
+    first, cells = _data_range(index)
+    changed = False
+    for move, colour in MOVE_COLOURS.items():
+        formula = f'"{move}"'
+        if not _has_rule(sheet, first, formula):
+            rule = Rule(
+                type="cellIs",
+                operator="equal",
+                formula=[formula],
+                dxf=DifferentialStyle(fill=_solid(colour)),
+            )
+            sheet.conditional_formatting.add(cells, rule)
+            changed = True
+    return changed
+
+
+def _seed_rows(sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int], rows: Grid) -> None:
+    """Write ``rows`` (in the layout's header order) under the headers, wherever the tab's
+    actual columns are."""
+    targets = [positions[name] for name in spec.headers]
+    for number, row in enumerate(rows, start=2):
+        for target, value in zip(targets, row, strict=False):
+            write_plain(sheet, number, target, value)
