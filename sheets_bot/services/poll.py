@@ -32,11 +32,13 @@ from sheets_bot.services.check import on_order_by_sku
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
-from sheets_bot.sheet.table import Row, cell_text
+from sheets_bot.sheet.table import Row
 
 POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, AUDIT)
 SEND_LEASE = timedelta(minutes=15)
 """A claim older than this with no result belongs to a run that died: its outcome is unknown."""
+FILING_GRACE = timedelta(minutes=5)
+"""How long the run that sent a PO has to file it into Orders before another run does."""
 
 
 @dataclass
@@ -180,7 +182,9 @@ class _PollRun:
                     " when quiet hours end",
                 )
                 return
-            record = self.send(record, rows)
+            record, claimed = self.send(record, rows)
+            self.follow_up(record, rows, filed_by_others=not claimed)
+            return
         self.follow_up(record, rows)
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
@@ -193,7 +197,8 @@ class _PollRun:
             order.snapshot(),
         )
 
-    def send(self, record: PoRecord, rows: list[Row]) -> PoRecord:
+    def send(self, record: PoRecord, rows: list[Row]) -> tuple[PoRecord, bool]:
+        """Compose, claim, send; the record as it stands after, and whether this run claimed it."""
         ledger = self.adapters.ledger
         try:
             message = compose_po_email(record.order, self.view.settings, now=self.now)
@@ -201,9 +206,9 @@ class _PollRun:
             status = f"approved as {record.po_number} but not sent: {error}"
             self.report.problems.append(f"{record.draft_id}: {status}")
             self.set_status(rows, status)
-            return record
+            return record, False
         if not ledger.claim(record.draft_id, self.now):
-            return ledger.get(record.draft_id) or record
+            return ledger.get(record.draft_id) or record, False
         self.audit(BOT, "send claimed", record.po_number, None, {"to": record.order.send_to})
         try:
             message_id = self.adapters.mailer.send(message)
@@ -223,12 +228,20 @@ class _PollRun:
                 None,
                 {**record.order.snapshot(), "message_id": message_id},
             )
-        return ledger.get(record.draft_id) or record
+        return ledger.get(record.draft_id) or record, True
 
-    def follow_up(self, record: PoRecord, rows: list[Row]) -> None:
-        """Show the ledger's word on this PO in the sheet."""
+    def follow_up(self, record: PoRecord, rows: list[Row], *, filed_by_others: bool = True) -> None:
+        """Show the ledger's word on this PO in the sheet.
+
+        A PO another run sent is that run's to file into Orders; only once it has had time to
+        do so (``FILING_GRACE``) does this run file it, for the case where that run died
+        between the send and the sheet write. Two pollers never both add the Orders rows.
+        """
         po = record.po_number
         if record.state is PoState.SENT:
+            if filed_by_others and self.now - record.updated_at < FILING_GRACE:
+                self.set_status(rows, f"sent as {po}; being filed into Orders")
+                return
             self.move_to_orders(record, rows)
             self.report.sent.append(f"{po} to {record.order.supplier} <{record.order.send_to}>")
         elif record.state is PoState.SENDING:
