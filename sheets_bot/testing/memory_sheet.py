@@ -16,7 +16,13 @@ from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, Grid, RowsAppend, SheetBatch
 from sheets_bot.sheet.layout import DropdownSpec, Layout, TabSpec, normalise_header
 from sheets_bot.sheet.table import is_blank
-from sheets_bot.testing.sheet_helpers import column_of, records_of, value_at, with_cell
+from sheets_bot.testing.sheet_helpers import (
+    column_of,
+    records_of,
+    set_in_place,
+    value_at,
+    with_cell,
+)
 
 
 class MemorySheet:
@@ -58,16 +64,19 @@ class MemorySheet:
             if tab not in self.tabs:
                 raise SheetLayoutError(tab, None)
         deletions = deletion_order(batch.deletes)
+        touched = tabs_named_in(batch)
+        for tab in touched:
+            self.tabs[tab] = [list(cells) for cells in self.tabs[tab]]
         for write in batch.writes:
-            grid = self.tabs[write.tab]
-            self.tabs[write.tab] = with_cell(grid, write.row, write.column, write.value)
+            set_in_place(self.tabs[write.tab], write.row, write.column, write.value)
         self._append(batch.appends)
         for tab, numbers in deletions.items():
             grid = self.tabs[tab]
             for number in numbers:
                 if number <= len(grid):
                     del grid[number - 1]
-            self.tabs[tab] = trim_grid(grid)
+        for tab in touched:
+            self.tabs[tab] = trim_grid(self.tabs[tab])
         self._read_rows.clear()
 
     def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
@@ -82,10 +91,11 @@ class MemorySheet:
             )
             grid = self.tabs[spec.name]
             if rows.get(spec.name) and not _has_data(grid):
+                grid = [list(cells) for cells in grid]
                 for number, values in enumerate(rows[spec.name], start=2):
                     for name, value in zip(spec.headers, values, strict=False):
-                        grid = with_cell(grid, number, positions[name], value)
-                self.tabs[spec.name] = grid
+                        set_in_place(grid, number, positions[name], value)
+                self.tabs[spec.name] = trim_grid(grid)
         self._read_rows.clear()
 
     def _append(self, appends: Sequence[RowsAppend]) -> None:
@@ -96,8 +106,7 @@ class MemorySheet:
             start = next_row.get(append.tab) or max(seen, len(trim_grid(grid))) + 1
             for offset, values in enumerate(append.rows):
                 for column, value in enumerate(values, start=1):
-                    grid = with_cell(grid, start + offset, column, value)
-            self.tabs[append.tab] = grid
+                    set_in_place(grid, start + offset, column, value)
             next_row[append.tab] = start + len(append.rows)
 
     def _ensure_headers(self, spec: TabSpec) -> dict[str, int]:

@@ -66,15 +66,20 @@ def records_of(grid: Grid) -> list[dict[str, Cell]]:
     ]
 
 
-def with_cell(grid: Grid, row: int, column: int, value: Cell) -> Grid:
-    """A copy of ``grid`` with one cell set, grown as needed, trimmed."""
-    rows = [list(cells) for cells in grid]
-    while len(rows) < row:
-        rows.append([])
-    cells = rows[row - 1]
+def set_in_place(grid: Grid, row: int, column: int, value: Cell) -> None:
+    """Set one cell of ``grid`` itself, growing it as needed (not trimmed: callers trim once)."""
+    while len(grid) < row:
+        grid.append([])
+    cells = grid[row - 1]
     while len(cells) < column:
         cells.append(None)
     cells[column - 1] = value
+
+
+def with_cell(grid: Grid, row: int, column: int, value: Cell) -> Grid:
+    """A copy of ``grid`` with one cell set, grown as needed, trimmed."""
+    rows = [list(cells) for cells in grid]
+    set_in_place(rows, row, column, value)
     return trim_grid(rows)
 
 

@@ -1,0 +1,130 @@
+"""How long the daily check and a quiet poll take, and how much memory, by shop size.
+
+Prints one JSON line per size and adapter. Run with ``make bench``; not part of the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sheets_bot.adapters.clock import FixedClock
+from sheets_bot.adapters.local.sqlite_store import SqliteStore
+from sheets_bot.adapters.local.workbook import LocalWorkbook
+from sheets_bot.ports import Cell, Grid, Sheet
+from sheets_bot.services.check import run_check
+from sheets_bot.services.poll import run_poll
+from sheets_bot.services.setup import run_init
+from sheets_bot.services.shop import Adapters
+from sheets_bot.sheet.layout import STOCK, SUPPLIERS, load_layout
+from sheets_bot.testing.memory_sheet import MemorySheet
+from sheets_bot.testing.recording_mailer import RecordingMailer
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+SUPPLIER_COUNT = 12
+
+
+def shop_rows(items: int, seed: int = 7) -> dict[str, Grid]:
+    """A synthetic shop: ``items`` rows spread over a dozen suppliers, a mix of every move."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible synthetic shop, not a secret
+    layout = load_layout()
+    stock_headers = layout.tab(STOCK).headers
+    suppliers: Grid = [
+        [
+            f"Supplier {n}",
+            f"orders{n}@supplier.example",
+            "",
+            rng.choice([2, 5, 7, 14]),
+            "csv",
+            "yes",
+        ]
+        for n in range(SUPPLIER_COUNT)
+    ]
+    stock: Grid = []
+    for n in range(items):
+        daily = round(rng.uniform(0, 20), 1)
+        record: dict[str, Cell] = {
+            "Item": f"Item {n}",
+            "SKU": f"SKU-{n:06d}",
+            "Supplier": f"Supplier {n % SUPPLIER_COUNT}",
+            "On hand": rng.randint(0, 400),
+            "Daily sales": daily,
+            "Safety buffer": rng.randint(0, 30),
+            "Pack size": rng.choice([1, 6, 12]),
+            "Unit cost": round(rng.uniform(0.5, 30), 2),
+        }
+        stock.append([record.get(header) for header in stock_headers])
+    return {STOCK: stock, SUPPLIERS: suppliers}
+
+
+def measure(action: Callable[[], object]) -> tuple[float, float]:
+    """Seconds and peak MiB allocated by Python while ``action`` runs."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
+    store = SqliteStore(folder / "state.sqlite")
+
+    def adapters(sheet: Sheet) -> Adapters:
+        return Adapters(
+            sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
+        )
+
+    rows = shop_rows(items)
+    if adapter == "memory":
+        sheet = MemorySheet()
+        run_init(sheet, sample=False)
+        sheet.prepare(load_layout(), rows)
+        check_s, check_mib = measure(lambda: run_check(adapters(sheet)))
+        poll_s, _ = measure(lambda: run_poll(adapters(sheet)))
+    else:
+        path = folder / "shop.xlsx"
+        with LocalWorkbook(path, lock_dir=folder) as workbook:
+            run_init(workbook, sample=False)
+            workbook.prepare(load_layout(), rows)
+
+        def check() -> None:
+            with LocalWorkbook(path, lock_dir=folder) as workbook:
+                run_check(adapters(workbook))
+
+        def poll() -> None:
+            with LocalWorkbook(path, lock_dir=folder) as workbook:
+                run_poll(adapters(workbook))
+
+        check_s, check_mib = measure(check)
+        poll_s, _ = measure(poll)
+    store.close()
+    return {
+        "adapter": adapter,
+        "items": items,
+        "check_seconds": round(check_s, 3),
+        "check_peak_mib": round(check_mib, 1),
+        "poll_seconds": round(poll_s, 3),
+    }
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(arg) for arg in argv] or [200, 2000, 20000]
+    for adapter in ("memory", "workbook"):
+        for items in sizes:
+            if adapter == "workbook" and items > 2000:
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                print(json.dumps(run(adapter, items, Path(folder))), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
