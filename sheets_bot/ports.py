@@ -72,9 +72,13 @@ class Sheet(Protocol):
         """Where the owner opens it: a file path or a URL."""
         ...
 
-    def read(self, tabs: Sequence[str]) -> Mapping[str, Grid]:
+    def read(self, tabs: Sequence[str], *, append_only: Sequence[str] = ()) -> Mapping[str, Grid]:
         """Values of the named tabs in one go. A tab that does not exist is absent from the
-        result (the caller names it in its error)."""
+        result (the caller names it in its error).
+
+        For tabs in ``append_only`` (also named in ``tabs``) the caller needs only the header
+        row and where the last row is, to append below it: an adapter may return just the
+        header row and the first column, so a long Audit tab costs nothing to read."""
         ...
 
     def apply(self, batch: SheetBatch) -> None:

@@ -57,7 +57,7 @@ class ShopView:
 def read_shop(sheet: Sheet, tabs: Sequence[str]) -> ShopView:
     """One read of every tab the run needs; a missing tab or header stops the run, named."""
     layout = load_layout()
-    grids = sheet.read(list(tabs))
+    grids = sheet.read(list(tabs), append_only=[tab for tab in tabs if tab == AUDIT])
     tables = {tab: Table.from_grid(layout.tab(tab), grids.get(tab)) for tab in tabs}
     settings, problems = read_settings(tables["Settings"])
     suppliers: dict[str, Supplier] = {}

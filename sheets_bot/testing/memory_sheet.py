@@ -49,10 +49,16 @@ class MemorySheet:
     def location(self) -> str:
         return self._location
 
-    def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+    def read(self, tabs: Sequence[str], *, append_only: Sequence[str] = ()) -> dict[str, Grid]:
+        """Like Google's adapter, append-only tabs come back as the header row and the first
+        column only, so services cannot come to depend on more of them."""
         self.reads += 1
         grids = {tab: trim_grid(self.tabs[tab]) for tab in tabs if tab in self.tabs}
         self._read_rows.update({tab: len(grid) for tab, grid in grids.items()})
+        for tab in append_only:
+            if grids.get(tab):
+                grid = grids[tab]
+                grids[tab] = [list(grid[0]), *([row[0]] if row else [] for row in grid[1:])]
         return grids
 
     def apply(self, batch: SheetBatch) -> None:

@@ -99,7 +99,9 @@ class LocalWorkbook:
     def location(self) -> str:
         return str(self.path)
 
-    def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+    def read(self, tabs: Sequence[str], *, append_only: Sequence[str] = ()) -> dict[str, Grid]:
+        """Every tab whole: a local read costs the same either way, so ``append_only`` is
+        accepted and not needed."""
         book = self._loaded()
         grids: dict[str, Grid] = {}
         for tab in tabs:
