@@ -65,6 +65,10 @@ def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
     where = f"Stock row {item.row}, column 'Supplier': '{item.supplier}'"
     if supplier is None:
         return f"{where} is not on the Suppliers tab; no order is drafted"
+    if supplier.problem is not None:
+        return (
+            f"{where} cannot be read on the Suppliers tab ({supplier.problem}); no order is drafted"
+        )
     if not supplier.active:
         return f"{where} is inactive (Suppliers row {supplier.row}); no order is drafted"
     if supplier.email is None:

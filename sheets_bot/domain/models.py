@@ -54,6 +54,8 @@ class Supplier:
     row: int
     email_problem: str | None = None
     """Why ``email`` is unusable, located (the Suppliers row and column)."""
+    problem: str | None = None
+    """Why the Suppliers row could not be read at all, located; no order goes to it."""
 
 
 @dataclass(frozen=True)

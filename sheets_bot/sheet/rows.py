@@ -192,6 +192,9 @@ def read_suppliers(table: Table) -> tuple[dict[str, Supplier], list[Problem]]:
         parsed = validate_row(SupplierRow, table, row, SUPPLIER_COLUMNS)
         if isinstance(parsed, list):
             problems.extend(parsed)
+            name = row.text("Supplier")
+            if name and supplier_key(name) not in suppliers:
+                suppliers[supplier_key(name)] = _unreadable(name, row.number, parsed)
             continue
         key = supplier_key(parsed.supplier)
         if key in suppliers:
@@ -234,6 +237,20 @@ def read_suppliers(table: Table) -> tuple[dict[str, Supplier], list[Problem]]:
             email_problem=email_problem,
         )
     return suppliers, problems
+
+
+def _unreadable(name: str, row: int, problems: list[Problem]) -> Supplier:
+    """A supplier row that could not be read: its items are told why, not "unknown supplier"."""
+    return Supplier(
+        name=name,
+        email=None,
+        contact="",
+        lead_time_days=None,
+        po_format=PoFormat.CSV,
+        active=False,
+        row=row,
+        problem="; ".join(str(problem) for problem in problems),
+    )
 
 
 def _optional_float(number: Decimal | None) -> float | None:

@@ -69,6 +69,9 @@ def test_2_unknown_inactive_or_unreachable_supplier_is_a_problem_not_a_draft() -
         "not on the Suppliers tab": {},
         "inactive": {"bean bros": supplier(active=False)},
         "no valid email": {"bean bros": supplier(email=None, email_problem="Suppliers row 2: bad")},
+        "cannot be read on the Suppliers tab": {
+            "bean bros": supplier(problem="Suppliers row 2: 'fax' is not one of csv, pdf, both")
+        },
     }
     for words, suppliers in cases.items():
         verdict = evaluate(

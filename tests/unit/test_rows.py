@@ -94,7 +94,9 @@ def test_suppliers() -> None:
             ],
         )
     )
-    assert set(suppliers) == {"bean bros", "no mail", "gone"}
+    assert set(suppliers) == {"bean bros", "no mail", "gone", "odd"}
+    assert suppliers["odd"].problem is not None
+    assert "'fax' is not one of csv, pdf, both" in suppliers["odd"].problem
     assert suppliers["bean bros"].po_format is PoFormat.PDF
     assert suppliers["no mail"].email is None
     assert "Suppliers row 3, column B 'Email'" in str(suppliers["no mail"].email_problem)
