@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -55,6 +56,12 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
         store.close()
 
 
+def _program() -> str:
+    """How the user ran us (``.venv/bin/sheets-bot`` after ``make demo``), to echo back."""
+    invoked = sys.argv[0] if sys.argv else ""
+    return invoked if Path(invoked).name == "sheets-bot" else "sheets-bot"
+
+
 def _init(config: LocalConfig, sample: bool) -> str:
     config.workbook.parent.mkdir(parents=True, exist_ok=True)
     config.state_dir.mkdir(parents=True, exist_ok=True)
@@ -64,14 +71,14 @@ def _init(config: LocalConfig, sample: bool) -> str:
     return (
         f"Ready: {config.workbook} with {', '.join(tabs)} ({what}).\n"
         f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
-        f"Next: sheets-bot check --workbook {config.workbook}"
+        f"Next: {_program()} check --workbook {config.workbook}"
     )
 
 
 def _check(config: LocalConfig) -> str:
     with local_adapters(config) as adapters:
         report = run_check(adapters)
-    return format_check(report, workbook=config.workbook)
+    return format_check(report, workbook=config.workbook, program=_program())
 
 
 def _poll(config: LocalConfig) -> str:

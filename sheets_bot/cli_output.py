@@ -35,7 +35,7 @@ def _sort_key(item: ItemResult) -> tuple[int, int]:
     return (_ORDER.get(item.move, -1 if item.problem else len(_ORDER)), item.row)
 
 
-def format_check(report: CheckReport, *, workbook: Path) -> str:
+def format_check(report: CheckReport, *, workbook: Path, program: str = "sheets-bot") -> str:
     rows = [
         [
             str(item.row),
@@ -79,10 +79,10 @@ def format_check(report: CheckReport, *, workbook: Path) -> str:
             "",
             "Next:",
             f"  1. Open {workbook} in LibreOffice or Excel, tab 'Drafts'.",
-            "  2. In the 'Decision' column pick approve, skip or edit for every line of a draft"
-            " (you may change 'Order qty', 'Send to' and 'Note' first).",
+            f"  2. In column {report.decision_column} ('Decision') pick approve, skip or edit for"
+            " every line of a draft (you may change 'Order qty', 'Send to' and 'Note' first).",
             "  3. Save and close the workbook, then run:",
-            f"       sheets-bot poll --workbook {workbook}",
+            f"       {program} poll --workbook {workbook}",
             "     Approved POs are emailed (to the outbox folder locally); during quiet hours"
             " they wait until the hours end.",
         ]

@@ -20,7 +20,7 @@ from sheets_bot.domain.drafts import (
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
-from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.problems import Problem, column_letter
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
@@ -55,6 +55,8 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     kept_owner_values: list[str] = field(default_factory=list)
     location: str = ""
+    decision_column: str = ""
+    """The Drafts column letter the owner picks decisions in, as the sheet has it."""
 
     def count(self, move: str) -> int:
         return sum(1 for item in self.items if item.move == move)
@@ -180,6 +182,7 @@ class _CheckRun:
             self.new_draft_id,
         )
         drafts_memory = self.write_drafts(plan)
+        self.report.decision_column = column_letter(self.view[DRAFTS].column("Decision"))
         self.report.problems = (
             [str(problem) for problem in self.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
