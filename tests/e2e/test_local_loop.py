@@ -190,3 +190,18 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("init", "check", "poll", "resolve"):
         assert command in out
+
+
+def test_init_without_sample_gives_empty_tabs_and_default_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.xlsx"
+    assert main(["init", "--workbook", str(path)]) == 0
+    owner = WorkbookOwner(path)
+    assert owner.records("Stock") == []
+    settings = {row["Setting"]: row["Value"] for row in owner.records("Settings")}
+    assert settings["Quiet hours"] == "21:00-07:00"
+    assert len(settings) == 10
+    code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)
+    assert code == 0
+    assert "Checked 0 items" in out
