@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.audit import BOT
 from sheets_bot.domain.drafts import (
     DraftPlan,
     ExistingLine,
@@ -21,9 +21,9 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
-from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.guarded_writes import GuardedWriter
-from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
+from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
@@ -137,27 +137,14 @@ def _line_total(quantity: str, unit_cost: Cell) -> Cell:
     return _number_cell(float(qty * cost))
 
 
-class _CheckRun:
+class _CheckRun(Run):
     def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        self.adapters = adapters
-        self.view = view
-        self.now = now
-        self.batch = SheetBatch()
-        self.entries: list[AuditEntry] = []
+        super().__init__(adapters, view, now)
         self.report = CheckReport(location=adapters.sheet.location)
 
     @property
     def settings(self) -> ShopSettings:
         return self.view.settings
-
-    def audit(
-        self,
-        action: str,
-        subject: str,
-        before: Mapping[str, object] | None,
-        after: Mapping[str, object] | None,
-    ) -> None:
-        self.entries.append(AuditEntry(self.now, BOT, action, subject, before, after))
 
     def run(self) -> CheckReport:
         stock = self.view[STOCK]
@@ -188,13 +175,7 @@ class _CheckRun:
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
         )
-        commit(
-            self.adapters,
-            self.view,
-            self.batch,
-            self.entries,
-            {STOCK: stock_memory, DRAFTS: drafts_memory},
-        )
+        self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
 
     def new_draft_id(self) -> str:
@@ -232,6 +213,7 @@ class _CheckRun:
                 previous = row.text("Move")
                 if previous and previous != verdict.label:
                     self.audit(
+                        BOT,
                         "move changed",
                         f"{verdict.item.sku} {verdict.item.name}",
                         {"move": previous},
@@ -294,6 +276,7 @@ class _CheckRun:
                 self.report.lines_refreshed += 1
                 if row.text("Suggested qty") != str(line.quantity):
                     self.audit(
+                        BOT,
                         "draft line refreshed",
                         f"{refresh.existing.draft} {line.sku}",
                         {"suggested": row.text("Suggested qty")},
@@ -319,18 +302,19 @@ class _CheckRun:
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
             lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
-            self.audit("draft created", f"{draft} {supplier}", None, {"lines": lines})
+            self.audit(BOT, "draft created", f"{draft} {supplier}", None, {"lines": lines})
         added_to_existing: dict[str, dict[str, int]] = {}
         for draft, line in plan.add:
             if draft not in plan.new_drafts:
                 added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
         for draft, lines in added_to_existing.items():
-            self.audit("draft lines added", draft, None, {"lines": lines})
+            self.audit(BOT, "draft lines added", draft, None, {"lines": lines})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
             memory.pop((existing.key, "Send to"), None)
             self.audit(
+                BOT,
                 "draft line removed",
                 f"{existing.draft} {existing.sku}",
                 {"order_qty": existing.order_qty},

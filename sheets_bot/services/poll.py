@@ -15,22 +15,21 @@ it ``unknown`` and shows it to the owner, who resolves it (``sheets-bot resolve`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.po_email import compose_po_email
-from sheets_bot.domain.audit import BOT, OWNER, AuditEntry
+from sheets_bot.domain.audit import BOT, OWNER
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
 from sheets_bot.domain.drafts import normalise_decision
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
 from sheets_bot.errors import MailRejected
-from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.check import on_order_by_sku
 from sheets_bot.services.guarded_writes import GuardedWriter
-from sheets_bot.services.shop import Adapters, ShopView, commit, read_shop
+from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Row
 
@@ -84,29 +83,15 @@ def quiet_until(now: datetime, view: ShopView) -> datetime | None:
     return quiet.ends_after(local).astimezone(ZoneInfo("UTC"))
 
 
-class _PollRun:
+class _PollRun(Run):
     def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        self.adapters = adapters
-        self.view = view
-        self.now = now
-        self.batch = SheetBatch()
-        self.entries: list[AuditEntry] = []
+        super().__init__(adapters, view, now)
         self.report = PollReport(location=adapters.sheet.location)
         self.stock_writer = GuardedWriter(view[STOCK], adapters.memory.recall(STOCK), self.batch)
         self.on_order = on_order_by_sku(view[ORDERS])
         self.po_in_orders = {row.text("PO") for row in view[ORDERS]}
         self.deleted_rows: list[int] = []
         self.orders_rows: list[list[Cell]] = []
-
-    def audit(
-        self,
-        who: str,
-        action: str,
-        subject: str,
-        before: Mapping[str, object] | None = None,
-        after: Mapping[str, object] | None = None,
-    ) -> None:
-        self.entries.append(AuditEntry(self.now, who, action, subject, before, after))
 
     def run(self) -> PollReport:
         drafts = self.view[DRAFTS]
@@ -129,7 +114,7 @@ class _PollRun:
         if self.deleted_rows:
             self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
         memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
-        commit(self.adapters, self.view, self.batch, self.entries, memory)
+        self.commit(memory)
         return self.report
 
     def set_status(self, rows: list[Row], status: str) -> None:

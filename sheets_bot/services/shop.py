@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditEntry
@@ -65,6 +66,30 @@ def read_shop(sheet: Sheet, tabs: Sequence[str]) -> ShopView:
         suppliers, supplier_problems = read_suppliers(tables["Suppliers"])
         problems.extend(supplier_problems)
     return ShopView(tables, settings, suppliers, problems)
+
+
+class Run:
+    """What one run of a use case builds up before it commits: sheet changes and audit entries."""
+
+    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
+        self.adapters = adapters
+        self.view = view
+        self.now = now
+        self.batch = SheetBatch()
+        self.entries: list[AuditEntry] = []
+
+    def audit(
+        self,
+        who: str,
+        action: str,
+        subject: str,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+    ) -> None:
+        self.entries.append(AuditEntry(self.now, who, action, subject, before, after))
+
+    def commit(self, memory: Mapping[str, Mapping[tuple[str, str], str]] | None = None) -> None:
+        commit(self.adapters, self.view, self.batch, self.entries, memory)
 
 
 def commit(

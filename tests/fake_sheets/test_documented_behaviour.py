@@ -12,7 +12,6 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,12 +19,6 @@ import requests
 
 from sheets_bot.testing.fake_sheets import discovery
 from sheets_bot.testing.fake_sheets_api import BASE_URL, FakeSheetsApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture

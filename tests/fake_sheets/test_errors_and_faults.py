@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import gspread
 import pytest
 import requests
 from gspread.exceptions import APIError, SpreadsheetNotFound
 
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import gspread
 import pytest
 from gspread.utils import Dimension, ValueRenderOption
 
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
 from sheets_bot.testing.fake_sheets_api import BASE_URL, FakeSheetsApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture

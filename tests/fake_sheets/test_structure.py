@@ -3,7 +3,6 @@ spreadsheets.get through real gspread."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import gspread
@@ -12,12 +11,6 @@ from gspread.exceptions import APIError
 from gspread.utils import ValidationConditionType
 
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from gspread.exceptions import APIError
@@ -12,12 +11,6 @@ from gspread.utils import Dimension, InsertDataOption, ValueInputOption, ValueRe
 from sheets_bot.testing.fake_sheets_api import UNEVALUATED, FakeSheetsApi
 
 LINK = '=HYPERLINK("https://example.com/po/7","PO 7")'
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi.running() as running:
-        yield running
 
 
 @pytest.fixture
