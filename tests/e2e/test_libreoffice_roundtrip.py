@@ -1,0 +1,65 @@
+"""The owner's real tool in the loop: LibreOffice opens and saves the workbook between runs.
+
+Skipped with a reason where LibreOffice is absent (``make test`` installs it on Debian).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_bot.cli import main
+from sheets_bot.testing.sheet_helpers import WorkbookOwner
+
+SOFFICE = shutil.which("soffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+def _save_in_libreoffice(path: Path, profile: Path) -> None:
+    """Open and save ``path`` with LibreOffice Calc, as an owner would, in place."""
+    assert SOFFICE is not None
+    out = path.parent / "libreoffice-out"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    shutil.move(out / path.name, path)
+
+
+def test_a_workbook_saved_by_libreoffice_keeps_working(tmp_path: Path) -> None:
+    workbook = tmp_path / "shop.xlsx"
+    profile = tmp_path / "lo-profile"
+    assert main(["init", "--workbook", str(workbook), "--sample"]) == 0
+    assert main(["check", "--workbook", str(workbook), "--now", "2026-11-23T10:00:00Z"]) == 0
+    _save_in_libreoffice(workbook, profile)
+
+    drafts = load_workbook(workbook)["Drafts"]
+    lists = [dv.formula1 for dv in drafts.data_validations.dataValidation]
+    assert '"approve,edit,skip"' in lists  # the dropdown survived LibreOffice
+
+    owner = WorkbookOwner(workbook)
+    for number, row in enumerate(owner.records("Drafts"), start=2):
+        if row["Draft"] == "D-0001":
+            owner.set_cell("Drafts", number, "Decision", "approve")
+    _save_in_libreoffice(workbook, profile)
+
+    assert main(["poll", "--workbook", str(workbook), "--now", "2026-11-23T10:05:00Z"]) == 0
+    assert len(list((tmp_path / "sheets-bot-state" / "outbox").glob("*.eml"))) == 1
+    orders = WorkbookOwner(workbook).records("Orders")
+    assert {row["PO"] for row in orders} == {"PO-0001"}
+    assert main(["check", "--workbook", str(workbook), "--now", "2026-11-24T10:00:00Z"]) == 0
