@@ -14,13 +14,17 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
+from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
+from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.domain.models import PoFormat
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 from sheets_bot.ports import AuditLog, CellMemory, Ledger
 from sheets_bot.testing.memory_store import MemoryStore
+from tests.aws.moto_support import TABLES, dynamodb_tables
 
-STORE_KINDS = ["memory", "sqlite"]
+STORE_KINDS = ["memory", "sqlite", "dynamodb"]
 
 SHOP_TIME = ZoneInfo("Europe/Lisbon")
 T0 = datetime(2025, 3, 14, 9, 30, tzinfo=SHOP_TIME)
@@ -51,6 +55,13 @@ def open_stores(kind: str, tmp_path: Path) -> Iterator[Stores]:
     elif kind == "sqlite":
         with SqliteStore(database_path(tmp_path)) as store:
             yield Stores(store.ledger, store.audit, store.memory)
+    elif kind == "dynamodb":
+        with dynamodb_tables() as client:
+            yield Stores(
+                DynamoLedger(client, TABLES.ledger),
+                DynamoAuditLog(client, TABLES.audit),
+                DynamoCellMemory(client, TABLES.memory),
+            )
     else:
         raise ValueError(f"unknown store kind {kind!r}")
 

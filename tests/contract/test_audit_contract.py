@@ -1,4 +1,5 @@
-"""The AuditLog contract, run against every implementation: the in-memory fake and SQLite."""
+"""The AuditLog contract, run against every implementation: the in-memory fake,
+SQLite and DynamoDB (moto)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.local.sqlite_store import SqliteAuditLog, SqliteStore
 from sheets_bot.domain.audit import BOT, OWNER, AuditEntry
 from sheets_bot.ports import AuditLog
 from sheets_bot.testing.memory_store import MemoryAuditLog
+from tests.aws.moto_support import TABLES, aws_session
 
 from .store_fixtures import STORE_KINDS, at, database_path, make_order, open_stores
 
 
 def _satisfies_the_port(store: SqliteStore) -> None:
-    """Never called: mypy checks that both implementations are structurally an AuditLog."""
+    """Never called: mypy checks that every implementation is structurally an AuditLog."""
     _sqlite: AuditLog = SqliteAuditLog(store)
     _memory: AuditLog = MemoryAuditLog()
+    _dynamodb: AuditLog = DynamoAuditLog(aws_session().client("dynamodb"), TABLES.audit)
 
 
 @pytest.fixture(params=STORE_KINDS)

@@ -1,4 +1,5 @@
-"""The CellMemory contract, run against every implementation: the in-memory fake and SQLite."""
+"""The CellMemory contract, run against every implementation: the in-memory fake,
+SQLite and DynamoDB (moto)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.local.sqlite_store import SqliteCellMemory, SqliteStore
 from sheets_bot.ports import CellMemory
 from sheets_bot.testing.memory_store import MemoryCellMemory
+from tests.aws.moto_support import TABLES, aws_session
 
 from .store_fixtures import STORE_KINDS, database_path, open_stores
 
 
 def _satisfies_the_port(store: SqliteStore) -> None:
-    """Never called: mypy checks that both implementations are structurally a CellMemory."""
+    """Never called: mypy checks that every implementation is structurally a CellMemory."""
     _sqlite: CellMemory = SqliteCellMemory(store)
     _memory: CellMemory = MemoryCellMemory()
+    _dynamodb: CellMemory = DynamoCellMemory(aws_session().client("dynamodb"), TABLES.memory)
 
 
 @pytest.fixture(params=STORE_KINDS)

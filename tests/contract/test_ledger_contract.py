@@ -1,4 +1,5 @@
-"""The Ledger contract, run against every implementation: the in-memory fake and SQLite.
+"""The Ledger contract, run against every implementation: the in-memory fake, SQLite and
+DynamoDB (moto).
 
 The at-most-once invariant lives here: whatever the interleaving, one claim wins.
 """
@@ -14,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
 from sheets_bot.adapters.local.sqlite_store import SCHEMA_VERSION, SqliteLedger, SqliteStore
 from sheets_bot.domain.purchase_order import PoRecord, PoState
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Ledger
 from sheets_bot.testing.memory_store import MemoryLedger
+from tests.aws.moto_support import TABLES, aws_session, dynamodb_tables, one_request_at_a_time
 
 from .store_fixtures import (
     STORE_KINDS,
@@ -31,9 +34,10 @@ from .store_fixtures import (
 
 
 def _satisfies_the_port(store: SqliteStore) -> None:
-    """Never called: mypy checks that both implementations are structurally a Ledger."""
+    """Never called: mypy checks that every implementation is structurally a Ledger."""
     _sqlite: Ledger = SqliteLedger(store)
     _memory: Ledger = MemoryLedger()
+    _dynamodb: Ledger = DynamoLedger(aws_session().client("dynamodb"), TABLES.ledger)
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -388,6 +392,38 @@ def test_racing_threads_each_with_a_connection_claim_once_sqlite(tmp_path: Path)
         thread.join(timeout=60)
 
     assert sorted(wins) == [False] * 7 + [True]
+
+
+def test_racing_threads_each_with_a_client_claim_once_dynamodb() -> None:
+    """Eight pollers, as eight Lambdas would be: each with its own session and client."""
+    barrier = threading.Barrier(8)
+    outcomes: list[tuple[bool, int]] = []
+    lock = threading.Lock()
+
+    def poller() -> None:
+        ledger = DynamoLedger(aws_session().client("dynamodb"), TABLES.ledger)
+        barrier.wait(timeout=30)
+        ledger.record_approval(make_order(), at(1))
+        won = ledger.claim("D-0001", at(2))
+        number = ledger.next_number("draft")
+        with lock:
+            outcomes.append((won, number))
+
+    with dynamodb_tables() as client, one_request_at_a_time():
+        threads = [threading.Thread(target=poller) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        ledger = DynamoLedger(client, TABLES.ledger)
+        record = ledger.get("D-0001")
+        unfinished = ledger.unfinished()
+
+    assert sorted(won for won, _ in outcomes) == [False] * 7 + [True]
+    assert sorted(number for _, number in outcomes) == list(range(1, 9))
+    assert record is not None
+    assert record.state is PoState.SENDING
+    assert len(unfinished) == 1
 
 
 def test_racing_processes_claim_once_sqlite(tmp_path: Path) -> None:
