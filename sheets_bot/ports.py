@@ -5,6 +5,7 @@ A service never imports an adapter: it receives objects that satisfy these Proto
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -157,6 +158,29 @@ class Mailer(Protocol):
     def send(self, message: EmailMessage) -> str:
         """Send and return the message id. Raises ``MailRejected`` when it certainly did not
         go out; any other exception means the outcome is unknown."""
+        ...
+
+
+class Blobs(Protocol):
+    """Named byte strings: S3 with versioning on AWS (sheet snapshots, raw inbound mail), a
+    folder in local mode.
+
+    A key is a relative path: parts of letters, digits and ``._=+-`` (not starting with a dot)
+    joined by ``/``, such as ``snapshots/stock/2026-11-23T0900Z.json``. Adapters refuse any
+    other key with ``ValueError``, so a key that works on one works on every other.
+    """
+
+    def put(self, key: str, data: bytes, content_type: str) -> str:
+        """Store ``data`` under ``key``, replacing what was there, and return the id of the
+        version just stored."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The data last stored under ``key``; ``KeyError`` if there is none."""
+        ...
+
+    def list(self, prefix: str) -> builtins.list[str]:
+        """The keys that start with ``prefix`` (plain text, not a pattern), sorted."""
         ...
 
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 from moto import mock_aws
@@ -23,7 +23,7 @@ from sheets_bot.adapters.aws.tables import TableNames, create_tables
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-REGION = "eu-west-1"
+REGION: Final = "eu-west-1"
 TABLES = TableNames.with_prefix("sheets-bot-test")
 
 
