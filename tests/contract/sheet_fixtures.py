@@ -11,6 +11,8 @@ from pathlib import Path
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.ports import Cell, Grid, Sheet
 from sheets_bot.sheet.layout import SETTINGS, STOCK, load_layout
+from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
+from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.sheet_helpers import SheetOwner, WorkbookOwner
 
@@ -30,6 +32,9 @@ class Backend:
     owner: SheetOwner
     opener: Callable[[], AbstractContextManager[Sheet]]
     path: Path | None = None
+    fake: FakeSheetsApi | None = None
+    """The fake Sheets API behind a ``google`` backend."""
+    spreadsheet_id: str = ""
 
     def open(self) -> AbstractContextManager[Sheet]:
         return self.opener()
@@ -52,6 +57,19 @@ def workbook_backend(folder: Path, lock_timeout: float = 30.0) -> Backend:
         WorkbookOwner(path),
         lambda: LocalWorkbook(path, lock_dir=locks, lock_timeout=lock_timeout),
         path,
+    )
+
+
+def google_backend(fake: FakeSheetsApi) -> Backend:
+    """A new spreadsheet on the running fake (one "Sheet1" tab, as Google creates them); each
+    ``open()`` is a new ``GoogleSheet``, as each bot run is."""
+    key = fake.create_spreadsheet("Shop")
+    return Backend(
+        "google",
+        FakeSheetOwner(fake, key),
+        lambda: nullcontext(fake_google_sheet(fake, key)),
+        fake=fake,
+        spreadsheet_id=key,
     )
 
 

@@ -1,5 +1,7 @@
-"""The ``Sheet`` contract, run against every implementation: the in-memory fake and the local
-``.xlsx`` workbook. The workbook-only tests at the end cover locking, formulas and formats."""
+"""The ``Sheet`` contract, run against every implementation: the in-memory fake, the local
+``.xlsx`` workbook, and the Google Sheet adapter on the fake Sheets API (real gspread). The
+workbook-only tests at the end cover locking, formulas and formats; the Google-only ones are in
+``test_google_sheet_contract.py``."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import Cell, CellWrite, Grid, RowsAppend, RowsDelete, Sheet, SheetBatch
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, SETTINGS, STOCK
 from sheets_bot.sheet.table import Table
+from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.sheet_helpers import with_cell
 from tests.contract.sheet_fixtures import (
@@ -36,6 +39,7 @@ from tests.contract.sheet_fixtures import (
     LAYOUT,
     STOCK_HEADERS,
     Backend,
+    google_backend,
     grid_of,
     memory_backend,
     put_cached_value,
@@ -50,12 +54,19 @@ SKUS = ["A-1", "B-1", "C-1", "D-1", "E-1"]
 UNTRUSTED = ['=HYPERLINK("http://x","y")', "+1", "-2", "@foo", "=1+1", "#N/A", "0012", "TRUE"]
 
 
-@pytest.fixture(params=["memory", "workbook"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    """A prepared sheet of each kind (the workbook in ``tmp_path``)."""
+@pytest.fixture(params=["memory", "workbook", "google"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """A prepared sheet of each kind (the workbook in ``tmp_path``, the Google Sheet on the
+    fake Sheets API)."""
+    if request.param == "google":
+        with FakeSheetsApi.running() as fake:
+            made = google_backend(fake)
+            made.prepare()
+            yield made
+        return
     made = memory_backend() if request.param == "memory" else workbook_backend(tmp_path)
     made.prepare()
-    return made
+    yield made
 
 
 @pytest.fixture
@@ -307,6 +318,18 @@ def test_drafts_decision_has_an_approve_edit_skip_dropdown(backend: Backend) -> 
     if isinstance(backend.owner, MemorySheet):
         dropdown = backend.owner.dropdowns[DRAFTS]["Decision"]
         assert (dropdown.values, dropdown.strict) == (("approve", "edit", "skip"), True)
+        return
+    if backend.fake is not None:
+        column = get_column_letter(LAYOUT.tab(DRAFTS).headers.index("Decision") + 1)
+        rules = backend.fake.data_validations(backend.spreadsheet_id, DRAFTS)
+        [rule] = [rule for rule in rules if rule.range.startswith(f"{column}2:")]
+        assert rule.condition_type == "ONE_OF_LIST"
+        assert (rule.values, rule.strict, rule.show_custom_ui) == (
+            ["approve", "edit", "skip"],
+            True,
+            True,
+        )
+        assert rule.range == f"{column}2:{column}1000"
         return
     decision = LAYOUT.tab(DRAFTS).headers.index("Decision") + 1
     validation = validation_at(tab_of(open_xlsx(backend), DRAFTS), decision)
