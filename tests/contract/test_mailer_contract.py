@@ -1,6 +1,7 @@
-"""The Mailer contract, run against the outbox folder and against SMTP (a fake server on
-127.0.0.1), then what is particular to each: file naming, and how SMTP failures are sorted
-into "certainly not sent" (``MailRejected``) and "outcome unknown" (anything else).
+"""The Mailer contract, run against the outbox folder, SMTP (a fake server on 127.0.0.1) and
+SES v2 (moto), then what is particular to the first two: file naming, and how SMTP failures
+are sorted into "certainly not sent" (``MailRejected``) and "outcome unknown" (anything else).
+SES's own failure sorting is tested in ``tests/aws/test_ses_mailer.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ses.models import RawMessage, ses_backends
 
+from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.local import outbox as outbox_module
 from sheets_bot.adapters.local.outbox import OutboxMailer, list_messages
 from sheets_bot.adapters.local.smtp import SmtpMailer
@@ -34,16 +39,19 @@ from sheets_bot.domain.models import PoFormat, ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Mailer
+from tests.aws.moto_support import REGION, aws_session
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 USER = "shop@corner.example"
+SENDER = "bot@corner.example"
 PASSWORD = "s3cret-Pa55word"  # noqa: S105 - the fake server's test credential
 
 
 def _satisfies_the_port() -> None:
-    """Never called: mypy checks that both adapters are structurally a Mailer."""
+    """Never called: mypy checks that every adapter is structurally a Mailer."""
     _outbox: Mailer = OutboxMailer(Path("outbox"))
     _smtp: Mailer = SmtpMailer("localhost", 25, None, None)
+    _ses: Mailer = SesMailer(ses_client(aws_session()))
 
 
 def po_message(po_number: str = "PO-0001", **changes: object) -> EmailMessage:
@@ -72,7 +80,7 @@ def po_message(po_number: str = "PO-0001", **changes: object) -> EmailMessage:
 
 def plain_message(to: str = "orders@beanbros.example") -> EmailMessage:
     message = EmailMessage()
-    message["From"] = "bot@corner.example"
+    message["From"] = SENDER
     message["To"] = to
     message["Subject"] = "Hello"
     message["Date"] = "Mon, 23 Nov 2026 09:00:00 +0000"
@@ -289,27 +297,65 @@ class MailerUnderTest:
     mailer: Mailer
     delivered: Callable[[], list[bytes]]
     """Every message that arrived, as bytes, in order."""
+    ids: Callable[[], list[str]]
+    """The id each delivered message goes by in the mail system, in the same order."""
     broken: Mailer
     """The same kind of mailer in a state where it certainly cannot deliver."""
+    keeps_message_id: bool = True
+    """The id is the message's own Message-ID header (one is added if it has none). SES
+    instead replaces Message-ID (and Date) with its own and returns its MessageId."""
 
 
-@pytest.fixture(params=["outbox", "smtp"])
+def _header_ids(delivered: Callable[[], list[bytes]]) -> Callable[[], list[str]]:
+    return lambda: [str(parse(data)["Message-ID"]) for data in delivered()]
+
+
+def _ses_sent() -> list[RawMessage]:
+    """What moto's SES accepted in the test region, in order."""
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+    return [message for message in sent if isinstance(message, RawMessage)]
+
+
+@pytest.fixture(params=["outbox", "smtp", "ses"])
 def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MailerUnderTest]:
     if request.param == "outbox":
         folder = tmp_path / "state" / "outbox"
         not_a_folder = tmp_path / "a-file"
         not_a_folder.write_text("in the way")
+
+        def in_outbox() -> list[bytes]:
+            return [path.read_bytes() for path in list_messages(folder)]
+
         yield MailerUnderTest(
             mailer=OutboxMailer(folder),
-            delivered=lambda: [path.read_bytes() for path in list_messages(folder)],
+            delivered=in_outbox,
+            ids=_header_ids(in_outbox),
             broken=OutboxMailer(not_a_folder / "outbox"),
         )
-    else:
+    elif request.param == "smtp":
         with fake_smtp() as server:
+
+            def received() -> list[bytes]:
+                return [message.data for message in server.received]
+
             yield MailerUnderTest(
                 mailer=smtp_mailer(server),
-                delivered=lambda: [received.data for received in server.received],
+                delivered=received,
+                ids=_header_ids(received),
                 broken=SmtpMailer("127.0.0.1", closed_port(), None, None, starttls=False),
+            )
+    else:
+        with mock_aws():
+            session = aws_session()
+            client = ses_client(session)
+            client.create_email_identity(EmailIdentity=SENDER)
+            # moto keeps the raw bytes as given; the real SES then replaces Message-ID and Date.
+            yield MailerUnderTest(
+                mailer=SesMailer(client),
+                delivered=lambda: [message.raw_data.encode() for message in _ses_sent()],
+                ids=lambda: [message.id for message in _ses_sent()],
+                broken=SesMailer(ses_client(session, "us-east-1")),  # sender not verified there
+                keeps_message_id=False,
             )
 
 
@@ -318,9 +364,9 @@ def test_send_returns_the_message_id(subject: MailerUnderTest) -> None:
 
     message_id = subject.mailer.send(message)
 
-    assert message_id == message["Message-ID"]
-    [stored] = subject.delivered()
-    assert parse(stored)["Message-ID"] == message_id
+    assert subject.ids() == [message_id]
+    if subject.keeps_message_id:
+        assert message_id == message["Message-ID"]
 
 
 def test_headers_arrive_unchanged(subject: MailerUnderTest) -> None:
@@ -358,9 +404,9 @@ def test_every_send_arrives_separately(subject: MailerUnderTest) -> None:
 
     ids = [subject.mailer.send(first), subject.mailer.send(second)]
 
-    stored = subject.delivered()
-    assert len(stored) == 2
-    assert sorted(str(parse(data)["Message-ID"]) for data in stored) == sorted(ids)
+    assert len(subject.delivered()) == 2
+    assert len(set(ids)) == 2
+    assert sorted(subject.ids()) == sorted(ids)
 
 
 def test_a_message_without_an_id_gets_one(subject: MailerUnderTest) -> None:
@@ -368,9 +414,12 @@ def test_a_message_without_an_id_gets_one(subject: MailerUnderTest) -> None:
 
     message_id = subject.mailer.send(message)
 
-    assert re.fullmatch(r"<[^<>@\s]+@corner\.example>", message_id)
-    [stored] = subject.delivered()
-    assert parse(stored)["Message-ID"] == message_id
+    assert message_id
+    assert subject.ids() == [message_id]
+    if subject.keeps_message_id:
+        assert re.fullmatch(r"<[^<>@\s]+@corner\.example>", message_id)
+        [stored] = subject.delivered()
+        assert parse(stored)["Message-ID"] == message_id
 
 
 def test_a_definite_failure_is_mail_rejected(subject: MailerUnderTest) -> None:
