@@ -60,10 +60,17 @@ def workbook_backend(folder: Path, lock_timeout: float = 30.0) -> Backend:
     )
 
 
-def google_backend(fake: FakeSheetsApi) -> Backend:
+def google_backend(fake: FakeSheetsApi, tab_rows: int | None = None) -> Backend:
     """A new spreadsheet on the running fake (one "Sheet1" tab, as Google creates them); each
-    ``open()`` is a new ``GoogleSheet``, as each bot run is."""
+    ``open()`` is a new ``GoogleSheet``, as each bot run is.
+
+    With ``tab_rows`` the owner has already added the layout's tabs, empty and ``tab_rows``
+    rows tall: ``prepare`` then completes them rather than adding them, and formats fewer
+    rows, which keeps the fake fast (it formats every cell of a column one by one)."""
     key = fake.create_spreadsheet("Shop")
+    if tab_rows is not None:
+        for spec in LAYOUT.tabs:
+            fake.add_tab(key, spec.name, rows=tab_rows)
     return Backend(
         "google",
         FakeSheetOwner(fake, key),

@@ -51,6 +51,8 @@ ALL_TABS = [spec.name for spec in LAYOUT.tabs]
 STOCK_SPEC = LAYOUT.tab(STOCK)
 AUDIT_HEADERS = LAYOUT.tab(AUDIT).headers
 SKUS = ["A-1", "B-1", "C-1", "D-1", "E-1"]
+GOOGLE_TAB_ROWS = 60
+"""Rows of each tab of the Google backend (see ``google_backend``)."""
 UNTRUSTED = ['=HYPERLINK("http://x","y")', "+1", "-2", "@foo", "=1+1", "#N/A", "0012", "TRUE"]
 
 
@@ -60,7 +62,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     fake Sheets API)."""
     if request.param == "google":
         with FakeSheetsApi.running() as fake:
-            made = google_backend(fake)
+            made = google_backend(fake, tab_rows=GOOGLE_TAB_ROWS)
             made.prepare()
             yield made
         return
@@ -189,6 +191,21 @@ def test_read_trims_trailing_empty_cells_and_rows(backend: Backend) -> None:
         grid = sheet.read([AUDIT])[AUDIT]
 
     assert grid == [AUDIT_HEADERS, ["a"], [], ["b", "c"]]
+
+
+def test_an_append_only_read_has_the_headers_and_first_column_and_appends_go_below(
+    backend: Backend,
+) -> None:
+    rows: Grid = [["t1", "bot", "checked"], ["t2", "bot", "sent"], [], ["t4", None, "late"]]
+    backend.owner.set_grid(AUDIT, [list[Cell](AUDIT_HEADERS), *rows])
+
+    with backend.open() as sheet:
+        grid = sheet.read([STOCK, AUDIT], append_only=[AUDIT])[AUDIT]
+        assert grid[0] == AUDIT_HEADERS
+        assert [row[:1] for row in grid[1:]] == [["t1"], ["t2"], [], ["t4"]]
+        sheet.apply(SheetBatch(appends=[RowsAppend(AUDIT, [["t5", "bot", "new"]])]))
+
+    assert backend.owner.grid(AUDIT)[1:] == [*rows, ["t5", "bot", "new"]]
 
 
 # --- apply ------------------------------------------------------------------------------
@@ -329,7 +346,7 @@ def test_drafts_decision_has_an_approve_edit_skip_dropdown(backend: Backend) -> 
             True,
             True,
         )
-        assert rule.range == f"{column}2:{column}1000"
+        assert rule.range == f"{column}2:{column}{GOOGLE_TAB_ROWS}"
         return
     decision = LAYOUT.tab(DRAFTS).headers.index("Decision") + 1
     validation = validation_at(tab_of(open_xlsx(backend), DRAFTS), decision)

@@ -178,6 +178,9 @@ def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: Grid) -> None:
     fill = bool(seed) and not look.has_data
     if fill and len(seed) + 1 > info.rows:
         plan.structure.append(_grow(info.sheet_id, "ROWS", len(seed) + 1 - info.rows))
+        plan.formats.extend(
+            fmt.formats_for_new_rows(spec, positions, info.sheet_id, info.rows, len(seed) + 1)
+        )
     if info.frozen_rows < 1:
         plan.formats.append(
             {
