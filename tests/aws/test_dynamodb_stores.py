@@ -10,7 +10,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.config import Config
+from botocore.exceptions import ClientError, ReadTimeoutError
+from moto.core.models import botocore_stubber
 
 from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
@@ -21,6 +23,7 @@ from sheets_bot.adapters.aws.dynamodb_memory import (
     DynamoCellMemory,
 )
 from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.purchase_order import PoState
 from tests.aws.moto_support import TABLES, aws_session, dynamodb_tables
 from tests.contract.store_fixtures import at, make_order
 
@@ -154,6 +157,82 @@ def test_a_sent_record_leaves_the_open_list_for_the_sent_list(client: DynamoDBCl
 
     assert record["list"] == {"S": "sent"}
     assert record["list_order"]["S"].endswith("#D-0001")
+
+
+def _lose_first_response(client: DynamoDBClient, operation: str) -> list[int]:
+    """Let moto apply the first ``operation`` request, then time out as if its response was
+    lost on the way back: botocore retries the request. The attempts are counted."""
+    attempts: list[int] = []
+
+    def apply_then_time_out(event_name: str, request: Any, **_: Any) -> Any:
+        attempts.append(len(attempts) + 1)
+        response = botocore_stubber(event_name, request)
+        if len(attempts) == 1:
+            raise ReadTimeoutError(endpoint_url=request.url)
+        return response
+
+    client.meta.events.register(f"before-send.dynamodb.{operation}", apply_then_time_out)
+    return attempts
+
+
+@pytest.fixture
+def retrying() -> Iterator[DynamoDBClient]:
+    """A client that retries as botocore's default does, with short waits."""
+    with dynamodb_tables():
+        yield aws_session().client(
+            "dynamodb", config=Config(retries={"mode": "legacy", "total_max_attempts": 3})
+        )
+
+
+def test_a_claim_whose_response_was_lost_still_wins(retrying: DynamoDBClient) -> None:
+    ledger = DynamoLedger(retrying, TABLES.ledger)
+    ledger.record_approval(make_order(), at(0))
+    attempts = _lose_first_response(retrying, "UpdateItem")
+
+    assert ledger.claim("D-0001", at(1)) is True
+    assert attempts == [1, 2]
+    assert ledger.claim("D-0001", at(2)) is False
+
+
+def test_a_finish_whose_response_was_lost_still_finishes(retrying: DynamoDBClient) -> None:
+    ledger = DynamoLedger(retrying, TABLES.ledger)
+    ledger.record_approval(make_order(), at(0))
+    ledger.claim("D-0001", at(1))
+    attempts = _lose_first_response(retrying, "UpdateItem")
+
+    ledger.finish("D-0001", "sent", "0100-ses-id", at(2))
+
+    assert attempts == [1, 2]
+    record = ledger.get("D-0001")
+    assert record is not None
+    assert (record.state, record.detail) == (PoState.SENT, "0100-ses-id")
+    with pytest.raises(ValueError, match="sent, not sending"):
+        ledger.finish("D-0001", "sent", "0100-ses-id", at(3))
+
+
+def test_a_resolve_whose_response_was_lost_still_resolves(retrying: DynamoDBClient) -> None:
+    ledger = DynamoLedger(retrying, TABLES.ledger)
+    ledger.record_approval(make_order(), at(0))
+    ledger.claim("D-0001", at(1))
+    ledger.finish("D-0001", "unknown", "timeout", at(2))
+    attempts = _lose_first_response(retrying, "UpdateItem")
+
+    assert ledger.resolve("PO-0001", "approved", at(3)).state is PoState.APPROVED
+    assert attempts == [1, 2]
+
+
+def test_an_approval_whose_response_was_lost_returns_the_new_record(
+    retrying: DynamoDBClient,
+) -> None:
+    ledger = DynamoLedger(retrying, TABLES.ledger)
+    ledger.record_approval(make_order(), at(0))
+    attempts = _lose_first_response(retrying, "UpdateItem")
+    changed = make_order(quantities=(30, 12, 6))
+
+    record = ledger.record_approval(changed, at(1))
+
+    assert attempts == [1, 2]
+    assert (record.order, record.approved_at) == (changed, at(1))
 
 
 @pytest.mark.parametrize(

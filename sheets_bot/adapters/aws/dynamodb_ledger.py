@@ -11,6 +11,10 @@ How it stays safe when several Lambdas poll at once, with no read-modify-write a
   condition holds, however many race.
 * ``finish`` and ``resolve`` are conditional on the state they leave (``sending``,
   ``unknown``), so a second caller gets the same ``ValueError`` as with SQLite.
+* botocore retries a request whose response was lost (a timeout, a 5xx), and the first
+  attempt may have been applied. ``claim``, ``finish`` and ``resolve`` store a fresh write
+  token with the new state, and their condition also accepts "already in the new state with
+  my token": the retry of a won claim still reports the win instead of losing to itself.
 * ``next_number`` is an atomic ``ADD`` on a counter item.
 
 Request counts: ``record_approval``, ``claim``, ``finish``, ``get``, ``next_number`` one each;
@@ -25,6 +29,7 @@ reads consistently, and every transition is a conditional write on the table its
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -68,6 +73,7 @@ _NAMES: Final = {
     "#detail": "detail",
     "#list": tables.LEDGER_LIST,
     "#list_order": tables.LEDGER_LIST_ORDER,
+    "#write": "write_token",
 }
 """Every attribute goes by a placeholder: several (state, order, list) are reserved words."""
 
@@ -132,13 +138,16 @@ class DynamoLedger:
             self._client.update_item(
                 TableName=self._table,
                 Key=_record_key(draft_id),
-                UpdateExpression="SET #state = :sending, #updated = :now",
-                ConditionExpression="#state = :approved",
-                ExpressionAttributeNames=_names("#state", "#updated"),
+                UpdateExpression="SET #state = :sending, #updated = :now, #write = :write",
+                ConditionExpression=(
+                    "#state = :approved OR (#state = :sending AND #write = :write)"
+                ),
+                ExpressionAttributeNames=_names("#state", "#updated", "#write"),
                 ExpressionAttributeValues={
                     ":sending": {"S": PoState.SENDING.value},
                     ":approved": {"S": PoState.APPROVED.value},
                     ":now": {"S": iso(now)},
+                    ":write": {"S": _write_token()},
                 },
             )
         except ClientError as error:
@@ -159,9 +168,10 @@ class DynamoLedger:
             ":detail": {"S": detail},
             ":now": {"S": stamp},
             ":sending": {"S": PoState.SENDING.value},
+            ":write": {"S": _write_token()},
         }
-        update = "SET #state = :state, #detail = :detail, #updated = :now"
-        names = _names("#pk", "#state", "#detail", "#updated")
+        update = "SET #state = :state, #detail = :detail, #updated = :now, #write = :write"
+        names = _names("#pk", "#state", "#detail", "#updated", "#write")
         if final is PoState.SENT:
             update += ", #list = :sent, #list_order = :sent_order"
             names |= _names("#list", "#list_order")
@@ -172,7 +182,10 @@ class DynamoLedger:
                 TableName=self._table,
                 Key=_record_key(draft_id),
                 UpdateExpression=update,
-                ConditionExpression="attribute_exists(#pk) AND #state = :sending",
+                ConditionExpression=(
+                    "attribute_exists(#pk)"
+                    " AND (#state = :sending OR (#state = :state AND #write = :write))"
+                ),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -212,9 +225,10 @@ class DynamoLedger:
             ":state": {"S": resolved.value},
             ":now": {"S": stamp},
             ":unknown": {"S": PoState.UNKNOWN.value},
+            ":write": {"S": _write_token()},
         }
-        update = "SET #state = :state, #updated = :now"
-        names = _names("#state", "#updated")
+        update = "SET #state = :state, #updated = :now, #write = :write"
+        names = _names("#state", "#updated", "#write")
         if resolved is PoState.SENT:
             update += ", #list = :sent, #list_order = :sent_order"
             names |= _names("#list", "#list_order")
@@ -225,7 +239,7 @@ class DynamoLedger:
                 TableName=self._table,
                 Key=_record_key(target.draft_id),
                 UpdateExpression=update,
-                ConditionExpression="#state = :unknown",
+                ConditionExpression="#state = :unknown OR (#state = :state AND #write = :write)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
@@ -292,6 +306,12 @@ class DynamoLedger:
         items = batch_get(self._client, self._table, keys)
         items.sort(key=lambda item: text(item, tables.LEDGER_LIST_ORDER))
         return [_record(item) for item in items]
+
+
+def _write_token() -> str:
+    """A fresh id for one transition, stored with it: if the SDK retries the request after a
+    lost response, the retry finds its own write in place and succeeds instead of failing."""
+    return uuid.uuid4().hex
 
 
 def _names(*placeholders: str) -> dict[str, str]:
