@@ -5,8 +5,9 @@ marker of "not yet mirrored to the sheet" is removed once they are.
   one request, so they increase in the order entries were recorded. (Two Lambdas recording at
   the same moment may each write after the other reserved; ids never repeat.)
 * Each entry is a conditional put (``attribute_not_exists``): an id is never overwritten. The
-  puts of one call go in ``TransactWriteItems`` of up to 100 entries, so a call's entries appear
-  together.
+  puts of one call go in ``TransactWriteItems`` of up to 100 entries (and under 4 MB), so the
+  entries of a usual call appear together or not at all. A retried transaction is safe:
+  botocore gives each one an idempotency token.
 * Unmirrored entries carry a ``pending`` attribute, the hash key of a sparse index: reading the
   backlog is one Query of that index, never a Scan, and ``mark_mirrored`` removes the attribute
   with a conditional update (unknown ids are skipped, never created).

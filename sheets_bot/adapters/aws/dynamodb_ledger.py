@@ -15,7 +15,13 @@ How it stays safe when several Lambdas poll at once, with no read-modify-write a
   attempt may have been applied. ``claim``, ``finish`` and ``resolve`` store a fresh write
   token with the new state, and their condition also accepts "already in the new state with
   my token": the retry of a won claim still reports the win instead of losing to itself.
-* ``next_number`` is an atomic ``ADD`` on a counter item.
+* ``next_number`` is an atomic ``ADD`` on a counter item. (A retried ``ADD`` whose first
+  response was lost skips a number: numbers never repeat, though one may be missing.)
+
+Orders: ``unfinished`` lists records by the time of their first approval (the ``now`` the
+caller passed; the draft id breaks ties), ``order_history`` by the ``now`` of the transition
+that made each record sent. SQLite uses the order of its writes; the two agree whenever the
+callers' clocks do.
 
 Request counts: ``record_approval``, ``claim``, ``finish``, ``get``, ``next_number`` one each;
 ``unfinished`` and ``order_history`` one Query (a page holds hundreds of records); ``resolve``

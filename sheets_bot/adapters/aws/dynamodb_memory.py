@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.dynamo_items import batch_write, number, query_all, text
+from sheets_bot.errors import BotError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,8 +38,8 @@ _HEAD: Final = "head"
 _READ_ATTEMPTS: Final = 3
 
 
-class CellMemoryCorrupt(RuntimeError):
-    """The chunks a tab's head names stayed missing: another writer kept replacing them."""
+class CellMemoryCorrupt(BotError):
+    """Chunks that a tab's head names stayed missing over several reads."""
 
 
 class DynamoCellMemory:
@@ -68,7 +69,8 @@ class DynamoCellMemory:
             if data is not None:
                 return _decode(data)
         raise CellMemoryCorrupt(
-            f"the remembered cells of tab {tab!r} kept changing while they were read"
+            f"what the bot remembers of tab {tab!r} is incomplete in table {self._table}"
+            " (parts of it are missing, as if another run replaced them meanwhile): run again"
         )
 
     def remember(self, tab: str, cells: Mapping[tuple[str, str], str]) -> None:
