@@ -1,59 +1,25 @@
-"""The command line: the same services as the cloud, against the local workbook and state."""
+"""The command line: the same services as the cloud, against the local workbook or a Google
+Sheet, with state on this machine. Parsing and printing only; ``wiring`` builds the adapters."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from sheets_bot.adapters.clock import FixedClock, SystemClock
-from sheets_bot.adapters.local.outbox import OutboxMailer
-from sheets_bot.adapters.local.smtp import SmtpMailer
-from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.cli_output import format_check, format_poll
-from sheets_bot.config import LocalConfig
+from sheets_bot.config import LocalConfig, SheetConfig
 from sheets_bot.errors import BotError
-from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.wiring import adapters_for, build_clock, open_sheet, sheet_run, state_store
 
-
-def _mailer(config: LocalConfig) -> Mailer:
-    if config.smtp is None:
-        return OutboxMailer(config.outbox)
-    return SmtpMailer(
-        config.smtp.host,
-        config.smtp.port,
-        config.smtp.username,
-        config.smtp.password.get_secret_value(),
-        starttls=config.smtp.starttls,
-    )
-
-
-@contextmanager
-def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
-    config.state_dir.mkdir(parents=True, exist_ok=True)
-    clock: Clock = FixedClock(config.now) if config.now else SystemClock()
-    store = SqliteStore(config.database)
-    try:
-        with LocalWorkbook(config.workbook, lock_dir=config.state_dir) as sheet:
-            yield Adapters(
-                sheet=sheet,
-                ledger=store.ledger,
-                audit=store.audit,
-                memory=store.memory,
-                mailer=_mailer(config),
-                clock=clock,
-            )
-    finally:
-        store.close()
+Config = LocalConfig | SheetConfig
 
 
 def _program() -> str:
@@ -62,34 +28,56 @@ def _program() -> str:
     return invoked if Path(invoked).name == "sheets-bot" else "sheets-bot"
 
 
-def _init(config: LocalConfig, sample: bool) -> str:
+def _what(sample: bool) -> str:
+    return "the sample café" if sample else "empty tabs and default Settings"
+
+
+def _init(config: Config, sample: bool) -> str:
+    if isinstance(config, SheetConfig):
+        with sheet_run(config):
+            sheet = open_sheet(config)
+            tabs = run_init(sheet, sample=sample)
+        return (
+            f"Ready: {config.sheet_url} with {', '.join(tabs)} ({_what(sample)}).\n"
+            f"sheets-bot works on it as {sheet.account} (shared as Editor).\n"
+            f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
+            f"Next: {_program()} check --sheet {config.spreadsheet_id}"
+        )
     config.workbook.parent.mkdir(parents=True, exist_ok=True)
     config.state_dir.mkdir(parents=True, exist_ok=True)
-    with LocalWorkbook(config.workbook, lock_dir=config.state_dir, create=True) as sheet:
-        tabs = run_init(sheet, sample=sample)
-    what = "the sample café" if sample else "empty tabs and default Settings"
+    with LocalWorkbook(config.workbook, lock_dir=config.state_dir, create=True) as workbook:
+        tabs = run_init(workbook, sample=sample)
     return (
-        f"Ready: {config.workbook} with {', '.join(tabs)} ({what}).\n"
+        f"Ready: {config.workbook} with {', '.join(tabs)} ({_what(sample)}).\n"
         f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
         f"Next: {_program()} check --workbook {config.workbook}"
     )
 
 
-def _check(config: LocalConfig) -> str:
-    with local_adapters(config) as adapters:
+def _check(config: Config) -> str:
+    with adapters_for(config) as adapters:
         report = run_check(adapters)
+    if isinstance(config, SheetConfig):
+        return format_check(report, sheet=config.spreadsheet_id, program=_program())
     return format_check(report, workbook=config.workbook, program=_program())
 
 
-def _poll(config: LocalConfig) -> str:
-    with local_adapters(config) as adapters:
+def _poll(config: Config) -> str:
+    with adapters_for(config) as adapters:
         report = run_poll(adapters)
     return format_poll(report, outbox=config.outbox if config.smtp is None else None)
 
 
-def _resolve(config: LocalConfig, po: str, sent: bool) -> str:
-    with local_adapters(config) as adapters:
-        record = adapters.ledger.resolve(po, "sent" if sent else "approved", adapters.clock.now())
+def _resolve(config: Config, po: str, sent: bool) -> str:
+    if isinstance(config, SheetConfig):
+        with sheet_run(config), state_store(config) as store:
+            now = build_clock(config).now()
+            record = store.ledger.resolve(po, "sent" if sent else "approved", now)
+    else:
+        with adapters_for(config) as adapters:
+            record = adapters.ledger.resolve(
+                po, "sent" if sent else "approved", adapters.clock.now()
+            )
     if sent:
         return f"{record.po_number} recorded as sent; the next poll moves it to Orders."
     return f"{record.po_number} re-opened; the next poll sends it again."
@@ -103,21 +91,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    where = common.add_mutually_exclusive_group()
+    where.add_argument(
         "--workbook",
         metavar="PATH",
         help="the shop's .xlsx workbook (default: $SHEETS_BOT_WORKBOOK or ./shop.xlsx)",
     )
+    where.add_argument(
+        "--sheet",
+        metavar="SHEET_ID_OR_URL",
+        help="the shop's Google Sheet instead: its URL or id",
+    )
+    common.add_argument(
+        "--credentials",
+        metavar="PATH",
+        help="with --sheet: a service-account key or workload identity configuration (default:"
+        " $SHEETS_BOT_GOOGLE_CREDENTIALS_JSON, then $GOOGLE_APPLICATION_CREDENTIALS)",
+    )
     common.add_argument(
         "--state",
         metavar="DIR",
-        help=f"ledger, audit and outbox folder (default: {'{workbook folder}'}/sheets-bot-state)",
+        help="ledger, audit and outbox folder (default: {workbook folder}/sheets-bot-state,"
+        " or ~/.sheets-bot/{sheet id} with --sheet)",
     )
     common.add_argument(
         "--now", metavar="ISO-8601", help="run as of this time, e.g. 2026-11-23T09:00:00Z"
     )
     init = sub.add_parser(
-        "init", parents=[common], help="create the workbook with every tab, dropdowns, colours"
+        "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
     )
     init.add_argument("--sample", action="store_true", help="fill it with the sample café")
     sub.add_parser(
@@ -136,10 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config(args: argparse.Namespace) -> Config:
+    if args.sheet is not None:
+        return SheetConfig.build(args.sheet, args.credentials, args.state, args.now)
+    if args.credentials is not None:
+        raise BotError("--credentials goes with --sheet (a Google Sheet), not a workbook")
+    return LocalConfig.build(args.workbook, args.state, args.now)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = LocalConfig.build(args.workbook, args.state, args.now)
+        config = _config(args)
         if args.command == "init":
             output = _init(config, args.sample)
         elif args.command == "check":

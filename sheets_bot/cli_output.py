@@ -35,7 +35,14 @@ def _sort_key(item: ItemResult) -> tuple[int, int]:
     return (_ORDER.get(item.move, -1 if item.problem else len(_ORDER)), item.row)
 
 
-def format_check(report: CheckReport, *, workbook: Path, program: str = "sheets-bot") -> str:
+def format_check(
+    report: CheckReport,
+    *,
+    workbook: Path | None = None,
+    sheet: str | None = None,
+    program: str = "sheets-bot",
+) -> str:
+    """``workbook`` (local mode) or ``sheet`` (the Google Sheet's id) says how to go on."""
     rows = [
         [
             str(item.row),
@@ -78,11 +85,15 @@ def format_check(report: CheckReport, *, workbook: Path, program: str = "sheets-
         parts += [
             "",
             "Next:",
-            f"  1. Open {workbook} in LibreOffice or Excel, tab 'Drafts'.",
+            f"  1. Open {workbook} in LibreOffice or Excel, tab 'Drafts'."
+            if sheet is None
+            else f"  1. Open {report.location}, tab 'Drafts'.",
             f"  2. In column {report.decision_column} ('Decision') pick approve, skip or edit for"
             " every line of a draft (you may change 'Order qty', 'Send to' and 'Note' first).",
-            "  3. Save and close the workbook, then run:",
-            f"       {program} poll --workbook {workbook}",
+            "  3. Save and close the workbook, then run:" if sheet is None else "  3. Then run:",
+            f"       {program} poll --workbook {workbook}"
+            if sheet is None
+            else f"       {program} poll --sheet {sheet}",
             "     Approved POs are emailed (to the outbox folder locally); during quiet hours"
             " they wait until the hours end.",
         ]

@@ -1,4 +1,5 @@
-"""Configuration of a local run, built once from the command line and the environment."""
+"""Configuration of a run, built once from the command line and the environment: local mode
+(an ``.xlsx`` workbook) or sheet mode (a Google Sheet)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from sheets_bot.adapters.google.spreadsheet_id import parse_spreadsheet_id, sheet_url
+
 STATE_FOLDER = "sheets-bot-state"
+"""Local mode: state beside the workbook."""
+SHEET_STATE_ROOT = ".sheets-bot"
+"""Sheet mode: state in ``~/.sheets-bot/<spreadsheet id>/``."""
 
 
 class SmtpConfig(BaseModel):
@@ -37,10 +43,11 @@ class SmtpConfig(BaseModel):
         )
 
 
-class LocalConfig(BaseModel):
+class RunConfig(BaseModel):
+    """What every run needs besides the sheet: where state lives, the time, and mail."""
+
     model_config = ConfigDict(frozen=True)
 
-    workbook: Path
     state_dir: Path
     now: datetime | None = None
     smtp: SmtpConfig | None = Field(default=None, repr=False)
@@ -60,6 +67,12 @@ class LocalConfig(BaseModel):
     def database(self) -> Path:
         return self.state_dir / "sheets-bot.sqlite"
 
+
+class LocalConfig(RunConfig):
+    """The shop's sheet is a local ``.xlsx`` workbook."""
+
+    workbook: Path
+
     @classmethod
     def build(
         cls,
@@ -73,6 +86,48 @@ class LocalConfig(BaseModel):
         state_dir = Path(state).expanduser() if state else path.parent / STATE_FOLDER
         return cls(
             workbook=path,
+            state_dir=state_dir,
+            now=datetime.fromisoformat(now) if now else None,
+            smtp=SmtpConfig.from_env(env),
+        )
+
+
+class SheetConfig(RunConfig):
+    """The shop's sheet is a Google Sheet; state stays on this machine.
+
+    Credentials, first found wins: ``--credentials PATH``, then the JSON text in
+    ``SHEETS_BOT_GOOGLE_CREDENTIALS_JSON``, then the file ``GOOGLE_APPLICATION_CREDENTIALS``
+    names. They are loaded only when the sheet is opened (``resolve`` needs none).
+    """
+
+    spreadsheet_id: str
+    credentials_file: Path | None = None
+    credentials_json: SecretStr | None = Field(default=None, repr=False)
+
+    @property
+    def sheet_url(self) -> str:
+        return sheet_url(self.spreadsheet_id)
+
+    @classmethod
+    def build(
+        cls,
+        sheet: str,
+        credentials: str | None,
+        state: str | None,
+        now: str | None,
+        env: Mapping[str, str] | None = None,
+    ) -> SheetConfig:
+        env = os.environ if env is None else env
+        spreadsheet_id = parse_spreadsheet_id(sheet)
+        json_text = env.get("SHEETS_BOT_GOOGLE_CREDENTIALS_JSON", "").strip()
+        file = credentials or (None if json_text else env.get("GOOGLE_APPLICATION_CREDENTIALS"))
+        state_dir = (
+            Path(state).expanduser() if state else Path.home() / SHEET_STATE_ROOT / spreadsheet_id
+        )
+        return cls(
+            spreadsheet_id=spreadsheet_id,
+            credentials_file=Path(file).expanduser() if file else None,
+            credentials_json=SecretStr(json_text) if json_text and not file else None,
             state_dir=state_dir,
             now=datetime.fromisoformat(now) if now else None,
             smtp=SmtpConfig.from_env(env),

@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
+from sheets_bot.testing.google_credentials import service_account_key
 
 SERVICE_ACCOUNT = "sheets-bot@shop-project.iam.gserviceaccount.com"
 IMPERSONATED = "sheets-bot-lambda@shop-project.iam.gserviceaccount.com"
-TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
 
 
 @pytest.fixture
@@ -24,33 +22,10 @@ def fake() -> Iterator[FakeSheetsApi]:
         yield running
 
 
-@pytest.fixture(scope="session")
-def private_key_pem() -> str:
-    """A fresh RSA key, as a service-account JSON key holds it (PKCS#8 PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-
-
 @pytest.fixture
-def service_account_info(private_key_pem: str) -> dict[str, Any]:
+def service_account_info() -> dict[str, Any]:
     """A service-account key file's contents, as the Cloud console downloads it."""
-    return {
-        "type": "service_account",
-        "project_id": "shop-project",
-        "private_key_id": "0123456789abcdef0123456789abcdef01234567",
-        "private_key": private_key_pem,
-        "client_email": SERVICE_ACCOUNT,
-        "client_id": "100000000000000000001",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-        "token_uri": TOKEN_URI,
-        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-        "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/sheets-bot",
-        "universe_domain": "googleapis.com",
-    }
+    return service_account_key(SERVICE_ACCOUNT)
 
 
 @pytest.fixture

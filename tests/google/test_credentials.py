@@ -14,11 +14,12 @@ import responses
 from google.auth import aws
 from google.oauth2 import service_account
 
-from sheets_bot.adapters.google import load_identity, open_google_sheet
-from sheets_bot.adapters.google.credentials import SCOPES, identity_from_info
+from sheets_bot.adapters.google.credentials import SCOPES, identity_from_info, load_identity
 from sheets_bot.adapters.google.errors import GoogleCredentialsError, SheetNotSharedError
+from sheets_bot.adapters.google.sheet import open_google_sheet
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-from tests.google.conftest import IMPERSONATED, SERVICE_ACCOUNT, TOKEN_URI
+from sheets_bot.testing.google_credentials import TOKEN_URI
+from tests.google.conftest import IMPERSONATED, SERVICE_ACCOUNT
 
 
 def test_a_key_file_gives_service_account_credentials_for_sheets_only(key_file: Path) -> None:

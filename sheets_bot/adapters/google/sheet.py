@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from gspread.http_client import HTTPClient
+
 from sheets_bot.adapters.google.api import SheetsApi
 from sheets_bot.adapters.google.cells import read_value
+from sheets_bot.adapters.google.client import build_http_client
+from sheets_bot.adapters.google.credentials import GoogleIdentity
 from sheets_bot.adapters.google.prepare import LOOK_FIELDS, TabLook, looks_from, plan_prepare
 from sheets_bot.adapters.google.ranges import first_column, header_row, whole_tab
+from sheets_bot.adapters.google.retry import RetryPolicy
 from sheets_bot.adapters.google.tabs import TABS_FIELDS, TabInfo, find_tab, parse_tabs
 from sheets_bot.adapters.google.writes import WritePlan, plan_writes
 from sheets_bot.adapters.local.workbook import tabs_named_in, trim_grid
@@ -28,6 +33,18 @@ READ_OPTIONS: Final = {
     "dateTimeRenderOption": "FORMATTED_STRING",
 }
 """Numbers as numbers, dates as the owner sees them, formulas as their results."""
+
+
+def open_google_sheet(
+    spreadsheet_id: str,
+    identity: GoogleIdentity,
+    *,
+    http: HTTPClient | None = None,
+    retry: RetryPolicy | None = None,
+) -> GoogleSheet:
+    """A ``GoogleSheet`` for one run; nothing is requested until it is read or prepared."""
+    client = http if http is not None else build_http_client(identity.credentials)
+    return GoogleSheet(SheetsApi(client, spreadsheet_id, account=identity.email, retry=retry))
 
 
 class GoogleSheet:

@@ -1,0 +1,139 @@
+"""Building what a command-line run needs: the sheet (a local workbook or a Google Sheet), the
+SQLite state, the mailer and the clock. ``cli.py`` parses and prints; this wires.
+
+Sheet mode keeps its state (ledger, audit, cell memory, outbox) in a folder on this machine
+and holds a lock on it for the run, as local mode holds one on the workbook, so two runs on
+one machine never interleave their reads and writes of the sheet.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sheets_bot.adapters.clock import FixedClock, SystemClock
+from sheets_bot.adapters.local.outbox import OutboxMailer
+from sheets_bot.adapters.local.smtp import SmtpMailer
+from sheets_bot.adapters.local.sqlite_store import SqliteStore
+from sheets_bot.adapters.local.workbook import LocalWorkbook
+from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
+from sheets_bot.errors import BotError
+from sheets_bot.ports import Clock, Mailer
+from sheets_bot.services.shop import Adapters
+
+if TYPE_CHECKING:
+    from sheets_bot.adapters.google.sheet import GoogleSheet
+
+LOCK_TIMEOUT = 30.0
+"""Seconds a run waits for another run on the same sheet to finish."""
+
+
+def build_mailer(config: RunConfig) -> Mailer:
+    if config.smtp is None:
+        return OutboxMailer(config.outbox)
+    return SmtpMailer(
+        config.smtp.host,
+        config.smtp.port,
+        config.smtp.username,
+        config.smtp.password.get_secret_value(),
+        starttls=config.smtp.starttls,
+    )
+
+
+def build_clock(config: RunConfig) -> Clock:
+    return FixedClock(config.now) if config.now else SystemClock()
+
+
+@contextmanager
+def state_store(config: RunConfig) -> Iterator[SqliteStore]:
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(config.database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
+    with (
+        state_store(config) as store,
+        LocalWorkbook(config.workbook, lock_dir=config.state_dir) as sheet,
+    ):
+        yield Adapters(
+            sheet=sheet,
+            ledger=store.ledger,
+            audit=store.audit,
+            memory=store.memory,
+            mailer=build_mailer(config),
+            clock=build_clock(config),
+        )
+
+
+@contextmanager
+def sheet_run(config: SheetConfig) -> Iterator[None]:
+    """Hold the lock of this sheet's state folder for one run."""
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(config.state_dir / "run.lock", config.sheet_url):
+        yield
+
+
+def open_sheet(config: SheetConfig) -> GoogleSheet:
+    """The Google Sheet of ``config``, with its credentials loaded (no request yet). gspread is
+    imported here, so local mode never loads it."""
+    from sheets_bot.adapters.google.credentials import load_identity
+    from sheets_bot.adapters.google.sheet import open_google_sheet
+
+    identity = load_identity(
+        path=config.credentials_file,
+        json_text=config.credentials_json.get_secret_value() if config.credentials_json else None,
+    )
+    return open_google_sheet(config.spreadsheet_id, identity)
+
+
+@contextmanager
+def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
+    with sheet_run(config), state_store(config) as store:
+        yield Adapters(
+            sheet=open_sheet(config),
+            ledger=store.ledger,
+            audit=store.audit,
+            memory=store.memory,
+            mailer=build_mailer(config),
+            clock=build_clock(config),
+        )
+
+
+@contextmanager
+def adapters_for(config: LocalConfig | SheetConfig) -> Iterator[Adapters]:
+    if isinstance(config, SheetConfig):
+        with sheet_adapters(config) as adapters:
+            yield adapters
+    else:
+        with local_adapters(config) as adapters:
+            yield adapters
+
+
+@contextmanager
+def _locked(path: Path, what: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    with path.open("ab") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BotError(
+                        f"another sheets-bot run is using {what}; wait for it to finish,"
+                        " then run again"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
