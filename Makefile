@@ -51,6 +51,7 @@ test: system-deps lint typecheck unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/check_speed.py
+	$(BIN)/python benchmarks/sheets_requests.py
 
 clean:
 	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache
