@@ -308,6 +308,44 @@ def test_untrusted_text_stays_text_when_rows_are_also_deleted(google: Backend, t
     assert fake.get_cell(key, f"{AUDIT}!A2") == text
 
 
+def test_deleting_rows_past_the_grid_is_nothing_to_do(google: Backend) -> None:
+    fake = fake_of(google)
+    with google.open() as sheet:
+        sheet.read([DRAFTS])
+        fake.reset_counts()
+        sheet.apply(SheetBatch(deletes=[RowsDelete(DRAFTS, [TAB_ROWS + 1, 5000])]))
+        sheet.apply(
+            SheetBatch(
+                writes=[CellWrite(DRAFTS, 2, 1, "D-9")],
+                deletes=[RowsDelete(DRAFTS, [TAB_ROWS + 7])],
+            )
+        )
+
+    assert dict(fake.counts) == {"values.batchUpdate": 1}
+    assert google.owner.grid(DRAFTS)[1] == ["D-9"]
+
+
+def test_prepare_gives_a_one_row_tab_a_second_row_for_its_dropdowns() -> None:
+    with FakeSheetsApi.running() as fake:
+        backend = google_backend(fake, tab_rows=TAB_ROWS)
+        fake.add_tab(backend.spreadsheet_id, "Scratch")
+        key = backend.spreadsheet_id
+        drafts_id = fake.sheet_id(key, DRAFTS)
+        shrink = {
+            "updateSheetProperties": {
+                "properties": {"sheetId": drafts_id, "gridProperties": {"rowCount": 1}},
+                "fields": "gridProperties.rowCount",
+            }
+        }
+        fake.client().http_client.batch_update(key, {"requests": [shrink]})
+
+        backend.prepare()
+
+        assert fake.grid_size(key, DRAFTS)[0] == 2
+        decision = column(LAYOUT.tab(DRAFTS), "Decision")
+        assert [rule.range for rule in fake.data_validations(key, DRAFTS)] == [f"{decision}2"]
+
+
 def test_reading_a_tab_case_insensitively(google: Backend) -> None:
     with google.open() as sheet:
         grids = sheet.read(["settings"])

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import requests
+from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError
 from requests import PreparedRequest
 
@@ -287,6 +288,40 @@ def test_a_lost_reply_with_the_grid_changed_meanwhile_is_an_unknown_outcome(
 
     with pytest.raises(WriteOutcomeUnknownError, match="look at the sheet, then run again"):
         sheet.apply(structural_batch())
+
+
+def test_a_lost_reply_that_cannot_be_checked_is_an_unknown_outcome(
+    fake: FakeSheetsApi, key: str, sheet: GoogleSheet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet.read([DRAFTS, AUDIT])
+
+    def google_goes_away() -> None:
+        fake.fail_next(503, times=1000, endpoint="spreadsheets.get")
+
+    _lose_replies(fake, monkeypatch, google_goes_away)
+
+    with pytest.raises(WriteOutcomeUnknownError, match="not known whether Google applied it"):
+        sheet.apply(structural_batch())
+    assert fake.counts["spreadsheets.batchUpdate"] == 1
+
+
+def refresh_error(message: str, *, retryable: bool = False) -> auth_exceptions.RefreshError:
+    return auth_exceptions.RefreshError(message, retryable=retryable)  # type: ignore[no-untyped-call]
+
+
+def test_token_failures_are_retried_only_when_google_auth_says_so() -> None:
+    no_route = auth_exceptions.TransportError("no route")  # type: ignore[no-untyped-call]
+    assert failure_kind(no_route) is FailureKind.REJECTED
+    assert failure_kind(refresh_error("invalid_grant")) is None
+    assert failure_kind(refresh_error("backend error", retryable=True)) is FailureKind.REJECTED
+    mapped = user_error(
+        refresh_error("invalid_grant: Invalid JWT"), spreadsheet_id="a", account=FAKE_ACCOUNT
+    )
+    assert isinstance(mapped, GoogleCredentialsError)
+    assert str(mapped) == (
+        f"Google refused the credentials of {FAKE_ACCOUNT}: invalid_grant: Invalid JWT"
+        " (check the key or the workload identity configuration)"
+    )
 
 
 # --- errors a user can act on -----------------------------------------------------------

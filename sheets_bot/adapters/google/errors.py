@@ -79,6 +79,10 @@ def failure_kind(error: BaseException) -> FailureKind | None:
         return FailureKind.AMBIGUOUS if 500 <= status < 600 else None
     if isinstance(error, requests.ConnectTimeout | auth_exceptions.TransportError):
         return FailureKind.REJECTED
+    if isinstance(error, auth_exceptions.RefreshError):
+        # No token, so the Sheets request was never sent; google-auth says whether the token
+        # endpoint's failure is worth another try (a 5xx, a 429).
+        return FailureKind.REJECTED if getattr(error, "retryable", False) else None
     if isinstance(error, requests.Timeout | requests.ConnectionError):
         return FailureKind.AMBIGUOUS
     return None

@@ -176,10 +176,11 @@ def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: Grid) -> None:
     if widest > info.columns:
         plan.structure.append(_grow(info.sheet_id, "COLUMNS", widest - info.columns))
     fill = bool(seed) and not look.has_data
-    if fill and len(seed) + 1 > info.rows:
-        plan.structure.append(_grow(info.sheet_id, "ROWS", len(seed) + 1 - info.rows))
+    rows = max(2, len(seed) + 1 if fill else 0)  # row 2 (the dropdowns start there), seeds
+    if rows > info.rows:
+        plan.structure.append(_grow(info.sheet_id, "ROWS", rows - info.rows))
         plan.formats.extend(
-            fmt.formats_for_new_rows(spec, positions, info.sheet_id, info.rows, len(seed) + 1)
+            fmt.formats_for_new_rows(spec, positions, info.sheet_id, info.rows, rows)
         )
     if info.frozen_rows < 1:
         plan.formats.append(

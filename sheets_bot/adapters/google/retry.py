@@ -81,7 +81,10 @@ class RetryPolicy:
                 if kind is None:
                     raise
                 if kind is FailureKind.AMBIGUOUS and not idempotent:
-                    outcome = applied() if applied is not None else None
+                    try:
+                        outcome = applied() if applied is not None else None
+                    except Exception as unchecked:
+                        raise OutcomeUnknown(error) from unchecked
                     if outcome is None:
                         raise OutcomeUnknown(error) from error
                     if outcome:

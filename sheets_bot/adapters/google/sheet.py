@@ -106,13 +106,14 @@ class GoogleSheet:
             if found is None:
                 raise SheetLayoutError(name, None)
             tabs[name] = found
-        unread = [name for name in tabs_named_in(batch) if name not in self._seen_rows]
-        if unread and batch.appends:
+        unread = list(dict.fromkeys(a.tab for a in batch.appends if a.tab not in self._seen_rows))
+        if unread:
             self.read(unread)
         plan = plan_writes(batch, tabs, self._seen_rows, self._headers, self.layout)
         if plan.values is not None:
-            self.api.values_batch_update(plan.values)
-        else:
+            if plan.values["data"]:
+                self.api.values_batch_update(plan.values)
+        elif plan.requests:
             self.api.batch_update(plan.requests, applied=lambda: self._went_through(plan))
             if self._tabs is not None:
                 self._tabs.update(plan.after)
@@ -167,7 +168,8 @@ class GoogleSheet:
         looks: dict[str, TabLook | None] = dict.fromkeys(found)
         if existing:
             answer = self.api.get(
-                fields=LOOK_FIELDS, ranges=[f"{whole_tab(i.title)}!1:2" for i in existing.values()]
+                fields=LOOK_FIELDS,
+                ranges=[f"{whole_tab(i.title)}!1:{min(2, i.rows)}" for i in existing.values()],
             )
             by_title = looks_from(answer, {info.title: info for info in existing.values()})
             for name, info in existing.items():

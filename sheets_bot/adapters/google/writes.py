@@ -53,7 +53,12 @@ def plan_writes(
     """``tabs`` has every tab the batch names (by the batch's name); ``seen_rows`` the rows
     the preceding read saw per tab; ``headers`` its header rows (for the formats of new rows)."""
     cells = _cells(batch, seen_rows)
-    deletes = deletion_order(batch.deletes)
+    # Rows past the end of the grid hold nothing: deleting them is nothing to do.
+    deletes = {
+        name: kept
+        for name, numbers in deletion_order(batch.deletes).items()
+        if (kept := [number for number in numbers if number <= tabs[name].rows])
+    }
     growth: dict[str, tuple[int, int]] = {}
     for name, found in cells.items():
         info = tabs[name]
@@ -97,8 +102,7 @@ def plan_writes(
     for name, numbers in deletes.items():
         info = after.get(tabs[name].title, tabs[name])
         before.setdefault(info.title, tabs[name])
-        kept = [number for number in numbers if number <= info.rows]
-        for first, count in _descending_runs(kept):
+        for first, count in _descending_runs(numbers):
             requests.append(
                 {
                     "deleteDimension": {
@@ -111,7 +115,7 @@ def plan_writes(
                     }
                 }
             )
-        after[info.title] = info.grown(rows=-len(kept))
+        after[info.title] = info.grown(rows=-len(numbers))
     return WritePlan(None, requests, before, after)
 
 
