@@ -184,6 +184,21 @@ class Blobs(Protocol):
         ...
 
 
+class Scheduler(Protocol):
+    """One-off future runs: EventBridge Scheduler on AWS, a recording stand-in locally.
+
+    ``name`` identifies a run: scheduling the same name again replaces it (so a caller may
+    repeat itself safely), and ``cancel`` of a name that is not scheduled does nothing. A name
+    is 1-64 letters, digits and ``._-``.
+    """
+
+    def schedule_once(self, name: str, at: datetime, payload: Mapping[str, object]) -> None:
+        """Run the target once at ``at`` (timezone-aware) with ``payload`` as its event."""
+        ...
+
+    def cancel(self, name: str) -> None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware."""
