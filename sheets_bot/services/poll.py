@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sheets_bot.documents.po_email import compose_po_email
+from sheets_bot.documents.po_email import attachment_stem, compose_po_email
 from sheets_bot.domain.audit import BOT, OWNER
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
 from sheets_bot.domain.drafts import normalise_decision
@@ -50,6 +50,8 @@ class PollReport:
     problems: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     """POs whose send failed or whose outcome is unknown: the owner must look."""
+    scheduled: list[str] = field(default_factory=list)
+    """One-off polls scheduled for the end of quiet hours, by name."""
     location: str = ""
 
 
@@ -161,16 +163,40 @@ class _PollRun(Run):
             if not_before is not None and self.now < not_before:
                 local = not_before.astimezone(self.view.zone)
                 self.report.deferred.append(f"{record.po_number} at {local:%H:%M}")
-                self.set_status(
-                    rows,
+                status = (
                     f"approved as {record.po_number}; goes out at {local:%Y-%m-%d %H:%M}"
-                    " when quiet hours end",
+                    " when quiet hours end"
                 )
+                if any(row.text("Status") != status for row in rows):
+                    self.schedule_send(record, not_before)
+                self.set_status(rows, status)
                 return
             record, claimed = self.send(record, rows)
             self.follow_up(record, rows, filed_by_others=not claimed)
             return
         self.follow_up(record, rows)
+
+    def schedule_send(self, record: PoRecord, at: datetime) -> None:
+        """A one-off poll when quiet hours end, once per deferral (when the status is new).
+
+        The name is the PO's, so asking again replaces it. Should scheduling fail, the PO still
+        goes out at the first regular poll after quiet hours: the failure is only reported.
+        """
+        scheduler = self.adapters.scheduler
+        if scheduler is None:
+            return
+        name = f"send-{attachment_stem(record.po_number)}"[:64]
+        payload = {"reason": "quiet hours ended", "po": record.po_number, "draft": record.draft_id}
+        try:
+            scheduler.schedule_once(name, at, payload)
+        except Exception as error:  # the regular poll is the fallback
+            self.report.problems.append(
+                f"{record.po_number}: could not schedule its send when quiet hours end"
+                f" ({type(error).__name__}); it goes out at the first poll after they end"
+            )
+            return
+        self.report.scheduled.append(name)
+        self.audit(BOT, "send scheduled", record.po_number, None, {"at": at.isoformat()})
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
         drafted = {row.text("SKU"): row.text("Suggested qty") for row in rows}

@@ -17,6 +17,7 @@ from sheets_bot.ports import (
     Ledger,
     Mailer,
     RowsAppend,
+    Scheduler,
     Sheet,
     SheetBatch,
 )
@@ -36,6 +37,9 @@ class Adapters:
     memory: CellMemory
     mailer: Mailer
     clock: Clock
+    scheduler: Scheduler | None = None
+    """One-off runs (a poll when quiet hours end); without one, the next regular poll after
+    quiet hours sends what waited."""
 
 
 @dataclass
