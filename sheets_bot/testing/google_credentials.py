@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 from typing import Any, Final
 
+import pytest
 import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from google.auth import credentials
 
 TOKEN_URI: Final = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
 TEST_ACCESS_TOKEN: Final = "ya29.test-token"  # noqa: S105 - what the fake token endpoint hands out
@@ -49,3 +51,17 @@ def serve_tokens(rsps: responses.RequestsMock) -> None:
         TOKEN_URI,
         json={"access_token": TEST_ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"},
     )
+
+
+def without_background_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn off google-auth's "regional access boundary" lookup for the test.
+
+    Since google-auth 2.60, credentials look up the locations their token may be used from
+    in a background thread after each token refresh. In a test that thread reaches whatever
+    HTTP mock is active when it runs, maybe the next test's, or none; the Sheets requests the
+    tests look at are unaffected either way."""
+    manager = getattr(credentials, "CredentialsWithRegionalAccessBoundary", None)
+    if manager is not None:
+        monkeypatch.setattr(
+            manager, "_is_regional_access_boundary_lookup_required", lambda _self: False
+        )

@@ -27,7 +27,11 @@ from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Adapters
 from sheets_bot.sheet.layout import DRAFTS, load_layout
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-from sheets_bot.testing.google_credentials import serve_tokens, service_account_key
+from sheets_bot.testing.google_credentials import (
+    serve_tokens,
+    service_account_key,
+    without_background_lookups,
+)
 from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
 
@@ -56,7 +60,8 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    without_background_lookups(monkeypatch)
     credentials = tmp_path / "key.json"
     credentials.write_text(json.dumps(service_account_key(ACCOUNT)), encoding="utf-8")
     fake = FakeSheetsApi()

@@ -10,10 +10,15 @@ from typing import Any
 import pytest
 
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
-from sheets_bot.testing.google_credentials import service_account_key
+from sheets_bot.testing.google_credentials import service_account_key, without_background_lookups
 
 SERVICE_ACCOUNT = "sheets-bot@shop-project.iam.gserviceaccount.com"
 IMPERSONATED = "sheets-bot-lambda@shop-project.iam.gserviceaccount.com"
+
+
+@pytest.fixture(autouse=True)
+def _no_background_token_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_background_lookups(monkeypatch)
 
 
 @pytest.fixture

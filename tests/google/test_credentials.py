@@ -193,5 +193,5 @@ def test_aws_federation_exchanges_the_lambda_role_for_a_token(
             "https://sts.eu-west-2.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15"
         )
         assert "aws-secret-from-the-lambda-role" not in json.dumps(subject)
-        metadata_call = rsps.calls[2].request
-        assert metadata_call.headers["Authorization"] == "Bearer ya29.impersonated"
+        [sheets_call] = [c for c in rsps.calls if "sheets.googleapis.com" in str(c.request.url)]
+        assert sheets_call.request.headers["Authorization"] == "Bearer ya29.impersonated"

@@ -48,8 +48,9 @@ def open_google_sheet(
 
 
 class GoogleSheet:
-    """``Sheet`` on one Google spreadsheet. ``layout`` gives rows that appends add to a tab's
-    grid the tab's tints and dropdowns."""
+    """``Sheet`` on one Google spreadsheet, for one run (tab ids and grid sizes are fetched
+    once). ``layout`` says which tints and dropdowns the rows get that an append adds to a
+    tab's grid."""
 
     def __init__(self, api: SheetsApi, *, layout: Layout | None = None) -> None:
         self.api = api
@@ -130,8 +131,12 @@ class GoogleSheet:
             return
 
         def went_through() -> bool | None:
+            """Planning again says: nothing left to do (it went through), the same requests
+            (it did not), or something else (the owner changed the sheet meanwhile)."""
             again = self._plan_prepare(layout, rows, fresh=True)
-            return True if not again else False if again == planned else None
+            if not again:
+                return True
+            return False if again == planned else None
 
         self.api.batch_update(planned, applied=went_through)
         self._forget()

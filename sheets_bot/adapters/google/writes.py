@@ -70,7 +70,7 @@ def plan_writes(
             growth[name] = (more_rows, more_columns)
     if not growth and not deletes:
         return WritePlan(_values_body(cells, tabs), [], {}, {})
-    _keep_detectable(growth, deletes, tabs)
+    _keep_detectable(growth, deletes)
     requests: list[JsonObject] = []
     before: dict[str, TabInfo] = {}
     after: dict[str, TabInfo] = {}
@@ -167,11 +167,7 @@ def _descending_runs(numbers: list[int]) -> list[tuple[int, int]]:
     return found
 
 
-def _keep_detectable(
-    growth: dict[str, tuple[int, int]],
-    deletes: Mapping[str, list[int]],
-    tabs: Mapping[str, TabInfo],
-) -> None:
+def _keep_detectable(growth: dict[str, tuple[int, int]], deletes: Mapping[str, list[int]]) -> None:
     """If every tab's grid would end as large as it started (rows added = rows deleted), add
     one more row, so a later look at grid sizes can tell whether the batch went through."""
     changes = {
