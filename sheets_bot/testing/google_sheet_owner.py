@@ -11,9 +11,9 @@ from sheets_bot.adapters.google.cells import read_value
 from sheets_bot.adapters.google.ranges import block, quote_title
 from sheets_bot.adapters.google.retry import RetryPolicy
 from sheets_bot.adapters.google.sheet import GoogleSheet
-from sheets_bot.adapters.local.workbook import trim_grid
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, Grid
+from sheets_bot.sheet.grids import trim_grid
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.sheet_helpers import column_of, records_of, value_at
 

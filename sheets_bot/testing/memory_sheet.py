@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 
-from sheets_bot.adapters.local.workbook import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, Grid, RowsAppend, SheetBatch
+from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import DropdownSpec, Layout, TabSpec, normalise_header
 from sheets_bot.sheet.table import is_blank
 from sheets_bot.testing.sheet_helpers import (

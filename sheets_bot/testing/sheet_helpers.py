@@ -12,12 +12,12 @@ from typing import Protocol
 from sheets_bot.adapters.local.workbook import (
     open_workbook,
     save_atomically,
-    trim_grid,
     worksheet_grid,
     write_plain,
 )
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, Grid
+from sheets_bot.sheet.grids import trim_grid
 from sheets_bot.sheet.layout import normalise_header
 from sheets_bot.sheet.table import is_blank
 

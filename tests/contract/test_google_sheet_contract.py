@@ -11,9 +11,9 @@ import pytest
 from sheets_bot.adapters.google.formatting import rgb
 from sheets_bot.adapters.google.ranges import column_letters
 from sheets_bot.adapters.google.writes import GROWTH_ROWS
-from sheets_bot.adapters.local.workbook import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.ports import Cell, CellWrite, Grid, RowsAppend, RowsDelete, SheetBatch
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, TabSpec
+from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import fake_google_sheet
 from tests.contract.sheet_fixtures import (

@@ -21,15 +21,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sheets_bot.adapters.local.workbook import (
-    BOT_TINT,
-    EDITABLE_TINT,
-    MOVE_COLOURS,
-    LocalWorkbook,
-)
+from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import Cell, CellWrite, Grid, RowsAppend, RowsDelete, Sheet, SheetBatch
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, SETTINGS, STOCK
+from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.sheet.table import Table
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.memory_sheet import MemorySheet

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from sheets_bot.adapters.local.workbook import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.ports import Cell
 from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, TabSpec, normalise_header
+from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.sheet.table import is_blank
 
 JsonObject = dict[str, Any]

@@ -21,9 +21,9 @@ from sheets_bot.adapters.google.ranges import first_column, header_row, whole_ta
 from sheets_bot.adapters.google.retry import RetryPolicy
 from sheets_bot.adapters.google.tabs import TABS_FIELDS, TabInfo, find_tab, parse_tabs
 from sheets_bot.adapters.google.writes import WritePlan, plan_writes
-from sheets_bot.adapters.local.workbook import tabs_named_in, trim_grid
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, Grid, SheetBatch
+from sheets_bot.sheet.grids import tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import Layout, load_layout
 
 JsonObject = dict[str, object]

@@ -22,8 +22,8 @@ from sheets_bot.adapters.google import formatting as fmt
 from sheets_bot.adapters.google.cells import raw_value, rectangles, updates
 from sheets_bot.adapters.google.ranges import block
 from sheets_bot.adapters.google.tabs import TabInfo
-from sheets_bot.adapters.local.workbook import deletion_order
 from sheets_bot.ports import Cell, SheetBatch
+from sheets_bot.sheet.grids import deletion_order
 from sheets_bot.sheet.layout import Layout
 
 JsonObject = dict[str, Any]

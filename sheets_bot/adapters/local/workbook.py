@@ -42,15 +42,11 @@ from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
-from sheets_bot.ports import Cell, Grid, RowsDelete, SheetBatch
+from sheets_bot.ports import Cell, Grid, SheetBatch
+from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, Layout, TabSpec, normalise_header
+from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 
-BOT_TINT = "DCE6F1"
-"""Light grey-blue: columns the bot writes."""
-EDITABLE_TINT = "EEF3F9"
-"""Lighter: bot columns the owner may still change (Drafts: Order qty, Send to, Note)."""
-MOVE_COLOURS = {"urgent": "F4CCCC", "reorder": "FCE5CD", "watch": "FFF2CC", "stocked": "D9EAD3"}
-"""Conditional fills of every "Move" column."""
 FORMAT_ROWS = 5000
 """Dropdowns and move colours cover data rows 2 to this row."""
 _WIDE_COLUMNS = {"item", "problem", "why", "note", "before", "after", "subject", "email", "send to"}
@@ -321,23 +317,6 @@ def to_cell(value: object) -> Cell:
     return str(value)
 
 
-def _is_empty(value: Cell) -> bool:
-    return value is None or value == ""
-
-
-def trim_grid(grid: Grid) -> Grid:
-    """Drop trailing empty cells of each row, then trailing empty rows."""
-    trimmed: Grid = []
-    for row in grid:
-        end = len(row)
-        while end and _is_empty(row[end - 1]):
-            end -= 1
-        trimmed.append(list(row[:end]))
-    while trimmed and not trimmed[-1]:
-        trimmed.pop()
-    return trimmed
-
-
 def last_used_row(sheet: Worksheet) -> int:
     """The last row holding a value or a formula (0 for an empty tab); formatting alone, which
     inflates ``max_row``, does not count."""
@@ -374,22 +353,6 @@ def _storable(value: Cell) -> Cell:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
-
-
-def tabs_named_in(batch: SheetBatch) -> list[str]:
-    """Every tab a batch changes."""
-    named = [*(w.tab for w in batch.writes), *(a.tab for a in batch.appends)]
-    return sorted({*named, *(d.tab for d in batch.deletes)})
-
-
-def deletion_order(deletes: Sequence[RowsDelete]) -> dict[str, list[int]]:
-    """Rows to delete per tab, highest first, so each deletion leaves the others in place."""
-    by_tab: dict[str, set[int]] = {}
-    for delete in deletes:
-        if any(number < 1 for number in delete.rows):
-            raise ValueError(f"row numbers start at 1: {delete.rows}")
-        by_tab.setdefault(delete.tab, set()).update(delete.rows)
-    return {tab: sorted(numbers, reverse=True) for tab, numbers in by_tab.items()}
 
 
 # --- column dimensions ------------------------------------------------------------------
