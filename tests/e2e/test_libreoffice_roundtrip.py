@@ -63,3 +63,21 @@ def test_a_workbook_saved_by_libreoffice_keeps_working(tmp_path: Path) -> None:
     orders = WorkbookOwner(workbook).records("Orders")
     assert {row["PO"] for row in orders} == {"PO-0001"}
     assert main(["check", "--workbook", str(workbook), "--now", "2026-11-24T10:00:00Z"]) == 0
+
+
+def test_an_owners_formula_keeps_its_result_across_the_bots_saves(tmp_path: Path) -> None:
+    workbook = tmp_path / "shop.xlsx"
+    assert main(["init", "--workbook", str(workbook), "--sample"]) == 0
+    book = load_workbook(workbook)
+    stock = book["Stock"]
+    headers = [cell.value for cell in stock[1]]
+    stock.cell(2, headers.index("On hand") + 1).value = "=2*2"  # a real formula, by the owner
+    book.save(workbook)
+    _save_in_libreoffice(workbook, tmp_path / "lo-profile")  # LibreOffice computes it: 4
+
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25"):
+        assert main(["check", "--workbook", str(workbook), "--now", f"{day}T10:00:00Z"]) == 0
+        espresso = WorkbookOwner(workbook).records("Stock")[0]
+        assert espresso["SKU"] == "COF-ESP-1K"
+        assert espresso["Days left"] == 1.6, day  # 4 on hand ÷ 2.5 a day: the bot read 4
+        assert espresso["Problem"] is None, day

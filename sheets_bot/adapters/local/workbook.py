@@ -19,7 +19,7 @@ import os
 import tempfile
 import time as clock
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_bot.adapters.local.formula_results import FormulaResults, collect
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import Cell, Grid, SheetBatch
 from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
@@ -71,6 +72,9 @@ class LocalWorkbook:
         self._cached: Workbook | None = None
         self._stamp: _Stamp | None = None
         self._read_rows: dict[str, int] = {}
+        self._noted = FormulaResults()
+        self._formula_results: dict[str, dict[tuple[int, int], Cell]] = {}
+        """Formula results the reads of this block saw: tab -> (row, column) -> value."""
 
     def __enter__(self) -> LocalWorkbook:
         if self._lock is not None:
@@ -105,7 +109,12 @@ class LocalWorkbook:
             if sheet is None:
                 continue
             cached = _worksheet(self._cached, tab) if self._cached is not None else None
-            grids[tab] = worksheet_grid(sheet, cached)
+            seen = self._formula_results.setdefault(tab, {})
+
+            def noted(row: int, column: int, formula: str, tab: str = tab) -> Cell:
+                return self._noted.result(self._stamp, tab, row, column, formula)
+
+            grids[tab] = worksheet_grid(sheet, cached, fallback=noted, seen=seen)
             self._read_rows[tab] = len(grids[tab])
         return grids
 
@@ -118,7 +127,7 @@ class LocalWorkbook:
         sheets = {tab: _required_tab(book, tab) for tab in tabs_named_in(batch)}
         try:
             self._change(sheets, batch)
-            self._save(book)
+            self._save(book, moved=[delete.tab for delete in batch.deletes])
         except BaseException:
             self._forget()
             raise
@@ -166,6 +175,7 @@ class LocalWorkbook:
                 raise BotError(f"no workbook at {self.path}: run `sheets-bot init` to create it")
             self._book = open_workbook(self.path)
             self._cached = open_workbook(self.path, data_only=True)
+            self._noted = FormulaResults.load(self.lock_dir)
         return self._book
 
     def _append_row(self, tab: str, sheet: Worksheet) -> int:
@@ -174,15 +184,18 @@ class LocalWorkbook:
         seen = self._read_rows.get(tab, 0)
         return max(seen, last_used_row(sheet)) + 1
 
-    def _save(self, book: Workbook) -> None:
+    def _save(self, book: Workbook, moved: Sequence[str] = ()) -> None:
         refuse_if_open_in_office(self.path)
         if _stamp_of(self.path) != self._stamp:
             raise WorkbookBusyError(
                 f"{self.path} changed on disk while sheets-bot was working on it;"
                 " nothing was written, run again"
             )
+        noted = collect(book, self._formula_results, moved)
         save_atomically(book, self.path)
         self._stamp = _stamp_of(self.path)
+        noted.save(self.lock_dir, self._stamp)
+        self._noted = noted
         self._cached = None
         self._read_rows.clear()
 
@@ -191,6 +204,7 @@ class LocalWorkbook:
         self._cached = None
         self._stamp = None
         self._read_rows.clear()
+        self._formula_results.clear()
 
 
 # --- opening, locking and saving --------------------------------------------------------
@@ -288,16 +302,28 @@ def _required_tab(book: Workbook, tab: str) -> Worksheet:
     return sheet
 
 
-def worksheet_grid(sheet: Worksheet, cached: Worksheet | None) -> Grid:
+def worksheet_grid(
+    sheet: Worksheet,
+    cached: Worksheet | None,
+    *,
+    fallback: Callable[[int, int, str], Cell] | None = None,
+    seen: dict[tuple[int, int], Cell] | None = None,
+) -> Grid:
     """A tab's values, trimmed like Google's ``values.get``. Formula cells take their result
-    from ``cached`` (the same tab loaded with ``data_only``), or read as blank without it."""
+    from ``cached`` (the same tab loaded with ``data_only``); without one, from ``fallback``
+    (what the bot noted before its last save), else they read as blank. ``seen`` collects
+    the formula results read."""
     grid: Grid = []
     for number, row in enumerate(sheet.iter_rows(), start=1):
         values: list[Cell] = []
         for index, cell in enumerate(row, start=1):
             if cell.data_type == "f":
-                result = cached.cell(number, index).value if cached is not None else None
-                values.append(to_cell(result))
+                result = to_cell(cached.cell(number, index).value if cached is not None else None)
+                if result is None and fallback is not None:
+                    result = fallback(number, index, str(cell.value))
+                if seen is not None and result is not None:
+                    seen[(number, index)] = result
+                values.append(result)
             else:
                 values.append(to_cell(cell.value))
         grid.append(values)
