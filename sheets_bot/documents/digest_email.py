@@ -1,0 +1,456 @@
+"""The owner's daily digest as an email: a plain-text body and an HTML alternative.
+
+Same rules as the PO email: headers only from addresses that pass ``validate_address`` here,
+``email.policy.default`` (no CR or LF in any header), untrusted text only in bodies and
+HTML-escaped in the HTML part. The HTML is built for Gmail and Outlook: tables, inline CSS
+only, no scripts, no images, no external fonts. A workbook path is shown as text, never a link.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sheets_bot.documents.po_csv import format_money
+
+# One checker and one IDNA rule for every email the bot writes.
+from sheets_bot.documents.po_email import _checked, _domain
+from sheets_bot.domain.digest import (
+    AttentionSend,
+    Delivery,
+    DigestData,
+    ProblemRow,
+    SentPo,
+    UrgentItem,
+    WaitingDraft,
+)
+from sheets_bot.domain.models import ShopSettings
+
+DIGEST_HEADER = "X-Sheets-Bot-Digest"
+"""The shop date a digest is for, so an outbox file can be traced back to its day."""
+
+AllStockedMode = Literal["one-line", "none"]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_CELL = "padding:6px 10px;border:1px solid #d0d7de;text-align:left;vertical-align:top;"
+_NUMBER_CELL = _CELL.replace("text-align:left", "text-align:right") + "white-space:nowrap;"
+_HEAD = "background:#f3f5f7;font-weight:bold;"
+_TABLE = 'style="border-collapse:collapse;margin:4px 0 12px 0;" cellpadding="0" cellspacing="0"'
+_H2 = "font-size:16px;margin:20px 0 6px 0;"
+_URGENT_H2 = _H2 + "color:#b42318;"
+
+
+def short_date(day: date) -> str:
+    """``23 Nov``, spelled out here so it does not depend on the machine's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def _days_left(value: float | None) -> str:
+    if value is None:
+        return "not selling"
+    return f"{value:.1f} days"
+
+
+def _delivery_when(delivery: Delivery) -> str:
+    if delivery.days_late > 0:
+        return f"{_plural(delivery.days_late, 'day')} late"
+    if delivery.days_late == 0:
+        return "due today"
+    return f"due in {_plural(-delivery.days_late, 'day')}"
+
+
+def _row_name(problem: ProblemRow) -> str:
+    return "the tab" if problem.row is None else f"row {problem.row}"
+
+
+def _sent_at(sent: SentPo, timezone: str) -> str:
+    local = sent.sent_at.astimezone(ZoneInfo(timezone)) if sent.sent_at.tzinfo else sent.sent_at
+    return f"{short_date(local.date())} {local:%H:%M}"
+
+
+def _attention_text(send: AttentionSend) -> str:
+    what = (
+        "send outcome unknown - check with the supplier before resending"
+        if send.state == "unknown"
+        else "send failed"
+    )
+    detail = _one_line(send.detail)
+    return f"{what}: {detail}" if detail else what
+
+
+def digest_subject(data: DigestData) -> str:
+    """``Corner Café & Pantry: 3 urgent, 2 drafts waiting — 23 Nov``."""
+    shop = _one_line(data.shop_name)
+    day = short_date(data.local_date)
+    if data.is_quiet_day:
+        return f"{shop}: all stocked — {day}"
+    counts = [
+        (len(data.urgent), "urgent", "urgent"),
+        (len(data.drafts_waiting), "draft waiting", "drafts waiting"),
+        (len(data.attention), "send needs attention", "sends need attention"),
+        (len(data.problems), "problem row", "problem rows"),
+        (len(data.late_deliveries), "delivery late", "deliveries late"),
+        (data.proposed_waiting, "proposed count", "proposed counts"),
+    ]
+    parts = [_plural(count, one, many) for count, one, many in counts if count]
+    if not parts:
+        parts = ["nothing waiting on you"]
+    return f"{shop}: {', '.join(parts)} — {day}"
+
+
+def compose_digest(
+    data: DigestData,
+    settings: ShopSettings,
+    *,
+    now: datetime,
+    all_stocked_mode: AllStockedMode = "one-line",
+) -> EmailMessage | None:
+    """The digest email for ``data``, dated ``now`` (timezone-aware), to the owner.
+
+    ``None`` on a quiet day when the owner chose ``"none"``. Raises ``ValueError`` naming what
+    to fix when the owner email or the From address is missing or invalid.
+    """
+    if now.tzinfo is None:
+        raise ValueError("the time of an email must be timezone-aware")
+    if all_stocked_mode not in ("one-line", "none"):
+        raise ValueError(f"all-stocked digest {all_stocked_mode!r} must be 'one-line' or 'none'")
+    quiet = data.is_quiet_day
+    if quiet and all_stocked_mode == "none":
+        return None
+    sender = _checked(
+        settings.from_address,
+        what="cannot send the digest: the shop's From address",
+        fix="set 'From address' in the Settings tab",
+    )
+    recipient = _checked(
+        settings.owner_email,
+        what=f"cannot send the digest: the owner email {settings.owner_email!r}",
+        fix="fix 'Owner email' in the Settings tab",
+    )
+    message = EmailMessage(policy=policy.default)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = digest_subject(data)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(idstring="digest", domain=_domain(sender))
+    message[DIGEST_HEADER] = data.local_date.isoformat()
+    if quiet:
+        message.set_content(_quiet_text(data))
+        message.add_alternative(_page(data, _quiet_html(data)), subtype="html")
+    else:
+        message.set_content(_text_body(data, settings))
+        message.add_alternative(_page(data, _html_sections(data, settings)), subtype="html")
+    return message
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def _where_text(data: DigestData) -> list[str]:
+    if data.sheet_url:
+        return [f"Open the sheet: {_one_line(data.sheet_url)}"]
+    if data.workbook_path:
+        return [f"Workbook: {_one_line(data.workbook_path)}"]
+    return []
+
+
+def _quiet_text(data: DigestData) -> str:
+    shop = _one_line(data.shop_name)
+    lines = [f"{shop}, {short_date(data.local_date)}: all stocked, nothing waiting on you."]
+    return "\n".join([*lines, *_where_text(data), ""])
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", title, "-" * len(title), *lines]
+
+
+def _text_body(data: DigestData, settings: ShopSettings) -> str:
+    currency = settings.currency
+    out = [f"{_one_line(data.shop_name)} - daily digest, {short_date(data.local_date)}"]
+    if data.urgent:
+        out += _section("Urgent", [_urgent_text(item) for item in data.urgent])
+    if data.drafts_waiting:
+        lines: list[str] = []
+        for draft in data.drafts_waiting:
+            lines += _draft_text(draft, currency)
+        out += _section("Drafts waiting for your decision", lines)
+    if data.sent:
+        out += _section(
+            "Sent since the last digest",
+            [
+                f"- {_one_line(s.po)} to {_one_line(s.supplier)}: "
+                f"{format_money(s.total, currency)}, sent {_sent_at(s, settings.timezone)}"
+                for s in data.sent
+            ],
+        )
+    if data.deliveries:
+        out += _section(
+            "Deliveries due or late",
+            [
+                f"- {_one_line(d.po)} from {_one_line(d.supplier)}: expected "
+                f"{short_date(d.expected)}, {_delivery_when(d)}"
+                for d in data.deliveries
+            ],
+        )
+    if data.proposed_waiting:
+        out += _section(
+            "Proposed counts",
+            [f"{_plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab."],
+        )
+    if data.problems:
+        out += _section(
+            "Problem rows",
+            [
+                f"- {_one_line(p.tab)}, {_row_name(p)}: {_one_line(p.message)}"
+                for p in data.problems
+            ],
+        )
+    if data.attention:
+        out += _section(
+            "Sends needing attention",
+            [
+                f"- {_one_line(a.po)} to {_one_line(a.supplier)}: {_attention_text(a)}"
+                for a in data.attention
+            ],
+        )
+    where = _where_text(data)
+    if where:
+        out += ["", *where]
+    return "\n".join([*out, ""])
+
+
+def _urgent_text(item: UrgentItem) -> str:
+    covered = "in a draft" if item.covered_by_draft else "no draft yet"
+    return (
+        f"- {_one_line(item.item)} (SKU {_one_line(item.sku)}): {_number(item.on_hand)} on hand,"
+        f" {_days_left(item.days_left)} left, supplier {_one_line(item.supplier)}, {covered}"
+    )
+
+
+def _draft_text(draft: WaitingDraft, currency: str) -> list[str]:
+    lines = [f"- {_one_line(draft.draft_id)} for {_one_line(draft.supplier)}:"]
+    for line in draft.lines:
+        lines.append(
+            f"    {line.quantity} x {_one_line(line.item)} (SKU {_one_line(line.sku)})"
+            f" at {format_money(line.unit_cost, currency)}"
+        )
+    lines.append(f"    Total: {_draft_total(draft, currency)}")
+    return lines
+
+
+def _draft_total(draft: WaitingDraft, currency: str) -> str:
+    total = draft.total
+    return (
+        "incomplete - a line has no unit cost" if total is None else format_money(total, currency)
+    )
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _esc(text: str) -> str:
+    return html.escape(_one_line(text), quote=True)
+
+
+def _where_html(data: DigestData) -> str:
+    if data.sheet_url and data.sheet_url.strip().lower().startswith("https://"):
+        url = _esc(data.sheet_url)
+        return (
+            f'<p style="margin:16px 0 0 0;"><a href="{url}" style="color:#0969da;">'
+            "Open the sheet</a></p>\n"
+        )
+    if data.sheet_url:
+        return f'<p style="margin:16px 0 0 0;">Sheet: {_esc(data.sheet_url)}</p>\n'
+    if data.workbook_path:
+        return (
+            '<p style="margin:16px 0 0 0;">Workbook: '
+            f'<span style="font-family:Consolas,monospace;">{_esc(data.workbook_path)}</span></p>\n'
+        )
+    return ""
+
+
+def _page(data: DigestData, content: str) -> str:
+    shop = _esc(data.shop_name)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{shop} daily digest</title></head>\n"
+        '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;'
+        'font-size:14px;color:#1f2328;">\n'
+        f'<h1 style="font-size:20px;margin:0 0 4px 0;">{shop}</h1>\n'
+        f'<p style="margin:0 0 12px 0;color:#57606a;">Daily digest, '
+        f"{short_date(data.local_date)}</p>\n"
+        f"{content}"
+        f"{_where_html(data)}"
+        "</body>\n</html>\n"
+    )
+
+
+def _quiet_html(data: DigestData) -> str:
+    return '<p style="margin:0;">All stocked, nothing waiting on you.</p>\n'
+
+
+def _table(headings: list[tuple[str, bool]], rows: list[list[tuple[str, bool]]]) -> str:
+    """A table; each cell is ``(already escaped html, is a number)``."""
+    head = "".join(
+        f'<th style="{_NUMBER_CELL if number else _CELL}{_HEAD}">{name}</th>'
+        for name, number in headings
+    )
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td style="{_NUMBER_CELL if number else _CELL}">{cell}</td>' for cell, number in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f"<table {_TABLE}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+    )
+
+
+def _h2(title: str, *, urgent: bool = False) -> str:
+    return f'<h2 style="{_URGENT_H2 if urgent else _H2}">{title}</h2>\n'
+
+
+def _html_sections(data: DigestData, settings: ShopSettings) -> str:
+    currency = settings.currency
+    parts: list[str] = []
+    if data.urgent:
+        parts.append(_h2("Urgent", urgent=True))
+        parts.append(
+            _table(
+                [
+                    ("Item", False),
+                    ("SKU", False),
+                    ("On hand", True),
+                    ("Days left", True),
+                    ("Supplier", False),
+                    ("Draft", False),
+                ],
+                [
+                    [
+                        (_esc(i.item), False),
+                        (_esc(i.sku), False),
+                        (_number(i.on_hand), True),
+                        (_days_left(i.days_left), True),
+                        (_esc(i.supplier), False),
+                        ("in a draft" if i.covered_by_draft else "no draft yet", False),
+                    ]
+                    for i in data.urgent
+                ],
+            )
+        )
+    if data.drafts_waiting:
+        parts.append(_h2("Drafts waiting for your decision"))
+        for draft in data.drafts_waiting:
+            parts.append(
+                f'<p style="margin:8px 0 2px 0;font-weight:bold;">{_esc(draft.supplier)}'
+                f' <span style="font-weight:normal;color:#57606a;">({_esc(draft.draft_id)})'
+                "</span></p>\n"
+            )
+            parts.append(
+                _table(
+                    [("Item", False), ("SKU", False), ("Qty", True), ("Unit cost", True)],
+                    [
+                        [
+                            (_esc(line.item), False),
+                            (_esc(line.sku), False),
+                            (str(line.quantity), True),
+                            (_esc(format_money(line.unit_cost, currency)), True),
+                        ]
+                        for line in draft.lines
+                    ],
+                )
+            )
+            parts.append(
+                f'<p style="margin:0 0 8px 0;">Total: '
+                f"<strong>{_esc(_draft_total(draft, currency))}</strong></p>\n"
+            )
+    if data.sent:
+        parts.append(_h2("Sent since the last digest"))
+        parts.append(
+            _table(
+                [("PO", False), ("Supplier", False), ("Total", True), ("Sent", False)],
+                [
+                    [
+                        (_esc(s.po), False),
+                        (_esc(s.supplier), False),
+                        (_esc(format_money(s.total, currency)), True),
+                        (_esc(_sent_at(s, settings.timezone)), False),
+                    ]
+                    for s in data.sent
+                ],
+            )
+        )
+    if data.deliveries:
+        parts.append(_h2("Deliveries due or late"))
+        parts.append(
+            _table(
+                [("PO", False), ("Supplier", False), ("Expected", False), ("", False)],
+                [
+                    [
+                        (_esc(d.po), False),
+                        (_esc(d.supplier), False),
+                        (short_date(d.expected), False),
+                        (_delivery_when(d), False),
+                    ]
+                    for d in data.deliveries
+                ],
+            )
+        )
+    if data.proposed_waiting:
+        parts.append(_h2("Proposed counts"))
+        parts.append(
+            f"<p>{_plural(data.proposed_waiting, 'proposed count')} waiting in the"
+            " Proposed tab.</p>\n"
+        )
+    if data.problems:
+        parts.append(_h2("Problem rows"))
+        parts.append(
+            _table(
+                [("Tab", False), ("Row", True), ("What is wrong", False)],
+                [
+                    [
+                        (_esc(p.tab), False),
+                        ("-" if p.row is None else str(p.row), True),
+                        (_esc(p.message), False),
+                    ]
+                    for p in data.problems
+                ],
+            )
+        )
+    if data.attention:
+        parts.append(_h2("Sends needing attention", urgent=True))
+        parts.append(
+            _table(
+                [("PO", False), ("Supplier", False), ("What happened", False)],
+                [
+                    [
+                        (_esc(a.po), False),
+                        (_esc(a.supplier), False),
+                        (_esc(_attention_text(a)), False),
+                    ]
+                    for a in data.attention
+                ],
+            )
+        )
+    return "".join(parts)

@@ -1,0 +1,155 @@
+"""The daily digest as data, and when it is due.
+
+Everything here is pure: the service that gathers a ``DigestData`` from the sheet and the
+ledger, and the clock that asks ``digest_due``, live elsewhere. Texts in these records come
+from the owner's sheet, supplier files and forwarded mail and are untrusted; whoever renders
+them escapes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Literal
+
+from sheets_bot.domain.quiet_hours import QuietHours
+
+
+@dataclass(frozen=True)
+class UrgentItem:
+    sku: str
+    item: str
+    on_hand: float
+    days_left: float | None
+    """Days of stock left at the current rate of sale; ``None`` when it does not sell."""
+    supplier: str
+    covered_by_draft: bool
+    """A draft waiting for a decision already holds a line for this item."""
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    sku: str
+    item: str
+    quantity: int
+    unit_cost: Decimal | None
+
+    @property
+    def total(self) -> Decimal | None:
+        return None if self.unit_cost is None else self.unit_cost * self.quantity
+
+
+@dataclass(frozen=True)
+class WaitingDraft:
+    draft_id: str
+    supplier: str
+    lines: tuple[DigestLine, ...]
+
+    @property
+    def total(self) -> Decimal | None:
+        """The sum of the lines; ``None`` when any line has no unit cost."""
+        totals = [line.total for line in self.lines]
+        if any(total is None for total in totals):
+            return None
+        return sum((total for total in totals if total is not None), Decimal(0))
+
+
+@dataclass(frozen=True)
+class SentPo:
+    po: str
+    supplier: str
+    total: Decimal | None
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    po: str
+    supplier: str
+    expected: date
+    days_late: int
+    """``0`` when due today, above ``0`` when late (negative: not due yet)."""
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    tab: str
+    row: int | None
+    """The sheet row; ``None`` when the problem is with the tab itself (a missing header)."""
+    message: str
+
+
+@dataclass(frozen=True)
+class AttentionSend:
+    po: str
+    supplier: str
+    state: Literal["unknown", "failed"]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DigestData:
+    shop_name: str
+    local_date: date
+    """The shop's calendar date the digest is for."""
+    sheet_url: str | None = None
+    """The Google Sheet's address (cloud mode)."""
+    workbook_path: str | None = None
+    """The workbook's path on this machine (local mode); shown as text, never as a link."""
+    urgent: tuple[UrgentItem, ...] = ()
+    drafts_waiting: tuple[WaitingDraft, ...] = ()
+    sent: tuple[SentPo, ...] = ()
+    """POs sent since the last digest."""
+    deliveries: tuple[Delivery, ...] = ()
+    """Deliveries due today or late."""
+    proposed_waiting: int = 0
+    """Proposed count updates waiting for the owner's approval."""
+    problems: tuple[ProblemRow, ...] = ()
+    attention: tuple[AttentionSend, ...] = ()
+    """Sends whose outcome is unknown or that failed."""
+
+    @property
+    def late_deliveries(self) -> tuple[Delivery, ...]:
+        return tuple(delivery for delivery in self.deliveries if delivery.days_late > 0)
+
+    @property
+    def is_quiet_day(self) -> bool:
+        """Nothing at all to say: nothing urgent, nothing waiting, nothing sent or due, no problems.
+
+        POs sent and deliveries due count too: a one-line "all stocked" digest must not hide
+        that something went out or should arrive.
+        """
+        return not (
+            self.urgent
+            or self.drafts_waiting
+            or self.sent
+            or self.deliveries
+            or self.proposed_waiting
+            or self.problems
+            or self.attention
+        )
+
+
+def digest_due(
+    now_local: datetime,
+    digest_time: time,
+    quiet_hours: QuietHours | None,
+    last_sent_local_date: date | None,
+) -> bool:
+    """Whether the digest should go out now.
+
+    ``now_local`` is the wall-clock time in the shop's timezone; ``last_sent_local_date`` is
+    the shop's date of the last digest sent. Never inside quiet hours; at most once per local
+    day; at or after ``digest_time``. When ``digest_time`` itself falls inside quiet hours the
+    digest waits for them to end: it goes out every day when the quiet window ends.
+    """
+    if quiet_hours is not None and quiet_hours.contains(now_local):
+        return False
+    today = now_local.date()
+    if last_sent_local_date is not None and last_sent_local_date >= today:
+        return False
+    due_at = digest_time.replace(tzinfo=None)
+    if quiet_hours is not None and quiet_hours.contains(datetime.combine(today, due_at)):
+        due_at = quiet_hours.end
+    return now_local.time().replace(tzinfo=None) >= due_at
