@@ -60,7 +60,9 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    """``12``, ``2.5``, ``0.25``: at most 2 decimals, no trailing zeros, never an exponent."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _days_left(value: float | None) -> str:
@@ -239,9 +241,10 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
 
 def _urgent_text(item: UrgentItem) -> str:
     covered = "in a draft" if item.covered_by_draft else "no draft yet"
+    left = "not selling" if item.days_left is None else f"{_days_left(item.days_left)} left"
     return (
         f"- {_one_line(item.item)} (SKU {_one_line(item.sku)}): {_number(item.on_hand)} on hand,"
-        f" {_days_left(item.days_left)} left, supplier {_one_line(item.supplier)}, {covered}"
+        f" {left}, supplier {_one_line(item.supplier)}, {covered}"
     )
 
 

@@ -426,3 +426,27 @@ def test_a_week_with_a_missed_poll_still_sends_that_day_when_it_comes_back() -> 
     # the poller was down from 07:00 to 19:00: the digest goes at the next poll that day
     assert not digest_due(at(DAY, 6, 45), time(8), NIGHT, last_sent)
     assert digest_due(at(DAY, 19), time(8), NIGHT, last_sent)
+
+
+def test_a_draft_with_a_line_without_unit_cost_says_its_total_is_incomplete() -> None:
+    lines = (DigestLine("A-1", "Jam", 3, None), DigestLine("B-1", "Bread", 2, Decimal("2.5")))
+    text, page = bodies(compose(quiet_day(drafts_waiting=(WaitingDraft("D-7", "Bakery", lines),))))
+    for body in (text, page):
+        assert "incomplete - a line has no unit cost" in body
+    assert "3 x Jam (SKU A-1) at -" in text
+    assert "2 x Bread (SKU B-1) at 2.50 GBP" in text
+
+
+def test_on_hand_and_days_left_are_short_numbers() -> None:
+    item = replace(urgent(), on_hand=2.25, days_left=None)
+    text, page = bodies(compose(quiet_day(urgent=(item, replace(urgent(), on_hand=1234567.0)))))
+    assert "2.25 on hand, not selling left" not in text
+    assert "- Oat milk (SKU OAT-1): 2.25 on hand, not selling" in text
+    assert "1234567 on hand" in text
+    assert "e+" not in page
+
+
+def test_no_sheet_and_no_workbook_means_no_location_line() -> None:
+    text, page = bodies(compose(quiet_day(workbook_path=None)))
+    assert text == "Corner Café & Pantry, 23 Nov: all stocked, nothing waiting on you.\n"
+    assert "Workbook" not in page
