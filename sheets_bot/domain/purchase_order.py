@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -137,3 +138,22 @@ class PoRecord:
     @property
     def fingerprint(self) -> str:
         return self.order.fingerprint
+
+
+def single_unknown(po_number: str, records: Sequence[PoRecord], state: str) -> PoRecord:
+    """The one record of ``po_number`` whose send is unknown, for the owner to resolve as
+    ``state``; ``KeyError`` when there is no such PO, ``ValueError`` saying why otherwise.
+    Every Ledger adapter resolves through this, so they refuse alike."""
+    if not records:
+        raise KeyError(f"no PO {po_number} in the ledger")
+    unknown = [record for record in records if record.state is PoState.UNKNOWN]
+    if not unknown:
+        states = ", ".join(sorted({str(record.state) for record in records}))
+        raise ValueError(
+            f"PO {po_number} is {states}, not unknown: only a send whose outcome is unknown"
+            f" can be resolved as {state}"
+        )
+    if len(unknown) > 1:
+        drafts = ", ".join(record.draft_id for record in unknown)
+        raise ValueError(f"PO {po_number} is unknown on several drafts ({drafts})")
+    return unknown[0]

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from sheets_bot.domain.audit import AuditEntry
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 
 _FINISHED_STATES: Final = frozenset({PoState.SENT, PoState.FAILED, PoState.UNKNOWN})
 _RESOLVED_STATES: Final = frozenset({PoState.SENT, PoState.APPROVED})
@@ -98,19 +98,9 @@ class MemoryLedger:
         _check_aware(now)
         with self._lock:
             records = [r for r in self._records.values() if r.po_number == po_number]
-            if not records:
-                raise KeyError(f"no PO {po_number} in the ledger")
-            unknown = [r for r in records if r.state is PoState.UNKNOWN]
-            if not unknown:
-                states = ", ".join(sorted({str(r.state) for r in records}))
-                raise ValueError(
-                    f"PO {po_number} is {states}, not unknown: only a send whose outcome is"
-                    f" unknown can be resolved as {state}"
-                )
-            if len(unknown) > 1:
-                drafts = ", ".join(r.draft_id for r in unknown)
-                raise ValueError(f"PO {po_number} is unknown on several drafts ({drafts})")
-            resolved = replace(unknown[0], state=PoState(state), updated_at=now)
+            resolved = replace(
+                single_unknown(po_number, records, state), state=PoState(state), updated_at=now
+            )
             self._records[resolved.draft_id] = resolved
             if state == PoState.SENT:
                 self._add_sent_lines(resolved.order)

@@ -54,7 +54,7 @@ from sheets_bot.adapters.aws.dynamo_items import (
     sortable_utc,
     text,
 )
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -226,7 +226,7 @@ class DynamoLedger:
             )
         resolved = PoState(state)
         stamp = iso(now)
-        target = _single_unknown(po_number, self._records_of(po_number), state)
+        target = single_unknown(po_number, self._records_of(po_number), state)
         values: dict[str, AttributeValueTypeDef] = {
             ":state": {"S": resolved.value},
             ":now": {"S": stamp},
@@ -336,20 +336,3 @@ def _record(item: Item) -> PoRecord:
         updated_at=datetime.fromisoformat(text(item, "updated_at")),
         detail=text(item, "detail"),
     )
-
-
-def _single_unknown(po_number: str, records: list[PoRecord], state: str) -> PoRecord:
-    """The one record of ``po_number`` whose send is unknown, or the same errors as SQLite's."""
-    if not records:
-        raise KeyError(f"no PO {po_number} in the ledger")
-    unknown = [record for record in records if record.state is PoState.UNKNOWN]
-    if not unknown:
-        states = ", ".join(sorted({str(record.state) for record in records}))
-        raise ValueError(
-            f"PO {po_number} is {states}, not unknown: only a send whose outcome is unknown"
-            f" can be resolved as {state}"
-        )
-    if len(unknown) > 1:
-        drafts = ", ".join(record.draft_id for record in unknown)
-        raise ValueError(f"PO {po_number} is unknown on several drafts ({drafts})")
-    return unknown[0]

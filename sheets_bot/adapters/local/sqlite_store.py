@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, Final
 
 from sheets_bot.domain.audit import AuditEntry
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 from sheets_bot.errors import BotError
 
 BUSY_TIMEOUT_SECONDS: Final = 30.0
@@ -310,7 +310,7 @@ class SqliteLedger:
                 (po_number,),
             ).fetchall()
             records = [_record(row) for row in rows]
-            target = _single_unknown(po_number, records, state)
+            target = single_unknown(po_number, records, state)
             conn.execute(
                 "UPDATE po_records SET state = ?, updated_at = ? WHERE draft_id = ?",
                 (str(state), stamp, target.draft_id),
@@ -427,23 +427,6 @@ def _record(row: Sequence[Any]) -> PoRecord:
         updated_at=datetime.fromisoformat(updated_at),
         detail=detail,
     )
-
-
-def _single_unknown(po_number: str, records: Sequence[PoRecord], state: str) -> PoRecord:
-    """The one record of ``po_number`` whose send is unknown, or a clear error."""
-    if not records:
-        raise KeyError(f"no PO {po_number} in the ledger")
-    unknown = [record for record in records if record.state is PoState.UNKNOWN]
-    if not unknown:
-        states = ", ".join(sorted({str(record.state) for record in records}))
-        raise ValueError(
-            f"PO {po_number} is {states}, not unknown: only a send whose outcome is unknown"
-            f" can be resolved as {state}"
-        )
-    if len(unknown) > 1:
-        drafts = ", ".join(record.draft_id for record in unknown)
-        raise ValueError(f"PO {po_number} is unknown on several drafts ({drafts})")
-    return unknown[0]
 
 
 def _insert_sent_lines(conn: sqlite3.Connection, order: ApprovedOrder) -> None:
