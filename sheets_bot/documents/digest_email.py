@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sheets_bot.documents.po_csv import format_money
 
 # One checker and one IDNA rule for every email the bot writes.
-from sheets_bot.documents.po_email import _checked, _domain
+from sheets_bot.documents.po_email import address_domain, checked_address
 from sheets_bot.domain.digest import (
     AttentionSend,
     Delivery,
@@ -137,12 +137,12 @@ def compose_digest(
     quiet = data.is_quiet_day
     if quiet and all_stocked_mode == "none":
         return None
-    sender = _checked(
+    sender = checked_address(
         settings.from_address,
         what="cannot send the digest: the shop's From address",
         fix="set 'From address' in the Settings tab",
     )
-    recipient = _checked(
+    recipient = checked_address(
         settings.owner_email,
         what=f"cannot send the digest: the owner email {settings.owner_email!r}",
         fix="fix 'Owner email' in the Settings tab",
@@ -152,7 +152,7 @@ def compose_digest(
     message["To"] = recipient
     message["Subject"] = digest_subject(data)
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring="digest", domain=_domain(sender))
+    message["Message-ID"] = make_msgid(idstring="digest", domain=address_domain(sender))
     message[DIGEST_HEADER] = data.local_date.isoformat()
     if quiet:
         message.set_content(_quiet_text(data))

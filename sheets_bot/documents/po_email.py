@@ -55,19 +55,19 @@ def compose_po_email(
         raise ValueError(f"PO number {po!r} must be one line of text")
     if not order.lines:
         raise ValueError(f"cannot email {po}: the order has no lines")
-    sender = _checked(
+    sender = checked_address(
         settings.from_address,
         what=f"cannot email {po}: the shop's From address",
         fix="set 'From address' in the Settings tab",
     )
-    recipient = _checked(
+    recipient = checked_address(
         order.send_to,
         what=f"cannot email {po}: the email {order.send_to!r} of supplier {order.supplier!r}",
         fix="fix the supplier's email in the Suppliers tab",
     )
     reply_to = None
     if settings.owner_email is not None and settings.owner_email.strip():
-        reply_to = _checked(
+        reply_to = checked_address(
             settings.owner_email,
             what=f"cannot email {po}: the owner email {settings.owner_email!r}",
             fix="fix 'Owner email' in the Settings tab",
@@ -80,7 +80,7 @@ def compose_po_email(
         message["Reply-To"] = reply_to
     message["Subject"] = _one_line(f"Purchase order {po} from {settings.business_name}")
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring=attachment_stem(po), domain=_domain(sender))
+    message["Message-ID"] = make_msgid(idstring=attachment_stem(po), domain=address_domain(sender))
     message[PO_HEADER] = po
 
     message.set_content(_text_body(order, settings, now=now, reply_to=reply_to))
@@ -104,7 +104,7 @@ def compose_po_email(
     return message
 
 
-def _checked(address: str | None, *, what: str, fix: str) -> str:
+def checked_address(address: str | None, *, what: str, fix: str) -> str:
     if address is None or not address.strip():
         raise ValueError(f"{what} is not set; {fix}")
     try:
@@ -113,7 +113,7 @@ def _checked(address: str | None, *, what: str, fix: str) -> str:
         raise ValueError(f"{what} {problem}; {fix}") from problem
 
 
-def _domain(address: str) -> str:
+def address_domain(address: str) -> str:
     """The address's domain in ASCII (IDNA), as a Message-ID needs it."""
     domain = address.rpartition("@")[2]
     try:
