@@ -1,0 +1,48 @@
+"""XLSX/XLSM read as data only (cached values; macros never run), after the zip check."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import openpyxl
+
+from sheets_bot.intake.limits import Limits, check_column_count, check_row_count, check_size
+from sheets_bot.intake.tables import RawSheet, cell_to_text, trim_row
+from sheets_bot.intake.zip_safety import check_zip
+
+
+class UnreadableWorkbook(ValueError):
+    """openpyxl could not read the workbook."""
+
+
+def read_xlsx(data: bytes, limits: Limits) -> list[RawSheet]:
+    check_size(data, limits)
+    check_zip(data, limits).close()
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
+        )
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise UnreadableWorkbook(f"is not a readable Excel workbook ({error})") from error
+    try:
+        return [_read_sheet(sheet, limits) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+def _read_sheet(sheet: Any, limits: Limits) -> RawSheet:
+    rows: list[list[str]] = []
+    blank_run = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = trim_row([cell_to_text(value) for value in values])
+        if not cells:
+            blank_run += 1
+            continue
+        check_row_count(number, limits)
+        check_column_count(len(cells), limits, number)
+        rows.extend([] for _ in range(blank_run))
+        blank_run = 0
+        rows.append(cells)
+    return RawSheet(str(sheet.title), rows)
