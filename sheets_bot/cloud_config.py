@@ -51,6 +51,7 @@ ENV: Final = {
     "scheduler_role_arn": "SHEETS_BOT_SCHEDULER_ROLE_ARN",
     "timezone": "SHEETS_BOT_TIMEZONE",
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
+    "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -96,6 +97,8 @@ class CloudSettings(BaseModel):
     timezone: str = "UTC"
     """The shop's timezone, used to write one-off schedule times in local time."""
     ses_configuration_set: str | None = None
+    failure_queue_arn: str | None = None
+    """The SQS queue a one-off schedule gives up to after its retries (a dead-letter queue)."""
 
     @property
     def tables(self) -> TableNames:

@@ -1,0 +1,225 @@
+"""What a Lambda function runs against: the AWS adapters and the owner's Google Sheet, built
+from ``CloudSettings``.
+
+A Lambda container serves many invocations one at a time. Everything that costs time to make
+and does not change between them is made once per container, on first use, and kept: the
+boto3 session and clients, the Google identity (so its access token is reused until it
+expires) and the HTTP client to the Sheets API (so its connection is reused). What belongs to
+one run is made per run: the ``GoogleSheet`` (it keeps what it read), the adapters bundle.
+
+``cloud()`` is the container's wiring, built from the environment the first time a handler
+asks; tests install their own with ``use``.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import AbstractContextManager
+from email.message import EmailMessage
+from email.utils import parseaddr
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import boto3
+
+from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
+from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
+from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
+from sheets_bot.adapters.aws.run_lock import RunLock
+from sheets_bot.adapters.aws.s3_blobs import S3Blobs
+from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
+from sheets_bot.adapters.aws.secrets import service_account_info
+from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
+from sheets_bot.adapters.clock import SystemClock
+from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
+from sheets_bot.errors import MailRejected
+from sheets_bot.ports import Clock, Mailer
+from sheets_bot.services.shop import Adapters
+
+if TYPE_CHECKING:
+    from gspread.http_client import HTTPClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sesv2 import SESV2Client
+
+    from sheets_bot.adapters.google.credentials import GoogleIdentity
+    from sheets_bot.adapters.google.sheet import GoogleSheet
+
+
+class VerifiedSenderMailer:
+    """Sends only From the deployment's verified SES address.
+
+    The functions may send only as that identity (their IAM policy names it), and SES answers
+    any other From with AccessDenied, which reads as "outcome unknown". A From address in
+    Settings that differs is certainly not sent: ``MailRejected``, with what to change.
+    """
+
+    def __init__(self, inner: Mailer, from_address: str) -> None:
+        self.inner = inner
+        self.from_address = from_address
+
+    def __repr__(self) -> str:
+        return f"VerifiedSenderMailer({self.inner!r}, from_address={self.from_address!r})"
+
+    def send(self, message: EmailMessage) -> str:
+        sender = parseaddr(str(message["From"] or ""))[1]
+        if sender.casefold() != self.from_address.casefold():
+            raise MailRejected(
+                f"the From address {sender or '(none)'!r} is not this deployment's verified"
+                f" SES sender: set 'From address' in Settings to {self.from_address}"
+            )
+        return self.inner.send(message)
+
+
+def function_arn(invoked_arn: str) -> str:
+    """A Lambda function's ARN without the version or alias it was invoked through."""
+    parts = invoked_arn.split(":")
+    return ":".join(parts[:7]) if len(parts) > 7 else invoked_arn
+
+
+class AwsWiring:
+    """The adapters of one deployment. ``session`` and ``clock`` are for tests."""
+
+    def __init__(
+        self,
+        settings: CloudSettings,
+        *,
+        session: boto3.session.Session | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.settings = settings
+        self._session = session
+        self.clock: Clock = clock or SystemClock()
+
+    def __repr__(self) -> str:
+        return f"AwsWiring(sheet={self.settings.sheet_id!r}, region={self.settings.region!r})"
+
+    # --- clients: one each per container ---------------------------------------------------
+
+    @cached_property
+    def session(self) -> boto3.session.Session:
+        return self._session or boto3.session.Session(region_name=self.settings.region)
+
+    @cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        return self.session.client("dynamodb", region_name=self.settings.region)
+
+    @cached_property
+    def s3(self) -> S3Client:
+        return self.session.client("s3", region_name=self.settings.region)
+
+    @cached_property
+    def ses(self) -> SESV2Client:
+        return ses_client(self.session, self.settings.region)
+
+    @cached_property
+    def secrets(self) -> SecretsManagerClient:
+        return self.session.client("secretsmanager", region_name=self.settings.region)
+
+    @cached_property
+    def scheduler_client(self) -> EventBridgeSchedulerClient:
+        return self.session.client("scheduler", region_name=self.settings.region)
+
+    # --- adapters ---------------------------------------------------------------------------
+
+    @cached_property
+    def ledger(self) -> DynamoLedger:
+        return DynamoLedger(self.dynamodb, self.settings.ledger_table)
+
+    @cached_property
+    def audit(self) -> DynamoAuditLog:
+        return DynamoAuditLog(self.dynamodb, self.settings.audit_table)
+
+    @cached_property
+    def memory(self) -> DynamoCellMemory:
+        return DynamoCellMemory(self.dynamodb, self.settings.memory_table)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        inner = SesMailer(self.ses, configuration_set=self.settings.ses_configuration_set)
+        return VerifiedSenderMailer(inner, self.settings.from_address)
+
+    @cached_property
+    def run_lock(self) -> RunLock:
+        return RunLock(self.dynamodb, self.settings.ledger_table)
+
+    def sheet_lock(self, holder: str, what: str, *, wait: float) -> AbstractContextManager[None]:
+        """Hold the sheet for one run (see ``run_lock``): ``with cloud().sheet_lock(...):``."""
+        return self.run_lock.held(holder, what, wait=wait)
+
+    def blobs(self) -> S3Blobs:
+        return S3Blobs(self.s3, self.settings.bucket)
+
+    def scheduler(self, target_arn: str | None) -> EventBridgeScheduler | None:
+        """One-off polls of ``target_arn`` (the poller's own ARN), if the stack has a group."""
+        settings = self.settings
+        if not target_arn or not settings.schedule_group or not settings.scheduler_role_arn:
+            return None
+        return EventBridgeScheduler(
+            self.scheduler_client,
+            group=settings.schedule_group,
+            target_arn=function_arn(target_arn),
+            role_arn=settings.scheduler_role_arn,
+            timezone=settings.timezone,
+            dead_letter_arn=settings.failure_queue_arn,
+        )
+
+    # --- Google -----------------------------------------------------------------------------
+
+    @cached_property
+    def identity(self) -> GoogleIdentity:
+        """The Google credentials, loaded once per container (tokens come on first use)."""
+        from sheets_bot.adapters.google.credentials import identity_from_info, identity_from_json
+
+        settings = self.settings
+        if settings.google_credentials is GoogleCredentialMode.WIF:
+            assert settings.google_wif_config is not None  # noqa: S101 - CloudSettings.check
+            return identity_from_json(
+                settings.google_wif_config.get_secret_value(), "SHEETS_BOT_GOOGLE_WIF_CONFIG"
+            )
+        assert settings.google_secret_id is not None  # noqa: S101 - CloudSettings.check
+        info = service_account_info(self.secrets, settings.google_secret_id)
+        return identity_from_info(info, f"secret {settings.google_secret_id!r}")
+
+    @cached_property
+    def http(self) -> HTTPClient:
+        from sheets_bot.adapters.google.client import build_http_client
+
+        return build_http_client(self.identity.credentials)
+
+    def sheet(self) -> GoogleSheet:
+        """The owner's sheet for one run (nothing is requested until it is read)."""
+        from sheets_bot.adapters.google.sheet import open_google_sheet
+
+        return open_google_sheet(self.settings.sheet_id, self.identity, http=self.http)
+
+    def adapters(self, *, scheduler_target: str | None = None) -> Adapters:
+        """Everything a check or poll needs; ``scheduler_target`` is the poller's ARN."""
+        return Adapters(
+            sheet=self.sheet(),
+            ledger=self.ledger,
+            audit=self.audit,
+            memory=self.memory,
+            mailer=self.mailer,
+            clock=self.clock,
+            scheduler=self.scheduler(scheduler_target),
+        )
+
+
+_current: AwsWiring | None = None
+
+
+def cloud() -> AwsWiring:
+    """This container's wiring, built from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = AwsWiring(CloudSettings.from_env(os.environ))
+    return _current
+
+
+def use(wiring: AwsWiring | None) -> None:
+    """Install ``wiring`` as the container's (tests); ``None`` builds it afresh next time."""
+    global _current
+    _current = wiring
