@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any
 
 import openpyxl
 
-from sheets_bot.intake.limits import Limits, check_column_count, check_row_count, check_size
+from sheets_bot.intake.limits import (
+    Limits,
+    TooLarge,
+    check_column_count,
+    check_row_count,
+    check_size,
+)
 from sheets_bot.intake.tables import RawSheet, cell_to_text, trim_row
 from sheets_bot.intake.zip_safety import check_zip
 
@@ -24,10 +29,14 @@ def read_xlsx(data: bytes, limits: Limits) -> list[RawSheet]:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False
         )
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+    except Exception as error:  # untrusted bytes: any parser failure is a refused file
         raise UnreadableWorkbook(f"is not a readable Excel workbook ({error})") from error
     try:
         return [_read_sheet(sheet, limits) for sheet in workbook.worksheets]
+    except TooLarge:
+        raise
+    except Exception as error:  # a broken sheet part surfaces only while rows are read
+        raise UnreadableWorkbook(f"is not a readable Excel workbook ({error})") from error
     finally:
         workbook.close()
 

@@ -180,3 +180,21 @@ def test_formula_text_stays_a_value_and_a_problem() -> None:
     sheet = parse_attachment("count.csv", b'SKU,Qty\n=HYPERLINK("x"),=1+1\nB,2\n')
     assert [row.sku for row in sheet.rows] == ["B"]
     assert sheet.problems[0].value == "=1+1"
+
+
+def test_broken_xlsx_is_refused() -> None:
+    broken = zip_with({"[Content_Types].xml": b"<nope", "xl/workbook.xml": b"<nope"})
+    with pytest.raises(AttachmentRejected, match="not a readable Excel workbook"):
+        parse_attachment("count.xlsx", broken)
+
+
+def test_ods_with_entity_expansion_is_refused() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><t>&b;</t>'
+    )
+    data = zip_with(
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": laughs}
+    )
+    with pytest.raises(AttachmentRejected, match="not safe"):
+        parse_attachment("count.ods", data)
