@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := demo-shop/shop.xlsx
 
-.PHONY: demo test lint typecheck unit bench clean system-deps
+.PHONY: demo test lint typecheck unit bench clean system-deps deploy
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sheets-bot needs Python 3.11 or newer")'
@@ -28,6 +28,7 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/cfn-lint infra/template.yaml
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -52,6 +53,34 @@ test: system-deps lint typecheck unit
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/sheets_requests.py
+	$(BIN)/python benchmarks/lambda_costs.py
 
 clean:
-	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache .aws-sam build
+
+# --- AWS (see infra/README.md) ---------------------------------------------------------------
+# `make deploy` needs the AWS SAM CLI and AWS credentials; `make test` needs neither.
+SAM ?= sam
+LAMBDA_PYTHON := 3.12
+LAMBDA_WHEELS := --platform manylinux2014_aarch64 --implementation cp \
+	--python-version $(LAMBDA_PYTHON) --only-binary=:all:
+
+deploy: $(VENV)/.installed-dev
+	@command -v $(SAM) >/dev/null 2>&1 || { \
+	  echo "make deploy needs the AWS SAM CLI: install it with 'python3 -m pip install --user aws-sam-cli'"; \
+	  echo "(or your platform's installer), configure AWS credentials, then run make deploy again"; \
+	  exit 1; }
+	$(BIN)/cfn-lint infra/template.yaml
+	$(SAM) build --template-file infra/template.yaml --build-in-source
+	$(SAM) deploy --guided --capabilities CAPABILITY_IAM
+
+# `sam build` runs one of these per function (BuildMethod: makefile) with ARTIFACTS_DIR set:
+# the runtime dependencies as arm64 wheels for the Lambda runtime, then sheets-bot itself and
+# the handlers. Nothing from .venv or the tests goes in.
+build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction: | $(BIN)/python
+	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
+	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
+	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"
+	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" --no-deps .
+	cp -R lambdas "$(ARTIFACTS_DIR)/"
+	rm -rf "$(ARTIFACTS_DIR)/requirements.txt" "$(ARTIFACTS_DIR)/bin"
