@@ -134,7 +134,22 @@ def build_parser() -> argparse.ArgumentParser:
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--sent", action="store_true", help="it did go out: record it as sent")
     outcome.add_argument("--resend", action="store_true", help="it did not: send it again")
+    cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
+    cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
+    cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")
+    cost.add_argument(
+        "--credentials",
+        choices=("wif", "secret"),
+        default="wif",
+        help="how the functions reach Google (default wif; secret adds Secrets Manager)",
+    )
     return parser
+
+
+def _cost(args: argparse.Namespace) -> str:
+    from sheets_bot.cost.cli import cost_report
+
+    return cost_report(args.items, credentials=args.credentials, as_json=args.json)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -148,6 +163,9 @@ def _config(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "cost":
+            print(_cost(args))
+            return 0
         config = _config(args)
         if args.command == "init":
             output = _init(config, args.sample)

@@ -84,11 +84,22 @@ class LambdaContext:
 
 
 @dataclass
+class SheetsMeter:
+    """What the (fake) Sheets API served: requests, seconds inside it including the added
+    latency, and request body bytes."""
+
+    requests: int = 0
+    seconds: float = 0.0
+    bytes_sent: int = 0
+
+
+@dataclass
 class CloudWorld:
     fake: FakeSheetsApi
     sheet_id: str
     settings: CloudSettings
     clock: FixedClock
+    sheets: SheetsMeter = field(default_factory=SheetsMeter)
     wiring: AwsWiring = field(init=False)
 
     def __post_init__(self) -> None:
@@ -96,10 +107,12 @@ class CloudWorld:
 
     # --- running functions ------------------------------------------------------------------
 
-    def new_container(self) -> AwsWiring:
-        """Start a fresh container: new clients, secret read again, tokens fetched again."""
+    def new_container(self, *, fresh_session: bool = False) -> AwsWiring:
+        """Start a fresh container: new clients, secret read again, tokens fetched again.
+        ``fresh_session`` also loads the service models anew, as a real cold start does."""
         forget_secrets()
-        self.wiring = AwsWiring(self.settings, session=_session(), clock=self.clock)
+        session = aws_session() if fresh_session else _session()
+        self.wiring = AwsWiring(self.settings, session=session, clock=self.clock)
         use(self.wiring)
         return self.wiring
 
@@ -252,14 +265,21 @@ def cloud_world(
     shop) with the café's Settings. ``sheets_latency`` seconds are added to every Sheets API
     request, as a real network round trip would."""
     fake = FakeSheetsApi(history=5)
-    if sheets_latency:
-        handle = fake._handle
+    meter = SheetsMeter()
+    handle = fake._handle
 
-        def slow(request: Any) -> Any:
+    def served(request: Any) -> Any:
+        started = time.perf_counter()
+        if sheets_latency:
             time.sleep(sheets_latency)
+        try:
             return handle(request)
+        finally:
+            meter.requests += 1
+            meter.seconds += time.perf_counter() - started
+            meter.bytes_sent += len(request.body or b"")
 
-        fake._handle = slow  # type: ignore[method-assign]
+    fake._handle = served  # type: ignore[method-assign]
     with mock_aws(), responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake.install(rsps)
         serve_tokens(rsps)
@@ -269,7 +289,7 @@ def cloud_world(
         else:
             sheet_id = fake.create_spreadsheet("Corner Café")
             run_init(fake_google_sheet(fake, sheet_id), sample=False)
-        world = CloudWorld(fake, sheet_id, _settings(sheet_id), FixedClock(now))
+        world = CloudWorld(fake, sheet_id, _settings(sheet_id), FixedClock(now), meter)
         if rows is not None:
             fake_google_sheet(fake, sheet_id).prepare(load_layout(), rows)
             _settings_rows(

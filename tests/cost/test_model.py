@@ -1,0 +1,196 @@
+"""The cost model: the bill at 200 and 2,000 items is under its targets, has a line per
+service, follows the template's schedule and the measured runs, and prices come from one file."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from lambdas import daily_check, poll_decisions
+from sheets_bot.cli import main
+from sheets_bot.cost.model import (
+    FULL_VCPU_MB,
+    MEASUREMENTS,
+    PRICES,
+    Measurements,
+    Prices,
+    Usage,
+    cpu_scale,
+    estimate,
+    runs_per_month,
+    template_deployment,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {
+    "Lambda",
+    "DynamoDB",
+    "S3",
+    "SES",
+    "EventBridge Scheduler",
+    "CloudWatch Logs",
+    "SQS",
+    "AWS Budgets",
+    "Data transfer",
+}
+
+
+def test_200_items_cost_under_half_a_dollar() -> None:
+    assert estimate(Usage(items=200)).total_usd < 0.50
+
+
+def test_2000_items_cost_under_a_dollar_fifty() -> None:
+    assert estimate(Usage(items=2000)).total_usd < 1.50
+
+
+def test_a_line_per_service() -> None:
+    bill = estimate(Usage(items=200))
+    assert set(bill.by_service()) == SERVICES
+    lambda_items = {line.item for line in bill.lines if line.service == "Lambda"}
+    assert lambda_items == {"requests", "duration, arm64 (incl. cold starts)"}
+
+
+def test_a_stored_key_adds_secrets_manager() -> None:
+    wif = estimate(Usage(items=200))
+    secret = estimate(Usage(items=200, credentials="secret"))
+
+    assert set(secret.by_service()) == SERVICES | {"Secrets Manager"}
+    assert secret.by_service()["Secrets Manager"] == pytest.approx(0.40, abs=0.01)
+    assert secret.total_usd - wif.total_usd == pytest.approx(0.40, abs=0.01)
+
+
+def test_more_items_cost_more() -> None:
+    totals = [estimate(Usage(items=n)).total_usd for n in (50, 200, 1000, 2000, 5000)]
+    assert totals == sorted(totals)
+
+
+def test_the_schedule_is_the_templates() -> None:
+    measured = Measurements.load().deployment
+    assert measured == template_deployment(ROOT / "infra" / "template.yaml")
+    polls = measured.functions["poll_decisions"]
+    assert polls.schedule == "rate(5 minutes)"
+    assert polls.runs_per_month == pytest.approx(8766, abs=1)
+
+
+def test_invocations_follow_the_schedule() -> None:
+    bill = estimate(Usage(items=200, deferred_sends_per_month=0))
+    [requests] = [line for line in bill.lines if line.item == "requests"]
+    expected = sum(runs_per_month(e) for e in ("rate(5 minutes)", "rate(15 minutes)"))
+    assert requests.quantity == pytest.approx(expected + 365.25 / 12, rel=1e-3)
+
+
+def test_timeouts_are_sized_from_the_measured_runs() -> None:
+    """Each timeout covers three times the modelled warm run at 2,000 items (plus the cold
+    start and the wait for the sheet's lease)."""
+    measurements = Measurements.load()
+    shapes = measurements.deployment.functions
+    bill = estimate(Usage(items=2000))
+    waits = {
+        "daily_check": daily_check.WAIT_FOR_SHEET,
+        "poll_decisions": poll_decisions.WAIT_FOR_SHEET,
+    }
+    for function, shape in shapes.items():
+        cold = (
+            measurements.cold(function, "handler_import_s")
+            + measurements.cold(function, "first_call_imports_s")
+        ) * cpu_scale(shape.memory_mb)
+        run = max(v for k, v in bill.durations_s.items() if k.startswith(function))
+        assert shape.timeout_s >= 3 * run + cold + waits.get(function, 0), function
+
+
+def test_the_functions_fit_in_their_memory() -> None:
+    shapes = Measurements.load().deployment.functions
+    for function, peak in estimate(Usage(items=2000)).peak_memory_mb.items():
+        assert peak < shapes[function].memory_mb * 0.8, function
+
+
+def test_prices_live_in_one_dated_file() -> None:
+    prices = Prices.load()
+    assert (prices.read_on, prices.region) == ("2026-11-23", "us-east-1")
+    text = PRICES.read_text(encoding="utf-8")
+    assert "without any free tier" in text.lower()
+    assert prices("lambda", "arm64_gb_second") == pytest.approx(0.0000133334)
+
+
+def test_every_price_comes_from_the_file() -> None:
+    prices = Prices.load()
+    doubled = Prices(
+        prices.read_on,
+        prices.region,
+        {service: {k: v * 2 for k, v in table.items()} for service, table in prices.table.items()},
+    )
+    single = estimate(Usage(items=2000, credentials="secret"), prices=prices)
+    double = estimate(Usage(items=2000, credentials="secret"), prices=doubled)
+    assert double.total_usd == pytest.approx(2 * single.total_usd)
+
+
+def test_interpolation_is_linear_between_the_sizes_and_never_negative() -> None:
+    data = copy.deepcopy(Measurements.load().data)
+    data["sizes"]["200"]["poll_quiet"]["bot_s"] = 0.1
+    data["sizes"]["2000"]["poll_quiet"]["bot_s"] = 1.0
+    measurements = Measurements(data)
+
+    assert measurements.run("poll_quiet", "bot_s", 1100) == pytest.approx(0.55)
+    assert measurements.run("poll_quiet", "bot_s", 3800) == pytest.approx(1.9)
+    data["sizes"]["2000"]["poll_quiet"]["bot_s"] = 0.0
+    assert measurements.run("poll_quiet", "bot_s", 5000) == 0.0
+
+
+def test_cpu_share_follows_memory() -> None:
+    assert cpu_scale(256) == pytest.approx(FULL_VCPU_MB / 256)
+    assert cpu_scale(FULL_VCPU_MB) == 1.0
+    assert cpu_scale(4096) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs"),
+    [
+        ("rate(5 minutes)", 8766.0),
+        ("rate(15 minutes)", 2922.0),
+        ("rate(1 hour)", 730.5),
+        ("cron(30 7 * * ? *)", 30.4375),
+        ("cron(0 7,19 * * ? *)", 60.875),
+    ],
+)
+def test_runs_per_month(expression: str, runs: float) -> None:
+    assert runs_per_month(expression) == pytest.approx(runs)
+
+
+def test_an_unknown_schedule_is_refused() -> None:
+    with pytest.raises(ValueError, match="cannot count"):
+        runs_per_month("cron(0/5 * * * ? *)")
+
+
+def test_measurements_say_how_they_were_made() -> None:
+    data = json.loads(MEASUREMENTS.read_text(encoding="utf-8"))
+    assert data["sheets_latency_s"] > 0
+    assert set(data["sizes"]) == {"200", "2000"}
+    assert set(data["cold_imports"]) == {"daily_check", "drive_sync", "poll_decisions"}
+
+
+def test_the_command_prints_json_with_a_total(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", "--items", "2000", "--json"]) == 0
+    out = capsys.readouterr().out
+    bill = json.loads(out)
+    assert out.count("\n") == 1
+    assert 0 < bill["total_usd"] < 1.5
+    assert {line["service"] for line in bill["lines"]} == SERVICES
+    assert bill["prices"] == {"region": "us-east-1", "read_on": "2026-11-23", "free_tier": False}
+
+
+def test_the_command_prints_the_bill_line_by_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", "--items", "200", "--credentials", "secret"]) == 0
+    out = capsys.readouterr().out
+    assert "Monthly AWS cost of sheets-bot at 200 items" in out
+    assert "read 2026-11-23, without free tier" in out
+    for service in SERVICES | {"Secrets Manager"}:
+        assert service in out
+    assert "Total" in out
+
+
+def test_the_command_refuses_no_items(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", "--items", "0"]) == 1
+    assert "at least one item" in capsys.readouterr().err
