@@ -15,8 +15,8 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from sheets_bot.documents.dates import shop_date
 from sheets_bot.documents.po_csv import format_money, po_csv, total_text
-from sheets_bot.documents.po_pdf import po_pdf, shop_date
 from sheets_bot.domain.addresses import AddressProblem, validate_address
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
@@ -88,7 +88,7 @@ def compose_po_email(
     stem = attachment_stem(po)
     if order.po_format.wants_pdf:
         message.add_attachment(
-            po_pdf(order, settings, issued=now),
+            _pdf(order, settings, now),
             maintype="application",
             subtype="pdf",
             filename=f"{stem}.pdf",
@@ -237,3 +237,11 @@ def _html_body(
         f"<p>Thank you,<br>{business}</p>\n"
         "</body>\n</html>\n"
     )
+
+
+def _pdf(order: ApprovedOrder, settings: ShopSettings, now: datetime) -> bytes:
+    """The PDF, with its library loaded only when a supplier wants one: it takes about a
+    quarter of a second to import, which every cold poll would otherwise pay."""
+    from sheets_bot.documents.po_pdf import po_pdf
+
+    return po_pdf(order, settings, issued=now)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from sheets_bot.documents.dates import shop_date
 from sheets_bot.documents.po_csv import format_money, total_text
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder
@@ -58,20 +58,6 @@ _PLAIN = str.maketrans(
         "\ufeff": "",
     }
 )
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _COLUMNS = ("SKU", "Item", "Qty", "Unit cost", "Line total")
 _WIDTHS = (30, 76, 16, 34, 34)
 _ALIGN = ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
@@ -111,18 +97,6 @@ def latin1_text(text: str) -> str:
             )
             out.append(base or "?")
     return "".join(out)
-
-
-def shop_date(moment: datetime, timezone: str) -> str:
-    """The calendar date of ``moment`` in the shop's timezone, like ``23 November 2026``.
-
-    Month names are spelled out here rather than by ``strftime`` so the text does not depend
-    on the machine's locale.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("the issue time must be timezone-aware")
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
 def po_pdf(order: ApprovedOrder, settings: ShopSettings, *, issued: datetime) -> bytes:

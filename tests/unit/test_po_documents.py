@@ -15,9 +15,10 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+from sheets_bot.documents.dates import shop_date
 from sheets_bot.documents.po_csv import HEADER, format_money, po_csv, safe_cell, total_text
 from sheets_bot.documents.po_email import PO_HEADER, attachment_stem, compose_po_email
-from sheets_bot.documents.po_pdf import latin1_text, po_pdf, shop_date
+from sheets_bot.documents.po_pdf import latin1_text, po_pdf
 from sheets_bot.domain.models import PoFormat, ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 

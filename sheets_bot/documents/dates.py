@@ -1,0 +1,33 @@
+"""Dates as a PO shows them, independent of the machine's locale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def shop_date(moment: datetime, timezone: str) -> str:
+    """The calendar date of ``moment`` in the shop's timezone, like ``23 November 2026``.
+
+    Month names are spelled out here rather than by ``strftime`` so the text does not depend
+    on the machine's locale.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("the issue time must be timezone-aware")
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
