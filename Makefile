@@ -36,15 +36,20 @@ typecheck: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-# LibreOffice lets the tests open and save the workbook as an owner would. Installed with
-# apt-get when missing and possible (root on Debian); otherwise that test is skipped.
+# LibreOffice lets the tests open and save the workbook as an owner would; Chromium lets them
+# look at the pages and emails the bot renders. Installed with apt-get when missing and possible
+# (root on Debian); otherwise those tests are skipped with the reason.
+SYSTEM_PACKAGES := soffice:libreoffice-calc-nogui chromium:chromium
 system-deps:
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing LibreOffice Calc (headless) for the round-trip test"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	    echo "installing$$missing for the round-trip and browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "LibreOffice is not installed: its round-trip test will be skipped"; \
+	    echo "not installed:$$missing; the tests that need them will be skipped"; \
 	  fi; \
 	fi
 

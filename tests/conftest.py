@@ -1,0 +1,5 @@
+"""Fixtures every test package may use."""
+
+from tests.browser import browser, page
+
+__all__ = ["browser", "page"]
