@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.history import Receipt, SaleEvent
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
 from sheets_bot.sheet.layout import Layout
 
@@ -202,4 +203,31 @@ class Scheduler(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware."""
+        ...
+
+
+class SalesLog(Protocol):
+    """Dated sale, refund and restock events from the point of sale (DynamoDB on AWS, SQLite
+    locally). Adapters may offer more (a buffer of events not yet applied to the sheet); the
+    learning needs only these."""
+
+    def add(self, events: Sequence[SaleEvent]) -> builtins.list[SaleEvent]:
+        """Store the events not seen before (by ``event_id``) and return them; a replayed event
+        is ignored."""
+        ...
+
+    def since(self, start: datetime) -> builtins.list[SaleEvent]:
+        """Events at or after ``start``, oldest first."""
+        ...
+
+
+class ReceiptLog(Protocol):
+    """Deliveries received against sent POs: actual lead times and quantities."""
+
+    def record(self, receipt: Receipt) -> None:
+        """Store a receipt; the same PO and SKU again replaces the earlier one."""
+        ...
+
+    def receipts(self) -> builtins.list[Receipt]:
+        """Every receipt, oldest first."""
         ...

@@ -16,7 +16,9 @@ from sheets_bot.ports import (
     Clock,
     Ledger,
     Mailer,
+    ReceiptLog,
     RowsAppend,
+    SalesLog,
     Scheduler,
     Sheet,
     SheetBatch,
@@ -40,6 +42,10 @@ class Adapters:
     scheduler: Scheduler | None = None
     """One-off runs (a poll when quiet hours end); without one, the next regular poll after
     quiet hours sends what waited."""
+    sales: SalesLog | None = None
+    """POS sale events, where a point of sale is connected."""
+    receipts: ReceiptLog | None = None
+    """Deliveries received, where the Orders tab has any."""
 
 
 @dataclass
