@@ -8,12 +8,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Protocol
 
 from sheets_bot.domain.audit import AuditEntry
-from sheets_bot.domain.history import Receipt, SaleEvent
+from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
 from sheets_bot.sheet.layout import Layout
 
@@ -230,4 +230,12 @@ class ReceiptLog(Protocol):
 
     def receipts(self) -> builtins.list[Receipt]:
         """Every receipt, oldest first."""
+        ...
+
+
+class StockHistory(Protocol):
+    """The Stock tab's history, one ``StockDay`` per item per shop day."""
+
+    def days(self, start: date, end: date) -> builtins.list[StockDay]:
+        """Days from ``start`` to ``end`` inclusive, ordered by day then SKU."""
         ...

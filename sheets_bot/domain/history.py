@@ -1,14 +1,15 @@
 """What happened to stock over time, as the live lanes record it and the learning reads it.
 
 POS webhooks add ``SaleEvent`` records (one per line of a sale, refund or restock); receiving
-against the Orders tab adds ``Receipt`` records. Both are plain facts with their own times;
-the learning (demand, lead times) reads them and never writes them.
+against the Orders tab adds ``Receipt`` records; the Stock tab snapshots (``drive_sync`` every
+15 minutes on AWS) add up to ``StockDay`` records. All are plain facts with their own times;
+the learning (demand, lead times) and the monthly summary read them and never write them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 SaleKind = Literal["sale", "refund", "restock", "adjust"]
@@ -44,3 +45,26 @@ class Receipt:
     def lead_days(self) -> float:
         """Actual lead time, sent to received, in days."""
         return (self.received_at - self.sent_at).total_seconds() / 86400
+
+
+@dataclass(frozen=True)
+class StockDay:
+    """One item's stock over one shop day (local calendar date), from that day's snapshots."""
+
+    day: date
+    sku: str
+    opening: float
+    """On hand at the start of the day (the last snapshot before it, else the first of it)."""
+    closing: float
+    """On hand at the last snapshot of the day."""
+    low: float
+    """The lowest on hand seen during the day."""
+    drops: float
+    """Sum of the decreases between consecutive snapshots: sales, waste, shrinkage."""
+    rises: float
+    """Sum of the increases: deliveries and upward count corrections."""
+
+    @property
+    def stocked_out(self) -> bool:
+        """The item was at zero (or below) at some snapshot of the day."""
+        return self.low <= 0

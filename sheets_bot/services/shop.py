@@ -22,6 +22,7 @@ from sheets_bot.ports import (
     Scheduler,
     Sheet,
     SheetBatch,
+    StockHistory,
 )
 from sheets_bot.sheet.layout import AUDIT, load_layout
 from sheets_bot.sheet.rows import read_suppliers
@@ -46,6 +47,8 @@ class Adapters:
     """POS sale events, where a point of sale is connected."""
     receipts: ReceiptLog | None = None
     """Deliveries received, where the Orders tab has any."""
+    history: StockHistory | None = None
+    """Stock per item per day, from the Stock tab snapshots."""
 
 
 @dataclass
