@@ -15,6 +15,7 @@ from typing import Protocol
 from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.history import Receipt, SaleEvent
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
+from sheets_bot.intake.parse import ParsedRow
 from sheets_bot.sheet.layout import Layout
 
 Cell = str | int | float | bool | None
@@ -230,4 +231,15 @@ class ReceiptLog(Protocol):
 
     def receipts(self) -> builtins.list[Receipt]:
         """Every receipt, oldest first."""
+        ...
+
+
+class Parser(Protocol):
+    """Reads counts out of what is not a spreadsheet (a PDF, a photo, numbers in a mail body):
+    Bedrock on AWS, off unless Settings ``AI parsing`` is yes. Its rows are proposed with a
+    lower confidence than a spreadsheet's."""
+
+    def parse(self, filename: str, content_type: str, data: bytes) -> builtins.list[ParsedRow]:
+        """The rows found; raises ``AttachmentRejected`` with the reason when it cannot read
+        the file (too many pages, unsupported type, the model's answer unusable)."""
         ...
