@@ -6,6 +6,7 @@ from typing import Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
+from sheets_bot.services.ingest import IngestReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
 
@@ -54,4 +55,15 @@ def snapshot_summary(report: SnapshotReport, run: ScheduledRun) -> dict[str, Any
         "key": report.key,
         "version": report.version,
         "bytes": report.size,
+    }
+
+
+def ingest_summary(report: IngestReport) -> dict[str, Any]:
+    """Counts and the stored key: never the sender, the subject or a file's content."""
+    return {
+        "key": report.key,
+        "refused": report.refused is not None,
+        "files": len(report.files),
+        "outcomes": sorted(file.outcome.value for file in report.files),
+        "proposals": len(report.proposals),
     }

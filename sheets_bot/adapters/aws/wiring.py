@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
@@ -38,6 +39,7 @@ from sheets_bot.services.shop import Adapters
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
@@ -119,6 +121,10 @@ class AwsWiring:
         return self.session.client("secretsmanager", region_name=self.settings.region)
 
     @cached_property
+    def bedrock(self) -> BedrockRuntimeClient:
+        return self.session.client("bedrock-runtime", region_name=self.settings.region)
+
+    @cached_property
     def scheduler_client(self) -> EventBridgeSchedulerClient:
         return self.session.client("scheduler", region_name=self.settings.region)
 
@@ -151,6 +157,10 @@ class AwsWiring:
 
     def blobs(self) -> S3Blobs:
         return S3Blobs(self.s3, self.settings.bucket)
+
+    def parser(self) -> BedrockParser:
+        """Reads counts that are not spreadsheets; the Settings tab decides if it is used."""
+        return BedrockParser(self.bedrock, self.settings.bedrock_model)
 
     def scheduler(self, target_arn: str | None) -> EventBridgeScheduler | None:
         """One-off polls of ``target_arn`` (the poller's own ARN), if the stack has a group."""
