@@ -259,6 +259,16 @@ TYPED_TWO_STORES = VendorFile(
 )
 """Flour: 1 + 1 = 2, as in Stock already."""
 
+TYPED_MESSY = VendorFile(
+    "typed: loose names (never guessed)",
+    "count (2).csv",
+    b"Item,Qty\nOAT  MILK 1L,20\nOat milk 1 litre,3\nalmond milk,12\nSemi skimmed milk 4L,13\n",
+    counts(DAI_OAT_1L=20),
+    unknown=3,
+)
+"""Case and spacing are forgiven; a different word ("litre"), a missing size or a missing
+hyphen is not: those rows are listed unmatched for the owner, not guessed."""
+
 BEAN_BROTHERS_PRICES = VendorFile(
     "supplier price list (Bean Brothers, Latin-1)",
     "Bean Brothers price list 2027.csv",
@@ -294,5 +304,6 @@ ALL = (
     TYPED_SKU_COUNT,
     TYPED_ITEM_QTY,
     TYPED_TWO_STORES,
+    TYPED_MESSY,
     BEAN_BROTHERS_PRICES,
 )
