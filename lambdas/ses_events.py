@@ -32,6 +32,8 @@ class _Receipt(BaseModel):
     spfVerdict: _Verdict = _Verdict()
     dkimVerdict: _Verdict = _Verdict()
     dmarcVerdict: _Verdict = _Verdict()
+    spamVerdict: _Verdict = _Verdict()
+    virusVerdict: _Verdict = _Verdict()
 
 
 class _Mail(BaseModel):
@@ -74,4 +76,6 @@ class InboundMail(BaseModel):
             spf=receipt.spfVerdict.status,
             dkim=receipt.dkimVerdict.status,
             dmarc=receipt.dmarcVerdict.status,
+            spam=receipt.spamVerdict.status,
+            virus=receipt.virusVerdict.status,
         )

@@ -26,13 +26,20 @@ class SesVerdicts:
     spf: str
     dkim: str
     dmarc: str
+    spam: str = ""
+    virus: str = ""
 
     def refusal(self) -> str | None:
-        """Why the message cannot be trusted, or None: SPF or DKIM must pass, DMARC not fail.
+        """Why the message cannot be trusted, or None: SPF or DKIM must pass, DMARC not fail
+        (nor SES's virus or spam scan).
 
         Either SPF or DKIM is enough because a forward breaks SPF and some relays break DKIM;
         DMARC, which ties them to the From domain, must not have failed outright.
         """
+        if self.virus.strip().upper() == FAIL:
+            return "SES found a virus in it"
+        if self.spam.strip().upper() == FAIL:
+            return "SES marked it as spam"
         spf, dkim, dmarc = (
             verdict.strip().upper() for verdict in (self.spf, self.dkim, self.dmarc)
         )
@@ -47,9 +54,11 @@ def parse_allowlist(text: str) -> tuple[str, ...]:
     """``"sam@shop.example, @supplier.example; jo@x.example"`` -> its entries, lower case.
 
     Entries are separated by commas, semicolons or spaces. An entry is an address or a
-    ``@domain`` (that domain only, not its subdomains). Raises ``ValueError`` naming the first
-    entry that is neither.
+    ``@domain`` (that domain only, not its subdomains); ``none`` is the empty list. Raises
+    ``ValueError`` naming the first entry that is neither.
     """
+    if text.strip().casefold() == "none":
+        return ()
     entries: list[str] = []
     for raw in text.replace(";", ",").replace(" ", ",").split(","):
         entry = raw.strip().casefold()

@@ -30,6 +30,8 @@ class MailLimits:
     """Proposed rows one message may add (every attachment together)."""
     max_body_chars: int = 20_000
     """Plain-text body handed to the AI parser, at most."""
+    min_image_bytes: int = 20_000
+    """Smaller images are signature logos and icons, not photos of a count: left out."""
 
 
 DEFAULT_MAIL_LIMITS = MailLimits()
@@ -127,6 +129,8 @@ def _is_attachment(part: Message) -> bool:
     if part.is_multipart() or part.get_content_maintype() == "message":
         return False
     disposition = (part.get_content_disposition() or "").casefold()
+    if part.get_content_maintype() == "image" and disposition != "attachment":
+        return False  # an inline picture of the mail itself (a logo), not a forwarded file
     return disposition == "attachment" or bool(part.get_filename())
 
 
@@ -160,6 +164,8 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
                 continue
             if not isinstance(payload, bytes):
                 problems.append((name, "has no content"))
+                continue
+            if part.get_content_maintype() == "image" and len(payload) < limits.min_image_bytes:
                 continue
             attachments.append(Attachment(name, part.get_content_type(), payload))
         elif part.get_content_type() == "text/plain" and isinstance(part, EmailMessage):

@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditEntry
 from sheets_bot.domain.inbound import (
     ATTACHMENT_UNREADABLE,
     MAIL_REFUSED,
@@ -471,15 +471,13 @@ class _IngestRun(Run):
             )
 
 
-def _refuse(
-    adapters: Adapters, view: ShopView, now: datetime, report: IngestReport, reason: str
-) -> IngestReport:
-    """An audit entry and nothing else: refused mail is never answered."""
+def _refuse(adapters: Adapters, now: datetime, report: IngestReport, reason: str) -> IngestReport:
+    """An audit entry and nothing else: refused mail is never answered, and it costs no write
+    to the sheet (the next check or poll copies the entry to the Audit tab), so a flood of
+    mail cannot flood the sheet."""
     report.refused = reason
     after = {"reason": reason, "sender": report.sender or "(unknown)", "message": report.key}
-    run = Run(adapters, view, now)
-    run.audit(BOT, MAIL_REFUSED, report.key, None, after)
-    run.commit()
+    adapters.audit.record([AuditEntry(now, BOT, MAIL_REFUSED, report.key, None, after)])
     return report
 
 
@@ -504,15 +502,15 @@ def ingest_message(
     except MalformedMessage as error:
         malformed = f"the message {error}"
     report.sender = envelope.sender if envelope is not None else ""
-    view = read_shop(adapters.sheet, INGEST_TABS)
     if verdicts is not None and (refusal := verdicts.refusal()):
-        return _refuse(adapters, view, now, report, refusal)
+        return _refuse(adapters, now, report, refusal)
     if envelope is None:
-        return _refuse(adapters, view, now, report, malformed)
+        return _refuse(adapters, now, report, malformed)
+    view = read_shop(adapters.sheet, INGEST_TABS)
     settings = view.settings
     if not sender_allowed(envelope.sender, settings.allowed_senders, settings.owner_email):
         reason = f"{envelope.sender} is not the owner and not on Settings 'Allowed senders'"
-        return _refuse(adapters, view, now, report, reason)
+        return _refuse(adapters, now, report, reason)
     run = _IngestRun(adapters, view, now, report, envelope, blobs, limits)
     if len(raw) > limits.max_message_bytes:
         run.unreadable(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,6 @@ from tests.email.mail import OWNER, forward
 from tests.intake.samples import zip_with
 from tests.intake.vendor_exports import ALL, BEAN_BROTHERS_PRICES, VendorFile
 from tests.services.harness import MONDAY_10AM, Shop
-
-PASSING = SesVerdicts(spf="PASS", dkim="PASS", dmarc="PASS")
 
 
 @pytest.fixture
@@ -143,7 +142,35 @@ def test_an_unknown_sender_is_refused_before_any_attachment_and_never_answered(
     assert entry["sender"] == "mallory@evil.example"
     assert entry["reason"] == report.refused
     assert blobs.get(report.key) == raw, "the raw message is kept"
-    assert shop.rows("Audit")[-1]["Action"] == MAIL_REFUSED
+    assert shop.sheet.applies == 0, "refused mail writes nothing to the sheet"
+    shop.poll()
+    assert shop.rows("Audit")[-1]["Action"] == MAIL_REFUSED, "the next poll mirrors it"
+
+
+def test_verdicts_are_checked_before_the_sheet_is_read(shop: Shop, blobs: FolderBlobs) -> None:
+    raw = forward(("count.csv", b"SKU,Count\nCOF-ESP-1K,99\n"))
+    report = ingest(shop, blobs, raw, verdicts=SesVerdicts("PASS", "PASS", "PASS", virus="FAIL"))
+    assert report.refused == "SES found a virus in it"
+    assert (shop.sheet.reads, shop.sheet.applies) == (0, 0)
+
+
+def test_a_logo_in_the_signature_is_not_a_count(shop: Shop, blobs: FolderBlobs) -> None:
+    message = EmailMessage()
+    message["From"] = OWNER
+    message["Subject"] = "count"
+    message.set_content("see attached")
+    message.add_alternative("<p>see attached</p><img src='cid:logo'>", subtype="html")
+    html = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html, EmailMessage)
+    html.add_related(b"\x89PNG" + b"\0" * 50_000, "image", "png", cid="<logo>")
+    message.add_attachment(
+        b"SKU,Count\nCOF-ESP-1K,14\n", maintype="text", subtype="csv", filename="count.csv"
+    )
+    message.add_attachment(
+        b"\x89PNG" + b"\0" * 500, maintype="image", subtype="png", filename="icon.png"
+    )
+    report = ingest(shop, blobs, bytes(message))
+    assert [f.name for f in report.files] == ["count.csv"]
 
 
 @pytest.mark.parametrize(
