@@ -356,4 +356,37 @@ def test_a_supplier_named_in_the_forwarded_text_owns_the_price_list(
     sample = BEAN_BROTHERS_PRICES
     report = ingest(shop, blobs, forward((sample.filename, sample.data), body=sample.body))
     assert report.supplier == "Bean Brothers Roasters"
-    assert all(row["Confidence"] != 0.5 or "Decaf" in str(row["Item"]) for row in proposals(shop))
+    by_change = {(r["SKU"], r["Field"]): (r["Confidence"], r["Status"]) for r in proposals(shop)}
+    assert by_change[("COF-ESP-1K", "unit cost")] == (1.0, None)
+    confidence, status = by_change[("COF-DEC-1K", "pack size")]
+    assert confidence == 0.5
+    assert status == (
+        "uncertain: SKU 'BB-DEC' is not in Stock, and the item matched by name has SKU 'COF-DEC-1K'"
+    )
+
+
+def test_a_message_forwarded_as_an_attachment_is_read_inside(
+    shop: Shop, blobs: FolderBlobs
+) -> None:
+    inner = EmailMessage()
+    inner["From"] = "Bean Brothers Roasters <orders@beanbrothers.example>"
+    inner["Subject"] = "Trade prices 2027"
+    inner.set_content("Attached.")
+    inner.add_attachment(
+        b"SKU,Unit cost\nCOF-ESP-1K,19.20\nDAI-MLK-4L,3.30\n",
+        maintype="text",
+        subtype="csv",
+        filename="prices.csv",
+    )
+    outer = EmailMessage()
+    outer["From"] = OWNER
+    outer["Subject"] = "Fwd: Trade prices 2027"
+    outer.set_content("New prices from Bean Brothers.")
+    outer.add_attachment(inner, filename="forwarded.eml")
+
+    report = ingest(shop, blobs, bytes(outer))
+
+    assert report.supplier == "Bean Brothers Roasters", "named by the inner message's From"
+    espresso, milk = proposals(shop)
+    assert (espresso["SKU"], espresso["Proposed"], espresso["Status"]) == ("COF-ESP-1K", 19.2, None)
+    assert str(milk["Status"]).startswith("unmatched: 'Whole milk 4L' (DAI-MLK-4L) is Dairy")
