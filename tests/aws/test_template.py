@@ -261,3 +261,8 @@ def test_the_intake_reads_and_writes_only_under_inbound_and_sends_no_mail() -> N
     )
     ai = _statement("InboundEmailRole", "AiParsing")
     assert ai["Action"] == "bedrock:InvokeModel"
+    assert _statement("InboundEmailRole", "TablesInScans")["Action"] == "textract:AnalyzeDocument"
+    star = [s for name, s in _statements() if s["Resource"] == "*"]
+    assert [s["Action"] for s in star] == ["textract:AnalyzeDocument"], (
+        "the one action without ARNs"
+    )

@@ -13,6 +13,7 @@ _TYPES = {
     ".ods": ("application", "vnd.oasis.opendocument.spreadsheet"),
     ".pdf": ("application", "pdf"),
     ".png": ("image", "png"),
+    ".jpg": ("image", "jpeg"),
 }
 
 

@@ -17,6 +17,7 @@ from lambdas import inbound_email, poll_decisions
 from lambdas.ses_events import INBOUND_PREFIX, InboundMail
 from sheets_bot.domain.inbound import MAIL_REFUSED
 from sheets_bot.sheet.layout import PROPOSED, SETTINGS, STOCK
+from tests.aws.test_textract_tables import table_blocks
 from tests.email.mail import forward
 from tests.lambdas.cloud_world import BUCKET, OWNER, CloudWorld, cloud_world
 
@@ -170,7 +171,8 @@ def test_a_pdf_count_goes_to_bedrock_when_ai_parsing_is_on(world: CloudWorld) ->
     _turn_on_ai_parsing(world)
     pdf = b"%PDF-1.7\n1 0 obj << /Type /Page >> endobj\n%%EOF"
     answer = {"rows": [{"sku": "COF-ESP-1K", "name": None, "on_hand": 11}]}
-    with Stubber(world.wiring.bedrock) as stub:
+    with Stubber(world.wiring.textract) as ocr, Stubber(world.wiring.bedrock) as stub:
+        ocr.add_response("analyze_document", {"Blocks": [{"BlockType": "PAGE", "Id": "p"}]})
         stub.add_response(
             "converse",
             {
@@ -190,8 +192,28 @@ def test_a_pdf_count_goes_to_bedrock_when_ai_parsing_is_on(world: CloudWorld) ->
         )
         summary = deliver(world, forward(("count.pdf", pdf)))
         stub.assert_no_pending_responses()
+        ocr.assert_no_pending_responses()
 
     assert summary["proposals"] == 1
     [row] = world.owner.records(PROPOSED)
     assert (row["SKU"], row["Proposed"], row["Confidence"]) == ("COF-ESP-1K", 11, 0.5)
     assert "read by AI parsing" in str(row["Status"])
+
+
+def test_a_photo_of_a_count_sheet_is_read_by_textract_alone(world: CloudWorld) -> None:
+    _turn_on_ai_parsing(world)
+    photo = b"\xff\xd8\xff\xe0" + b"\0" * 30_000
+    blocks = table_blocks([["Item", "Qty"], ["Whole milk 4L", "9"], ["Butter 250g", "40"]])
+    with Stubber(world.wiring.textract) as ocr, Stubber(world.wiring.bedrock) as model:
+        ocr.add_response(
+            "analyze_document",
+            {"Blocks": blocks},
+            {"Document": {"Bytes": photo}, "FeatureTypes": ["TABLES"]},
+        )
+        summary = deliver(world, forward(("IMG_0412.jpg", photo)))
+        ocr.assert_no_pending_responses()
+        model.assert_no_pending_responses()
+
+    assert summary["proposals"] == 1, "butter is already 40"
+    [row] = world.owner.records(PROPOSED)
+    assert (row["SKU"], row["Proposed"], row["Confidence"]) == ("DAI-MLK-4L", 9, 0.5)

@@ -31,10 +31,11 @@ from sheets_bot.adapters.aws.s3_blobs import S3Blobs
 from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
+from sheets_bot.adapters.aws.textract_tables import TextractThenModel
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
-from sheets_bot.ports import Clock, Mailer
+from sheets_bot.ports import Clock, Mailer, Parser
 from sheets_bot.services.shop import Adapters
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_textract import TextractClient
 
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
@@ -125,6 +127,10 @@ class AwsWiring:
         return self.session.client("bedrock-runtime", region_name=self.settings.region)
 
     @cached_property
+    def textract(self) -> TextractClient:
+        return self.session.client("textract", region_name=self.settings.region)
+
+    @cached_property
     def scheduler_client(self) -> EventBridgeSchedulerClient:
         return self.session.client("scheduler", region_name=self.settings.region)
 
@@ -158,9 +164,12 @@ class AwsWiring:
     def blobs(self) -> S3Blobs:
         return S3Blobs(self.s3, self.settings.bucket)
 
-    def parser(self) -> BedrockParser:
-        """Reads counts that are not spreadsheets; the Settings tab decides if it is used."""
-        return BedrockParser(self.bedrock, self.settings.bedrock_model)
+    def parser(self) -> Parser:
+        """Reads counts that are not spreadsheets (Textract's tables, else the model); the
+        Settings tab decides if it is used at all."""
+        return TextractThenModel(
+            self.textract, BedrockParser(self.bedrock, self.settings.bedrock_model)
+        )
 
     def scheduler(self, target_arn: str | None) -> EventBridgeScheduler | None:
         """One-off polls of ``target_arn`` (the poller's own ARN), if the stack has a group."""
