@@ -44,6 +44,9 @@ def poll_summary(report: PollReport, run: ScheduledRun) -> dict[str, Any]:
         "held": len(report.held),
         "problems": len(report.problems),
         "attention": len(report.attention),
+        "proposals_applied": list(report.proposals.applied),
+        "proposals_skipped": len(report.proposals.skipped),
+        "proposals_stale": len(report.proposals.stale),
     }
 
 

@@ -78,9 +78,10 @@ def _ingest(config: Config, message: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise BotError(f"cannot read {path}: {error.strerror or error}") from error
+    blobs = config.state_dir / "blobs"
     with adapters_for(config) as adapters:
-        report = ingest_message(adapters, FolderBlobs(config.state_dir / "blobs"), raw)
-    return format_ingest(report, program=_program())
+        report = ingest_message(adapters, FolderBlobs(blobs), raw)
+    return format_ingest(report, program=_program(), stored_in=blobs)
 
 
 def _resolve(config: Config, po: str, sent: bool) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sheets_bot.services.ingest import IngestReport, Outcome
 
 
-def format_ingest(report: IngestReport, *, program: str = "sheets-bot") -> str:
-    lines = [f"Stored the message as {report.key}"]
+def format_ingest(
+    report: IngestReport, *, program: str = "sheets-bot", stored_in: Path | None = None
+) -> str:
+    where = stored_in / report.key if stored_in is not None else report.key
+    lines = [f"Kept the message as {where}"]
     if report.refused is not None:
         lines.append(f"Refused (recorded in the audit log, not answered): {report.refused}")
         return "\n".join(lines)

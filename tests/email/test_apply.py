@@ -133,6 +133,9 @@ def test_forward_apply_poll_on_a_workbook(
 
     assert main(["ingest", str(message), "--workbook", str(workbook)]) == 0
     out = capsys.readouterr().out
+    kept = tmp_path / "sheets-bot-state" / "blobs" / "inbound"
+    assert f"Kept the message as {kept}/" in out
+    assert len(list(kept.glob("*/*.eml"))) == 1
     assert "count.csv: 3 change(s) proposed" in out
     assert "evil.csv: 0 change(s) proposed, 1 row(s) unmatched" in out
     assert main(["ingest", str(message), "--workbook", str(workbook)]) == 0

@@ -136,7 +136,8 @@ def test_forwarded_count_to_proposed_then_applied_by_the_poller(world: CloudWorl
     assert [(r["SKU"], r["Proposed"]) for r in rows] == [("COF-ESP-1K", 14), ("DAI-MLK-4L", 9)]
 
     world.owner.set_cell(PROPOSED, 2, "Decision", "apply")
-    world.invoke(poll_decisions)
+    polled = world.invoke(poll_decisions)
+    assert (polled["proposals_applied"], polled["proposals_stale"]) == (["P-0001-01"], 0)
     stock = {row["SKU"]: row for row in world.owner.records(STOCK)}
     assert stock["COF-ESP-1K"]["On hand"] == 14
     assert str(world.owner.records(PROPOSED)[0]["Status"]).startswith("done ")
