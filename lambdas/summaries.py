@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
-from sheets_bot.services.ingest import IngestReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
+
+if TYPE_CHECKING:
+    from sheets_bot.services.ingest import IngestReport
 
 
 def _po(entry: str) -> str:

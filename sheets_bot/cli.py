@@ -14,7 +14,6 @@ from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.cli_output import format_check, format_poll
 from sheets_bot.config import LocalConfig, SheetConfig
 from sheets_bot.errors import BotError
-from sheets_bot.ingest_output import format_ingest
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
@@ -71,6 +70,7 @@ def _poll(config: Config) -> str:
 
 def _ingest(config: Config, message: str) -> str:
     from sheets_bot.adapters.local.folder_blobs import FolderBlobs
+    from sheets_bot.ingest_output import format_ingest
     from sheets_bot.services.ingest import ingest_message
 
     path = Path(message).expanduser()

@@ -10,13 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.history import Receipt, SaleEvent
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
-from sheets_bot.intake.parse import ParsedRow
 from sheets_bot.sheet.layout import Layout
+
+if TYPE_CHECKING:
+    from sheets_bot.intake.parse import ParsedRow
 
 Cell = str | int | float | bool | None
 """A cell value as an adapter reads or writes it. Dates are ISO-8601 strings."""

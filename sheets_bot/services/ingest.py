@@ -32,7 +32,7 @@ from sheets_bot.domain.inbound import (
 )
 from sheets_bot.domain.models import Item, ItemStatus, Supplier, supplier_key
 from sheets_bot.domain.numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import Field, SheetKind
+from sheets_bot.intake.columns import STOCK_COLUMN, Field, SheetKind
 from sheets_bot.intake.limits import AttachmentRejected
 from sheets_bot.intake.matching import Match, match_rows, normalise_name
 from sheets_bot.intake.message import (
@@ -52,13 +52,6 @@ from sheets_bot.sheet.layout import AUDIT, PROPOSED, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Table
 
 INGEST_TABS = (SETTINGS, STOCK, SUPPLIERS, PROPOSED, AUDIT)
-STOCK_COLUMN = {
-    Field.ON_HAND: "On hand",
-    Field.UNIT_COST: "Unit cost",
-    Field.PACK_SIZE: "Pack size",
-    Field.LEAD_TIME: "Lead time (days)",
-}
-"""The Stock column each proposed field changes."""
 PRICE_FIELDS = (Field.UNIT_COST, Field.PACK_SIZE, Field.LEAD_TIME)
 AI_CONFIDENCE = 0.5
 """The most a row read by the AI parser is trusted."""

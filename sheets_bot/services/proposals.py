@@ -5,7 +5,8 @@ marks the row done; ``skip`` leaves Stock alone and marks it skipped. A Stock ce
 longer holds the proposal's ``Current`` was changed since (by the owner, or by another
 proposal): it is never overwritten, the row is marked stale instead.
 
-Changes go into the poll's own batch (one write per poll), so this module reads nothing.
+Changes go into the poll's own batch (one write per poll), so this module reads nothing. It
+imports nothing of the file readers either: the poller's cold start stays small.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from dataclasses import dataclass, field
 
 from sheets_bot.domain.audit import OWNER
 from sheets_bot.domain.numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import Field
+from sheets_bot.intake.columns import STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
-from sheets_bot.services.ingest import STOCK_COLUMN
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.table import Row, Table, cell_text
 

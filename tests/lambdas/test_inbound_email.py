@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,3 +220,14 @@ def test_a_photo_of_a_count_sheet_is_read_by_textract_alone(world: CloudWorld) -
     assert summary["proposals"] == 1, "butter is already 40"
     [row] = world.owner.records(PROPOSED)
     assert (row["SKU"], row["Proposed"], row["Confidence"]) == ("DAI-MLK-4L", 9, 0.5)
+
+
+@pytest.mark.parametrize("handler", ["poll_decisions", "daily_check", "drive_sync"])
+def test_the_other_functions_load_no_file_reader(handler: str) -> None:
+    """The intake's readers (openpyxl, the ODS and CSV readers) stay out of the other
+    functions' cold starts: only ``inbound_email`` imports them."""
+    code = (
+        f"import sys, lambdas.{handler};"
+        " sys.exit(1 if {'openpyxl', 'sheets_bot.intake.parse'} & set(sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

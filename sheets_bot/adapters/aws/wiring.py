@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
@@ -31,7 +30,6 @@ from sheets_bot.adapters.aws.s3_blobs import S3Blobs
 from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
-from sheets_bot.adapters.aws.textract_tables import TextractThenModel
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
@@ -166,7 +164,11 @@ class AwsWiring:
 
     def parser(self) -> Parser:
         """Reads counts that are not spreadsheets (Textract's tables, else the model); the
-        Settings tab decides if it is used at all."""
+        Settings tab decides if it is used at all. Imported here: only the intake needs the
+        file readers, and the poller's cold start stays without them."""
+        from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
+        from sheets_bot.adapters.aws.textract_tables import TextractThenModel
+
         return TextractThenModel(
             self.textract, BedrockParser(self.bedrock, self.settings.bedrock_model)
         )
