@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
+
+if TYPE_CHECKING:
+    from sheets_bot.services.ingest import IngestReport
 
 
 def _po(entry: str) -> str:
@@ -43,6 +46,9 @@ def poll_summary(report: PollReport, run: ScheduledRun) -> dict[str, Any]:
         "held": len(report.held),
         "problems": len(report.problems),
         "attention": len(report.attention),
+        "proposals_applied": list(report.proposals.applied),
+        "proposals_skipped": len(report.proposals.skipped),
+        "proposals_stale": len(report.proposals.stale),
     }
 
 
@@ -54,4 +60,15 @@ def snapshot_summary(report: SnapshotReport, run: ScheduledRun) -> dict[str, Any
         "key": report.key,
         "version": report.version,
         "bytes": report.size,
+    }
+
+
+def ingest_summary(report: IngestReport) -> dict[str, Any]:
+    """Counts and the stored key: never the sender, the subject or a file's content."""
+    return {
+        "key": report.key,
+        "refused": report.refused is not None,
+        "files": len(report.files),
+        "outcomes": sorted(file.outcome.value for file in report.files),
+        "proposals": len(report.proposals),
     }

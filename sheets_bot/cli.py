@@ -68,6 +68,22 @@ def _poll(config: Config) -> str:
     return format_poll(report, outbox=config.outbox if config.smtp is None else None)
 
 
+def _ingest(config: Config, message: str) -> str:
+    from sheets_bot.adapters.local.folder_blobs import FolderBlobs
+    from sheets_bot.ingest_output import format_ingest
+    from sheets_bot.services.ingest import ingest_message
+
+    path = Path(message).expanduser()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise BotError(f"cannot read {path}: {error.strerror or error}") from error
+    blobs = config.state_dir / "blobs"
+    with adapters_for(config) as adapters:
+        report = ingest_message(adapters, FolderBlobs(blobs), raw)
+    return format_ingest(report, program=_program(), stored_in=blobs)
+
+
 def _resolve(config: Config, po: str, sent: bool) -> str:
     if isinstance(config, SheetConfig):
         with sheet_run(config), state_store(config) as store:
@@ -127,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
     )
+    ingest = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="a forwarded count or price list (.eml) into the Proposed tab",
+    )
+    ingest.add_argument("message", metavar="MESSAGE.eml", help="the raw email, as saved")
     resolve = sub.add_parser(
         "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
     )
@@ -173,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _check(config)
         elif args.command == "poll":
             output = _poll(config)
+        elif args.command == "ingest":
+            output = _ingest(config, args.message)
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:

@@ -8,6 +8,7 @@ from pathlib import Path
 from sheets_bot.domain.models import Move
 from sheets_bot.services.check import CheckReport, ItemResult
 from sheets_bot.services.poll import PollReport
+from sheets_bot.services.proposals import ProposalReport
 
 _ORDER = {move.value: rank for rank, move in enumerate(Move)}
 
@@ -116,8 +117,24 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
         parts.append(f"Problem: {problem}")
     for note in report.attention:
         parts.append(f"NEEDS YOU: {note}")
+    parts.extend(format_proposals(report.proposals))
     if not parts:
         parts.append("No drafts, nothing to do.")
     if report.sent and outbox is not None:
         parts.append(f"The emails are in {outbox}")
     return "\n".join(parts)
+
+
+def format_proposals(report: ProposalReport) -> list[str]:
+    """The Proposed tab's decisions acted on in a poll, one line each kind."""
+    lines = []
+    if report.applied:
+        lines.append(f"Applied to Stock: {', '.join(report.applied)}")
+    if report.skipped:
+        lines.append(f"Skipped proposals: {', '.join(report.skipped)}")
+    if report.stale:
+        lines.append(
+            f"Not applied, Stock changed since they were proposed: {', '.join(report.stale)}"
+        )
+    lines.extend(f"Cannot apply {note}" for note in report.refused)
+    return lines

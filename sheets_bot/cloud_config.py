@@ -52,6 +52,7 @@ ENV: Final = {
     "timezone": "SHEETS_BOT_TIMEZONE",
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
     "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
+    "bedrock_model": "SHEETS_BOT_BEDROCK_MODEL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -99,6 +100,12 @@ class CloudSettings(BaseModel):
     ses_configuration_set: str | None = None
     failure_queue_arn: str | None = None
     """The SQS queue a one-off schedule gives up to after its retries (a dead-letter queue)."""
+    bedrock_model: str = Field(
+        default="global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        pattern=r"^[A-Za-z0-9.:-]{3,120}$",
+    )
+    """The model (or inference profile) that reads counts that are not spreadsheets, used only
+    when the sheet's Settings say ``AI parsing: yes``."""
 
     @property
     def tables(self) -> TableNames:

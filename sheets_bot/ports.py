@@ -10,12 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
 from sheets_bot.sheet.layout import Layout
+
+if TYPE_CHECKING:
+    from sheets_bot.intake.parse import ParsedRow
 
 Cell = str | int | float | bool | None
 """A cell value as an adapter reads or writes it. Dates are ISO-8601 strings."""
@@ -238,4 +241,15 @@ class StockHistory(Protocol):
 
     def days(self, start: date, end: date) -> builtins.list[StockDay]:
         """Days from ``start`` to ``end`` inclusive, ordered by day then SKU."""
+        ...
+
+
+class Parser(Protocol):
+    """Reads counts out of what is not a spreadsheet (a PDF, a photo, numbers in a mail body):
+    Bedrock on AWS, off unless Settings ``AI parsing`` is yes. Its rows are proposed with a
+    lower confidence than a spreadsheet's."""
+
+    def parse(self, filename: str, content_type: str, data: bytes) -> builtins.list[ParsedRow]:
+        """The rows found; raises ``AttachmentRejected`` with the reason when it cannot read
+        the file (too many pages, unsupported type, the model's answer unusable)."""
         ...

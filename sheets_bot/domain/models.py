@@ -87,3 +87,7 @@ class ShopSettings:
     anomaly_factor: float = 2
     currency: str = "USD"
     po_prefix: str = "PO-"
+    allowed_senders: tuple[str, ...] = ()
+    """Who besides the owner may forward counts: addresses and ``@domains``, lower case."""
+    ai_parsing: bool = False
+    """Counts that are not spreadsheets (PDF, photo, mail body) go to the AI parser."""

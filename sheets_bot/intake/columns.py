@@ -23,6 +23,15 @@ class Field(StrEnum):
     LEAD_TIME = "lead time"
 
 
+STOCK_COLUMN = {
+    Field.ON_HAND: "On hand",
+    Field.UNIT_COST: "Unit cost",
+    Field.PACK_SIZE: "Pack size",
+    Field.LEAD_TIME: "Lead time (days)",
+}
+"""The Stock column each proposed field changes."""
+
+
 class SheetKind(StrEnum):
     COUNT = "count"
     PRICE_LIST = "price list"

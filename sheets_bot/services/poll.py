@@ -29,11 +29,12 @@ from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.check import on_order_by_sku
 from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.proposals import ProposalReport, apply_proposals
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
-from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, PROPOSED, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Row
 
-POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, AUDIT)
+POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, PROPOSED, AUDIT)
 SEND_LEASE = timedelta(minutes=15)
 """A claim older than this with no result belongs to a run that died: its outcome is unknown."""
 FILING_GRACE = timedelta(minutes=5)
@@ -53,6 +54,8 @@ class PollReport:
     scheduled: list[str] = field(default_factory=list)
     """One-off polls scheduled for the end of quiet hours, by name."""
     location: str = ""
+    proposals: ProposalReport = field(default_factory=ProposalReport)
+    """The Proposed tab's apply / skip decisions acted on (services/proposals.py)."""
 
 
 def _draft_lines(rows: list[Row]) -> list[DraftLine]:
@@ -111,6 +114,9 @@ class _PollRun(Run):
             )
             self.act(decision, rows)
         self.report_orphans(set(groups))
+        self.report.proposals = apply_proposals(
+            self, self.view.tables.get(PROPOSED), self.view[STOCK]
+        )
         if self.orders_rows:
             self.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
         if self.deleted_rows:
@@ -337,5 +343,5 @@ class _PollRun(Run):
 
 def run_poll(adapters: Adapters) -> PollReport:
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, POLL_TABS)
+    view = read_shop(adapters.sheet, POLL_TABS, optional=(PROPOSED,))
     return _PollRun(adapters, view, now).run()

@@ -68,11 +68,18 @@ class ShopView:
         return self.tables[tab]
 
 
-def read_shop(sheet: Sheet, tabs: Sequence[str]) -> ShopView:
-    """One read of every tab the run needs; a missing tab or header stops the run, named."""
+def read_shop(sheet: Sheet, tabs: Sequence[str], *, optional: Sequence[str] = ()) -> ShopView:
+    """One read of every tab the run needs; a missing tab or header stops the run, named.
+
+    A tab in ``optional`` (also named in ``tabs``) that does not exist is left out of
+    ``tables`` instead (a sheet set up before that tab was part of the contract)."""
     layout = load_layout()
     grids = sheet.read(list(tabs), append_only=[tab for tab in tabs if tab == AUDIT])
-    tables = {tab: Table.from_grid(layout.tab(tab), grids.get(tab)) for tab in tabs}
+    tables = {
+        tab: Table.from_grid(layout.tab(tab), grids.get(tab))
+        for tab in tabs
+        if tab in grids or tab not in optional
+    }
     settings, problems = read_settings(tables["Settings"])
     suppliers: dict[str, Supplier] = {}
     if "Suppliers" in tables:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
+from sheets_bot.domain.inbound import parse_allowlist
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
@@ -52,6 +53,15 @@ def _quiet(text: str) -> QuietHours | None:
     return QuietHours.parse(text)
 
 
+def _yes_no(text: str) -> bool:
+    answer = text.strip().casefold()
+    if answer in ("yes", "y", "true", "on"):
+        return True
+    if answer in ("no", "n", "false", "off"):
+        return False
+    raise ValueError("must be yes or no")
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -63,6 +73,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "anomaly factor": ("anomaly_factor", _positive),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
+    "allowed senders": ("allowed_senders", parse_allowlist),
+    "ai parsing": ("ai_parsing", _yes_no),
 }
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from cfnlint.decode import cfn_yaml
 
-from lambdas import daily_check, poll_decisions
+from lambdas import daily_check, inbound_email, poll_decisions
+from lambdas.ses_events import INBOUND_PREFIX
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
 from sheets_bot.cloud_config import ENV, REQUIRED
@@ -25,6 +26,7 @@ FUNCTIONS = {
     "DailyCheckFunction": "daily-check",
     "DriveSyncFunction": "drive-sync",
     "PollDecisionsFunction": "poll-decisions",
+    "InboundEmailFunction": "inbound-email",
 }
 TABLES = {"LedgerTable": "ledger", "AuditTable": "audit", "CellMemoryTable": "memory"}
 WRITE_ACTION = re.compile(r":(Put|Update|Delete|Create|Send|Write|Batch|Transact|Pass|Invoke)")
@@ -101,7 +103,7 @@ def test_functions_are_small_arm64_python_with_their_own_logs(logical: str, name
 
 def test_every_log_group_keeps_seven_days() -> None:
     groups = resources("AWS::Logs::LogGroup")
-    assert len(groups) == 3
+    assert len(groups) == len(FUNCTIONS)
     assert {group["Properties"]["RetentionInDays"] for group in groups.values()} == {7}
 
 
@@ -112,12 +114,14 @@ def test_the_poller_runs_one_at_a_time() -> None:
 def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> None:
     assert props("DailyCheckFunction")["Timeout"] > daily_check.WAIT_FOR_SHEET + 30
     assert props("PollDecisionsFunction")["Timeout"] > poll_decisions.WAIT_FOR_SHEET + 30
+    assert props("InboundEmailFunction")["Timeout"] > inbound_email.WAIT_FOR_SHEET + 30
     assert max(props(name)["Timeout"] for name in FUNCTIONS) < LEASE_SECONDS
 
 
 def test_the_environment_is_what_cloud_settings_reads() -> None:
     variables = dict(template()["Globals"]["Function"]["Environment"]["Variables"])
     variables.update(props("PollDecisionsFunction")["Environment"]["Variables"])
+    variables.update(props("InboundEmailFunction")["Environment"]["Variables"])
     ours = {name for name in variables if name.startswith("SHEETS_BOT_")}
 
     assert ours <= set(ENV.values())
@@ -171,7 +175,7 @@ def test_no_write_action_on_every_resource() -> None:
 
 def test_each_function_has_its_own_role_and_no_managed_policies() -> None:
     roles = {props(name)["Role"]["Fn::GetAtt"][0] for name in FUNCTIONS}
-    assert len(roles) == 3
+    assert len(roles) == len(FUNCTIONS)
     for role in roles:
         assert "ManagedPolicyArns" not in props(role)
     assert "Policies" not in template()["Globals"]["Function"]
@@ -187,7 +191,7 @@ def test_only_the_poller_may_send_mail_or_schedule() -> None:
 
 
 def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:
-    for name in ("DailyCheckRole", "DriveSyncRole", "PollDecisionsRole"):
+    for name in ("DailyCheckRole", "DriveSyncRole", "PollDecisionsRole", "InboundEmailRole"):
         conditional = [p for p in props(name)["Policies"] if "Fn::If" in p]
         assert [p["Fn::If"][0] for p in conditional] == ["UseSecret"]
         assert conditional[0]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
@@ -200,3 +204,65 @@ def test_a_budget_alerts_the_owner() -> None:
     [budget] = resources("AWS::Budgets::Budget").values()
     subscribers = budget["Properties"]["NotificationsWithSubscribers"]
     assert {s["Subscribers"][0]["Address"]["Ref"] for s in subscribers} == {"OwnerEmail"}
+
+
+def _statement(role: str, sid: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(
+        s for name, s in _statements() if name == role and s.get("Sid") == sid
+    )
+    return found
+
+
+def test_ses_stores_inbound_mail_where_the_handler_reads_it_then_invokes_it() -> None:
+    rule = props("InboundRule")["Rule"]
+    s3_action, lambda_action = (action for action in rule["Actions"])
+    assert s3_action["S3Action"] == {
+        "BucketName": {"Ref": "SnapshotBucket"},
+        "ObjectKeyPrefix": INBOUND_PREFIX,
+    }
+    assert lambda_action["LambdaAction"] == {
+        "FunctionArn": {"Fn::GetAtt": ["InboundEmailFunction", "Arn"]},
+        "InvocationType": "Event",
+    }
+    assert rule["Recipients"] == [{"Ref": "InboundAddress"}]
+    assert rule["ScanEnabled"] is True
+    for name in ("InboundRuleSet", "InboundRule", "InboundEmailPermission"):
+        assert template()["Resources"][name]["Condition"] == "ReceivesMail"
+    assert set(template()["Resources"]["InboundRule"]["DependsOn"]) == {
+        "SnapshotBucketPolicy",
+        "InboundEmailPermission",
+    }
+
+
+def test_only_ses_of_this_account_may_store_mail_or_invoke_the_intake() -> None:
+    statements = props("SnapshotBucketPolicy")["PolicyDocument"]["Statement"]
+    [ses] = [s["Fn::If"][1] for s in statements if "Fn::If" in s]
+    assert ses["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert ses["Action"] == "s3:PutObject"
+    assert ses["Resource"] == {"Fn::Sub": f"${{SnapshotBucket.Arn}}/{INBOUND_PREFIX}*"}
+    assert ses["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert "aws:SourceArn" in ses["Condition"]["ArnLike"]
+    permission = props("InboundEmailPermission")
+    assert permission["Principal"] == "ses.amazonaws.com"
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+
+
+def test_the_intake_reads_and_writes_only_under_inbound_and_sends_no_mail() -> None:
+    mail = _statement("InboundEmailRole", "InboundMail")
+    assert mail["Resource"] == {"Fn::Sub": "${SnapshotBucket.Arn}/inbound/*"}
+    actions = " ".join(
+        " ".join(s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+        for name, s in _statements()
+        if name == "InboundEmailRole"
+    )
+    assert "ses:" not in actions
+    assert "CellMemoryTable" not in str(
+        [s["Resource"] for name, s in _statements() if name == "InboundEmailRole"]
+    )
+    ai = _statement("InboundEmailRole", "AiParsing")
+    assert ai["Action"] == "bedrock:InvokeModel"
+    assert _statement("InboundEmailRole", "TablesInScans")["Action"] == "textract:AnalyzeDocument"
+    star = [s for name, s in _statements() if s["Resource"] == "*"]
+    assert [s["Action"] for s in star] == ["textract:AnalyzeDocument"], (
+        "the one action without ARNs"
+    )

@@ -33,16 +33,18 @@ from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
-from sheets_bot.ports import Clock, Mailer
+from sheets_bot.ports import Clock, Mailer, Parser
 from sheets_bot.services.shop import Adapters
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_textract import TextractClient
 
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
@@ -119,6 +121,14 @@ class AwsWiring:
         return self.session.client("secretsmanager", region_name=self.settings.region)
 
     @cached_property
+    def bedrock(self) -> BedrockRuntimeClient:
+        return self.session.client("bedrock-runtime", region_name=self.settings.region)
+
+    @cached_property
+    def textract(self) -> TextractClient:
+        return self.session.client("textract", region_name=self.settings.region)
+
+    @cached_property
     def scheduler_client(self) -> EventBridgeSchedulerClient:
         return self.session.client("scheduler", region_name=self.settings.region)
 
@@ -151,6 +161,17 @@ class AwsWiring:
 
     def blobs(self) -> S3Blobs:
         return S3Blobs(self.s3, self.settings.bucket)
+
+    def parser(self) -> Parser:
+        """Reads counts that are not spreadsheets (Textract's tables, else the model); the
+        Settings tab decides if it is used at all. Imported here: only the intake needs the
+        file readers, and the poller's cold start stays without them."""
+        from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
+        from sheets_bot.adapters.aws.textract_tables import TextractThenModel
+
+        return TextractThenModel(
+            self.textract, BedrockParser(self.bedrock, self.settings.bedrock_model)
+        )
 
     def scheduler(self, target_arn: str | None) -> EventBridgeScheduler | None:
         """One-off polls of ``target_arn`` (the poller's own ARN), if the stack has a group."""
