@@ -6,8 +6,10 @@ Settings never stops the daily check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +54,27 @@ def _quiet(text: str) -> QuietHours | None:
     return QuietHours.parse(text)
 
 
+def _clock_time(text: str) -> time:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::00)?\s*", text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError("is not a time like 07:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def _empty_digest(text: str) -> str:
+    choice = text.strip().lower()
+    if choice not in ("one-line", "none"):
+        raise ValueError("must be one-line or none")
+    return choice
+
+
+def _links_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~/\-]*)?", url):
+        raise ValueError("must be an address like https://links.example.com")
+    return url
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -63,6 +86,10 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "anomaly factor": ("anomaly_factor", _positive),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
+    # the daily digest
+    "digest time": ("digest_time", _clock_time),
+    "empty digest": ("empty_digest", _empty_digest),
+    "links url": ("links_url", _links_url),
 }
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from sheets_bot.cli import main
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
+from tests.outbox import po_emails
 
 NOW = "2026-11-23T10:00:00Z"
 
@@ -37,7 +38,7 @@ def _approve(owner: WorkbookOwner, draft: str, decision: str = "approve") -> Non
 
 
 def _outbox(workbook: Path) -> list[Path]:
-    return sorted((workbook.parent / "sheets-bot-state" / "outbox").glob("*.eml"))
+    return po_emails(workbook.parent / "sheets-bot-state" / "outbox")
 
 
 def test_init_check_approve_poll_sends_the_po_and_records_it(
@@ -201,7 +202,8 @@ def test_init_without_sample_gives_empty_tabs_and_default_settings(
     assert owner.records("Stock") == []
     settings = {row["Setting"]: row["Value"] for row in owner.records("Settings")}
     assert settings["Quiet hours"] == "21:00-07:00"
-    assert len(settings) == 10
+    assert len(settings) == 12
+    assert (settings["Digest time"], settings["Empty digest"]) == ("07:30", "one-line")
     code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)
     assert code == 0
     assert "Checked 0 items" in out
