@@ -6,6 +6,7 @@ from typing import Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
+from sheets_bot.services.digest import DigestReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
 
@@ -54,4 +55,14 @@ def snapshot_summary(report: SnapshotReport, run: ScheduledRun) -> dict[str, Any
         "key": report.key,
         "version": report.version,
         "bytes": report.size,
+    }
+
+
+def digest_summary(report: DigestReport) -> dict[str, Any]:
+    """Whether the digest went out and its counts; never its subject (the shop's name)."""
+    return {
+        "digest_sent": report.sent,
+        "digest_reason": report.reason.split(":")[0],
+        "digest_failures_shown": report.failures_shown,
+        "digest_counts": dict(report.counts),
     }

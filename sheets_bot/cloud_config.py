@@ -52,6 +52,8 @@ ENV: Final = {
     "timezone": "SHEETS_BOT_TIMEZONE",
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
     "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
+    "link_key": "SHEETS_BOT_LINK_KEY",
+    "links_url": "SHEETS_BOT_LINKS_URL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -99,6 +101,10 @@ class CloudSettings(BaseModel):
     ses_configuration_set: str | None = None
     failure_queue_arn: str | None = None
     """The SQS queue a one-off schedule gives up to after its retries (a dead-letter queue)."""
+    link_key: SecretStr | None = Field(default=None, repr=False, min_length=32)
+    """The key that signs the digest's Approve/Skip links (the stack's NoEcho parameter)."""
+    links_url: str | None = Field(default=None, pattern=r"^https://[^\s]+$")
+    """The decision function's URL, where the digest's links point."""
 
     @property
     def tables(self) -> TableNames:
