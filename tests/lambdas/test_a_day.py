@@ -224,6 +224,13 @@ def test_without_the_lease_the_ledger_still_sends_once(
     assert "PO-0001 is being sent by another run" not in world.statuses("D-0001")
 
 
+def _body(message: EmailMessage, kind: str) -> str:
+    part = message.get_body((kind,))
+    assert part is not None
+    content: str = part.get_content()
+    return content
+
+
 def _link(text: str, draft: str, action: str) -> str:
     """The digest's Approve/Skip link of ``draft`` in its plain-text part."""
     block = text.split(f"- {draft} for ", 1)[1]
@@ -258,7 +265,7 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     [first] = world.digests()
     assert first["To"] == OWNER
     assert first["From"].addresses[0].addr_spec == FROM_ADDRESS
-    text = first.get_body(("plain",)).get_content()
+    text = _body(first, "plain")
     assert "D-0002 for Dairy Fresh Co:" in text
     approve = _link(text, "D-0002", "approve")
     assert approve.startswith(f"{LINKS_URL}/decision?t=")
@@ -287,13 +294,13 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     assert world.invoke(daily_check)["digest_failures_shown"] == 1
 
     [_, second] = world.digests()
-    text = second.get_body(("plain",)).get_content()
+    text = _body(second, "plain")
     sent = text.split("Sent since the last digest", 1)[1].split("\n\n", 1)[0]
     assert "PO-0002 to Dairy Fresh Co" in sent
     runs = text.split("Runs that failed", 1)[1]
     assert "sheets-bot-test-drive-sync at 23 Nov 23:00: TimeoutError" in runs
     assert "private detail" not in text
     assert world.queued_failures() == 0
-    html = second.get_body(("html",)).get_content()
+    html = _body(second, "html")
     assert "<script" not in html
     assert len(world.emails()) == 1
