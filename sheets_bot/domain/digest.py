@@ -9,7 +9,7 @@ them escapes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
@@ -123,6 +123,11 @@ class FailedRun:
     function: str
     when: datetime | None
     error_type: str
+
+
+def oldest_first(failure: FailedRun) -> datetime:
+    """Sort key for failed runs: by time, those without one first."""
+    return failure.when or datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

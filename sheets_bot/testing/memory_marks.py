@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from sheets_bot.domain.digest import DigestMark, FailedRun
+from sheets_bot.domain.digest import DigestMark, FailedRun, oldest_first
 from sheets_bot.ports import PendingFailure
 
 
@@ -53,7 +53,8 @@ class MemoryRunFailures:
 
     def pending(self) -> list[PendingFailure]:
         with self._lock:
-            return [PendingFailure(failure, handle) for handle, failure in self._failures.items()]
+            found = [PendingFailure(failure, handle) for handle, failure in self._failures.items()]
+        return sorted(found, key=lambda pending: oldest_first(pending.failure))
 
     def acknowledge(self, failures: Sequence[PendingFailure]) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from sheets_bot.domain.digest import FailedRun
+from sheets_bot.domain.digest import FailedRun, oldest_first
 from sheets_bot.ports import PendingFailure
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class SqsRunFailures:
                 PendingFailure(failure_of(message), message["ReceiptHandle"])
                 for message in messages
             )
-        return sorted(found, key=lambda p: p.failure.when or datetime.min.replace(tzinfo=UTC))
+        return sorted(found, key=lambda pending: oldest_first(pending.failure))
 
     def acknowledge(self, failures: Sequence[PendingFailure]) -> None:
         handles = [pending.handle for pending in failures]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sheets_bot.domain.digest import FailedRun
+from sheets_bot.domain.digest import FailedRun, oldest_first
 from sheets_bot.ports import PendingFailure
 
 
@@ -45,7 +45,7 @@ class FileRunFailures:
         return lines
 
     def pending(self) -> list[PendingFailure]:
-        return [
+        found = [
             PendingFailure(
                 FailedRun(
                     str(line.get("function") or "unknown"),
@@ -56,6 +56,7 @@ class FileRunFailures:
             )
             for line in self._lines()
         ]
+        return sorted(found, key=lambda pending: oldest_first(pending.failure))
 
     def acknowledge(self, failures: Sequence[PendingFailure]) -> None:
         done = {pending.handle for pending in failures}
