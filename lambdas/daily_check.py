@@ -24,7 +24,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = ScheduledRun.parse(event)
     wiring = cloud()
     with wiring.sheet_lock(context.aws_request_id, "the daily check", wait=WAIT_FOR_SHEET):
-        daily = run_daily(wiring.adapters(read_failures=True), signer=wiring.signer())
+        daily = run_daily(
+            wiring.adapters(read_failures=True),
+            signer=wiring.signer(),
+            digest_time=wiring.settings.digest_time,
+        )
     summary = check_summary(daily.check, run) | digest_summary(daily.digest)
     logger.info("daily check done", extra=summary)
     return summary

@@ -7,6 +7,7 @@ one write (the check's): the digest adds no Sheets request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 from sheets_bot.services.check import CheckReport, check
 from sheets_bot.services.decision_links import LinkSigner
@@ -21,10 +22,21 @@ class DailyReport:
 
 
 def run_daily(
-    adapters: Adapters, *, signer: LinkSigner | None = None, force_digest: bool = False
+    adapters: Adapters,
+    *,
+    signer: LinkSigner | None = None,
+    force_digest: bool = False,
+    digest_time: time | None = None,
 ) -> DailyReport:
+    """``digest_time``: when the digest is due, if not Settings' ``Digest time``."""
     outcome = check(adapters, also_read=DIGEST_OPTIONAL_TABS)
     digest = send_digest(
-        adapters, outcome.view, outcome.batch, outcome.now, force=force_digest, signer=signer
+        adapters,
+        outcome.view,
+        outcome.batch,
+        outcome.now,
+        force=force_digest,
+        signer=signer,
+        digest_time=digest_time,
     )
     return DailyReport(outcome.report, digest)

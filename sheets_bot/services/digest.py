@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Final, Literal, cast
 
@@ -304,18 +304,23 @@ def send_digest(
     *,
     force: bool = False,
     signer: LinkSigner | None = None,
+    digest_time: time | None = None,
 ) -> DigestReport:
     """Send the digest if it is due (or ``force``). Never raises for a digest that could not
     be sent: the check it follows is done, and the reason is in the report (and, for a send
-    that failed, in the failure store for the next digest)."""
+    that failed, in the failure store for the next digest).
+
+    ``digest_time`` overrides Settings' ``Digest time``: on AWS the check runs once a day at
+    the stack's time, and that is when the digest is due."""
     marks = adapters.marks
     if marks is None:
         return DigestReport(reason="no digest: this run keeps no record of digests sent")
     settings = view.settings
     local_now = now.astimezone(view.zone)
     last = marks.last_digest()
+    due_at = digest_time or settings.digest_time
     if not force and not digest_due(
-        local_now, settings.digest_time, settings.quiet_hours, last.local_date if last else None
+        local_now, due_at, settings.quiet_hours, last.local_date if last else None
     ):
         return DigestReport(reason="not due", local_date=local_now.date())
     pending = adapters.failures.pending() if adapters.failures is not None else []

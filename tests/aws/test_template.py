@@ -233,6 +233,7 @@ def test_the_link_function_is_public_by_url_only_and_writes_no_po_record() -> No
         assert variables["SHEETS_BOT_LINK_KEY"] == {"Ref": "LinkSigningKey"}
     check = props("DailyCheckFunction")["Environment"]["Variables"]
     assert check["SHEETS_BOT_LINKS_URL"] == {"Fn::GetAtt": ["DecisionLinkUrl", "FunctionUrl"]}
+    assert check["SHEETS_BOT_DIGEST_TIME"] == {"Ref": "DigestTime"}
 
 
 def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:

@@ -10,7 +10,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -304,3 +304,20 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     html = _body(second, "html")
     assert "<script" not in html
     assert len(world.emails()) == 1
+
+
+def test_on_aws_the_digest_is_due_at_the_stacks_time_whatever_settings_say(
+    world: CloudWorld,
+) -> None:
+    """The check runs once a day at the stack's DigestTime: a later 'Digest time' in Settings
+    must not make that day's digest wait for a run that never comes."""
+    grid = world.owner.grid("Settings")
+    world.owner.set_grid("Settings", [*grid, ["Digest time", "11:00"]])
+    world.settings = world.settings.model_copy(update={"digest_time": time(9, 0)})
+    world.new_container()
+
+    assert world.invoke(daily_check)["digest_sent"] is True
+    assert len(world.digests()) == 1
+    world.at(datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
+    assert world.invoke(daily_check)["digest_reason"] == "not due"
+    assert len(world.digests()) == 1
