@@ -244,3 +244,33 @@ def test_a_digest_the_mailer_loses_is_recorded_as_a_failed_run(week: Week) -> No
     week.shop.mailer.fail_with = None
     week.at(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     assert week.daily().digest.failures_shown == 1
+
+
+def test_proposed_rows_without_a_decision_are_counted(week: Week) -> None:
+    grid = week.shop.sheet.grid("Proposed")
+    header = [str(cell) for cell in grid[0]]
+
+    def row(proposal: str, decision: str) -> list[object]:
+        values = {
+            "Proposal": proposal,
+            "SKU": "COF-ESP-1K",
+            "Field": "On hand",
+            "Decision": decision,
+        }
+        return [values.get(name) for name in header]
+
+    week.shop.sheet.set_grid(
+        "Proposed",
+        [grid[0], row("P-1", ""), row("P-2", "apply"), row("P-3", "")],  # type: ignore[list-item]
+    )
+    week.at(datetime(2026, 11, 23, 7, 45, tzinfo=UTC))
+    assert week.daily().digest.counts["proposed_waiting"] == 2
+    assert "2 proposed counts waiting in the Proposed tab." in week.digests()[0]
+
+
+def test_a_sheet_without_a_proposed_tab_still_gets_its_digest(week: Week) -> None:
+    del week.shop.sheet.tabs["Proposed"]
+    week.at(datetime(2026, 11, 23, 7, 45, tzinfo=UTC))
+    report = week.daily()
+    assert report.digest.sent
+    assert report.digest.counts["proposed_waiting"] == 0
