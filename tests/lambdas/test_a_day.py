@@ -290,6 +290,9 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
 
     world.at(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
     world.fail_a_run("drive-sync", "TimeoutError")
+    world.at(datetime(2026, 11, 23, 23, 5, tzinfo=UTC))
+    world.invoke(poll_decisions)
+    assert world.queued_failures() == 1  # only the daily check reads the queue
     world.at(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     assert world.invoke(daily_check)["digest_failures_shown"] == 1
 
