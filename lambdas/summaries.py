@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
-from sheets_bot.services.digest import DigestReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
+
+if TYPE_CHECKING:
+    # Not at run time: the poller imports this module, and its cold start counts.
+    from sheets_bot.services.digest import DigestReport
 
 
 def _po(entry: str) -> str:

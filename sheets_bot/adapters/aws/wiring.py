@@ -38,7 +38,6 @@ from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer
-from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.shop import Adapters
 
 if TYPE_CHECKING:
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
 
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
+    from sheets_bot.services.decision_links import LinkSigner
 
 
 class VerifiedSenderMailer:
@@ -150,7 +150,10 @@ class AwsWiring:
         return key.get_secret_value().encode("utf-8") if key is not None else None
 
     def signer(self) -> LinkSigner | None:
-        """Signs the digest's links, when the stack has a key and a decision function."""
+        """Signs the digest's links, when the stack has a key and a decision function.
+        (Imported here: only the daily check signs links, and the poller's cold start counts.)"""
+        from sheets_bot.services.decision_links import LinkSigner
+
         key = self.link_key
         if key is None or not self.settings.links_url:
             return None
