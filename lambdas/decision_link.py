@@ -25,7 +25,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if key is None:
         response = WebResponse(503, message_page("Links are off", "This deployment has no key."))
     else:
-        response = decision_app(wiring.link_adapters, key)(request)
+        app = decision_app(wiring.link_adapters, key, open_to_read=wiring.link_reader)
+        response = app(request)
     # The status only: the URL holds the token, the page the shop's data.
     logger.info("decision link", extra={"method": request.method, "status": response.status})
     return to_function_url_response(response)

@@ -144,7 +144,12 @@ def recorded_page(recorded: Recorded) -> str:
     )
 
 
-def decision_app(open_adapters: OpenAdapters, key: bytes) -> App:
+def decision_app(
+    open_adapters: OpenAdapters, key: bytes, *, open_to_read: OpenAdapters | None = None
+) -> App:
+    """``open_adapters`` for the POST (on AWS it holds the sheet's lease); ``open_to_read``,
+    if given, for the GET, which only reads: a mail scanner's fetch never holds up a poll."""
+
     def app(request: WebRequest) -> WebResponse:
         if request.method not in ("GET", "POST"):
             return WebResponse(
@@ -155,8 +160,9 @@ def decision_app(open_adapters: OpenAdapters, key: bytes) -> App:
         token = (
             request.query.get("t", "") if request.method == "GET" else request.form().get("t", "")
         )
+        opener = open_to_read if request.method == "GET" and open_to_read else open_adapters
         try:
-            with open_adapters() as adapters:
+            with opener() as adapters:
                 if request.method == "GET":
                     shown = look(adapters, key, token)
                     if isinstance(shown, Refused):

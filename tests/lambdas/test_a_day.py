@@ -270,7 +270,8 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     approve = _link(text, "D-0002", "approve")
     assert approve.startswith(f"{LINKS_URL}/decision?t=")
 
-    shown = world.invoke(decision_link, _url_event("GET", approve))
+    with world.wiring.sheet_lock("a poll", "the poll", wait=0):  # a GET takes no lease
+        shown = world.invoke(decision_link, _url_event("GET", approve))
     assert shown["statusCode"] == 200
     assert "Approve D-0002 for Dairy Fresh Co?" in shown["body"]
     assert _decisions(world, "D-0002") == ["", "", ""]

@@ -253,6 +253,11 @@ class AwsWiring:
         with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
             yield self.adapters()
 
+    @contextmanager
+    def link_reader(self) -> Iterator[Adapters]:
+        """A digest link's confirmation page: it only reads, so it takes no lease."""
+        yield self.adapters()
+
 
 _current: AwsWiring | None = None
 
