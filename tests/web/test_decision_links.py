@@ -4,7 +4,9 @@ forged, expired, replayed and stale tokens get a clear page and change nothing."
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +72,11 @@ def links() -> Links:
     return Links()
 
 
+def _nonce(token: str) -> str:
+    payload = token.split(".")[0]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["n"])
+
+
 def _text(response: WebResponse) -> str:
     return response.body_bytes.decode("utf-8")
 
@@ -89,15 +96,7 @@ def test_a_get_shows_the_po_and_changes_nothing(links: Links) -> None:
     assert links.shop.sheet.tabs == before
     assert links.shop.sheet.applies == applies
     assert len(links.shop.store.audit.entries()) == entries
-    assert links.marks.nonce_used(links_nonce(token)) is False
-
-
-def links_nonce(token: str) -> str:
-    import base64
-    import json
-
-    payload = token.split(".")[0]
-    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["n"])
+    assert links.marks.nonce_used(_nonce(token)) is False
 
 
 def test_the_post_records_the_decision_once_and_the_poll_sends_it(links: Links) -> None:
