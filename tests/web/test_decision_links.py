@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import dataclasses
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
