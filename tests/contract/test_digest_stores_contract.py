@@ -192,3 +192,24 @@ def test_sqs_reads_lambda_destination_records_and_scheduler_dead_letters() -> No
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
         assert sum(int(v) for v in attributes.values()) == 0
+
+
+def test_sqlite_forgets_nonces_of_links_expired_over_a_day_ago(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    with SqliteStore(tmp_path / "state.sqlite") as store:
+        marks = SqliteMarks(store)
+        lisbon = ZoneInfo("Europe/Lisbon")
+        assert marks.use_nonce("old", datetime(2026, 11, 20, 9, 0, tzinfo=lisbon), T0)
+        assert marks.use_nonce("recent", T0 - timedelta(hours=12), T0)
+        later = T0 + timedelta(minutes=1)
+        assert marks.use_nonce("new", later + timedelta(hours=72), later)
+        assert not marks.nonce_used("old")
+        assert marks.nonce_used("recent") and marks.nonce_used("new")
+
+
+def test_dynamodb_nonces_carry_a_ttl_a_day_after_their_link_expires() -> None:
+    with dynamodb_tables() as client:
+        DynamoMarks(client, TABLES.ledger).use_nonce("n-1", T0 + timedelta(hours=72), T0)
+        item = client.get_item(TableName=TABLES.ledger, Key={"pk": {"S": "nonce#n-1"}})["Item"]
+        assert int(item["ttl"]["N"]) == int((T0 + timedelta(hours=96)).timestamp())

@@ -1,7 +1,8 @@
 """``Marks`` on AWS: two kinds of small items in the ledger table (no table of their own).
 
 * ``pk = "digest#last"``: the last digest's shop date and when it went out.
-* ``pk = "nonce#<nonce>"``: a used link nonce, written once with ``attribute_not_exists``.
+* ``pk = "nonce#<nonce>"``: a used link nonce, written once with ``attribute_not_exists``,
+  with a ``ttl`` (the table's time-to-live attribute) a day after the link expires.
   botocore retries a request whose reply was lost, and the first attempt may have been
   applied: each write carries a fresh token, and a failed condition is read back
   (consistently) to tell "used by someone else" from "used by my own first attempt".
@@ -10,7 +11,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from botocore.exceptions import ClientError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _DIGEST: Final = "digest#last"
+NONCE_KEPT_AFTER_EXPIRY: Final = timedelta(days=1)
 _NONCE: Final = "nonce#"
 
 
@@ -67,6 +69,9 @@ class DynamoMarks:
                     tables.LEDGER_KEY: {"S": key},
                     "expires": {"S": iso(expires)},
                     "used_at": {"S": iso(now)},
+                    # DynamoDB's TTL drops the item a day after its link expired: by then the
+                    # token itself is refused as expired, so the nonce has nothing to guard.
+                    "ttl": {"N": str(int((expires + NONCE_KEPT_AFTER_EXPIRY).timestamp()))},
                     "write_token": {"S": token},
                 },
                 ConditionExpression="attribute_not_exists(#pk)",

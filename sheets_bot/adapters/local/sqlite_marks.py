@@ -7,7 +7,7 @@ A nonce is used by one ``INSERT ... ON CONFLICT DO NOTHING``: exactly one caller
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
@@ -37,6 +37,12 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _utc(moment: datetime) -> str:
+    """ISO-8601 in UTC: such texts compare as the times do."""
+    _iso(moment)  # refuses a naive time
+    return moment.astimezone(UTC).isoformat()
+
+
 class SqliteMarks:
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
@@ -60,11 +66,17 @@ class SqliteMarks:
             )
 
     def use_nonce(self, nonce: str, expires: datetime, now: datetime) -> bool:
+        """Also forgets nonces of links expired a day ago: their tokens are refused anyway."""
         with self._store.transaction() as conn:
+            # In UTC, so the text comparison is a time comparison.
+            conn.execute(
+                "DELETE FROM used_nonces WHERE expires < ?",
+                (_utc(now - timedelta(days=1)),),
+            )
             cursor = conn.execute(
                 "INSERT INTO used_nonces (nonce, expires, used_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (nonce) DO NOTHING",
-                (nonce, _iso(expires), _iso(now)),
+                (nonce, _utc(expires), _iso(now)),
             )
             return cursor.rowcount == 1
 
