@@ -212,6 +212,7 @@ def gather(
                 )
             )
     urgent.sort(key=lambda item: (item.days_left is None, item.days_left or 0.0))
+    problems.extend(_draft_problems(drafts))
 
     sent: list[SentPo] = []
     deliveries: list[Delivery] = []
@@ -268,6 +269,23 @@ def gather(
         unread_mail=tuple(_unread_mail(adapters.audit.entries(), since)),
         failed_runs=tuple(pending.failure for pending in failures),
     )
+
+
+def _draft_problems(drafts: Table) -> list[ProblemRow]:
+    """Drafts the poll could not send, by the Status it wrote on them (one row per draft)."""
+    found: dict[str, ProblemRow] = {}
+    for row in drafts:
+        status = row.text("Status")
+        if (
+            status.startswith(f"{DRAFTS} row")
+            or status.startswith("not sent")
+            or (" but not sent: " in status)
+        ):
+            found.setdefault(
+                row.text("Draft"),
+                ProblemRow(DRAFTS, row.number, _strip_location(DRAFTS, row.number, status)),
+            )
+    return list(found.values())
 
 
 def _unread_mail(entries: Sequence[AuditEntry], since: datetime) -> list[UnreadMail]:

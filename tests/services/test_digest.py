@@ -274,3 +274,19 @@ def test_a_sheet_without_a_proposed_tab_still_gets_its_digest(week: Week) -> Non
     report = week.daily()
     assert report.digest.sent
     assert report.digest.counts["proposed_waiting"] == 0
+
+
+def test_a_draft_the_poll_could_not_send_is_a_problem_row(week: Week) -> None:
+    week.at(datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    week.daily()
+    week.shop.decide("D-0001", "approve")
+    week.shop.set_line("D-0001", "COF-ESP-1K", "Order qty", "lots")
+    week.at(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
+    assert week.shop.poll().problems
+    week.at(datetime(2026, 11, 23, 7, 45, tzinfo=UTC))
+    week.daily()
+    problems = _section(week.digests()[0], "Problem rows")
+    assert (
+        "- Drafts, row 2: not sent: Drafts row 2, column J 'Order qty': 'lots' is not a number"
+        in problems
+    )
