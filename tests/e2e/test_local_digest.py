@@ -4,15 +4,22 @@ and a run that failed (as under cron) is listed in the next digest."""
 
 from __future__ import annotations
 
+import re
+import socket
 import stat
+import subprocess
+import sys
+import urllib.request
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
 from sheets_bot.cli import main
+from sheets_bot.testing.sheet_helpers import WorkbookOwner
 from tests.outbox import digests, po_emails
 
 
@@ -104,3 +111,44 @@ def test_a_failed_run_is_in_the_next_digest(
     assert "Runs that failed" not in _text(
         digests(workbook.parent / "sheets-bot-state" / "outbox")[-1]
     )
+
+
+def test_sheets_bot_serve_answers_the_digests_links(
+    workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    now = "2026-11-23T07:45:00Z"
+    base = f"http://127.0.0.1:{port}"
+    assert main(["check", "--workbook", str(workbook), "--now", now, "--links-url", base]) == 0
+    capsys.readouterr()
+    link = re.search(
+        r"Skip: (\S+)", _text(digests(workbook.parent / "sheets-bot-state" / "outbox")[0])
+    )
+    assert link is not None
+    program = Path(sys.executable).with_name("sheets-bot")
+    server = subprocess.Popen(
+        [str(program), "serve", "--workbook", str(workbook), "--port", str(port), "--now", now],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().startswith(f"Serving the digest's links on {base}")
+        with urllib.request.urlopen(link.group(1), timeout=10) as response:
+            page = response.read().decode("utf-8")
+        assert "Skip D-0001 for Bean Brothers Roasters?" in page
+        token = parse_qs(urlsplit(link.group(1)).query)["t"][0]
+        form = urlencode({"t": token}).encode("ascii")
+        with urllib.request.urlopen(f"{base}/decision", data=form, timeout=10) as response:
+            assert "Skipped: D-0001" in response.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    decisions = {
+        str(row["Decision"])
+        for row in WorkbookOwner(workbook).records("Drafts")
+        if row["Draft"] == "D-0001"
+    }
+    assert decisions == {"skip"}
