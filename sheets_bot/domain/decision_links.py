@@ -34,6 +34,8 @@ class SnapshotLine:
     unit_cost: str
     send_to: str
     decision: str
+    status: str = ""
+    """What the bot says about the line (``CHECK QTY: ...``): shown, not bound."""
 
 
 @dataclass(frozen=True)

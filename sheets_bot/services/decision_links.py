@@ -56,6 +56,7 @@ def draft_snapshots(drafts: Table) -> dict[str, DraftSnapshot]:
                 unit_cost=row.text("Unit cost"),
                 send_to=row.text("Send to"),
                 decision=normalise_decision(row.text("Decision")),
+                status=row.text("Status"),
             )
         )
     return {

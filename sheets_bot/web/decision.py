@@ -116,6 +116,11 @@ def confirmation_page(ready: Ready, token: str) -> str:
             rows,
         )
         + f"<p>Total: <strong>{escape(format_money(total, currency))}</strong></p>"
+        + "".join(
+            f'<p class="warn">{escape(line.sku)}: {escape(line.status)}</p>'
+            for line in snapshot.lines
+            if line.status.upper().startswith("CHECK QTY")
+        )
         + f"<p>{escape(what)}</p>"
         + confirm_form(
             DECISION_PATH,

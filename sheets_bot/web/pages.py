@@ -17,6 +17,7 @@ _STYLE = (
     "background:#1f883d;color:#fff;cursor:pointer}"
     "button.secondary{background:#f6f8fa;color:#1f2328;border-color:#d0d7de}"
     ".muted{color:#59636e;font-size:14px}"
+    ".warn{color:#9a6700;font-weight:bold}"
 )
 
 

@@ -186,3 +186,11 @@ def test_links_carry_their_draft_action_and_expiry() -> None:
     assert claims.expires == int(datetime(2026, 11, 26, tzinfo=UTC).timestamp())
     with pytest.raises(ValueError, match="approve or skip"):
         decision_claims(snapshot, "edit", now=datetime(2026, 11, 23, tzinfo=UTC), nonce="n")
+
+
+def test_the_page_shows_a_check_qty_flag(links: Links) -> None:
+    number = next(n for n, row in links.shop.numbered("Drafts") if row["SKU"] == "PAK-CUP-8")
+    draft = str(links.shop.sheet.get_cell("Drafts", number, "Draft"))
+    links.shop.sheet.set_cell("Drafts", number, "Status", "CHECK QTY: <over 2x> the usual order")
+    page = _text(links.get(links.token(draft)))
+    assert '<p class="warn">PAK-CUP-8: CHECK QTY: &lt;over 2x&gt; the usual order</p>' in page
