@@ -66,8 +66,13 @@ def _init(config: Config, sample: bool) -> str:
 
 def _signer(config: Config, links_url: str | None) -> LinkSigner:
     from sheets_bot.adapters.local.link_key import local_link_key
+    from sheets_bot.sheet.settings import parse_links_url
 
-    return LinkSigner(local_link_key(config.state_dir), (links_url or "").rstrip("/"))
+    try:
+        base = parse_links_url(links_url) if links_url else ""
+    except ValueError as error:
+        raise BotError(f"--links-url {links_url!r} {error}") from None
+    return LinkSigner(local_link_key(config.state_dir), base)
 
 
 def _digest_line(report: DigestReport, config: Config) -> str:

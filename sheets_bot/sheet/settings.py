@@ -68,7 +68,7 @@ def _empty_digest(text: str) -> str:
     return choice
 
 
-def _links_url(text: str) -> str:
+def parse_links_url(text: str) -> str:
     url = text.strip().rstrip("/")
     if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~/\-]*)?", url):
         raise ValueError("must be an address like https://links.example.com")
@@ -89,7 +89,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     # the daily digest
     "digest time": ("digest_time", _clock_time),
     "empty digest": ("empty_digest", _empty_digest),
-    "links url": ("links_url", _links_url),
+    "links url": ("links_url", parse_links_url),
 }
 
 

@@ -79,6 +79,10 @@ def test_check_then_digest_once_a_day(workbook: Path, capsys: pytest.CaptureFixt
     assert "Digest sent" in out
     assert "Approve: https://links.example/decision?t=" in _text(digests(state / "outbox")[-1])
 
+    code, _, err = _run(capsys, "digest", *where, "--force", "--links-url", "javascript:alert(1)")
+    assert code == 1
+    assert "--links-url 'javascript:alert(1)' must be an address like" in err
+
     key = state / "link-key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert len(key.read_bytes()) == 32
