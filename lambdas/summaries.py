@@ -10,6 +10,8 @@ from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
 
 if TYPE_CHECKING:
+    # Not at run time: the poller imports this module, and its cold start counts.
+    from sheets_bot.services.digest import DigestReport
     from sheets_bot.services.ingest import IngestReport
 
 
@@ -71,4 +73,14 @@ def ingest_summary(report: IngestReport) -> dict[str, Any]:
         "files": len(report.files),
         "outcomes": sorted(file.outcome.value for file in report.files),
         "proposals": len(report.proposals),
+    }
+
+
+def digest_summary(report: DigestReport) -> dict[str, Any]:
+    """Whether the digest went out and its counts; never its subject (the shop's name)."""
+    return {
+        "digest_sent": report.sent,
+        "digest_reason": report.reason.split(":")[0],
+        "digest_failures_shown": report.failures_shown,
+        "digest_counts": dict(report.counts),
     }

@@ -13,11 +13,21 @@ from pydantic import ValidationError
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.cli_output import format_check, format_poll
 from sheets_bot.config import LocalConfig, SheetConfig
+from sheets_bot.domain.digest import FailedRun
 from sheets_bot.errors import BotError
-from sheets_bot.services.check import run_check
+from sheets_bot.services.daily import run_daily
+from sheets_bot.services.decision_links import LinkSigner
+from sheets_bot.services.digest import DigestReport, run_digest
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.wiring import adapters_for, build_clock, open_sheet, sheet_run, state_store
+from sheets_bot.wiring import (
+    adapters_for,
+    build_clock,
+    open_sheet,
+    run_failures,
+    sheet_run,
+    state_store,
+)
 
 Config = LocalConfig | SheetConfig
 
@@ -54,12 +64,59 @@ def _init(config: Config, sample: bool) -> str:
     )
 
 
-def _check(config: Config) -> str:
+def _signer(config: Config, links_url: str | None) -> LinkSigner:
+    from sheets_bot.adapters.local.link_key import local_link_key
+    from sheets_bot.sheet.settings import parse_links_url
+
+    try:
+        base = parse_links_url(links_url) if links_url else ""
+    except ValueError as error:
+        raise BotError(f"--links-url {links_url!r} {error}") from None
+    return LinkSigner(local_link_key(config.state_dir), base)
+
+
+def _digest_line(report: DigestReport, config: Config) -> str:
+    if not report.sent:
+        return f"Digest: {report.reason}."
+    where = f" (in {config.outbox})" if config.smtp is None else ""
+    return f"Digest sent to the owner: {report.subject}{where}"
+
+
+def _check(config: Config, links_url: str | None) -> str:
     with adapters_for(config) as adapters:
-        report = run_check(adapters)
+        daily = run_daily(adapters, signer=_signer(config, links_url))
     if isinstance(config, SheetConfig):
-        return format_check(report, sheet=config.spreadsheet_id, program=_program())
-    return format_check(report, workbook=config.workbook, program=_program())
+        text = format_check(daily.check, sheet=config.spreadsheet_id, program=_program())
+    else:
+        text = format_check(daily.check, workbook=config.workbook, program=_program())
+    return f"{text}\n{_digest_line(daily.digest, config)}"
+
+
+def _digest(config: Config, force: bool, links_url: str | None) -> str:
+    with adapters_for(config) as adapters:
+        report = run_digest(adapters, force=force, signer=_signer(config, links_url))
+    if not report.sent and report.reason == "not due":
+        return (
+            "Digest: not due (already sent today, quiet hours, or before Digest time);"
+            " --force sends it now."
+        )
+    return _digest_line(report, config)
+
+
+def _serve(config: Config, host: str, port: int) -> str:
+    from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.server import make_server
+
+    server = make_server(local_apps(config), host=host, port=port)
+    where = f"http://{host}:{server.server_address[1]}"
+    print(f"Serving the digest's links on {where} (Ctrl-C stops).", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return "Stopped."
 
 
 def _poll(config: Config) -> str:
@@ -137,8 +194,30 @@ def build_parser() -> argparse.ArgumentParser:
         "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
     )
     init.add_argument("--sample", action="store_true", help="fill it with the sample café")
+    links = argparse.ArgumentParser(add_help=False)
+    links.add_argument(
+        "--links-url",
+        metavar="URL",
+        help="where the digest's Approve/Skip links point (default: Settings 'Links URL',"
+        " else http://127.0.0.1:8080, where `sheets-bot serve` answers)",
+    )
     sub.add_parser(
-        "check", parents=[common], help="the daily check: moves per item, draft purchase orders"
+        "check",
+        parents=[common, links],
+        help="the daily check: moves per item, draft purchase orders; then the digest if due",
+    )
+    digest = sub.add_parser(
+        "digest", parents=[common, links], help="send the owner's daily digest if it is due"
+    )
+    digest.add_argument(
+        "--force", action="store_true", help="send it now, even if sent today or not due yet"
+    )
+    serve = sub.add_parser(
+        "serve", parents=[common], help="answer the digest's Approve/Skip links on this machine"
+    )
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
     )
     sub.add_parser(
         "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
@@ -182,8 +261,23 @@ def _config(args: argparse.Namespace) -> Config:
     return LocalConfig.build(args.workbook, args.state, args.now)
 
 
+RECORDED_FAILURES = ("check", "poll", "digest")
+"""Commands cron runs: a failure is kept for the next digest (nobody reads cron's terminal)."""
+
+
+def _record_failure(config: Config | None, command: str, error: BaseException) -> None:
+    if config is None or command not in RECORDED_FAILURES:
+        return
+    try:
+        now = build_clock(config).now()
+        run_failures(config).record(FailedRun(f"sheets-bot {command}", now, type(error).__name__))
+    except OSError:
+        return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    config: Config | None = None
     try:
         if args.command == "cost":
             print(_cost(args))
@@ -192,7 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             output = _init(config, args.sample)
         elif args.command == "check":
-            output = _check(config)
+            output = _check(config, args.links_url)
+        elif args.command == "digest":
+            output = _digest(config, args.force, args.links_url)
+        elif args.command == "serve":
+            output = _serve(config, args.host, args.port)
         elif args.command == "poll":
             output = _poll(config)
         elif args.command == "ingest":
@@ -200,9 +298,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:
+        _record_failure(config, args.command, error)
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         print(f"sheets-bot: error: {message}", file=sys.stderr)
         return 1
+    except Exception as error:
+        _record_failure(config, args.command, error)
+        raise
     print(output)
     return 0
 

@@ -15,6 +15,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from datetime import time
 from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +54,9 @@ ENV: Final = {
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
     "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
     "bedrock_model": "SHEETS_BOT_BEDROCK_MODEL",
+    "link_key": "SHEETS_BOT_LINK_KEY",
+    "links_url": "SHEETS_BOT_LINKS_URL",
+    "digest_time": "SHEETS_BOT_DIGEST_TIME",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -106,6 +110,12 @@ class CloudSettings(BaseModel):
     )
     """The model (or inference profile) that reads counts that are not spreadsheets, used only
     when the sheet's Settings say ``AI parsing: yes``."""
+    link_key: SecretStr | None = Field(default=None, repr=False, min_length=32)
+    """The key that signs the digest's Approve/Skip links (the stack's NoEcho parameter)."""
+    links_url: str | None = Field(default=None, pattern=r"^https://[^\s]+$")
+    """The decision function's URL, where the digest's links point."""
+    digest_time: time | None = None
+    """The daily check's scheduled time (the stack's DigestTime): when the digest is due."""
 
     @property
     def tables(self) -> TableNames:

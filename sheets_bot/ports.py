@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING, Protocol
 
 from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.digest import DigestMark, FailedRun
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
 from sheets_bot.sheet.layout import Layout
@@ -252,4 +253,52 @@ class Parser(Protocol):
     def parse(self, filename: str, content_type: str, data: bytes) -> builtins.list[ParsedRow]:
         """The rows found; raises ``AttachmentRejected`` with the reason when it cannot read
         the file (too many pages, unsupported type, the model's answer unusable)."""
+        ...
+
+
+# --- the daily digest and its one-tap links ---------------------------------------------------
+
+
+class Marks(Protocol):
+    """Small durable facts of the digest lane: when the last digest went out, and which link
+    nonces were used (DynamoDB items in the ledger table on AWS, SQLite locally)."""
+
+    def last_digest(self) -> DigestMark | None: ...
+
+    def record_digest(self, mark: DigestMark) -> None:
+        """Remember ``mark`` as the last digest sent, replacing the one before."""
+        ...
+
+    def use_nonce(self, nonce: str, expires: datetime, now: datetime) -> bool:
+        """Mark a link's nonce used: True for exactly one caller, however many race (a
+        conditional write); False when it was used before."""
+        ...
+
+    def nonce_used(self, nonce: str) -> bool:
+        """Whether the nonce was used (a read: pages shown on GET call only this)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PendingFailure:
+    """A failed run read from the failure store, with what ``acknowledge`` needs to drop it."""
+
+    failure: FailedRun
+    handle: str
+
+
+class RunFailures(Protocol):
+    """Runs that failed, kept until a digest has shown them: the SQS failure queue on AWS, a
+    file in the state folder locally."""
+
+    def record(self, failure: FailedRun) -> None:
+        """Keep a failure a handler caught, for the next digest."""
+        ...
+
+    def pending(self) -> builtins.list[PendingFailure]:
+        """Failures not acknowledged yet, oldest first (a bounded number)."""
+        ...
+
+    def acknowledge(self, failures: Sequence[PendingFailure]) -> None:
+        """Drop failures a digest has shown."""
         ...

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets_bot.adapters.clock import FixedClock, SystemClock
+from sheets_bot.adapters.local.file_failures import FileRunFailures
 from sheets_bot.adapters.local.outbox import OutboxMailer
 from sheets_bot.adapters.local.smtp import SmtpMailer
+from sheets_bot.adapters.local.sqlite_marks import SqliteMarks
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
@@ -71,7 +73,14 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            marks=SqliteMarks(store),
+            failures=run_failures(config),
         )
+
+
+def run_failures(config: RunConfig) -> FileRunFailures:
+    """Failed runs of this machine, for the next digest."""
+    return FileRunFailures(config.state_dir / "failures.jsonl")
 
 
 @contextmanager
@@ -105,6 +114,8 @@ def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            marks=SqliteMarks(store),
+            failures=run_failures(config),
         )
 
 

@@ -22,10 +22,14 @@ from sheets_bot.documents.po_csv import format_money
 from sheets_bot.documents.po_email import address_domain, checked_address
 from sheets_bot.domain.digest import (
     AttentionSend,
+    DecisionLinks,
     Delivery,
     DigestData,
+    FailedRun,
     ProblemRow,
     SentPo,
+    UnconfirmedPo,
+    UnreadMail,
     UrgentItem,
     WaitingDraft,
 )
@@ -111,6 +115,9 @@ def digest_subject(data: DigestData) -> str:
         (len(data.problems), "problem row", "problem rows"),
         (len(data.late_deliveries), "delivery late", "deliveries late"),
         (data.proposed_waiting, "proposed count", "proposed counts"),
+        (len(data.unconfirmed), "PO not confirmed", "POs not confirmed"),
+        (len(data.unread_mail), "unreadable mail", "unreadable mails"),
+        (len(data.failed_runs), "failed run", "failed runs"),
     ]
     parts = [_plural(count, one, many) for count, one, many in counts if count]
     if not parts:
@@ -233,10 +240,46 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
                 for a in data.attention
             ],
         )
+    if data.unconfirmed:
+        out += _section(
+            "Not confirmed by the supplier",
+            [_unconfirmed_text(u, settings.timezone) for u in data.unconfirmed],
+        )
+    if data.unread_mail:
+        out += _section(
+            "Mail the bot could not read",
+            [_unread_text(m, settings.timezone) for m in data.unread_mail],
+        )
+    if data.failed_runs:
+        out += _section(
+            "Runs that failed", [_failed_text(f, settings.timezone) for f in data.failed_runs]
+        )
     where = _where_text(data)
     if where:
         out += ["", *where]
     return "\n".join([*out, ""])
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone)) if moment.tzinfo else moment
+    return f"{short_date(local.date())} {local:%H:%M}"
+
+
+def _unconfirmed_text(po: UnconfirmedPo, timezone: str) -> str:
+    return (
+        f"- {_one_line(po.po)} to {_one_line(po.supplier)}: sent {_local(po.sent_at, timezone)},"
+        f" {po.hours} hours ago, still not confirmed - set Status in Orders when it is"
+    )
+
+
+def _unread_text(mail: UnreadMail, timezone: str) -> str:
+    name = _one_line(mail.file) or "(no file name)"
+    return f"- {name} ({_local(mail.when, timezone)}): {_one_line(mail.problem)}"
+
+
+def _failed_text(run: FailedRun, timezone: str) -> str:
+    when = _local(run.when, timezone) if run.when else "time unknown"
+    return f"- {_one_line(run.function)} at {when}: {_one_line(run.error_type)}"
 
 
 def _urgent_text(item: UrgentItem) -> str:
@@ -256,6 +299,9 @@ def _draft_text(draft: WaitingDraft, currency: str) -> list[str]:
             f" at {format_money(line.unit_cost, currency)}"
         )
     lines.append(f"    Total: {_draft_total(draft, currency)}")
+    if draft.links is not None:
+        lines.append(f"    Approve: {_one_line(draft.links.approve)}")
+        lines.append(f"    Skip: {_one_line(draft.links.skip)}")
     return lines
 
 
@@ -330,6 +376,23 @@ def _table(headings: list[tuple[str, bool]], rows: list[list[tuple[str, bool]]])
     )
 
 
+_BUTTON = (
+    "display:inline-block;padding:8px 18px;margin:0 8px 12px 0;border-radius:4px;"
+    "font-weight:bold;text-decoration:none;"
+)
+_APPROVE = _BUTTON + "background:#1f883d;color:#ffffff;border:1px solid #1a7f37;"
+_SKIP = _BUTTON + "background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;"
+
+
+def _link_buttons(links: DecisionLinks) -> str:
+    """Approve and Skip as plain links styled as buttons: each opens a confirmation page."""
+    approve, skip = _esc(links.approve), _esc(links.skip)
+    return (
+        f'<p style="margin:0 0 8px 0;"><a href="{approve}" style="{_APPROVE}">Approve</a>'
+        f'<a href="{skip}" style="{_SKIP}">Skip</a></p>\n'
+    )
+
+
 def _h2(title: str, *, urgent: bool = False) -> str:
     return f'<h2 style="{_URGENT_H2 if urgent else _H2}">{title}</h2>\n'
 
@@ -388,6 +451,8 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 f'<p style="margin:0 0 8px 0;">Total: '
                 f"<strong>{_esc(_draft_total(draft, currency))}</strong></p>\n"
             )
+            if draft.links is not None:
+                parts.append(_link_buttons(draft.links))
     if data.sent:
         parts.append(_h2("Sent since the last digest"))
         parts.append(
@@ -453,6 +518,53 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                         (_esc(_attention_text(a)), False),
                     ]
                     for a in data.attention
+                ],
+            )
+        )
+    zone = settings.timezone
+    if data.unconfirmed:
+        parts.append(_h2("Not confirmed by the supplier"))
+        parts.append(
+            _table(
+                [("PO", False), ("Supplier", False), ("Sent", False), ("Hours", True)],
+                [
+                    [
+                        (_esc(u.po), False),
+                        (_esc(u.supplier), False),
+                        (_esc(_local(u.sent_at, zone)), False),
+                        (str(u.hours), True),
+                    ]
+                    for u in data.unconfirmed
+                ],
+            )
+        )
+    if data.unread_mail:
+        parts.append(_h2("Mail the bot could not read"))
+        parts.append(
+            _table(
+                [("When", False), ("File", False), ("Why", False)],
+                [
+                    [
+                        (_esc(_local(m.when, zone)), False),
+                        (_esc(m.file or "(no file name)"), False),
+                        (_esc(m.problem), False),
+                    ]
+                    for m in data.unread_mail
+                ],
+            )
+        )
+    if data.failed_runs:
+        parts.append(_h2("Runs that failed", urgent=True))
+        parts.append(
+            _table(
+                [("Function", False), ("When", False), ("Error", False)],
+                [
+                    [
+                        (_esc(f.function), False),
+                        (_esc(_local(f.when, zone) if f.when else "time unknown"), False),
+                        (_esc(f.error_type), False),
+                    ]
+                    for f in data.failed_runs
                 ],
             )
         )

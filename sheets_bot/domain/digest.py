@@ -9,7 +9,7 @@ them escapes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
@@ -41,10 +41,19 @@ class DigestLine:
 
 
 @dataclass(frozen=True)
+class DecisionLinks:
+    """One-tap links for a waiting draft: each opens a confirmation page (a GET changes nothing)."""
+
+    approve: str
+    skip: str
+
+
+@dataclass(frozen=True)
 class WaitingDraft:
     draft_id: str
     supplier: str
     lines: tuple[DigestLine, ...]
+    links: DecisionLinks | None = None
 
     @property
     def total(self) -> Decimal | None:
@@ -89,6 +98,47 @@ class AttentionSend:
 
 
 @dataclass(frozen=True)
+class UnconfirmedPo:
+    """A PO still ``sent`` (the supplier has not confirmed it) long after it went out."""
+
+    po: str
+    supplier: str
+    sent_at: datetime
+    hours: int
+
+
+@dataclass(frozen=True)
+class UnreadMail:
+    """Forwarded mail or an attachment the bot refused or could not read."""
+
+    when: datetime
+    file: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    """A scheduled run that failed (from the failure queue); no payloads, only what and when."""
+
+    function: str
+    when: datetime | None
+    error_type: str
+
+
+def oldest_first(failure: FailedRun) -> datetime:
+    """Sort key for failed runs: by time, those without one first."""
+    return failure.when or datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DigestMark:
+    """The last digest sent: the shop's date it was for, and when it went out."""
+
+    local_date: date
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
 class DigestData:
     shop_name: str
     local_date: date
@@ -108,6 +158,10 @@ class DigestData:
     problems: tuple[ProblemRow, ...] = ()
     attention: tuple[AttentionSend, ...] = ()
     """Sends whose outcome is unknown or that failed."""
+    unconfirmed: tuple[UnconfirmedPo, ...] = ()
+    """POs still not confirmed by the supplier 48 hours after they were sent."""
+    unread_mail: tuple[UnreadMail, ...] = ()
+    failed_runs: tuple[FailedRun, ...] = ()
 
     @property
     def late_deliveries(self) -> tuple[Delivery, ...]:
@@ -128,6 +182,9 @@ class DigestData:
             or self.proposed_waiting
             or self.problems
             or self.attention
+            or self.unconfirmed
+            or self.unread_mail
+            or self.failed_runs
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -91,3 +92,11 @@ class ShopSettings:
     """Who besides the owner may forward counts: addresses and ``@domains``, lower case."""
     ai_parsing: bool = False
     """Counts that are not spreadsheets (PDF, photo, mail body) go to the AI parser."""
+    # --- the daily digest
+    digest_time: time = time(7, 30)
+    """When the owner's digest is due, shop time (never inside quiet hours)."""
+    empty_digest: str = "one-line"
+    """A day with nothing to say: ``one-line`` ("all stocked") or ``none`` (no email)."""
+    links_url: str = ""
+    """Where the digest's Approve/Skip links point (``sheets-bot serve`` locally); blank: the
+    deployment's address, else http://127.0.0.1:8080."""

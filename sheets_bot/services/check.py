@@ -21,7 +21,7 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
-from sheets_bot.ports import Cell, RowsAppend, RowsDelete
+from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -330,7 +330,26 @@ class _CheckRun(Run):
         return memory
 
 
-def run_check(adapters: Adapters) -> CheckReport:
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's report with what it read and wrote, so the digest that follows it reads
+    nothing more (``sheets_bot.sheet.after``)."""
+
+    report: CheckReport
+    view: ShopView
+    batch: SheetBatch
+    now: datetime
+
+
+def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcome:
+    """The daily check; ``also_read`` names optional tabs to read in the same request (the
+    digest's Proposed)."""
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, CHECK_TABS)
-    return _CheckRun(adapters, view, now).run()
+    view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
+    run = _CheckRun(adapters, view, now)
+    report = run.run()
+    return CheckOutcome(report, view, run.batch, now)
+
+
+def run_check(adapters: Adapters) -> CheckReport:
+    return check(adapters).report

@@ -10,14 +10,17 @@ from zoneinfo import ZoneInfo
 from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
+from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import (
     AuditLog,
     CellMemory,
     Clock,
     Ledger,
     Mailer,
+    Marks,
     ReceiptLog,
     RowsAppend,
+    RunFailures,
     SalesLog,
     Scheduler,
     Sheet,
@@ -49,6 +52,10 @@ class Adapters:
     """Deliveries received, where the Orders tab has any."""
     history: StockHistory | None = None
     """Stock per item per day, from the Stock tab snapshots."""
+    marks: Marks | None = None
+    """The last digest's date and used link nonces; without it no digest is sent."""
+    failures: RunFailures | None = None
+    """Failed runs for the next digest, where the deployment keeps them."""
 
 
 @dataclass
@@ -71,16 +78,24 @@ class ShopView:
 def read_shop(sheet: Sheet, tabs: Sequence[str], *, optional: Sequence[str] = ()) -> ShopView:
     """One read of every tab the run needs; a missing tab or header stops the run, named.
 
-    A tab in ``optional`` (also named in ``tabs``) that does not exist is left out of
-    ``tables`` instead (a sheet set up before that tab was part of the contract)."""
+    Tabs in ``optional`` are read in the same request (name them in ``tabs`` or not), but a
+    sheet without them is fine: they are then absent from ``tables`` (a sheet set up before
+    that tab was part of the contract)."""
     layout = load_layout()
-    grids = sheet.read(list(tabs), append_only=[tab for tab in tabs if tab == AUDIT])
+    wanted = [*tabs, *(tab for tab in optional if tab not in tabs)]
+    grids = sheet.read(wanted, append_only=[tab for tab in wanted if tab == AUDIT])
     tables = {
         tab: Table.from_grid(layout.tab(tab), grids.get(tab))
-        for tab in tabs
+        for tab in wanted
         if tab in grids or tab not in optional
     }
     settings, problems = read_settings(tables["Settings"])
+    for tab in optional:
+        if tab not in tables and tab in grids:
+            try:
+                tables[tab] = Table.from_grid(layout.tab(tab), grids[tab])
+            except SheetLayoutError as error:
+                problems.append(Problem(tab, None, error.header, "is missing from the tab"))
     suppliers: dict[str, Supplier] = {}
     if "Suppliers" in tables:
         suppliers, supplier_problems = read_suppliers(tables["Suppliers"])

@@ -6,8 +6,10 @@ Settings never stops the daily check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,6 +64,27 @@ def _yes_no(text: str) -> bool:
     raise ValueError("must be yes or no")
 
 
+def _clock_time(text: str) -> time:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::00)?\s*", text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError("is not a time like 07:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def _empty_digest(text: str) -> str:
+    choice = text.strip().lower()
+    if choice not in ("one-line", "none"):
+        raise ValueError("must be one-line or none")
+    return choice
+
+
+def parse_links_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~/\-]*)?", url):
+        raise ValueError("must be an address like https://links.example.com")
+    return url
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -75,6 +98,10 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),
     "ai parsing": ("ai_parsing", _yes_no),
+    # the daily digest
+    "digest time": ("digest_time", _clock_time),
+    "empty digest": ("empty_digest", _empty_digest),
+    "links url": ("links_url", parse_links_url),
 }
 
 

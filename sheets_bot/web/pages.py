@@ -17,6 +17,7 @@ _STYLE = (
     "background:#1f883d;color:#fff;cursor:pointer}"
     "button.secondary{background:#f6f8fa;color:#1f2328;border-color:#d0d7de}"
     ".muted{color:#59636e;font-size:14px}"
+    ".warn{color:#9a6700;font-weight:bold}"
 )
 
 
@@ -37,3 +38,35 @@ def page(title: str, body_html: str) -> str:
 def message_page(title: str, message: str) -> str:
     """A page with one plain-text paragraph."""
     return page(title, f"<p>{escape(message)}</p>")
+
+
+def table(headings: list[tuple[str, bool]], rows: list[list[str]]) -> str:
+    """A table of plain texts (escaped here); a heading's flag right-aligns its column."""
+    head = "".join(
+        f"<th{' class=num' if number else ''}>{escape(name)}</th>" for name, number in headings
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{' class=num' if number else ''}>{escape(cell)}</td>"
+            for cell, (_, number) in zip(row, headings, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def confirm_form(
+    action: str, fields: dict[str, str], label: str, *, secondary: bool = False
+) -> str:
+    """One POST button; ``fields`` go along as hidden inputs (all escaped)."""
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+        for name, value in fields.items()
+    )
+    css = ' class="secondary"' if secondary else ""
+    return (
+        f'<form method="post" action="{escape(action)}">{hidden}'
+        f'<button type="submit"{css}>{escape(label)}</button></form>'
+    )

@@ -27,6 +27,7 @@ FUNCTIONS = {
     "DriveSyncFunction": "drive-sync",
     "PollDecisionsFunction": "poll-decisions",
     "InboundEmailFunction": "inbound-email",
+    "DecisionLinkFunction": "decision-link",
 }
 TABLES = {"LedgerTable": "ledger", "AuditTable": "audit", "CellMemoryTable": "memory"}
 WRITE_ACTION = re.compile(r":(Put|Update|Delete|Create|Send|Write|Batch|Transact|Pass|Invoke)")
@@ -120,8 +121,8 @@ def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> 
 
 def test_the_environment_is_what_cloud_settings_reads() -> None:
     variables = dict(template()["Globals"]["Function"]["Environment"]["Variables"])
-    variables.update(props("PollDecisionsFunction")["Environment"]["Variables"])
-    variables.update(props("InboundEmailFunction")["Environment"]["Variables"])
+    for function in FUNCTIONS:
+        variables.update(props(function).get("Environment", {}).get("Variables", {}))
     ours = {name for name in variables if name.startswith("SHEETS_BOT_")}
 
     assert ours <= set(ENV.values())
@@ -181,17 +182,75 @@ def test_each_function_has_its_own_role_and_no_managed_policies() -> None:
     assert "Policies" not in template()["Globals"]["Function"]
 
 
-def test_only_the_poller_may_send_mail_or_schedule() -> None:
+def _actions(statement: dict[str, Any]) -> str:
+    action = statement["Action"]
+    return " ".join(action if isinstance(action, list) else [action])
+
+
+def test_only_the_poller_schedules_and_only_it_and_the_digest_send_mail() -> None:
     for role, statement in _statements():
-        actions = " ".join(
-            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        )
-        if "ses:" in actions or "scheduler:" in actions or "iam:PassRole" in actions:
+        actions = _actions(statement)
+        if "scheduler:" in actions or "iam:PassRole" in actions:
             assert role == "PollDecisionsRole"
+        if "ses:" in actions:
+            assert role in ("PollDecisionsRole", "DailyCheckRole")
+            assert statement["Condition"] == {
+                "StringEquals": {"ses:FromAddress": {"Ref": "FromAddress"}}
+            }
+
+
+def test_only_the_daily_check_reads_the_failure_queue() -> None:
+    readers = {
+        role
+        for role, statement in _statements()
+        if "sqs:ReceiveMessage" in _actions(statement) or "sqs:DeleteMessage" in _actions(statement)
+    }
+    assert readers == {"DailyCheckRole"}
+    [statement] = [
+        s for role, s in _statements() if role == "DailyCheckRole" and "sqs:Receive" in _actions(s)
+    ]
+    assert statement["Resource"] == {"Fn::GetAtt": ["FailureQueue", "Arn"]}
+
+
+def test_the_link_function_is_public_by_url_only_and_writes_no_po_record() -> None:
+    url = props("DecisionLinkUrl")
+    assert url["AuthType"] == "NONE"
+    assert url["TargetFunctionArn"] == {"Fn::GetAtt": ["DecisionLinkFunction", "Arn"]}
+    permissions = [
+        p["Properties"]
+        for p in resources("AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == {"Ref": "DecisionLinkFunction"}
+    ]
+    assert len(permissions) == 2
+    assert {p["Action"] for p in permissions} == {
+        "lambda:InvokeFunctionUrl",
+        "lambda:InvokeFunction",
+    }
+    for permission in permissions:
+        assert permission.get("FunctionUrlAuthType") == "NONE" or (
+            permission.get("InvokedViaFunctionUrl") is True
+        )
+    link_statements = [s for role, s in _statements() if role == "DecisionLinkRole"]
+    for statement in link_statements:
+        assert "UpdateItem" not in _actions(statement) or statement["Sid"] == "Audit"
+        assert "ses:" not in _actions(statement) and "sqs:" not in _actions(statement)
+    assert template()["Parameters"]["LinkSigningKey"]["NoEcho"] is True
+    for function in ("DailyCheckFunction", "DecisionLinkFunction"):
+        variables = props(function)["Environment"]["Variables"]
+        assert variables["SHEETS_BOT_LINK_KEY"] == {"Ref": "LinkSigningKey"}
+    check = props("DailyCheckFunction")["Environment"]["Variables"]
+    assert check["SHEETS_BOT_LINKS_URL"] == {"Fn::GetAtt": ["DecisionLinkUrl", "FunctionUrl"]}
+    assert check["SHEETS_BOT_DIGEST_TIME"] == {"Ref": "DigestTime"}
 
 
 def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:
-    for name in ("DailyCheckRole", "DriveSyncRole", "PollDecisionsRole", "InboundEmailRole"):
+    for name in (
+        "DailyCheckRole",
+        "DriveSyncRole",
+        "PollDecisionsRole",
+        "InboundEmailRole",
+        "DecisionLinkRole",
+    ):
         conditional = [p for p in props(name)["Policies"] if "Fn::If" in p]
         assert [p["Fn::If"][0] for p in conditional] == ["UseSecret"]
         assert conditional[0]["Fn::If"][2] == {"Ref": "AWS::NoValue"}

@@ -34,6 +34,7 @@ from sheets_bot.testing.google_credentials import (
 )
 from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
+from tests.outbox import po_emails
 
 ACCOUNT = "corner-cafe-bot@corner-cafe.iam.gserviceaccount.com"
 NOW = "2026-11-23T10:00:00Z"
@@ -114,7 +115,7 @@ def test_init_check_approve_poll_on_a_google_sheet(
     assert "Sent PO-0001 to Bean Brothers Roasters <orders@beanbrothers.example>" in out
     assert world.fake.total <= 4
 
-    [eml] = sorted((world.state / "outbox").glob("*.eml"))
+    [eml] = po_emails(world.state / "outbox")
     message = message_from_bytes(eml.read_bytes(), policy=default)
     assert isinstance(message, EmailMessage)
     assert message["To"] == "orders@beanbrothers.example"
@@ -137,7 +138,7 @@ def test_init_check_approve_poll_on_a_google_sheet(
     assert code == 0
     assert "Waiting for your decision" in out
     assert world.fake.total <= 2
-    assert len(list((world.state / "outbox").glob("*.eml"))) == 1
+    assert len(po_emails(world.state / "outbox")) == 1
 
 
 def test_a_sheet_not_shared_names_the_address_to_share_it_with(

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from sheets_bot.cli import main
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
+from tests.outbox import po_emails
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -59,7 +60,7 @@ def test_a_workbook_saved_by_libreoffice_keeps_working(tmp_path: Path) -> None:
     _save_in_libreoffice(workbook, profile)
 
     assert main(["poll", "--workbook", str(workbook), "--now", "2026-11-23T10:05:00Z"]) == 0
-    assert len(list((tmp_path / "sheets-bot-state" / "outbox").glob("*.eml"))) == 1
+    assert len(po_emails(tmp_path / "sheets-bot-state" / "outbox")) == 1
     orders = WorkbookOwner(workbook).records("Orders")
     assert {row["PO"] for row in orders} == {"PO-0001"}
     assert main(["check", "--workbook", str(workbook), "--now", "2026-11-24T10:00:00Z"]) == 0

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sheets_bot.cli import main
 from sheets_bot.sheet.layout import load_layout
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
+from tests.outbox import po_emails
 
 NOW = "2026-11-23T10:00:00Z"
 
@@ -38,7 +39,7 @@ def _approve(owner: WorkbookOwner, draft: str, decision: str = "approve") -> Non
 
 
 def _outbox(workbook: Path) -> list[Path]:
-    return sorted((workbook.parent / "sheets-bot-state" / "outbox").glob("*.eml"))
+    return po_emails(workbook.parent / "sheets-bot-state" / "outbox")
 
 
 def test_init_check_approve_poll_sends_the_po_and_records_it(
@@ -203,6 +204,7 @@ def test_init_without_sample_gives_empty_tabs_and_default_settings(
     settings = {row["Setting"]: row["Value"] for row in owner.records("Settings")}
     assert settings["Quiet hours"] == "21:00-07:00"
     assert len(settings) == len(load_layout().settings)
+    assert (settings["Digest time"], settings["Empty digest"]) == ("07:30", "one-line")
     code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)
     assert code == 0
     assert "Checked 0 items" in out

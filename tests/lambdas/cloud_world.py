@@ -28,12 +28,14 @@ import responses
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import RawMessage, ses_backends
+from pydantic import SecretStr
 
 from sheets_bot.adapters.aws.secrets import forget_secrets
 from sheets_bot.adapters.aws.tables import TableNames, create_tables
 from sheets_bot.adapters.aws.wiring import AwsWiring, use
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
+from sheets_bot.documents.digest_email import DIGEST_HEADER
 from sheets_bot.services.setup import run_init
 from sheets_bot.sheet.layout import DRAFTS, SETTINGS, load_layout
 from sheets_bot.testing.fake_sheets.spreadsheet import Spreadsheet
@@ -58,6 +60,8 @@ OWNER: Final = "owner@cornercafe.example"
 SCHEDULER_ROLE: Final = f"arn:aws:iam::{DEFAULT_ACCOUNT_ID}:role/{PREFIX}-scheduler"
 FAILURES: Final = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT_ID}:{PREFIX}-failures"
 MORNING: Final = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LINK_KEY: Final = "test-link-key-of-at-least-thirty-two-characters"
+LINKS_URL: Final = "https://links.lambda-url.eu-west-2.on.aws"
 
 
 def function_arn(name: str) -> str:
@@ -149,8 +153,7 @@ class CloudWorld:
 
     # --- what AWS holds ---------------------------------------------------------------------
 
-    def emails(self) -> list[EmailMessage]:
-        """What SES (moto) accepted, in order."""
+    def _accepted(self) -> list[EmailMessage]:
         sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
         messages = []
         for message in sent:
@@ -159,6 +162,42 @@ class CloudWorld:
                 assert isinstance(parsed, EmailMessage)
                 messages.append(parsed)
         return messages
+
+    def emails(self) -> list[EmailMessage]:
+        """The PO emails SES (moto) accepted, in order (the owner's digests: ``digests``)."""
+        return [m for m in self._accepted() if m[DIGEST_HEADER] is None]
+
+    def digests(self) -> list[EmailMessage]:
+        """The owner's daily digests SES (moto) accepted, in order."""
+        return [m for m in self._accepted() if m[DIGEST_HEADER] is not None]
+
+    def fail_a_run(self, function: str, error_type: str) -> None:
+        """What Lambda's on-failure destination puts in the failure queue."""
+        sqs = self.wiring.sqs
+        url = sqs.get_queue_url(QueueName=FAILURES.rsplit(":", 1)[-1])["QueueUrl"]
+        record = {
+            "version": "1.0",
+            "timestamp": self.clock.now().isoformat(),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": function_arn(function) + ":$LATEST",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": 1,
+            },
+            "requestPayload": {"reason": "every 5 minutes"},
+            "responseContext": {"statusCode": 200, "functionError": "Unhandled"},
+            "responsePayload": {"errorType": error_type, "errorMessage": "private detail"},
+        }
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps(record))
+
+    def queued_failures(self) -> int:
+        sqs = self.wiring.sqs
+        url = sqs.get_queue_url(QueueName=FAILURES.rsplit(":", 1)[-1])["QueueUrl"]
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(value) for value in attributes.values())
 
     @property
     def s3(self) -> S3Client:
@@ -206,6 +245,8 @@ def _settings(sheet_id: str) -> CloudSettings:
         scheduler_role_arn=SCHEDULER_ROLE,
         timezone="Europe/London",
         failure_queue_arn=FAILURES,
+        link_key=SecretStr(LINK_KEY),
+        links_url=LINKS_URL,
     )
 
 
@@ -225,6 +266,7 @@ def _provision() -> None:
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     session.client("sesv2").create_email_identity(EmailIdentity="cornercafe.example")
     session.client("scheduler").create_schedule_group(Name=GROUP)
+    session.client("sqs").create_queue(QueueName=FAILURES.rsplit(":", 1)[-1])
     session.client("secretsmanager").create_secret(
         Name=SECRET_ID, SecretString=json.dumps(service_account_key(ACCOUNT))
     )

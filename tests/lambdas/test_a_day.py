@@ -1,24 +1,35 @@
 """A day of the deployment through the Lambda handlers: sync -> check -> the owner approves in
 the sheet -> poll -> the PO in SES (moto), the ledger and the audit; a quiet-hours approval
-sent by its one-off schedule; two pollers at once send once."""
+sent by its one-off schedule; two pollers at once send once; the digest with its one-tap
+links, and the next one read back from SES with what was sent and which run failed."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from email.message import EmailMessage
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from lambdas import daily_check, drive_sync, poll_decisions
+from lambdas import daily_check, decision_link, drive_sync, poll_decisions
 from sheets_bot.adapters.aws.run_lock import RunLock, SheetBusy
 from sheets_bot.adapters.aws.ses_mailer import SesMailer
 from sheets_bot.domain.purchase_order import PoState
 from tests.aws.moto_support import one_request_at_a_time
-from tests.lambdas.cloud_world import FROM_ADDRESS, OWNER, CloudWorld, cloud_world, function_arn
+from tests.lambdas.cloud_world import (
+    FROM_ADDRESS,
+    LINKS_URL,
+    OWNER,
+    CloudWorld,
+    cloud_world,
+    function_arn,
+)
 
 BEANS_TO = "orders@beanbrothers.example"
 
@@ -211,3 +222,106 @@ def test_without_the_lease_the_ledger_still_sends_once(
     assert overlapping[0]["sent"] == []
     assert len(world.emails()) == 1
     assert "PO-0001 is being sent by another run" not in world.statuses("D-0001")
+
+
+def _body(message: EmailMessage, kind: str) -> str:
+    part = message.get_body((kind,))
+    assert part is not None
+    content: str = part.get_content()
+    return content
+
+
+def _link(text: str, draft: str, action: str) -> str:
+    """The digest's Approve/Skip link of ``draft`` in its plain-text part."""
+    block = text.split(f"- {draft} for ", 1)[1]
+    found = re.search(rf"{action.capitalize()}: (\S+)", block)
+    assert found is not None
+    return found.group(1)
+
+
+def _url_event(method: str, url: str, form: dict[str, str] | None = None) -> dict[str, Any]:
+    """What a Function URL hands the decision function (payload format 2.0)."""
+    parts = urlsplit(url)
+    return {
+        "version": "2.0",
+        "rawPath": parts.path,
+        "rawQueryString": parts.query,
+        "headers": {"host": parts.netloc, "content-type": "application/x-www-form-urlencoded"},
+        "requestContext": {"domainName": parts.netloc, "http": {"method": method}},
+        "body": urlencode(form or {}),
+        "isBase64Encoded": False,
+    }
+
+
+def _decisions(world: CloudWorld, draft: str) -> list[str]:
+    return [str(r["Decision"] or "") for r in world.owner.records("Drafts") if r["Draft"] == draft]
+
+
+def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
+    world: CloudWorld,
+) -> None:
+    checked = world.invoke(daily_check)
+    assert checked["digest_sent"] is True
+    [first] = world.digests()
+    assert first["To"] == OWNER
+    assert first["From"].addresses[0].addr_spec == FROM_ADDRESS
+    text = _body(first, "plain")
+    assert "D-0002 for Dairy Fresh Co:" in text
+    approve = _link(text, "D-0002", "approve")
+    assert approve.startswith(f"{LINKS_URL}/decision?t=")
+
+    with world.wiring.sheet_lock("a poll", "the poll", wait=0):  # a GET takes no lease
+        shown = world.invoke(decision_link, _url_event("GET", approve))
+    assert shown["statusCode"] == 200
+    assert "Approve D-0002 for Dairy Fresh Co?" in shown["body"]
+    assert _decisions(world, "D-0002") == ["", "", ""]
+
+    token = parse_qs(urlsplit(approve).query)["t"][0]
+    posted = world.invoke(decision_link, _url_event("POST", approve, {"t": token}))
+    assert posted["statusCode"] == 200
+    assert "Approved: D-0002" in posted["body"]
+    assert _decisions(world, "D-0002") == ["approve"] * 3
+    again = world.invoke(decision_link, _url_event("POST", approve, {"t": token}))
+    assert again["statusCode"] == 410
+
+    world.at(datetime(2026, 11, 23, 10, 5, tzinfo=UTC))
+    assert world.invoke(poll_decisions)["sent"] == ["PO-0002"]
+    who = [e.who for e in world.wiring.audit.entries() if e.action == "approve"]
+    assert who == ["owner (digest link)", "owner (sheet)"]
+
+    world.at(datetime(2026, 11, 23, 23, 0, tzinfo=UTC))
+    world.fail_a_run("drive-sync", "TimeoutError")
+    world.at(datetime(2026, 11, 23, 23, 5, tzinfo=UTC))
+    world.invoke(poll_decisions)
+    assert world.queued_failures() == 1  # only the daily check reads the queue
+    world.at(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert world.invoke(daily_check)["digest_failures_shown"] == 1
+
+    [_, second] = world.digests()
+    text = _body(second, "plain")
+    sent = text.split("Sent since the last digest", 1)[1].split("\n\n", 1)[0]
+    assert "PO-0002 to Dairy Fresh Co" in sent
+    runs = text.split("Runs that failed", 1)[1]
+    assert "sheets-bot-test-drive-sync at 23 Nov 23:00: TimeoutError" in runs
+    assert "private detail" not in text
+    assert world.queued_failures() == 0
+    html = _body(second, "html")
+    assert "<script" not in html
+    assert len(world.emails()) == 1
+
+
+def test_on_aws_the_digest_is_due_at_the_stacks_time_whatever_settings_say(
+    world: CloudWorld,
+) -> None:
+    """The check runs once a day at the stack's DigestTime: a later 'Digest time' in Settings
+    must not make that day's digest wait for a run that never comes."""
+    grid = world.owner.grid("Settings")
+    world.owner.set_grid("Settings", [*grid, ["Digest time", "11:00"]])
+    world.settings = world.settings.model_copy(update={"digest_time": time(9, 0)})
+    world.new_container()
+
+    assert world.invoke(daily_check)["digest_sent"] is True
+    assert len(world.digests()) == 1
+    world.at(datetime(2026, 11, 23, 11, 0, tzinfo=UTC))
+    assert world.invoke(daily_check)["digest_reason"] == "not due"
+    assert len(world.digests()) == 1

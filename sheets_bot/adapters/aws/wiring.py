@@ -14,7 +14,9 @@ asks; tests install their own with ``use``.
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
+import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import cached_property
@@ -24,12 +26,14 @@ import boto3
 
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
+from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.aws.run_lock import RunLock
 from sheets_bot.adapters.aws.s3_blobs import S3Blobs
 from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
+from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
@@ -44,10 +48,12 @@ if TYPE_CHECKING:
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_textract import TextractClient
 
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
+    from sheets_bot.services.decision_links import LinkSigner
 
 
 class VerifiedSenderMailer:
@@ -132,7 +138,36 @@ class AwsWiring:
     def scheduler_client(self) -> EventBridgeSchedulerClient:
         return self.session.client("scheduler", region_name=self.settings.region)
 
+    @cached_property
+    def sqs(self) -> SQSClient:
+        return self.session.client("sqs", region_name=self.settings.region)
+
     # --- adapters ---------------------------------------------------------------------------
+
+    @cached_property
+    def marks(self) -> DynamoMarks:
+        return DynamoMarks(self.dynamodb, self.settings.ledger_table)
+
+    @cached_property
+    def failures(self) -> SqsRunFailures | None:
+        """The failure queue, read by the daily check's digest (only its role may)."""
+        arn = self.settings.failure_queue_arn
+        return SqsRunFailures(self.sqs, arn) if arn else None
+
+    @property
+    def link_key(self) -> bytes | None:
+        key = self.settings.link_key
+        return key.get_secret_value().encode("utf-8") if key is not None else None
+
+    def signer(self) -> LinkSigner | None:
+        """Signs the digest's links, when the stack has a key and a decision function.
+        (Imported here: only the daily check signs links, and the poller's cold start counts.)"""
+        from sheets_bot.services.decision_links import LinkSigner
+
+        key = self.link_key
+        if key is None or not self.settings.links_url:
+            return None
+        return LinkSigner(key, self.settings.links_url.rstrip("/"))
 
     @cached_property
     def ledger(self) -> DynamoLedger:
@@ -216,8 +251,11 @@ class AwsWiring:
 
         return open_google_sheet(self.settings.sheet_id, self.identity, http=self.http)
 
-    def adapters(self, *, scheduler_target: str | None = None) -> Adapters:
-        """Everything a check or poll needs; ``scheduler_target`` is the poller's ARN."""
+    def adapters(
+        self, *, scheduler_target: str | None = None, read_failures: bool = False
+    ) -> Adapters:
+        """Everything a check or poll needs; ``scheduler_target`` is the poller's ARN;
+        ``read_failures`` (the daily check) hands its digest the failure queue."""
         return Adapters(
             sheet=self.sheet(),
             ledger=self.ledger,
@@ -226,7 +264,20 @@ class AwsWiring:
             mailer=self.mailer,
             clock=self.clock,
             scheduler=self.scheduler(scheduler_target),
+            marks=self.marks,
+            failures=self.failures if read_failures else None,
         )
+
+    @contextmanager
+    def link_adapters(self, wait: float = 10.0) -> Iterator[Adapters]:
+        """A digest link's run: the sheet's lease held, so it never writes during a poll."""
+        with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
+            yield self.adapters()
+
+    @contextmanager
+    def link_reader(self) -> Iterator[Adapters]:
+        """A digest link's confirmation page: it only reads, so it takes no lease."""
+        yield self.adapters()
 
 
 _current: AwsWiring | None = None
