@@ -220,6 +220,21 @@ class SalesLog(Protocol):
         """Events at or after ``start``, oldest first."""
         ...
 
+    # --- the buffer between the webhook and the poller (live lanes) -------------------------
+
+    def unapplied(self) -> builtins.list[SaleEvent]:
+        """Events not yet applied to the sheet, oldest first (by ``at``)."""
+        ...
+
+    def mark_applied(self, events: Sequence[SaleEvent], now: datetime) -> builtins.list[SaleEvent]:
+        """Mark events applied and return those this call marked: an event another caller
+        marked first is left out, so two pollers never both apply it."""
+        ...
+
+    def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
+        """Put events back in the buffer: the sheet write that was to apply them failed."""
+        ...
+
 
 class ReceiptLog(Protocol):
     """Deliveries received against sent POs: actual lead times and quantities."""
@@ -230,4 +245,21 @@ class ReceiptLog(Protocol):
 
     def receipts(self) -> builtins.list[Receipt]:
         """Every receipt, oldest first."""
+        ...
+
+
+class Marks(Protocol):
+    """Things done once, remembered durably: an Orders line received, a supplier's
+    confirmation, a follow-up email. Keys are short text such as ``received:PO-0001:SKU``."""
+
+    def claim(self, key: str, now: datetime) -> bool:
+        """Mark ``key`` done at ``now``. True for exactly one caller, however many race."""
+        ...
+
+    def claimed_at(self, key: str) -> datetime | None:
+        """When ``key`` was claimed, or None."""
+        ...
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose work certainly did not happen (the sheet write failed)."""
         ...
