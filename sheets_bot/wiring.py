@@ -9,6 +9,8 @@ one machine never interleave their reads and writes of the sheet.
 from __future__ import annotations
 
 import fcntl
+import os
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,12 +20,15 @@ from typing import TYPE_CHECKING
 from sheets_bot.adapters.clock import FixedClock, SystemClock
 from sheets_bot.adapters.local.outbox import OutboxMailer
 from sheets_bot.adapters.local.smtp import SmtpMailer
+from sheets_bot.adapters.local.sqlite_live import SqliteMarks, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
+from sheets_bot.web.confirm_app import CONFIRM_PATH
 
 if TYPE_CHECKING:
     from sheets_bot.adapters.google.sheet import GoogleSheet
@@ -58,6 +63,27 @@ def state_store(config: RunConfig) -> Iterator[SqliteStore]:
         store.close()
 
 
+def link_key(config: RunConfig) -> bytes:
+    """The key confirmation links are signed with: ``SHEETS_BOT_LINK_KEY``, else one made
+    once and kept (readable by this user only) in the state folder."""
+    if config.live.link_key is not None:
+        return config.live.link_key.get_secret_value().encode("utf-8")
+    path = config.state_dir / "link.key"
+    if not path.exists():
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def build_confirm_links(config: RunConfig) -> ConfirmLinks | None:
+    """Links only where suppliers can reach the page (``SHEETS_BOT_PUBLIC_URL``)."""
+    if not config.live.public_url:
+        return None
+    return ConfirmLinks(config.live.public_url.rstrip("/") + CONFIRM_PATH, link_key(config))
+
+
 @contextmanager
 def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
     with (
@@ -71,6 +97,10 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            confirm_links=build_confirm_links(config),
+            sales=SqliteSalesLog(store),
+            receipts=SqliteReceiptLog(store),
+            marks=SqliteMarks(store),
         )
 
 
@@ -105,6 +135,10 @@ def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            confirm_links=build_confirm_links(config),
+            sales=SqliteSalesLog(store),
+            receipts=SqliteReceiptLog(store),
+            marks=SqliteMarks(store),
         )
 
 

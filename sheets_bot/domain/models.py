@@ -87,3 +87,6 @@ class ShopSettings:
     anomaly_factor: float = 2
     currency: str = "USD"
     po_prefix: str = "PO-"
+    receiving_updates_on_hand: bool = True
+    """Whether an Orders line marked received adds to Stock ``On hand`` (owners who recount
+    after a delivery turn it off)."""

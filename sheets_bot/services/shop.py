@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
 from sheets_bot.ports import (
@@ -16,6 +17,7 @@ from sheets_bot.ports import (
     Clock,
     Ledger,
     Mailer,
+    Marks,
     ReceiptLog,
     RowsAppend,
     SalesLog,
@@ -46,6 +48,11 @@ class Adapters:
     """POS sale events, where a point of sale is connected."""
     receipts: ReceiptLog | None = None
     """Deliveries received, where the Orders tab has any."""
+    marks: Marks | None = None
+    """Once-only marks of the live lanes (an Orders line received, a supplier's confirmation,
+    a follow-up sent); without them the poll does no receiving, confirmations or follow-ups."""
+    confirm_links: ConfirmLinks | None = None
+    """Signs the confirmation link each PO email carries; without it the email has none."""
 
 
 @dataclass

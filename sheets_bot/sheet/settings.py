@@ -52,6 +52,15 @@ def _quiet(text: str) -> QuietHours | None:
     return QuietHours.parse(text)
 
 
+def _yes_no(text: str) -> bool:
+    answer = text.strip().casefold()
+    if answer in ("yes", "y", "true", "on"):
+        return True
+    if answer in ("no", "n", "false", "off"):
+        return False
+    raise ValueError("must be yes or no")
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -63,6 +72,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "anomaly factor": ("anomaly_factor", _positive),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
+    "receiving updates on hand": ("receiving_updates_on_hand", _yes_no),
 }
 
 
