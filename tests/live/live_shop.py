@@ -4,6 +4,7 @@ buffer, receipts and marks, and confirmation links."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.ports import Cell
 from sheets_bot.services.shop import Adapters

@@ -159,7 +159,7 @@ def test_a_failed_sheet_write_releases_the_line_for_the_next_poll(shop: LiveShop
     def failing(batch: object) -> None:
         raise ConnectionError("Google is down")
 
-    shop.sheet.apply = failing  # type: ignore[assignment,method-assign]
+    shop.sheet.apply = failing  # type: ignore[method-assign]
     with pytest.raises(ConnectionError):
         shop.poll()
     shop.sheet.apply = original  # type: ignore[method-assign]

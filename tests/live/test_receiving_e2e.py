@@ -3,7 +3,6 @@ state) and on a Google Sheet (real gspread on the fake Sheets API), with the req
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from sheets_bot.cli import main
 from sheets_bot.ports import Cell
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
 from tests.e2e.test_google_loop import World, approve
-from tests.e2e.test_google_loop import world as world  # noqa: F401 - the fixture
+from tests.e2e.test_google_loop import world as world
 
 NOW = "2026-11-23T10:00:00Z"
 
@@ -53,10 +52,10 @@ def _receive_short(owner: _Owner) -> None:
 
 
 @pytest.fixture
-def workbook(tmp_path: Path) -> Iterator[Path]:
+def workbook(tmp_path: Path) -> Path:
     path = tmp_path / "shop" / "shop.xlsx"
     assert main(["init", "--workbook", str(path), "--sample"]) == 0
-    yield path
+    return path
 
 
 def test_receiving_on_a_local_workbook(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
