@@ -83,6 +83,29 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     return f"{record.po_number} re-opened; the next poll sends it again."
 
 
+def _serve(config: Config, host: str, port: int) -> str:
+    """Serve the POS webhook and the confirmation page until interrupted (Ctrl-C)."""
+    from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.server import make_server
+
+    with state_store(config) as store:
+        apps = local_apps(config, store, build_clock(config))
+        server = make_server(apps, host=host, port=port)
+        bound_host, bound_port = server.server_address[:2]
+        print(
+            f"Serving {', '.join(sorted(apps))} on http://{bound_host!s}:{bound_port}"
+            " (Ctrl-C stops); the poll applies what arrives",
+            flush=True,
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return "Stopped."
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sheets-bot",
@@ -134,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--sent", action="store_true", help="it did go out: record it as sent")
     outcome.add_argument("--resend", action="store_true", help="it did not: send it again")
+    serve = sub.add_parser(
+        "serve", parents=[common], help="serve the POS webhook and the supplier confirmation page"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
     cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
     cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
     cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")
@@ -173,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _check(config)
         elif args.command == "poll":
             output = _poll(config)
+        elif args.command == "serve":
+            output = _serve(config, args.host, args.port)
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sheets_bot.documents.followup_email import compose_followup_email
 from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.models import supplier_key
 from sheets_bot.errors import MailRejected
 from sheets_bot.services.on_hand import OnHandChanges
 from sheets_bot.services.pos_sales import AppliedSales, apply_sales
@@ -144,8 +145,12 @@ class _Confirmations:
         already = any(row.text("Note").casefold().startswith(FOLLOWED_UP) for row in rows)
         if waited < FOLLOW_UP_AFTER or already or _in_quiet_hours(run, run.now):
             return
-        supplier = run.view.suppliers.get(supplier_name)
+        supplier = run.view.suppliers.get(supplier_key(supplier_name))
         if supplier is None or not supplier.email:
+            self.summary.problems.append(
+                f"{po}: no follow-up sent: supplier {supplier_name!r} has no email on the"
+                " Suppliers tab"
+            )
             return
         links = run.adapters.confirm_links
         try:
