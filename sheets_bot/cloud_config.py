@@ -52,6 +52,9 @@ ENV: Final = {
     "timezone": "SHEETS_BOT_TIMEZONE",
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
     "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
+    "live_table": "SHEETS_BOT_LIVE_TABLE",
+    "link_key": "SHEETS_BOT_LINK_KEY",
+    "confirm_url": "SHEETS_BOT_CONFIRM_URL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -99,11 +102,21 @@ class CloudSettings(BaseModel):
     ses_configuration_set: str | None = None
     failure_queue_arn: str | None = None
     """The SQS queue a one-off schedule gives up to after its retries (a dead-letter queue)."""
+    live_table: str | None = Field(default=None, min_length=3)
+    """The live lanes' table (POS events, receipts, marks); without it the poll does no
+    receiving, POS sales, confirmations or follow-ups."""
+    link_key: SecretStr | None = Field(default=None, repr=False, min_length=32)
+    """Signs the suppliers' confirmation links (a NoEcho stack parameter)."""
+    confirm_url: str | None = None
+    """The confirmation page's address (the confirm function's URL + ``confirm``)."""
 
     @property
     def tables(self) -> TableNames:
         return TableNames(
-            ledger=self.ledger_table, audit=self.audit_table, memory=self.memory_table
+            ledger=self.ledger_table,
+            audit=self.audit_table,
+            memory=self.memory_table,
+            live=self.live_table or "",
         )
 
     @property

@@ -15,8 +15,10 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from lambdas import daily_check, poll_decisions
+from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
+from sheets_bot.adapters.aws.web_wiring import WEB_ENV
 from sheets_bot.cloud_config import ENV, REQUIRED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +27,17 @@ FUNCTIONS = {
     "DailyCheckFunction": "daily-check",
     "DriveSyncFunction": "drive-sync",
     "PollDecisionsFunction": "poll-decisions",
+    "PosWebhookFunction": "pos-webhook",
+    "SupplierConfirmFunction": "supplier-confirm",
 }
-TABLES = {"LedgerTable": "ledger", "AuditTable": "audit", "CellMemoryTable": "memory"}
+SCHEDULED = ("DailyCheckFunction", "DriveSyncFunction", "PollDecisionsFunction")
+PUBLIC = {"PosWebhookFunction": "PosWebhookUrl", "SupplierConfirmFunction": "SupplierConfirmUrl"}
+TABLES = {
+    "LedgerTable": "ledger",
+    "AuditTable": "audit",
+    "CellMemoryTable": "memory",
+    "LiveTable": "live",
+}
 WRITE_ACTION = re.compile(r":(Put|Update|Delete|Create|Send|Write|Batch|Transact|Pass|Invoke)")
 
 
@@ -101,7 +112,7 @@ def test_functions_are_small_arm64_python_with_their_own_logs(logical: str, name
 
 def test_every_log_group_keeps_seven_days() -> None:
     groups = resources("AWS::Logs::LogGroup")
-    assert len(groups) == 3
+    assert len(groups) == len(FUNCTIONS)
     assert {group["Properties"]["RetentionInDays"] for group in groups.values()} == {7}
 
 
@@ -112,7 +123,7 @@ def test_the_poller_runs_one_at_a_time() -> None:
 def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> None:
     assert props("DailyCheckFunction")["Timeout"] > daily_check.WAIT_FOR_SHEET + 30
     assert props("PollDecisionsFunction")["Timeout"] > poll_decisions.WAIT_FOR_SHEET + 30
-    assert max(props(name)["Timeout"] for name in FUNCTIONS) < LEASE_SECONDS
+    assert max(props(name)["Timeout"] for name in SCHEDULED) < LEASE_SECONDS
 
 
 def test_the_environment_is_what_cloud_settings_reads() -> None:
@@ -171,7 +182,7 @@ def test_no_write_action_on_every_resource() -> None:
 
 def test_each_function_has_its_own_role_and_no_managed_policies() -> None:
     roles = {props(name)["Role"]["Fn::GetAtt"][0] for name in FUNCTIONS}
-    assert len(roles) == 3
+    assert len(roles) == len(FUNCTIONS)
     for role in roles:
         assert "ManagedPolicyArns" not in props(role)
     assert "Policies" not in template()["Globals"]["Function"]
@@ -200,3 +211,56 @@ def test_a_budget_alerts_the_owner() -> None:
     [budget] = resources("AWS::Budgets::Budget").values()
     subscribers = budget["Properties"]["NotificationsWithSubscribers"]
     assert {s["Subscribers"][0]["Address"]["Ref"] for s in subscribers} == {"OwnerEmail"}
+
+
+def test_the_live_table_expires_sale_events() -> None:
+    assert props("LiveTable")["TimeToLiveSpecification"] == {
+        "AttributeName": tables.LIVE_TTL,
+        "Enabled": True,
+    }
+
+
+@pytest.mark.parametrize(("function", "url"), sorted(PUBLIC.items()))
+def test_the_public_functions_have_an_open_url_and_answer_fast(function: str, url: str) -> None:
+    assert props(url) == {
+        "TargetFunctionArn": {"Fn::GetAtt": [function, "Arn"]},
+        "AuthType": "NONE",
+    }
+    permissions = [
+        p["Properties"]
+        for p in resources("AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    assert sorted(p["Action"] for p in permissions) == [
+        "lambda:InvokeFunction",
+        "lambda:InvokeFunctionUrl",
+    ]
+    assert props(function)["Timeout"] <= 10
+
+
+@pytest.mark.parametrize(
+    ("role", "actions"),
+    [
+        ("PosWebhookRole", {"dynamodb:PutItem"}),
+        ("SupplierConfirmRole", {"dynamodb:GetItem", "dynamodb:PutItem"}),
+    ],
+)
+def test_the_public_functions_may_touch_only_the_live_table(role: str, actions: set[str]) -> None:
+    statements = [s for name, s in _statements() if name == role and s["Sid"] != "Logs"]
+    [statement] = statements
+    granted = (
+        statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    )
+    assert set(granted) == actions
+    assert statement["Resource"] == {"Fn::GetAtt": ["LiveTable", "Arn"]}
+
+
+def test_the_public_functions_environment_is_what_web_settings_reads() -> None:
+    for function in PUBLIC:
+        names = set(props(function)["Environment"]["Variables"])
+        assert names <= set(WEB_ENV.values())
+    poll = props("PollDecisionsFunction")["Environment"]["Variables"]
+    assert poll["SHEETS_BOT_CONFIRM_URL"] == {"Fn::Sub": "${SupplierConfirmUrl.FunctionUrl}confirm"}
+    assert template()["Parameters"]["LinkSigningKey"]["NoEcho"] is True
+    for secret in ("ShopifyWebhookSecret", "SquareSignatureKey"):
+        assert template()["Parameters"][secret]["NoEcho"] is True

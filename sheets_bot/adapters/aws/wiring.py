@@ -18,12 +18,13 @@ from contextlib import AbstractContextManager
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import boto3
 
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
+from sheets_bot.adapters.aws.dynamodb_live import DynamoMarks, DynamoReceiptLog, DynamoSalesLog
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.aws.run_lock import RunLock
 from sheets_bot.adapters.aws.s3_blobs import S3Blobs
@@ -32,6 +33,7 @@ from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
@@ -46,6 +48,13 @@ if TYPE_CHECKING:
 
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
+
+
+class LivePorts(TypedDict, total=False):
+    sales: DynamoSalesLog
+    receipts: DynamoReceiptLog
+    marks: DynamoMarks
+    confirm_links: ConfirmLinks
 
 
 class VerifiedSenderMailer:
@@ -205,7 +214,24 @@ class AwsWiring:
             mailer=self.mailer,
             clock=self.clock,
             scheduler=self.scheduler(scheduler_target),
+            **self.live_ports(),
         )
+
+    def live_ports(self) -> LivePorts:
+        """The live lanes' ports, where the stack has the live table."""
+        settings = self.settings
+        if not settings.live_table:
+            return {}
+        ports: LivePorts = {
+            "sales": DynamoSalesLog(self.dynamodb, settings.live_table),
+            "receipts": DynamoReceiptLog(self.dynamodb, settings.live_table),
+            "marks": DynamoMarks(self.dynamodb, settings.live_table),
+        }
+        if settings.link_key is not None and settings.confirm_url:
+            ports["confirm_links"] = ConfirmLinks(
+                settings.confirm_url, settings.link_key.get_secret_value().encode("utf-8")
+            )
+        return ports
 
 
 _current: AwsWiring | None = None
