@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/sheets_requests.py
 	$(BIN)/python benchmarks/lambda_costs.py
+	$(BIN)/python benchmarks/webhook_load.py
 
 clean:
 	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache .aws-sam build
