@@ -67,6 +67,35 @@ def parse_sent_at(text: str, zone: ZoneInfo) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+_NAMED_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y")
+
+
+def written_day(text: str, zone: ZoneInfo) -> date | None:
+    """A date as a spreadsheet shows it in the owner's locale: ``30/11/2026``, ``11/30/2026``,
+    ``30.11.2026``, ``30 Nov 2026``, ``Nov 30, 2026``. Google hands dates over formatted. A
+    slashed date that reads both ways (``03/04/2026``) is month first in the Americas' zones
+    and day first elsewhere."""
+    for pattern in _NAMED_MONTH_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    parts = text.replace(".", "/").replace("-", "/").split("/")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        return None
+    first, second, year = (int(part) for part in parts)
+    month_first = str(zone).startswith("America/")
+    if first > 12:
+        month_first = False
+    elif second > 12:
+        month_first = True
+    month, day = (first, second) if month_first else (second, first)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def received_moment(value: Cell, where: str, zone: ZoneInfo, now: datetime) -> datetime:
     """When a delivery came: ``now`` for a blank cell or today's date, local noon for an earlier
     date, the time itself when one is given. Raises ``LineProblem``."""
@@ -81,13 +110,16 @@ def received_moment(value: Cell, where: str, zone: ZoneInfo, now: datetime) -> d
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise LineProblem(
-                f"{where}: {text!r} is not a date like 2026-12-01 (or 2026-12-01 14:30)"
-            ) from None
-        if len(text) <= 10:
-            day = parsed.date()
+            day = written_day(text, zone)
+            if day is None:
+                raise LineProblem(
+                    f"{where}: {text!r} is not a date like 2026-12-01 (or 2026-12-01 14:30)"
+                ) from None
         else:
-            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+            if len(text) <= 10:
+                day = parsed.date()
+            else:
+                moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     if day is not None:
         if day == now.astimezone(zone).date():
             return now

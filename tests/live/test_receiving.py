@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from sheets_bot.services.poll import run_poll
+from sheets_bot.services.receiving import written_day
 from sheets_bot.testing.memory_sheet import MemorySheet
 from tests.live.live_shop import LiveShop
 
@@ -223,3 +225,27 @@ def test_a_receipt_is_not_written_for_a_row_whose_sku_is_not_in_stock(shop: Live
     assert "'GONE-1' is not a SKU or POS id on the Stock tab" in report.live.problems[0]
     assert shop.receipts.receipts() == []
     assert shop.stock(ESP)["On hand"] == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "day"),
+    [
+        ("30/11/2026", "Europe/London", "2026-11-30"),
+        ("11/30/2026", "Europe/London", "2026-11-30"),
+        ("03/04/2026", "Europe/London", "2026-04-03"),
+        ("03/04/2026", "America/New_York", "2026-03-04"),
+        ("30.11.2026", "Europe/Berlin", "2026-11-30"),
+        ("30 Nov 2026", "Europe/London", "2026-11-30"),
+        ("November 30, 2026", "America/Chicago", "2026-11-30"),
+    ],
+)
+def test_dates_as_a_spreadsheet_shows_them(text: str, zone: str, day: str) -> None:
+    found = written_day(text, ZoneInfo(zone))
+
+    assert found is not None
+    assert found.isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "1/2/26", "soon", "12/2026"])
+def test_text_that_is_not_a_date(text: str) -> None:
+    assert written_day(text, ZoneInfo("Europe/London")) is None
