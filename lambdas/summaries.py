@@ -43,6 +43,17 @@ def poll_summary(report: PollReport, run: ScheduledRun) -> dict[str, Any]:
         "held": len(report.held),
         "problems": len(report.problems),
         "attention": len(report.attention),
+        "live": {
+            "received": len(report.live.received),
+            "cancelled": len(report.live.cancelled),
+            "confirmed": [_po(entry) for entry in report.live.confirmed],
+            "followed_up": [_po(entry) for entry in report.live.followed_up],
+            "pos_events": report.live.pos_events,
+            "pos_items": report.live.pos_items,
+            "unknown_skus": len(report.live.unknown_skus),
+            "problems": len(report.live.problems),
+            "attention": len(report.live.attention),
+        },
     }
 
 

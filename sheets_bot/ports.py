@@ -227,12 +227,21 @@ class SalesLog(Protocol):
         ...
 
     def mark_applied(self, events: Sequence[SaleEvent], now: datetime) -> builtins.list[SaleEvent]:
-        """Mark events applied and return those this call marked: an event another caller
-        marked first is left out, so two pollers never both apply it."""
+        """Take events out of the buffer to apply them, and return those this call took: an
+        event another caller took first is left out, so two pollers never both apply it."""
         ...
 
     def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
-        """Put events back in the buffer: the sheet write that was to apply them failed."""
+        """Put taken events back in the buffer: the sheet write that was to apply them failed."""
+        ...
+
+    def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        """The sheet write that applied these taken events succeeded."""
+        ...
+
+    def unsettled(self, before: datetime) -> builtins.list[SaleEvent]:
+        """Events taken before ``before`` and neither settled nor put back: the poll that took
+        them stopped before its sheet write, so whether they reached the sheet is unknown."""
         ...
 
 

@@ -2,7 +2,8 @@
 
 All of it goes into the poll's one read and one batched write: nothing here reads the sheet,
 and a poll with nothing to do writes nothing. ``apply_live`` is the poll's single call; what
-it claims before the write is given back by ``LiveOutcome.undo`` if the write fails.
+it claims before the write is given back by ``LiveOutcome.undo`` if the write fails, and
+settled by ``LiveOutcome.done`` once it succeeded.
 """
 
 from __future__ import annotations
@@ -80,6 +81,11 @@ class LiveOutcome:
             self.receiving.release(adapters.marks)
         if adapters.sales is not None:
             self.sales.restore(adapters.sales)
+
+    def done(self, adapters: Adapters) -> None:
+        """The sheet write succeeded: the POS events it applied are settled."""
+        if adapters.sales is not None:
+            self.sales.settle(adapters.sales)
 
 
 def _open_pos(run: Run) -> dict[str, list[Row]]:
@@ -201,7 +207,7 @@ def apply_live(run: Run) -> LiveOutcome:
     summary.received = receiving.received
     summary.cancelled = receiving.cancelled
     summary.problems = [*receiving.problems, *summary.problems]
-    summary.attention = [*receiving.attention, *summary.attention]
+    summary.attention = [*receiving.attention, *sales.attention, *summary.attention]
     summary.pos_events = sales.applied
     summary.pos_items = sales.items
     summary.unknown_skus = sales.unknown

@@ -127,6 +127,7 @@ class _PollRun(Run):
         except BaseException:
             live.undo(self.adapters)
             raise
+        live.done(self.adapters)
         self.report.live = live.summary
         return self.report
 

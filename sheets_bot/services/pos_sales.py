@@ -12,6 +12,11 @@ happened at the till, not when they arrived: the newest count wins, and a sale o
 than a count already applied is already included in it. When a late count arrives after sales
 that were applied already, the count is taken and the sales after it are taken off again.
 
+The events a poll takes stay *unsettled* until its sheet write succeeded (``settle``). A poll
+that stopped in between (killed, timed out) leaves them unsettled: the next poll after
+``TAKEN_LEASE`` cannot know whether they reached the sheet, so it tells the owner which items
+to check, once, and never applies them again (at most once, as a PO send is).
+
 A SKU that is not on the Stock tab is never dropped: its events stay in the log, and it is
 audited and listed for the owner. Events for an item whose ``On hand`` is not a number wait in
 the buffer until the owner fixes the cell.
@@ -21,13 +26,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Final
 
 from sheets_bot.domain.audit import BOT
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.ports import SalesLog
 from sheets_bot.services.on_hand import OnHandChanges, StockItem, as_cell
 from sheets_bot.services.shop import Run
+
+MAX_EVENTS_PER_POLL: Final = 5_000
+"""The oldest this many buffered events per poll; the rest wait for the next (so a poll on
+AWS stays well inside its timeout whatever the backlog)."""
+TAKEN_LEASE: Final = timedelta(minutes=15)
+"""Longer than any poll runs: events taken longer ago and still unsettled belong to a poll
+that stopped."""
 
 
 @dataclass
@@ -40,12 +53,20 @@ class AppliedSales:
     """One line per SKU the Stock tab does not have, with what the POS reported."""
     waiting: list[str] = field(default_factory=list)
     """Items whose events wait because their On hand cell can not be read."""
+    attention: list[str] = field(default_factory=list)
     taken: list[SaleEvent] = field(default_factory=list)
+    stuck: list[SaleEvent] = field(default_factory=list)
+    """Events a stopped poll took: reported now, settled with this poll's write."""
 
     def restore(self, sales: SalesLog) -> None:
         """The sheet write failed: put the events back for the next poll."""
         if self.taken:
             sales.unmark_applied(self.taken)
+
+    def settle(self, sales: SalesLog) -> None:
+        """The sheet write succeeded."""
+        if self.taken or self.stuck:
+            sales.settle_applied([*self.taken, *self.stuck])
 
 
 def _delta(event: SaleEvent) -> float:
@@ -80,7 +101,8 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     sales = run.adapters.sales
     if sales is None:
         return outcome
-    buffered = sales.unapplied()
+    _report_stuck(run, sales, outcome)
+    buffered = sales.unapplied()[:MAX_EVENTS_PER_POLL]
     if not buffered:
         return outcome
 
@@ -150,6 +172,26 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     for item, count in waiting.values():
         outcome.waiting.append(f"{item.problem}: {count} POS event(s) wait until it is a number")
     return outcome
+
+
+def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
+    stuck = sales.unsettled(run.now - TAKEN_LEASE)
+    if not stuck:
+        return
+    skus = sorted({event.sku for event in stuck})
+    shown = ", ".join(skus[:10]) + (f" and {len(skus) - 10} more" if len(skus) > 10 else "")
+    outcome.attention.append(
+        f"{len(stuck)} POS event(s) for {shown} were taken by a poll that stopped before it"
+        " wrote the sheet: On hand may be missing them; check those items"
+    )
+    run.audit(
+        BOT,
+        "pos outcome unknown",
+        shown,
+        None,
+        {"events": len(stuck), "skus": skus, "first": stuck[0].at.isoformat()},
+    )
+    outcome.stuck = stuck
 
 
 def _applied_since(sales: SalesLog, start: datetime, exclude: set[str]) -> list[SaleEvent]:

@@ -24,7 +24,9 @@ class MemorySalesLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._events: dict[str, SaleEvent] = {}
-        self._applied: set[str] = set()
+        self._applied: dict[str, datetime] = {}
+        """Taken events: when they were taken."""
+        self._settled: set[str] = set()
 
     def add(self, events: Sequence[SaleEvent]) -> list[SaleEvent]:
         for event in events:
@@ -54,13 +56,31 @@ class MemorySalesLog:
         with self._lock:
             for event in events:
                 if event.event_id in self._events and event.event_id not in self._applied:
-                    self._applied.add(event.event_id)
+                    self._applied[event.event_id] = now
                     marked.append(event)
         return marked
 
     def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
         with self._lock:
-            self._applied.difference_update(e.event_id for e in events)
+            for event in events:
+                if event.event_id not in self._settled:
+                    self._applied.pop(event.event_id, None)
+
+    def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        with self._lock:
+            self._settled.update(e.event_id for e in events if e.event_id in self._applied)
+
+    def unsettled(self, before: datetime) -> list[SaleEvent]:
+        _check_aware(before)
+        with self._lock:
+            return sorted(
+                (
+                    self._events[event_id]
+                    for event_id, taken in self._applied.items()
+                    if taken < before and event_id not in self._settled
+                ),
+                key=_order,
+            )
 
 
 class MemoryReceiptLog:

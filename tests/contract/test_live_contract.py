@@ -218,3 +218,40 @@ def test_exactly_one_of_racing_claims_wins(live: Live) -> None:
             thread.join(timeout=60)
 
     assert sorted(results) == [False] * 5 + [True]
+
+
+def test_taken_events_are_unsettled_until_their_write_is_settled(live: Live) -> None:
+    live.sales.add([sale("a", 1), sale("b", 2), sale("c", 3)])
+    live.sales.mark_applied([sale("a", 1), sale("b", 2)], at(10))
+
+    assert live.sales.unsettled(at(11)) == [sale("a", 1), sale("b", 2)]
+    assert live.sales.unsettled(at(10)) == []
+
+    live.sales.settle_applied([sale("a", 1)])
+
+    assert live.sales.unsettled(at(11)) == [sale("b", 2)]
+    assert live.sales.unapplied() == [sale("c", 3)]
+
+
+def test_put_back_events_are_not_unsettled_and_settled_ones_stay_applied(live: Live) -> None:
+    live.sales.add([sale("a", 1), sale("b", 2)])
+    live.sales.mark_applied([sale("a", 1), sale("b", 2)], at(10))
+    live.sales.settle_applied([sale("a", 1)])
+
+    live.sales.unmark_applied([sale("a", 1), sale("b", 2)])
+
+    assert live.sales.unsettled(at(60)) == []
+    assert live.sales.unapplied() == [sale("b", 2)]
+
+
+def test_hundreds_of_events_are_taken_and_settled_in_chunks(live: Live) -> None:
+    events = [sale(f"e{n:04d}", n % 50) for n in range(250)]
+    live.sales.add(events)
+    live.sales.mark_applied(events[:10], at(60))
+
+    taken = live.sales.mark_applied(events, at(61))
+
+    assert len(taken) == 240
+    live.sales.settle_applied(events)
+    assert live.sales.unsettled(at(120)) == []
+    assert live.sales.unapplied() == []

@@ -89,12 +89,14 @@ def test_a_shopify_sale_through_the_function_url_reaches_the_sheet(world: CloudW
     assert len(sales.unapplied()) == 1
 
     before = next(r for r in world.owner.records("Stock") if r["SKU"] == "COF-ESP-1K")["On hand"]
-    world.invoke(poll_decisions)
+    summary = world.invoke(poll_decisions)
 
     after = next(r for r in world.owner.records("Stock") if r["SKU"] == "COF-ESP-1K")["On hand"]
     assert (before, after) == (6, 4)
     assert sales.unapplied() == []
     assert "pos applied" in [r["Action"] for r in world.owner.records("Audit")]
+    assert (summary["live"]["pos_events"], summary["live"]["pos_items"]) == (1, 1)
+    assert sales.unsettled(world.clock.now() + timedelta(days=1)) == []
 
 
 def test_the_supplier_confirms_through_the_link_in_the_po_email(world: CloudWorld) -> None:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sheets_bot.domain.history import SaleEvent
+from sheets_bot.services import pos_sales
+from sheets_bot.services.live import LiveOutcome
 from sheets_bot.services.pos_sales import settle
 from tests.live.live_shop import LiveShop
 
@@ -178,3 +180,46 @@ def test_settle_by_hand() -> None:
     assert settle(10, [sale(1), refund(2, 3)], []) == (12, 2)
     assert settle(10, [sale(1, minutes=5)], [level(1, 20, 10)]) == (10, 0)
     assert settle(10, [level(1, 20, 0)], [sale(2, minutes=5)]) == (19, 1)
+
+
+def test_events_of_a_poll_that_stopped_mid_write_are_reported_once_never_applied_twice(
+    shop: LiveShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop.sales.add([sale(1, quantity=2), sale(2, MILK)])
+    with monkeypatch.context() as killed:
+        # A process that is killed runs no handler: nothing is put back in the buffer.
+        killed.setattr(LiveOutcome, "undo", lambda self, adapters: None)
+        killed.setattr(shop.sheet, "apply", _timed_out)
+        with pytest.raises(TimeoutError):
+            shop.poll()
+
+    shop.clock.advance(minutes=5)
+    assert shop.poll().live.attention == []
+    shop.clock.advance(minutes=15)
+    report = shop.poll()
+    shop.clock.advance(minutes=5)
+    again = shop.poll()
+
+    assert report.live.attention == [
+        f"2 POS event(s) for {ESP}, {MILK} were taken by a poll that stopped before it wrote"
+        " the sheet: On hand may be missing them; check those items"
+    ]
+    assert again.live.attention == []
+    assert (shop.stock(ESP)["On hand"], shop.stock(MILK)["On hand"]) == (6, 5)
+    assert [e.action for e in shop.store.audit.entries()].count("pos outcome unknown") == 1
+
+
+def _timed_out(batch: object) -> None:
+    raise TimeoutError("the Lambda ran out of time")
+
+
+def test_a_backlog_bigger_than_a_poll_takes_is_drained_over_polls(
+    shop: LiveShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pos_sales, "MAX_EVENTS_PER_POLL", 2)
+    shop.sales.add([sale(n, minutes=n) for n in range(5)])
+
+    counts = [shop.poll().live.pos_events for _ in range(4)]
+
+    assert counts == [2, 2, 1, 0]
+    assert shop.stock(ESP)["On hand"] == 1

@@ -2,16 +2,18 @@
 webhook's buffer and the dated history, with a TTL), receipts, and once-only marks.
 
 A sale event is stored with a conditional PutItem (``attribute_not_exists``), so a replayed
-webhook finds its events already there and adds nothing, however many copies race. While an
-event waits for the poller it carries ``pending`` and sits in the sparse ``pending`` index;
-``mark_applied`` removes it with a conditional UpdateItem, so of two pollers only one marks
-(and applies) each event. The index is eventually consistent: an event just marked may still
-be listed by ``unapplied``, and the condition is what keeps it from being applied twice.
+webhook finds its events already there and adds nothing, however many copies race. Its
+``pending`` attribute puts it in the sparse ``pending`` index while it is not settled:
+``sale`` while it waits in the buffer, ``applying`` once a poll took it (with ``applied_at``),
+removed once that poll's sheet write succeeded. Taking is a conditional update (``pending =
+sale``), 100 to a transaction, so of two pollers only one takes (and applies) each event. The
+index is eventually consistent: an event just taken may still be listed by ``unapplied``, and
+the condition is what keeps it from being applied twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -30,10 +32,13 @@ from sheets_bot.domain.history import Receipt, SaleEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import UpdateTypeDef
 
     from sheets_bot.adapters.aws.dynamo_items import Item
 
 _SALE: Final = "sale"
+_APPLYING: Final = "applying"
+TRANSACTION_LIMIT: Final = 100
 _RECEIPT: Final = "receipt"
 _MARK: Final = "mark"
 _KEY_NAMES: Final = {"#pk": tables.LIVE_KEY, "#sk": tables.LIVE_SORT}
@@ -129,42 +134,119 @@ class DynamoSalesLog:
         return [_event(item) for item in items]
 
     def mark_applied(self, events: Sequence[SaleEvent], now: datetime) -> list[SaleEvent]:
-        stamp = iso(now)
-        marked: list[SaleEvent] = []
-        for event in events:
+        """100 events to a transaction; should one of them be taken already (another poller),
+        that chunk is taken event by event instead, so the others are still taken."""
+        stamp = sortable_utc(now)
+        taken: list[SaleEvent] = []
+        for start in range(0, len(events), TRANSACTION_LIMIT):
+            chunk = list(events[start : start + TRANSACTION_LIMIT])
+            updates = [self._take(event, stamp) for event in chunk]
             try:
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=_key(_SALE, _sale_sort(event)),
-                    UpdateExpression="REMOVE #pending SET applied_at = :now",
-                    ConditionExpression="attribute_exists(#pending)",
-                    ExpressionAttributeNames={"#pending": tables.LIVE_PENDING},
-                    ExpressionAttributeValues={":now": {"S": stamp}},
+                self._client.transact_write_items(
+                    TransactItems=[{"Update": update} for update in updates]
                 )
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                taken.extend(self._take_one_by_one(chunk, updates))
+            else:
+                taken.extend(chunk)
+        return taken
+
+    def _take(self, event: SaleEvent, stamp: str) -> UpdateTypeDef:
+        return {
+            "TableName": self._table,
+            "Key": _key(_SALE, _sale_sort(event)),
+            "UpdateExpression": "SET #pending = :applying, applied_at = :now",
+            "ConditionExpression": "#pending = :sale",
+            "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
+            "ExpressionAttributeValues": {
+                ":now": {"S": stamp},
+                ":sale": {"S": _SALE},
+                ":applying": {"S": _APPLYING},
+            },
+        }
+
+    def _take_one_by_one(
+        self, chunk: Sequence[SaleEvent], updates: Sequence[UpdateTypeDef]
+    ) -> list[SaleEvent]:
+        taken = []
+        for event, update in zip(chunk, updates, strict=True):
+            try:
+                self._client.update_item(**update)
             except ClientError as error:
                 if is_condition_failure(error):
                     continue
                 raise
-            marked.append(event)
-        return marked
+            taken.append(event)
+        return taken
 
-    def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
-        for event in events:
+    def _each(
+        self, events: Sequence[SaleEvent], update: Callable[[SaleEvent], UpdateTypeDef]
+    ) -> None:
+        """Conditional updates, 100 to a transaction; if one event is not in the state its
+        update expects (the transaction is cancelled), the chunk goes one by one."""
+        for start in range(0, len(events), TRANSACTION_LIMIT):
+            chunk = events[start : start + TRANSACTION_LIMIT]
             try:
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=_key(_SALE, _sale_sort(event)),
-                    UpdateExpression="SET #pending = :sale REMOVE applied_at",
-                    ConditionExpression="attribute_exists(#pk)",
-                    ExpressionAttributeNames={
-                        "#pending": tables.LIVE_PENDING,
-                        "#pk": tables.LIVE_KEY,
-                    },
-                    ExpressionAttributeValues={":sale": {"S": _SALE}},
+                self._client.transact_write_items(
+                    TransactItems=[{"Update": update(event)} for event in chunk]
                 )
             except ClientError as error:
-                if not is_condition_failure(error):
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
+                for event in chunk:
+                    try:
+                        self._client.update_item(**update(event))
+                    except ClientError as single:
+                        if not is_condition_failure(single):
+                            raise
+
+    def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
+        self._each(
+            events,
+            lambda event: {
+                "TableName": self._table,
+                "Key": _key(_SALE, _sale_sort(event)),
+                "UpdateExpression": "SET #pending = :sale REMOVE applied_at",
+                "ConditionExpression": "#pending = :applying",
+                "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
+                "ExpressionAttributeValues": {
+                    ":sale": {"S": _SALE},
+                    ":applying": {"S": _APPLYING},
+                },
+            },
+        )
+
+    def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        self._each(
+            events,
+            lambda event: {
+                "TableName": self._table,
+                "Key": _key(_SALE, _sale_sort(event)),
+                "UpdateExpression": "REMOVE #pending",
+                "ConditionExpression": "#pending = :applying",
+                "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
+                "ExpressionAttributeValues": {":applying": {"S": _APPLYING}},
+            },
+        )
+
+    def unsettled(self, before: datetime) -> list[SaleEvent]:
+        items = query_all(
+            self._client,
+            {
+                "TableName": self._table,
+                "IndexName": tables.LIVE_PENDING_INDEX,
+                "KeyConditionExpression": "#pending = :applying",
+                "FilterExpression": "applied_at < :before",
+                "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
+                "ExpressionAttributeValues": {
+                    ":applying": {"S": _APPLYING},
+                    ":before": {"S": sortable_utc(before)},
+                },
+            },
+        )
+        return [_event(item) for item in items]
 
 
 class DynamoReceiptLog:

@@ -29,12 +29,15 @@ _SALES_SCHEMA: Final = (
         kind       TEXT NOT NULL,
         at         TEXT NOT NULL,
         at_key     TEXT NOT NULL,
-        applied_at TEXT
+        applied_at TEXT,
+        settled    INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
     )
     """,
     "CREATE INDEX IF NOT EXISTS sale_events_at ON sale_events (at_key, event_id)",
     "CREATE INDEX IF NOT EXISTS sale_events_unapplied ON sale_events (at_key)"
     " WHERE applied_at IS NULL",
+    "CREATE INDEX IF NOT EXISTS sale_events_unsettled ON sale_events (applied_at)"
+    " WHERE applied_at IS NOT NULL AND settled = 0",
 )
 _RECEIPTS_SCHEMA: Final = (
     """
@@ -144,9 +147,25 @@ class SqliteSalesLog:
     def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
         with self._store.transaction() as conn:
             conn.executemany(
-                "UPDATE sale_events SET applied_at = NULL WHERE event_id = ?",
+                "UPDATE sale_events SET applied_at = NULL WHERE event_id = ? AND settled = 0",
                 [(event.event_id,) for event in events],
             )
+
+    def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        with self._store.transaction() as conn:
+            conn.executemany(
+                "UPDATE sale_events SET settled = 1 WHERE event_id = ? AND applied_at IS NOT NULL",
+                [(event.event_id,) for event in events],
+            )
+
+    def unsettled(self, before: datetime) -> list[SaleEvent]:
+        rows = self._store.query(
+            f"SELECT {_EVENT_COLUMNS} FROM sale_events"  # noqa: S608 - constant columns
+            " WHERE applied_at IS NOT NULL AND settled = 0 AND applied_at < ?"
+            " ORDER BY at_key, event_id",
+            (sort_key(before),),
+        )
+        return [_event(row) for row in rows]
 
 
 class SqliteReceiptLog:
