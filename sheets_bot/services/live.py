@@ -88,13 +88,20 @@ class LiveOutcome:
             self.sales.settle(adapters.sales)
 
 
-def _open_pos(run: Run) -> dict[str, list[Row]]:
-    """Orders lines still waiting for the supplier (status sent or blank), by PO."""
+def _open_pos(run: Run) -> dict[str, tuple[list[Row], bool]]:
+    """Orders lines still waiting for the supplier (status sent or blank), by PO, and whether
+    the PO has no other line: a PO with a line received or confirmed needs no reminder."""
     groups: dict[str, list[Row]] = {}
+    answered: set[str] = set()
     for row in run.view[ORDERS]:
-        if row.text("PO") and row.text("Status").casefold() in ("", "sent"):
-            groups.setdefault(row.text("PO"), []).append(row)
-    return groups
+        po = row.text("PO")
+        if not po:
+            continue
+        if row.text("Status").casefold() in ("", "sent"):
+            groups.setdefault(po, []).append(row)
+        elif row.text("Status").casefold() != "cancelled":
+            answered.add(po)
+    return {po: (rows, po not in answered) for po, rows in groups.items()}
 
 
 def _in_quiet_hours(run: Run, now: datetime) -> bool:
@@ -117,7 +124,7 @@ class _Confirmations:
         if marks is None:
             return
         zone = self.run.view.zone
-        for po, rows in _open_pos(self.run).items():
+        for po, (rows, unanswered) in _open_pos(self.run).items():
             confirmed_at = marks.claimed_at(confirmed_key(po))
             if confirmed_at is not None:
                 when = f"{confirmed_at.astimezone(zone):%Y-%m-%d %H:%M}"
@@ -133,7 +140,8 @@ class _Confirmations:
                 )
                 self.summary.confirmed.append(f"{po} ({rows[0].text('Supplier')}) at {when}")
                 continue
-            self.follow_up(po, rows)
+            if unanswered:
+                self.follow_up(po, rows)
 
     def follow_up(self, po: str, rows: list[Row]) -> None:
         run, marks = self.run, self.run.adapters.marks

@@ -250,3 +250,14 @@ def test_the_page_in_a_browser_and_its_button(page: Page, shop: LiveShop) -> Non
     live.clock.advance(minutes=5)
     live.poll()
     assert [r["Status"] for r in live.rows("Orders")] == ["confirmed", "confirmed"]
+
+
+def test_a_po_with_a_line_received_needs_no_reminder(shop: LiveShop) -> None:
+    shop.set_order(PO, "COF-ESP-1K", status="received")
+    shop.clock.advance(hours=50)
+
+    report = shop.poll()
+
+    assert shop.mailer.sent == []
+    assert report.live.attention == []
+    assert shop.order(PO, "COF-DEC-1K")["Status"] == "sent"
