@@ -4,6 +4,7 @@ Sheet, with state on this machine. Parsing and printing only; ``wiring`` builds 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +89,7 @@ def _serve(config: Config, host: str, port: int) -> str:
     from sheets_bot.web.local_apps import local_apps
     from sheets_bot.web.server import make_server
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     with state_store(config) as store:
         apps = local_apps(config, store, build_clock(config))
         server = make_server(apps, host=host, port=port)
