@@ -3,11 +3,12 @@
 ``On hand`` is the owner's column: the bot changes it only for a delivery the owner marked
 received or a sale the POS reported, each change audited with the value before and after.
 Several changes to one item in one run (a delivery and three sales) add up to one cell write.
-Items are found by SKU or by the optional ``POS id`` column, case-insensitively.
+Items are found by SKU or by an id in the optional ``POS id`` column, case-insensitively.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sheets_bot.domain.numbers import NotANumber, parse_number
@@ -19,6 +20,12 @@ def as_cell(quantity: float) -> Cell:
     """A whole number as an int, so the sheet shows ``12``, not ``12.0``."""
     rounded = round(quantity, 6)
     return int(rounded) if rounded == int(rounded) else rounded
+
+
+def pos_ids(text: str) -> set[str]:
+    """The ids in a ``POS id`` cell, case-folded: several may be given, separated by commas,
+    semicolons or spaces (a Shopify variant id and its inventory item id, say)."""
+    return {part.casefold() for part in re.split(r"[\s,;]+", text) if part}
 
 
 @dataclass
@@ -45,8 +52,8 @@ class OnHandChanges:
                 continue
             item = StockItem(row, sku, *self._read(row))
             keys = {sku.casefold()}
-            if self.stock.has("POS id") and row.text("POS id"):
-                keys.add(row.text("POS id").casefold())
+            if self.stock.has("POS id"):
+                keys.update(pos_ids(row.text("POS id")))
             for key in keys:
                 if key in self.by_key and self.by_key[key].row.number != row.number:
                     self.ambiguous.add(key)

@@ -255,3 +255,21 @@ def test_hundreds_of_events_are_taken_and_settled_in_chunks(live: Live) -> None:
     live.sales.settle_applied(events)
     assert live.sales.unsettled(at(120)) == []
     assert live.sales.unapplied() == []
+
+
+def test_racing_deliveries_of_one_webhook_store_it_once(live: Live) -> None:
+    added: list[list[SaleEvent]] = []
+    barrier = threading.Barrier(5)
+
+    def webhook() -> None:
+        barrier.wait(timeout=30)
+        added.append(live.sales.add([sale("same", 1), sale("same-2", 1)]))
+
+    with one_request_at_a_time():
+        threads = [threading.Thread(target=webhook) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert sorted(e.event_id for batch in added for e in batch) == ["same", "same-2"]

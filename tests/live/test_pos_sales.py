@@ -223,3 +223,14 @@ def test_a_backlog_bigger_than_a_poll_takes_is_drained_over_polls(
 
     assert counts == [2, 2, 1, 0]
     assert shop.stock(ESP)["On hand"] == 1
+
+
+def test_a_pos_id_cell_may_hold_several_ids(shop: LiveShop) -> None:
+    row = shop.stock_row(ESP)
+    shop.sheet.set_cell("Stock", row, "POS id", "642667041472713922, 271878346596884015")
+    shop.sales.add([level(1, 40, 0, sku="271878346596884015"), sale(2, "642667041472713922")])
+    shop.sales.add([SaleEvent("s3", "shopify", "642667041472713922", 1, T + timedelta(minutes=5))])
+
+    shop.poll()
+
+    assert shop.stock(ESP)["On hand"] == 39
