@@ -161,7 +161,7 @@ class _Receiving:
         self.outcome = ReceivingOutcome()
 
     def note(self, row: Row, text: str) -> None:
-        if self.orders.has("Note") and row.text("Note") != text:
+        if row.text("Note") != text:
             self.run.batch.writes.append(self.orders.write(row.number, "Note", text))
 
     def run_all(self) -> ReceivingOutcome:
@@ -200,14 +200,13 @@ class _Receiving:
 
         key = received_key(po, sku)
         if not self.marks.claim(key, self.run.now):
-            if self.orders.has("Note"):
-                earlier = self.marks.claimed_at(key)
-                when = f" on {earlier.astimezone(self.zone):%Y-%m-%d %H:%M}" if earlier else ""
-                self.note(row, f"received earlier{when}; not added again")
-                self.outcome.attention.append(
-                    f"{where} was already received{when} but its note was gone: it was not"
-                    " added to On hand again; check On hand if that looks wrong"
-                )
+            earlier = self.marks.claimed_at(key)
+            when = f" on {earlier.astimezone(self.zone):%Y-%m-%d %H:%M}" if earlier else ""
+            self.note(row, f"received earlier{when}; not added again")
+            self.outcome.attention.append(
+                f"{where} was already received{when} but its note was gone: it was not"
+                " added to On hand again; check On hand if that looks wrong"
+            )
             return
         self.outcome.claimed.append(key)
         self.outcome.skus.add(sku.casefold())
@@ -217,7 +216,7 @@ class _Receiving:
         parts = [f"received {as_cell(received)} of {as_cell(ordered)} on {local_day}"]
         if flag:
             parts.append(flag)
-        before: dict[str, object] = {"Status": "sent", "Qty": as_cell(ordered)}
+        before: dict[str, object] = {"on order": as_cell(ordered)}
         after: dict[str, object] = {"Status": RECEIVED, "Received qty": as_cell(received)}
         if item is not None and item.on_hand is not None:
             new_value = item.on_hand + received
@@ -262,8 +261,8 @@ class _Receiving:
             OWNER,
             "po line cancelled",
             f"{po} {sku}",
-            {"Status": "sent", "Qty": row["Qty"]},
-            {"Status": CANCELLED, "on order": False},
+            {"on order": row["Qty"]},
+            {"Status": CANCELLED, "on order": 0},
         )
         self.outcome.cancelled.append(f"{po} {sku}")
 
@@ -273,4 +272,15 @@ def apply_receiving(run: Run, on_hand: OnHandChanges) -> ReceivingOutcome:
     marks = run.adapters.marks
     if marks is None or ORDERS not in run.view.tables:
         return ReceivingOutcome()
+    orders = run.view[ORDERS]
+    if not orders.has("Note"):
+        marked = [r for r in orders if r.text("Status").casefold() in (RECEIVED, CANCELLED)]
+        outcome = ReceivingOutcome()
+        if marked:
+            outcome.problems.append(
+                f"tab '{ORDERS}' has no column 'Note', where the bot notes each line it"
+                f" received: run `sheets-bot init` to add it; the {len(marked)} line(s) marked"
+                " received or cancelled wait until then"
+            )
+        return outcome
     return _Receiving(run, on_hand, marks).run_all()

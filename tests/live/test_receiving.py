@@ -50,7 +50,7 @@ def test_a_full_delivery_adds_to_on_hand_records_the_lead_time_and_leaves_on_ord
     assert not [line for line in report.live.attention if ESP in line]
     entry = next(e for e in shop.store.audit.entries() if e.action == "received")
     assert entry.subject == f"{PO} {ESP}"
-    assert entry.before == {"Status": "sent", "Qty": 24, "On hand": 6}
+    assert entry.before == {"on order": 24, "On hand": 6}
     assert entry.after is not None
     assert entry.after["On hand"] == 30
     assert entry.after["lead days"] == 9.0
@@ -249,3 +249,19 @@ def test_dates_as_a_spreadsheet_shows_them(text: str, zone: str, day: str) -> No
 @pytest.mark.parametrize("text", ["31/02/2026", "1/2/26", "soon", "12/2026"])
 def test_text_that_is_not_a_date(text: str) -> None:
     assert written_day(text, ZoneInfo("Europe/London")) is None
+
+
+def test_an_orders_tab_without_its_note_column_waits_for_init(shop: LiveShop) -> None:
+    grid = shop.sheet.grid("Orders")
+    note = grid[0].index("Note")
+    shop.sheet.set_grid("Orders", [row[:note] + row[note + 1 :] for row in grid])
+    shop.set_order(PO, ESP, status="received")
+
+    report = shop.poll()
+
+    assert report.live.problems == [
+        "tab 'Orders' has no column 'Note', where the bot notes each line it received: run"
+        " `sheets-bot init` to add it; the 1 line(s) marked received or cancelled wait until then"
+    ]
+    assert shop.stock(ESP)["On hand"] == 6
+    assert shop.marks.claimed_at(f"received:{PO}:{ESP}") is None
