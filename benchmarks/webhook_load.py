@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,10 +39,11 @@ if __package__ in (None, ""):  # run as `python benchmarks/webhook_load.py`
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.sqlite_live import SqliteMarks, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
-from sheets_bot.ports import CellWrite, Sheet, SheetBatch
+from sheets_bot.ports import CellWrite, Grid, Sheet, SheetBatch
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Adapters
+from sheets_bot.sheet.layout import Layout
 from sheets_bot.sheet.table import cell_text
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
@@ -155,15 +156,15 @@ class _CountingSheet:
     def location(self) -> str:
         return self.inner.location
 
-    def read(self, *args: object, **kwargs: object) -> object:
-        return self.inner.read(*args, **kwargs)  # type: ignore[arg-type]
+    def read(self, tabs: Sequence[str], *, append_only: Sequence[str] = ()) -> Mapping[str, Grid]:
+        return self.inner.read(tabs, append_only=append_only)
 
-    def apply(self, batch: object) -> None:
+    def apply(self, batch: SheetBatch) -> None:
         self.writes[self.minute()] += 1
-        self.inner.apply(batch)  # type: ignore[arg-type]
+        self.inner.apply(batch)
 
-    def prepare(self, *args: object) -> None:
-        self.inner.prepare(*args)  # type: ignore[arg-type]
+    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+        self.inner.prepare(layout, rows)
 
 
 @contextmanager
@@ -229,7 +230,7 @@ def run_load(
             wrapped = _CountingSheet(open_sheet(), lambda: minute[0])
             counting.append(wrapped)
             return Adapters(
-                sheet=wrapped,  # type: ignore[arg-type]
+                sheet=wrapped,
                 ledger=store.ledger,
                 audit=store.audit,
                 memory=store.memory,

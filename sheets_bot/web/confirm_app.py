@@ -60,7 +60,9 @@ def _ask_page(po: str, token: str) -> str:
     body = (
         f"<p>Please confirm that you have received purchase order <strong>{escape(po)}</strong>"
         " and will supply it.</p>"
-        f'<form method="post" action="{CONFIRM_PATH}">'
+        # No action: the form posts back to the address it came from, whatever prefix a proxy
+        # put in front of it.
+        '<form method="post">'
         f'<input type="hidden" name="t" value="{escape(token)}">'
         f'<button type="submit">Confirm {escape(po)}</button></form>'
         '<p class="muted">Questions about the order? Reply to the order email.</p>'
