@@ -207,9 +207,11 @@ class Clock(Protocol):
 
 
 class SalesLog(Protocol):
-    """Dated sale, refund and restock events from the point of sale (DynamoDB on AWS, SQLite
-    locally). Adapters may offer more (a buffer of events not yet applied to the sheet); the
-    learning needs only these."""
+    """Dated sale, refund, restock and count events from the point of sale (DynamoDB on AWS,
+    SQLite locally). ``add`` and ``since`` are the history (the learning needs only these); the
+    rest is the buffer between the webhook and the poller: an event is buffered when added,
+    taken by one poll (``mark_applied``), then settled once that poll's sheet write succeeded,
+    or put back if it failed."""
 
     def add(self, events: Sequence[SaleEvent]) -> builtins.list[SaleEvent]:
         """Store the events not seen before (by ``event_id``) and return them; a replayed event
