@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/sheets_requests.py
 	$(BIN)/python benchmarks/lambda_costs.py
 	$(BIN)/python benchmarks/intake_accuracy.py
+	$(BIN)/python benchmarks/webhook_load.py
 
 clean:
 	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache .aws-sam build
@@ -83,7 +84,9 @@ deploy: $(VENV)/.installed-dev
 # `sam build` runs one of these per function (BuildMethod: makefile) with ARTIFACTS_DIR set:
 # the runtime dependencies as arm64 wheels for the Lambda runtime, then sheets-bot itself and
 # the handlers. Nothing from .venv or the tests goes in.
-build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction build-InboundEmailFunction build-DecisionLinkFunction: | $(BIN)/python
+build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction \
+build-InboundEmailFunction build-DecisionLinkFunction \
+build-PosWebhookFunction build-SupplierConfirmFunction: | $(BIN)/python
 	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
 	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
 	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"

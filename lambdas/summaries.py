@@ -51,6 +51,17 @@ def poll_summary(report: PollReport, run: ScheduledRun) -> dict[str, Any]:
         "proposals_applied": list(report.proposals.applied),
         "proposals_skipped": len(report.proposals.skipped),
         "proposals_stale": len(report.proposals.stale),
+        "live": {
+            "received": len(report.live.received),
+            "cancelled": len(report.live.cancelled),
+            "confirmed": [_po(entry) for entry in report.live.confirmed],
+            "followed_up": [_po(entry) for entry in report.live.followed_up],
+            "pos_events": report.live.pos_events,
+            "pos_items": report.live.pos_items,
+            "unknown_skus": len(report.live.unknown_skus),
+            "problems": len(report.live.problems),
+            "attention": len(report.live.attention),
+        },
     }
 
 

@@ -4,6 +4,7 @@ Sheet, with state on this machine. Parsing and printing only; ``wiring`` builds 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from sheets_bot.services.setup import run_init
 from sheets_bot.wiring import (
     adapters_for,
     build_clock,
+    link_key,
     open_sheet,
     run_failures,
     sheet_run,
@@ -65,14 +67,13 @@ def _init(config: Config, sample: bool) -> str:
 
 
 def _signer(config: Config, links_url: str | None) -> LinkSigner:
-    from sheets_bot.adapters.local.link_key import local_link_key
     from sheets_bot.sheet.settings import parse_links_url
 
     try:
         base = parse_links_url(links_url) if links_url else ""
     except ValueError as error:
         raise BotError(f"--links-url {links_url!r} {error}") from None
-    return LinkSigner(local_link_key(config.state_dir), base)
+    return LinkSigner(link_key(config), base)
 
 
 def _digest_line(report: DigestReport, config: Config) -> str:
@@ -101,22 +102,6 @@ def _digest(config: Config, force: bool, links_url: str | None) -> str:
             " --force sends it now."
         )
     return _digest_line(report, config)
-
-
-def _serve(config: Config, host: str, port: int) -> str:
-    from sheets_bot.web.local_apps import local_apps
-    from sheets_bot.web.server import make_server
-
-    server = make_server(local_apps(config), host=host, port=port)
-    where = f"http://{host}:{server.server_address[1]}"
-    print(f"Serving the digest's links on {where} (Ctrl-C stops).", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return "Stopped."
 
 
 def _poll(config: Config) -> str:
@@ -154,6 +139,30 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     if sent:
         return f"{record.po_number} recorded as sent; the next poll moves it to Orders."
     return f"{record.po_number} re-opened; the next poll sends it again."
+
+
+def _serve(config: Config, host: str, port: int) -> str:
+    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C."""
+    from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.server import make_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with state_store(config) as store:
+        apps = local_apps(config, store, build_clock(config))
+        server = make_server(apps, host=host, port=port)
+        bound_host, bound_port = server.server_address[:2]
+        print(
+            f"Serving {', '.join(sorted(apps))} on http://{bound_host!s}:{bound_port}"
+            " (Ctrl-C stops); the poll applies what arrives",
+            flush=True,
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return "Stopped."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,13 +221,6 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--force", action="store_true", help="send it now, even if sent today or not due yet"
     )
-    serve = sub.add_parser(
-        "serve", parents=[common], help="answer the digest's Approve/Skip links on this machine"
-    )
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
-    )
     sub.add_parser(
         "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
     )
@@ -235,6 +237,16 @@ def build_parser() -> argparse.ArgumentParser:
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--sent", action="store_true", help="it did go out: record it as sent")
     outcome.add_argument("--resend", action="store_true", help="it did not: send it again")
+    serve = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="answer the digest's Approve/Skip links, the POS webhooks and the suppliers'"
+        " confirmation page on this machine",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
     cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
     cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
     cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")

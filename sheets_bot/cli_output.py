@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sheets_bot.domain.models import Move
 from sheets_bot.services.check import CheckReport, ItemResult
+from sheets_bot.services.live import LiveSummary
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.proposals import ProposalReport
 
@@ -113,9 +114,10 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
         parts.append(f"Waiting for your decision: {', '.join(report.waiting)}")
     if report.held:
         parts.append(f"Held for your edit: {', '.join(report.held)}")
-    for problem in report.problems:
+    parts.extend(format_live(report.live))
+    for problem in [*report.problems, *report.live.problems]:
         parts.append(f"Problem: {problem}")
-    for note in report.attention:
+    for note in [*report.attention, *report.live.attention]:
         parts.append(f"NEEDS YOU: {note}")
     parts.extend(format_proposals(report.proposals))
     if not parts:
@@ -138,3 +140,18 @@ def format_proposals(report: ProposalReport) -> list[str]:
         )
     lines.extend(f"Cannot apply {note}" for note in report.refused)
     return lines
+
+
+def format_live(live: LiveSummary) -> list[str]:
+    """Receiving, POS sales, confirmations and follow-ups of one poll, a line each."""
+    parts = [f"Received {line}" for line in live.received]
+    parts += [f"Cancelled {line}: no longer on order" for line in live.cancelled]
+    parts += [f"Confirmed by the supplier: {po}" for po in live.confirmed]
+    parts += [f"Follow-up sent for {po}" for po in live.followed_up]
+    if live.pos_events:
+        parts.append(
+            f"Point of sale: {live.pos_events} event(s) applied, On hand changed on"
+            f" {live.pos_items} item(s)"
+        )
+    parts += [f"Unknown SKU from the point of sale: {line}" for line in live.unknown_skus]
+    return parts

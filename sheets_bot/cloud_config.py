@@ -57,6 +57,8 @@ ENV: Final = {
     "link_key": "SHEETS_BOT_LINK_KEY",
     "links_url": "SHEETS_BOT_LINKS_URL",
     "digest_time": "SHEETS_BOT_DIGEST_TIME",
+    "live_table": "SHEETS_BOT_LIVE_TABLE",
+    "confirm_url": "SHEETS_BOT_CONFIRM_URL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -111,16 +113,25 @@ class CloudSettings(BaseModel):
     """The model (or inference profile) that reads counts that are not spreadsheets, used only
     when the sheet's Settings say ``AI parsing: yes``."""
     link_key: SecretStr | None = Field(default=None, repr=False, min_length=32)
-    """The key that signs the digest's Approve/Skip links (the stack's NoEcho parameter)."""
+    """Signs the digest's Approve/Skip links and the suppliers' confirmation links (the
+    stack's NoEcho parameter)."""
     links_url: str | None = Field(default=None, pattern=r"^https://[^\s]+$")
     """The decision function's URL, where the digest's links point."""
     digest_time: time | None = None
     """The daily check's scheduled time (the stack's DigestTime): when the digest is due."""
+    live_table: str | None = Field(default=None, min_length=3)
+    """The live lanes' table (POS events, receipts, marks); without it the poll does no
+    receiving, POS sales, confirmations or follow-ups."""
+    confirm_url: str | None = None
+    """The confirmation page's address (the confirm function's URL + ``confirm``)."""
 
     @property
     def tables(self) -> TableNames:
         return TableNames(
-            ledger=self.ledger_table, audit=self.audit_table, memory=self.memory_table
+            ledger=self.ledger_table,
+            audit=self.audit_table,
+            memory=self.memory_table,
+            live=self.live_table or "",
         )
 
     @property

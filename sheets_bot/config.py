@@ -43,6 +43,37 @@ class SmtpConfig(BaseModel):
         )
 
 
+class LiveConfig(BaseModel):
+    """The live lanes' secrets and addresses (all optional): POS webhook keys and where the
+    supplier confirmation page is reachable from outside."""
+
+    model_config = ConfigDict(frozen=True)
+
+    public_url: str = ""
+    """``SHEETS_BOT_PUBLIC_URL``: the address suppliers reach ``sheets-bot serve`` at (through
+    a tunnel or proxy); PO emails carry a confirmation link only when it is set."""
+    link_key: SecretStr | None = Field(default=None, repr=False)
+    """``SHEETS_BOT_LINK_KEY``; locally, without it, a key kept in the state folder."""
+    shopify_secret: SecretStr | None = Field(default=None, repr=False)
+    square_signature_key: SecretStr | None = Field(default=None, repr=False)
+    square_notification_url: str = ""
+    """Exactly the URL entered in Square's webhook subscription: Square signs it."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LiveConfig:
+        def secret(name: str) -> SecretStr | None:
+            value = env.get(name, "").strip()
+            return SecretStr(value) if value else None
+
+        return cls(
+            public_url=env.get("SHEETS_BOT_PUBLIC_URL", "").strip(),
+            link_key=secret("SHEETS_BOT_LINK_KEY"),
+            shopify_secret=secret("SHEETS_BOT_SHOPIFY_SECRET"),
+            square_signature_key=secret("SHEETS_BOT_SQUARE_SIGNATURE_KEY"),
+            square_notification_url=env.get("SHEETS_BOT_SQUARE_NOTIFICATION_URL", "").strip(),
+        )
+
+
 class RunConfig(BaseModel):
     """What every run needs besides the sheet: where state lives, the time, and mail."""
 
@@ -51,6 +82,7 @@ class RunConfig(BaseModel):
     state_dir: Path
     now: datetime | None = None
     smtp: SmtpConfig | None = Field(default=None, repr=False)
+    live: LiveConfig = Field(default_factory=LiveConfig, repr=False)
 
     @field_validator("now")
     @classmethod
@@ -89,6 +121,7 @@ class LocalConfig(RunConfig):
             state_dir=state_dir,
             now=datetime.fromisoformat(now) if now else None,
             smtp=SmtpConfig.from_env(env),
+            live=LiveConfig.from_env(env),
         )
 
 
@@ -131,4 +164,5 @@ class SheetConfig(RunConfig):
             state_dir=state_dir,
             now=datetime.fromisoformat(now) if now else None,
             smtp=SmtpConfig.from_env(env),
+            live=LiveConfig.from_env(env),
         )

@@ -211,9 +211,11 @@ class Clock(Protocol):
 
 
 class SalesLog(Protocol):
-    """Dated sale, refund and restock events from the point of sale (DynamoDB on AWS, SQLite
-    locally). Adapters may offer more (a buffer of events not yet applied to the sheet); the
-    learning needs only these."""
+    """Dated sale, refund, restock and count events from the point of sale (DynamoDB on AWS,
+    SQLite locally). ``add`` and ``since`` are the history (the learning needs only these); the
+    rest is the buffer between the webhook and the poller: an event is buffered when added,
+    taken by one poll (``mark_applied``), then settled once that poll's sheet write succeeded,
+    or put back if it failed."""
 
     def add(self, events: Sequence[SaleEvent]) -> builtins.list[SaleEvent]:
         """Store the events not seen before (by ``event_id``) and return them; a replayed event
@@ -222,6 +224,30 @@ class SalesLog(Protocol):
 
     def since(self, start: datetime) -> builtins.list[SaleEvent]:
         """Events at or after ``start``, oldest first."""
+        ...
+
+    # --- the buffer between the webhook and the poller (live lanes) -------------------------
+
+    def unapplied(self) -> builtins.list[SaleEvent]:
+        """Events not yet applied to the sheet, oldest first (by ``at``)."""
+        ...
+
+    def mark_applied(self, events: Sequence[SaleEvent], now: datetime) -> builtins.list[SaleEvent]:
+        """Take events out of the buffer to apply them, and return those this call took: an
+        event another caller took first is left out, so two pollers never both apply it."""
+        ...
+
+    def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
+        """Put taken events back in the buffer: the sheet write that was to apply them failed."""
+        ...
+
+    def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        """The sheet write that applied these taken events succeeded."""
+        ...
+
+    def unsettled(self, before: datetime) -> builtins.list[SaleEvent]:
+        """Events taken before ``before`` and neither settled nor put back: the poll that took
+        them stopped before its sheet write, so whether they reached the sheet is unknown."""
         ...
 
 
@@ -301,4 +327,21 @@ class RunFailures(Protocol):
 
     def acknowledge(self, failures: Sequence[PendingFailure]) -> None:
         """Drop failures a digest has shown."""
+        ...
+
+
+class Claims(Protocol):
+    """Things done once, remembered durably: an Orders line received, a supplier's
+    confirmation, a follow-up email. Keys are short text such as ``received:PO-0001:SKU``."""
+
+    def claim(self, key: str, now: datetime) -> bool:
+        """Mark ``key`` done at ``now``. True for exactly one caller, however many race."""
+        ...
+
+    def claimed_at(self, key: str) -> datetime | None:
+        """When ``key`` was claimed, or None."""
+        ...
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose work certainly did not happen (the sheet write failed)."""
         ...

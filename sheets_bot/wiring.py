@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING
 
 from sheets_bot.adapters.clock import FixedClock, SystemClock
 from sheets_bot.adapters.local.file_failures import FileRunFailures
+from sheets_bot.adapters.local.link_key import local_link_key
 from sheets_bot.adapters.local.outbox import OutboxMailer
 from sheets_bot.adapters.local.smtp import SmtpMailer
+from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_marks import SqliteMarks
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
+from sheets_bot.web.confirm_app import CONFIRM_PATH
 
 if TYPE_CHECKING:
     from sheets_bot.adapters.google.sheet import GoogleSheet
@@ -60,6 +64,21 @@ def state_store(config: RunConfig) -> Iterator[SqliteStore]:
         store.close()
 
 
+def link_key(config: RunConfig) -> bytes:
+    """The key the digest's links and the suppliers' confirmation links are signed with:
+    ``SHEETS_BOT_LINK_KEY``, else one made once and kept (0600) in the state folder."""
+    if config.live.link_key is not None:
+        return config.live.link_key.get_secret_value().encode("utf-8")
+    return local_link_key(config.state_dir)
+
+
+def build_confirm_links(config: RunConfig) -> ConfirmLinks | None:
+    """Links only where suppliers can reach the page (``SHEETS_BOT_PUBLIC_URL``)."""
+    if not config.live.public_url:
+        return None
+    return ConfirmLinks(config.live.public_url.rstrip("/") + CONFIRM_PATH, link_key(config))
+
+
 @contextmanager
 def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
     with (
@@ -75,6 +94,10 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
             clock=build_clock(config),
             marks=SqliteMarks(store),
             failures=run_failures(config),
+            confirm_links=build_confirm_links(config),
+            sales=SqliteSalesLog(store),
+            receipts=SqliteReceiptLog(store),
+            claims=SqliteClaims(store),
         )
 
 
@@ -116,6 +139,10 @@ def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
             clock=build_clock(config),
             marks=SqliteMarks(store),
             failures=run_failures(config),
+            confirm_links=build_confirm_links(config),
+            sales=SqliteSalesLog(store),
+            receipts=SqliteReceiptLog(store),
+            claims=SqliteClaims(store),
         )
 
 

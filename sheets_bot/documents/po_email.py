@@ -22,6 +22,7 @@ from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 
 PO_HEADER = "X-Sheets-Bot-PO"
+CONFIRM_ASK = "Or confirm you have received this order with one click:"
 """Names the PO a message carries, so an outbox file or a bounce can be traced back to it."""
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -38,9 +39,14 @@ def attachment_stem(po_number: str) -> str:
 
 
 def compose_po_email(
-    order: ApprovedOrder, settings: ShopSettings, *, now: datetime
+    order: ApprovedOrder,
+    settings: ShopSettings,
+    *,
+    now: datetime,
+    confirm_url: str | None = None,
 ) -> EmailMessage:
-    """The email for ``order``, dated ``now`` (timezone-aware).
+    """The email for ``order``, dated ``now`` (timezone-aware); with ``confirm_url``, the
+    supplier is asked to confirm with one click on it.
 
     Raises ``ValueError`` naming what to fix when the From, To or Reply-To address is missing
     or invalid, when the PO number holds a line break, or when the order has no lines.
@@ -83,8 +89,13 @@ def compose_po_email(
     message["Message-ID"] = make_msgid(idstring=attachment_stem(po), domain=address_domain(sender))
     message[PO_HEADER] = po
 
-    message.set_content(_text_body(order, settings, now=now, reply_to=reply_to))
-    message.add_alternative(_html_body(order, settings, now=now, reply_to=reply_to), subtype="html")
+    message.set_content(
+        _text_body(order, settings, now=now, reply_to=reply_to, confirm_url=confirm_url)
+    )
+    message.add_alternative(
+        _html_body(order, settings, now=now, reply_to=reply_to, confirm_url=confirm_url),
+        subtype="html",
+    )
     stem = attachment_stem(po)
     if order.po_format.wants_pdf:
         message.add_attachment(
@@ -161,7 +172,12 @@ def _text_line(line: OrderLine, currency: str) -> str:
 
 
 def _text_body(
-    order: ApprovedOrder, settings: ShopSettings, *, now: datetime, reply_to: str | None
+    order: ApprovedOrder,
+    settings: ShopSettings,
+    *,
+    now: datetime,
+    reply_to: str | None,
+    confirm_url: str | None = None,
 ) -> str:
     business = _one_line(settings.business_name)
     parts = [
@@ -177,12 +193,20 @@ def _text_body(
     note = _note(order)
     if note:
         parts += ["", f"Note from {business}:", note]
-    parts += ["", _attached(order), _reply_hint(reply_to), "", "Thank you,", business, ""]
+    parts += ["", _attached(order), _reply_hint(reply_to)]
+    if confirm_url:
+        parts += ["", f"{CONFIRM_ASK} {confirm_url}"]
+    parts += ["", "Thank you,", business, ""]
     return "\n".join(parts)
 
 
 def _html_body(
-    order: ApprovedOrder, settings: ShopSettings, *, now: datetime, reply_to: str | None
+    order: ApprovedOrder,
+    settings: ShopSettings,
+    *,
+    now: datetime,
+    reply_to: str | None,
+    confirm_url: str | None = None,
 ) -> str:
     def esc(text: str) -> str:
         return html.escape(text, quote=True)
@@ -234,7 +258,12 @@ def _html_body(
         f'<p style="font-weight:bold;">{esc(total_text(order, currency))}</p>\n'
         f"{note_html}"
         f"<p>{esc(_attached(order))} {esc(_reply_hint(reply_to))}</p>\n"
-        f"<p>Thank you,<br>{business}</p>\n"
+        + (
+            f'<p>{esc(CONFIRM_ASK)} <a href="{esc(confirm_url)}">Confirm {po}</a></p>\n'
+            if confirm_url
+            else ""
+        )
+        + f"<p>Thank you,<br>{business}</p>\n"
         "</body>\n</html>\n"
     )
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-SaleKind = Literal["sale", "refund", "restock", "adjust"]
+SaleKind = Literal["sale", "refund", "restock", "adjust", "level"]
+"""``level`` is a count the POS reports (Shopify ``inventory_levels/update``, Square
+``inventory.count.updated``): its ``quantity`` is the absolute number on hand, not a change."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class SaleEvent:
     """``shopify``, ``square``, ..."""
     sku: str
     quantity: float
-    """Units taken out of stock: positive for a sale, negative for a refund or restock."""
+    """Units taken out of stock: positive for a sale, negative for a refund or restock; for
+    a ``level`` event, the absolute count on hand."""
     at: datetime
     """When it happened at the till (timezone-aware), not when the webhook arrived."""
     kind: SaleKind = "sale"

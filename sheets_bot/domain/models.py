@@ -100,3 +100,6 @@ class ShopSettings:
     links_url: str = ""
     """Where the digest's Approve/Skip links point (``sheets-bot serve`` locally); blank: the
     deployment's address, else http://127.0.0.1:8080."""
+    receiving_updates_on_hand: bool = True
+    """Whether an Orders line marked received adds to Stock ``On hand`` (owners who recount
+    after a delivery turn it off)."""

@@ -29,6 +29,7 @@ from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.check import on_order_by_sku
 from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.live import LiveSummary, apply_live
 from sheets_bot.services.proposals import ProposalReport, apply_proposals
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, PROPOSED, SETTINGS, STOCK, SUPPLIERS
@@ -56,6 +57,8 @@ class PollReport:
     location: str = ""
     proposals: ProposalReport = field(default_factory=ProposalReport)
     """The Proposed tab's apply / skip decisions acted on (services/proposals.py)."""
+    live: LiveSummary = field(default_factory=LiveSummary)
+    """Receiving, POS sales, confirmations and follow-ups (``services/live.py``)."""
 
 
 def _draft_lines(rows: list[Row]) -> list[DraftLine]:
@@ -121,8 +124,17 @@ class _PollRun(Run):
             self.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
         if self.deleted_rows:
             self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
+        live = apply_live(self)
+        if live.skus:
+            self.update_on_order(live.skus)
         memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
-        self.commit(memory)
+        try:
+            self.commit(memory)
+        except BaseException:
+            live.undo(self.adapters)
+            raise
+        live.done(self.adapters)
+        self.report.live = live.summary
         return self.report
 
     def set_status(self, rows: list[Row], status: str) -> None:
@@ -218,7 +230,13 @@ class _PollRun(Run):
         """Compose, claim, send; the record as it stands after, and whether this run claimed it."""
         ledger = self.adapters.ledger
         try:
-            message = compose_po_email(record.order, self.view.settings, now=self.now)
+            links = self.adapters.confirm_links
+            message = compose_po_email(
+                record.order,
+                self.view.settings,
+                now=self.now,
+                confirm_url=links.url_for(record.po_number, self.now) if links else None,
+            )
         except ValueError as error:
             status = f"approved as {record.po_number} but not sent: {error}"
             self.report.problems.append(f"{record.draft_id}: {status}")

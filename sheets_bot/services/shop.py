@@ -8,12 +8,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import (
     AuditLog,
     CellMemory,
+    Claims,
     Clock,
     Ledger,
     Mailer,
@@ -56,6 +58,11 @@ class Adapters:
     """The last digest's date and used link nonces; without it no digest is sent."""
     failures: RunFailures | None = None
     """Failed runs for the next digest, where the deployment keeps them."""
+    claims: Claims | None = None
+    """Once-only claims of the live lanes (an Orders line received, a supplier's confirmation,
+    a follow-up sent); without them the poll does no receiving, confirmations or follow-ups."""
+    confirm_links: ConfirmLinks | None = None
+    """Signs the confirmation link each PO email carries; without it the email has none."""
 
 
 @dataclass

@@ -102,6 +102,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "digest time": ("digest_time", _clock_time),
     "empty digest": ("empty_digest", _empty_digest),
     "links url": ("links_url", parse_links_url),
+    "receiving updates on hand": ("receiving_updates_on_hand", _yes_no),
 }
 
 

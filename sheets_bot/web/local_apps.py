@@ -1,21 +1,40 @@
-"""The apps ``sheets-bot serve`` mounts on this machine, by path prefix. Each lane adds its
-own entry here (webhooks, confirmation links); the server routes by the longest prefix."""
+"""The apps ``sheets-bot serve`` mounts on this machine, by path prefix: the digest's
+Approve/Skip links, the POS webhooks and the suppliers' confirmation page. The server routes
+by the longest prefix."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from sheets_bot.adapters.local.link_key import local_link_key
+from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteSalesLog
+from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.config import LocalConfig, SheetConfig
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.decision_links import DECISION_PATH
+from sheets_bot.ports import Clock
 from sheets_bot.services.shop import Adapters
+from sheets_bot.web.confirm_app import CONFIRM_PATH
 from sheets_bot.web.decision import decision_app
 from sheets_bot.web.http import App
-from sheets_bot.wiring import adapters_for
+from sheets_bot.web.live_apps import live_apps, pos_secrets
+from sheets_bot.wiring import adapters_for, link_key
 
 
-def local_apps(config: LocalConfig | SheetConfig) -> dict[str, App]:
+def local_apps(
+    config: LocalConfig | SheetConfig, store: SqliteStore, clock: Clock
+) -> dict[str, App]:
     def open_adapters() -> AbstractContextManager[Adapters]:
         return adapters_for(config)
 
-    return {DECISION_PATH: decision_app(open_adapters, local_link_key(config.state_dir))}
+    key = link_key(config)
+    base = (config.live.public_url or "http://127.0.0.1").rstrip("/")
+    return {
+        DECISION_PATH: decision_app(open_adapters, key),
+        **live_apps(
+            secrets=pos_secrets(config.live),
+            sales=SqliteSalesLog(store),
+            links=ConfirmLinks(base + CONFIRM_PATH, key),
+            claims=SqliteClaims(store),
+            clock=clock,
+        ),
+    }

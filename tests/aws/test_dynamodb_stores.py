@@ -84,7 +84,7 @@ def test_tables_are_on_demand_with_the_documented_indexes(client: DynamoDBClient
 
 def test_table_names_come_from_one_prefix() -> None:
     assert tables.TableNames.with_prefix("shop") == tables.TableNames(
-        "shop-ledger", "shop-audit", "shop-cell-memory"
+        "shop-ledger", "shop-audit", "shop-cell-memory", "shop-live"
     )
 
 

@@ -16,8 +16,10 @@ from cfnlint.decode import cfn_yaml
 
 from lambdas import daily_check, inbound_email, poll_decisions
 from lambdas.ses_events import INBOUND_PREFIX
+from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
+from sheets_bot.adapters.aws.web_wiring import WEB_ENV
 from sheets_bot.cloud_config import ENV, REQUIRED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +30,17 @@ FUNCTIONS = {
     "PollDecisionsFunction": "poll-decisions",
     "InboundEmailFunction": "inbound-email",
     "DecisionLinkFunction": "decision-link",
+    "PosWebhookFunction": "pos-webhook",
+    "SupplierConfirmFunction": "supplier-confirm",
 }
-TABLES = {"LedgerTable": "ledger", "AuditTable": "audit", "CellMemoryTable": "memory"}
+SCHEDULED = ("DailyCheckFunction", "DriveSyncFunction", "PollDecisionsFunction")
+PUBLIC = {"PosWebhookFunction": "PosWebhookUrl", "SupplierConfirmFunction": "SupplierConfirmUrl"}
+TABLES = {
+    "LedgerTable": "ledger",
+    "AuditTable": "audit",
+    "CellMemoryTable": "memory",
+    "LiveTable": "live",
+}
 WRITE_ACTION = re.compile(r":(Put|Update|Delete|Create|Send|Write|Batch|Transact|Pass|Invoke)")
 
 
@@ -116,13 +127,14 @@ def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> 
     assert props("DailyCheckFunction")["Timeout"] > daily_check.WAIT_FOR_SHEET + 30
     assert props("PollDecisionsFunction")["Timeout"] > poll_decisions.WAIT_FOR_SHEET + 30
     assert props("InboundEmailFunction")["Timeout"] > inbound_email.WAIT_FOR_SHEET + 30
-    assert max(props(name)["Timeout"] for name in FUNCTIONS) < LEASE_SECONDS
+    assert max(props(name)["Timeout"] for name in SCHEDULED) < LEASE_SECONDS
 
 
 def test_the_environment_is_what_cloud_settings_reads() -> None:
     variables = dict(template()["Globals"]["Function"]["Environment"]["Variables"])
     for function in FUNCTIONS:
-        variables.update(props(function).get("Environment", {}).get("Variables", {}))
+        if function not in PUBLIC:
+            variables.update(props(function).get("Environment", {}).get("Variables", {}))
     ours = {name for name in variables if name.startswith("SHEETS_BOT_")}
 
     assert ours <= set(ENV.values())
@@ -325,3 +337,56 @@ def test_the_intake_reads_and_writes_only_under_inbound_and_sends_no_mail() -> N
     assert [s["Action"] for s in star] == ["textract:AnalyzeDocument"], (
         "the one action without ARNs"
     )
+
+
+def test_the_live_table_expires_sale_events() -> None:
+    assert props("LiveTable")["TimeToLiveSpecification"] == {
+        "AttributeName": tables.LIVE_TTL,
+        "Enabled": True,
+    }
+
+
+@pytest.mark.parametrize(("function", "url"), sorted(PUBLIC.items()))
+def test_the_public_functions_have_an_open_url_and_answer_fast(function: str, url: str) -> None:
+    assert props(url) == {
+        "TargetFunctionArn": {"Fn::GetAtt": [function, "Arn"]},
+        "AuthType": "NONE",
+    }
+    permissions = [
+        p["Properties"]
+        for p in resources("AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    assert sorted(p["Action"] for p in permissions) == [
+        "lambda:InvokeFunction",
+        "lambda:InvokeFunctionUrl",
+    ]
+    assert props(function)["Timeout"] <= 10
+
+
+@pytest.mark.parametrize(
+    ("role", "actions"),
+    [
+        ("PosWebhookRole", {"dynamodb:PutItem"}),
+        ("SupplierConfirmRole", {"dynamodb:GetItem", "dynamodb:PutItem"}),
+    ],
+)
+def test_the_public_functions_may_touch_only_the_live_table(role: str, actions: set[str]) -> None:
+    statements = [s for name, s in _statements() if name == role and s["Sid"] != "Logs"]
+    [statement] = statements
+    granted = (
+        statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+    )
+    assert set(granted) == actions
+    assert statement["Resource"] == {"Fn::GetAtt": ["LiveTable", "Arn"]}
+
+
+def test_the_public_functions_environment_is_what_web_settings_reads() -> None:
+    for function in PUBLIC:
+        names = set(props(function)["Environment"]["Variables"])
+        assert names <= set(WEB_ENV.values())
+    poll = props("PollDecisionsFunction")["Environment"]["Variables"]
+    assert poll["SHEETS_BOT_CONFIRM_URL"] == {"Fn::Sub": "${SupplierConfirmUrl.FunctionUrl}confirm"}
+    assert template()["Parameters"]["LinkSigningKey"]["NoEcho"] is True
+    for secret in ("ShopifyWebhookSecret", "SquareSignatureKey"):
+        assert template()["Parameters"][secret]["NoEcho"] is True

@@ -139,7 +139,7 @@ def test_sheets_bot_serve_answers_the_digests_links(
     )
     try:
         assert server.stdout is not None
-        assert server.stdout.readline().startswith(f"Serving the digest's links on {base}")
+        assert f"/decision, /pos on {base} " in server.stdout.readline()
         with urllib.request.urlopen(link.group(1), timeout=10) as response:
             page = response.read().decode("utf-8")
         assert "Skip D-0001 for Bean Brothers Roasters?" in page

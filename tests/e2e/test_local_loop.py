@@ -205,6 +205,7 @@ def test_init_without_sample_gives_empty_tabs_and_default_settings(
     assert settings["Quiet hours"] == "21:00-07:00"
     assert len(settings) == len(load_layout().settings)
     assert (settings["Digest time"], settings["Empty digest"]) == ("07:30", "one-line")
+    assert settings["Receiving updates on hand"] == "yes"
     code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)
     assert code == 0
     assert "Checked 0 items" in out

@@ -20,6 +20,7 @@ from sheets_bot.config import LocalConfig
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
 from sheets_bot.web.local_apps import local_apps
 from sheets_bot.web.server import make_server
+from sheets_bot.wiring import build_clock, state_store
 from tests.browser import screenshot
 from tests.outbox import digests
 
@@ -41,14 +42,15 @@ def shop(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(shop: Path) -> Iterator[ThreadingHTTPServer]:
     config = LocalConfig.build(str(shop), None, NOW)
-    httpd = make_server(local_apps(config), port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with state_store(config) as store:
+        httpd = make_server(local_apps(config, store, build_clock(config)), port=0)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield httpd
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
 
 
 def _digest(shop: Path, base: str) -> EmailMessage:

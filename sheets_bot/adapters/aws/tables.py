@@ -23,6 +23,14 @@ Three tables, each small and on-demand:
 
 * **cell memory** — hash ``tab`` (S), range ``part`` (S): a head item per tab and, for a
   memory too big for one item, its compressed chunks.
+
+* **live** — hash ``pk`` (S), range ``sk`` (S), TTL attribute ``expires_at``: the live lanes.
+  A POS sale event is ``pk = "sale"``, ``sk = "<UTC time>#<event id>"`` (so ``since`` is one
+  Query in time order), and expires after ``SALE_EVENT_DAYS``; while it is not yet applied to
+  the sheet it carries ``pending``, which puts it in the sparse index ``pending`` (hash
+  ``pending``, range ``sk``, projection ALL). A receipt is ``pk = "receipt"``,
+  ``sk = "<PO>#<SKU>"``; a once-only mark is ``pk = "mark"``, ``sk = <key>``. Receipts and
+  marks never expire.
 """
 
 from __future__ import annotations
@@ -54,26 +62,40 @@ AUDIT_PENDING: Final = "pending"
 MEMORY_TAB: Final = "tab"
 MEMORY_PART: Final = "part"
 
+LIVE_KEY: Final = "pk"
+LIVE_SORT: Final = "sk"
+LIVE_PENDING_INDEX: Final = "pending"
+LIVE_PENDING: Final = "pending"
+LIVE_TTL: Final = "expires_at"
+SALE_EVENT_DAYS: Final = 400
+"""How long a sale event is kept: a year of history for the learning, and far more than the
+7 days within which a replayed webhook must be recognised."""
+
 
 @dataclass(frozen=True)
 class TableNames:
-    """The physical names of the three tables of one deployment."""
+    """The physical names of the tables of one deployment."""
 
     ledger: str
     audit: str
     memory: str
+    live: str = ""
+    """The live lanes' table (POS events, receipts, marks); empty where not deployed."""
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:
-        """``<prefix>-ledger``, ``<prefix>-audit`` and ``<prefix>-cell-memory``."""
+        """``<prefix>-ledger``, ``<prefix>-audit``, ``<prefix>-cell-memory``, ``<prefix>-live``."""
         return cls(
-            ledger=f"{prefix}-ledger", audit=f"{prefix}-audit", memory=f"{prefix}-cell-memory"
+            ledger=f"{prefix}-ledger",
+            audit=f"{prefix}-audit",
+            memory=f"{prefix}-cell-memory",
+            live=f"{prefix}-live",
         )
 
 
 def table_definitions(names: TableNames) -> list[CreateTableInputTypeDef]:
-    """``CreateTable`` requests for the three tables, on-demand billing."""
-    return [
+    """``CreateTable`` requests for the tables, on-demand billing."""
+    definitions: list[CreateTableInputTypeDef] = [
         {
             "TableName": names.ledger,
             "BillingMode": "PAY_PER_REQUEST",
@@ -111,16 +133,37 @@ def table_definitions(names: TableNames) -> list[CreateTableInputTypeDef]:
             "AttributeDefinitions": _strings(MEMORY_TAB, MEMORY_PART),
         },
     ]
+    if names.live:
+        definitions.append(
+            {
+                "TableName": names.live,
+                "BillingMode": "PAY_PER_REQUEST",
+                "KeySchema": [
+                    {"AttributeName": LIVE_KEY, "KeyType": "HASH"},
+                    {"AttributeName": LIVE_SORT, "KeyType": "RANGE"},
+                ],
+                "AttributeDefinitions": _strings(LIVE_KEY, LIVE_SORT, LIVE_PENDING),
+                "GlobalSecondaryIndexes": [
+                    _index(LIVE_PENDING_INDEX, LIVE_PENDING, LIVE_SORT, projection="ALL"),
+                ],
+            }
+        )
+    return definitions
 
 
 def create_tables(client: DynamoDBClient, names: TableNames) -> None:
-    """Create the three tables and wait until they are active (for tests and trials; a
+    """Create the tables and wait until they are active (for tests and trials; a
     deployment gets them from the SAM template)."""
     for definition in table_definitions(names):
         client.create_table(**definition)
     waiter = client.get_waiter("table_exists")
     for definition in table_definitions(names):
         waiter.wait(TableName=definition["TableName"], WaiterConfig={"Delay": 1})
+    if names.live:
+        client.update_time_to_live(
+            TableName=names.live,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": LIVE_TTL},
+        )
 
 
 def _strings(*names: str) -> list[AttributeDefinitionTypeDef]:

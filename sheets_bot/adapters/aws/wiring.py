@@ -20,12 +20,13 @@ from contextlib import AbstractContextManager, contextmanager
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import boto3
 
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
+from sheets_bot.adapters.aws.dynamodb_live import DynamoClaims, DynamoReceiptLog, DynamoSalesLog
 from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.aws.run_lock import RunLock
@@ -36,6 +37,7 @@ from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
+from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer, Parser
 from sheets_bot.services.shop import Adapters
@@ -54,6 +56,13 @@ if TYPE_CHECKING:
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
     from sheets_bot.services.decision_links import LinkSigner
+
+
+class LivePorts(TypedDict, total=False):
+    sales: DynamoSalesLog
+    receipts: DynamoReceiptLog
+    claims: DynamoClaims
+    confirm_links: ConfirmLinks
 
 
 class VerifiedSenderMailer:
@@ -266,6 +275,7 @@ class AwsWiring:
             scheduler=self.scheduler(scheduler_target),
             marks=self.marks,
             failures=self.failures if read_failures else None,
+            **self.live_ports(),
         )
 
     @contextmanager
@@ -278,6 +288,22 @@ class AwsWiring:
     def link_reader(self) -> Iterator[Adapters]:
         """A digest link's confirmation page: it only reads, so it takes no lease."""
         yield self.adapters()
+
+    def live_ports(self) -> LivePorts:
+        """The live lanes' ports, where the stack has the live table."""
+        settings = self.settings
+        if not settings.live_table:
+            return {}
+        ports: LivePorts = {
+            "sales": DynamoSalesLog(self.dynamodb, settings.live_table),
+            "receipts": DynamoReceiptLog(self.dynamodb, settings.live_table),
+            "claims": DynamoClaims(self.dynamodb, settings.live_table),
+        }
+        if settings.link_key is not None and settings.confirm_url:
+            ports["confirm_links"] = ConfirmLinks(
+                settings.confirm_url, settings.link_key.get_secret_value().encode("utf-8")
+            )
+        return ports
 
 
 _current: AwsWiring | None = None
