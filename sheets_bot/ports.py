@@ -239,3 +239,12 @@ class StockHistory(Protocol):
     def days(self, start: date, end: date) -> builtins.list[StockDay]:
         """Days from ``start`` to ``end`` inclusive, ordered by day then SKU."""
         ...
+
+
+class Narrator(Protocol):
+    """A language model that turns given facts into a few sentences (Bedrock on AWS)."""
+
+    def narrate(self, instructions: str, facts: str, *, max_tokens: int) -> str:
+        """The model's text for ``facts`` under ``instructions``; ``NarrationFailed`` when
+        there is none. The text is untrusted: the caller cleans and escapes it."""
+        ...

@@ -87,3 +87,6 @@ class ShopSettings:
     anomaly_factor: float = 2
     currency: str = "USD"
     po_prefix: str = "PO-"
+    ai_summary: bool = False
+    """Settings ``AI summary``: the monthly summary's narrative is written by a model (from
+    the computed figures only) where the deployment offers one."""

@@ -104,6 +104,8 @@ class OrderLine:
     sent_on: date
     status: str = "sent"
     received_on: date | None = None
+    received_unknown: bool = False
+    """Marked received without a readable date: it cannot be judged late or on time."""
 
     @property
     def cancelled(self) -> bool:
@@ -252,6 +254,8 @@ def late_deliveries(
             continue
         expected = line.sent_on + timedelta(days=round(lead))
         arrived = line.received_on or received.get((line.po, line.sku.casefold()))
+        if arrived is None and line.received_unknown:
+            continue
         if arrived is not None and arrived > month.end:
             arrived = None  # after the month: as of its end, it was still open
         if arrived is not None:

@@ -16,6 +16,7 @@ from sheets_bot.ports import (
     Clock,
     Ledger,
     Mailer,
+    Narrator,
     ReceiptLog,
     RowsAppend,
     SalesLog,
@@ -49,6 +50,8 @@ class Adapters:
     """Deliveries received, where the Orders tab has any."""
     history: StockHistory | None = None
     """Stock per item per day, from the Stock tab snapshots."""
+    narrator: Narrator | None = None
+    """A model for the monthly summary's narrative (Bedrock), where the deployment has one."""
 
 
 @dataclass

@@ -48,6 +48,15 @@ def _prefix(text: str) -> str:
     return text
 
 
+def _yes_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("yes", "y", "true", "on"):
+        return True
+    if answer in ("no", "n", "false", "off"):
+        return False
+    raise ValueError("must be yes or no")
+
+
 def _quiet(text: str) -> QuietHours | None:
     return QuietHours.parse(text)
 
@@ -63,6 +72,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "anomaly factor": ("anomaly_factor", _positive),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
+    "ai summary": ("ai_summary", _yes_no),
 }
 
 
