@@ -112,7 +112,9 @@ def compose_summary(
         html_part = message.get_body(preferencelist=("html",))
         if html_part is None:
             raise RuntimeError("the summary lost its HTML part")
-        html_part.add_related(chart_png, "image", "png", cid=chart_cid, filename=CHART_FILENAME)
+        html_part.add_related(
+            chart_png, "image", "png", cid=chart_cid, disposition="inline", filename=CHART_FILENAME
+        )
         message.add_attachment(chart_png, "image", "png", filename=CHART_FILENAME)
     return message
 
