@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sheets_bot.adapters.local.workbook import LocalWorkbook
-from sheets_bot.cli_output import format_check, format_poll
+from sheets_bot.cli_output import format_check, format_poll, format_summary
 from sheets_bot.config import LocalConfig, SheetConfig
 from sheets_bot.errors import BotError
 from sheets_bot.services.check import run_check
@@ -83,6 +83,16 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     return f"{record.po_number} re-opened; the next poll sends it again."
 
 
+def _summary(config: Config, month: str | None) -> str:
+    from sheets_bot.domain.monthly import Month
+    from sheets_bot.services.monthly import run_summary
+
+    wanted = Month.parse(month) if month else None
+    with adapters_for(config) as adapters:
+        report = run_summary(adapters, wanted)
+    return format_summary(report, outbox=config.outbox if config.smtp is None else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sheets-bot",
@@ -126,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser(
         "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
+    )
+    summary = sub.add_parser(
+        "summary", parents=[common], help="email the owner the monthly summary (last month)"
+    )
+    summary.add_argument(
+        "--month", metavar="YYYY-MM", help="the month to sum up (default: the month before)"
     )
     resolve = sub.add_parser(
         "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
@@ -173,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _check(config)
         elif args.command == "poll":
             output = _poll(config)
+        elif args.command == "summary":
+            output = _summary(config, args.month)
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:

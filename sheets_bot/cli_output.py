@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheets_bot.domain.models import Move
 from sheets_bot.services.check import CheckReport, ItemResult
 from sheets_bot.services.poll import PollReport
+
+if TYPE_CHECKING:
+    from sheets_bot.services.monthly import SummaryReport
 
 _ORDER = {move.value: rank for rank, move in enumerate(Move)}
 
@@ -121,3 +125,29 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
     if report.sent and outbox is not None:
         parts.append(f"The emails are in {outbox}")
     return "\n".join(parts)
+
+
+def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
+    figures = report.figures
+    spend = f"{figures.total_spend:,.2f} {report.currency}"
+    lines = [
+        f"Monthly summary for {report.month.title}: {figures.pos_sent} POs sent, {spend} spent,"
+        f" {len(figures.late)} late deliveries.",
+    ]
+    stock = figures.stock
+    if stock is None:
+        lines.append("No stock history yet: stockouts and in-stock rate are left out.")
+    elif stock.in_stock_rate is not None:
+        lines.append(
+            f"In stock {stock.in_stock_rate * 100:.1f}% of item-days,"
+            f" {stock.stockout_days} stockout days, {len(stock.dead)} items did not sell."
+        )
+    lines.append(
+        "Narrative: written by AI from the figures."
+        if report.narrative_by == "ai"
+        else "Narrative: the plain template (AI summary is off or did not answer)."
+    )
+    for problem in report.problems:
+        lines.append(f"Problem: {problem}")
+    lines.append(f"The email is in {outbox}" if outbox is not None else "Emailed to the owner.")
+    return "\n".join(lines)

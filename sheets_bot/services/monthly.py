@@ -52,6 +52,7 @@ class SummaryReport:
     narrative_by: Literal["ai", "template"]
     message_id: str
     chart: bool
+    currency: str
     problems: list[str] = field(default_factory=list)
 
 
@@ -232,5 +233,6 @@ def run_summary(adapters: Adapters, month: Month | None = None) -> SummaryReport
         narrative_by=narrative_by,
         message_id=message_id,
         chart=chart is not None,
+        currency=settings.currency,
         problems=[str(problem) for problem in view.problems] + problems,
     )
