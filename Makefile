@@ -82,7 +82,7 @@ deploy: $(VENV)/.installed-dev
 # `sam build` runs one of these per function (BuildMethod: makefile) with ARTIFACTS_DIR set:
 # the runtime dependencies as arm64 wheels for the Lambda runtime, then sheets-bot itself and
 # the handlers. Nothing from .venv or the tests goes in.
-build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction: | $(BIN)/python
+build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction build-MonthlySummaryFunction: | $(BIN)/python
 	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
 	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
 	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"

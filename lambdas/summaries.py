@@ -6,6 +6,7 @@ from typing import Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
+from sheets_bot.services.monthly import SummaryReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
 
@@ -54,4 +55,18 @@ def snapshot_summary(report: SnapshotReport, run: ScheduledRun) -> dict[str, Any
         "key": report.key,
         "version": report.version,
         "bytes": report.size,
+    }
+
+
+def monthly_summary(report: SummaryReport, run: ScheduledRun) -> dict[str, Any]:
+    figures = report.figures
+    return {
+        "reason": run.reason,
+        "month": str(report.month),
+        "pos_sent": figures.pos_sent,
+        "late": len(figures.late),
+        "stock_history": figures.stock is not None,
+        "narrative": report.narrative_by,
+        "chart": report.chart,
+        "problems": len(report.problems),
     }

@@ -52,6 +52,7 @@ ENV: Final = {
     "timezone": "SHEETS_BOT_TIMEZONE",
     "ses_configuration_set": "SHEETS_BOT_SES_CONFIGURATION_SET",
     "failure_queue_arn": "SHEETS_BOT_FAILURE_QUEUE_ARN",
+    "bedrock_model": "SHEETS_BOT_BEDROCK_MODEL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -99,6 +100,8 @@ class CloudSettings(BaseModel):
     ses_configuration_set: str | None = None
     failure_queue_arn: str | None = None
     """The SQS queue a one-off schedule gives up to after its retries (a dead-letter queue)."""
+    bedrock_model: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._:-]{1,200}$")
+    """The Bedrock model the monthly narrative is written with, when the stack enables it."""
 
     @property
     def tables(self) -> TableNames:

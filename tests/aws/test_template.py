@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from cfnlint.decode import cfn_yaml
 
-from lambdas import daily_check, poll_decisions
+from lambdas import daily_check, monthly_summary, poll_decisions
+from sheets_bot.adapters.aws.bedrock_narrator import HAIKU_4_5
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
 from sheets_bot.cloud_config import ENV, REQUIRED
@@ -25,6 +26,7 @@ FUNCTIONS = {
     "DailyCheckFunction": "daily-check",
     "DriveSyncFunction": "drive-sync",
     "PollDecisionsFunction": "poll-decisions",
+    "MonthlySummaryFunction": "monthly-summary",
 }
 TABLES = {"LedgerTable": "ledger", "AuditTable": "audit", "CellMemoryTable": "memory"}
 WRITE_ACTION = re.compile(r":(Put|Update|Delete|Create|Send|Write|Batch|Transact|Pass|Invoke)")
@@ -101,7 +103,7 @@ def test_functions_are_small_arm64_python_with_their_own_logs(logical: str, name
 
 def test_every_log_group_keeps_seven_days() -> None:
     groups = resources("AWS::Logs::LogGroup")
-    assert len(groups) == 3
+    assert len(groups) == len(FUNCTIONS)
     assert {group["Properties"]["RetentionInDays"] for group in groups.values()} == {7}
 
 
@@ -112,12 +114,14 @@ def test_the_poller_runs_one_at_a_time() -> None:
 def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> None:
     assert props("DailyCheckFunction")["Timeout"] > daily_check.WAIT_FOR_SHEET + 30
     assert props("PollDecisionsFunction")["Timeout"] > poll_decisions.WAIT_FOR_SHEET + 30
+    assert props("MonthlySummaryFunction")["Timeout"] > monthly_summary.WAIT_FOR_SHEET + 30
     assert max(props(name)["Timeout"] for name in FUNCTIONS) < LEASE_SECONDS
 
 
 def test_the_environment_is_what_cloud_settings_reads() -> None:
     variables = dict(template()["Globals"]["Function"]["Environment"]["Variables"])
     variables.update(props("PollDecisionsFunction")["Environment"]["Variables"])
+    variables.update(props("MonthlySummaryFunction")["Environment"]["Variables"])
     ours = {name for name in variables if name.startswith("SHEETS_BOT_")}
 
     assert ours <= set(ENV.values())
@@ -135,6 +139,9 @@ def test_schedules_have_the_shops_timezone_and_the_right_rates() -> None:
     assert "cron(${Minute} ${Hour} * * ? *)" in str(
         by_target["DailyCheckFunction"]["ScheduleExpression"]
     )
+    monthly = by_target["MonthlySummaryFunction"]["ScheduleExpression"]["Fn::Sub"]
+    assert monthly[0] == "cron(${Minute} ${Hour} 1 * ? *)"  # the 1st, at the digest time
+    assert monthly[1] == by_target["DailyCheckFunction"]["ScheduleExpression"]["Fn::Sub"][1]
     for schedule in by_target.values():
         assert schedule["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
         assert schedule["Target"]["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]}
@@ -171,25 +178,66 @@ def test_no_write_action_on_every_resource() -> None:
 
 def test_each_function_has_its_own_role_and_no_managed_policies() -> None:
     roles = {props(name)["Role"]["Fn::GetAtt"][0] for name in FUNCTIONS}
-    assert len(roles) == 3
+    assert len(roles) == len(FUNCTIONS)
     for role in roles:
         assert "ManagedPolicyArns" not in props(role)
     assert "Policies" not in template()["Globals"]["Function"]
 
 
-def test_only_the_poller_may_send_mail_or_schedule() -> None:
+def test_only_the_poller_may_schedule_and_only_it_and_the_summary_send_mail() -> None:
     for role, statement in _statements():
         actions = " ".join(
             statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         )
-        if "ses:" in actions or "scheduler:" in actions or "iam:PassRole" in actions:
+        if "scheduler:" in actions or "iam:PassRole" in actions:
             assert role == "PollDecisionsRole"
+        if "ses:" in actions:
+            assert role in ("PollDecisionsRole", "MonthlySummaryRole")
+            assert statement["Condition"] == {
+                "StringEquals": {"ses:FromAddress": {"Ref": "FromAddress"}}
+            }
+
+
+def test_bedrock_only_for_the_summary_only_its_model_only_when_chosen() -> None:
+    bedrock = [(role, s) for role, s in _statements() if "bedrock:" in str(s["Action"])]
+    assert [role for role, _ in bedrock] == ["MonthlySummaryRole"]
+    [(_, statement)] = bedrock
+    assert statement["Action"] == "bedrock:InvokeModel"
+    assert statement["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/"
+        "${BedrockModelId}"
+    }
+    [policy] = [
+        p["Fn::If"]
+        for p in props("MonthlySummaryRole")["Policies"]
+        if "Fn::If" in p and p["Fn::If"][0] == "AiSummaryEnabled"
+    ]
+    assert policy[2] == {"Ref": "AWS::NoValue"}
+    assert template()["Conditions"]["AiSummaryEnabled"] == {
+        "Fn::Equals": [{"Ref": "AiSummary"}, "yes"]
+    }
+    assert template()["Parameters"]["AiSummary"]["Default"] == "no"
+    assert template()["Parameters"]["BedrockModelId"]["Default"] == HAIKU_4_5
+    variables = props("MonthlySummaryFunction")["Environment"]["Variables"]
+    assert variables[ENV["bedrock_model"]] == {
+        "Fn::If": ["AiSummaryEnabled", {"Ref": "BedrockModelId"}, ""]
+    }
+
+
+def test_the_summary_is_never_retried_by_lambda() -> None:
+    config = props("MonthlySummaryFunction")["EventInvokeConfig"]
+    assert config["MaximumRetryAttempts"] == 0
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["FailureQueue", "Arn"]
+    }
 
 
 def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:
-    for name in ("DailyCheckRole", "DriveSyncRole", "PollDecisionsRole"):
-        conditional = [p for p in props(name)["Policies"] if "Fn::If" in p]
-        assert [p["Fn::If"][0] for p in conditional] == ["UseSecret"]
+    for name in ("DailyCheckRole", "DriveSyncRole", "PollDecisionsRole", "MonthlySummaryRole"):
+        conditional = [
+            p for p in props(name)["Policies"] if "Fn::If" in p and p["Fn::If"][0] == "UseSecret"
+        ]
+        assert len(conditional) == 1
         assert conditional[0]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
     assert template()["Conditions"]["UseSecret"] == {
         "Fn::Equals": [{"Ref": "GoogleCredentialMode"}, "secret"]

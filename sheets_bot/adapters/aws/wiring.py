@@ -38,12 +38,14 @@ from sheets_bot.services.shop import Adapters
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
 
+    from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
 
@@ -122,7 +124,19 @@ class AwsWiring:
     def scheduler_client(self) -> EventBridgeSchedulerClient:
         return self.session.client("scheduler", region_name=self.settings.region)
 
+    @cached_property
+    def bedrock(self) -> BedrockRuntimeClient:
+        return self.session.client("bedrock-runtime", region_name=self.settings.region)
+
     # --- adapters ---------------------------------------------------------------------------
+
+    def narrator(self) -> BedrockNarrator | None:
+        """The monthly narrative's model, when the stack was deployed with AI summaries on."""
+        if not self.settings.bedrock_model:
+            return None
+        from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
+
+        return BedrockNarrator(self.bedrock, self.settings.bedrock_model)
 
     @cached_property
     def ledger(self) -> DynamoLedger:
