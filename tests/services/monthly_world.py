@@ -1,18 +1,17 @@
 """The scripted November (tests/unit/monthly_script.py) as a sheet, a history and a clock.
 
-``ScriptedStockHistory`` is this test suite's own in-memory stand-in for the ``StockHistory``
-port (the real store over the Stock snapshots lives elsewhere): it returns the days it was
-given that fall in the range, ordered by day then SKU, as the Protocol says.
+The history is ``ScriptedStockHistory`` (``sheets_bot/testing``), a stand-in for the
+``StockHistory`` port: the real store over the Stock snapshots is built elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sheets_bot.adapters.clock import FixedClock
-from sheets_bot.domain.history import Receipt, StockDay
+from sheets_bot.domain.history import Receipt
 from sheets_bot.ports import Cell, Grid, Narrator, ReceiptLog, StockHistory
 from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Adapters
@@ -20,21 +19,10 @@ from sheets_bot.sheet.layout import load_layout
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.memory_store import MemoryStore
 from sheets_bot.testing.recording_mailer import RecordingMailer
+from sheets_bot.testing.scripted_history import ScriptedStockHistory
 from tests.unit.monthly_script import LINES, november_history
 
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
-
-
-class ScriptedStockHistory:
-    """``StockHistory`` over a fixed list of days; counts its calls."""
-
-    def __init__(self, days: Sequence[StockDay]) -> None:
-        self._days = sorted(days, key=lambda record: (record.day, record.sku))
-        self.calls: list[tuple[date, date]] = []
-
-    def days(self, start: date, end: date) -> list[StockDay]:
-        self.calls.append((start, end))
-        return [record for record in self._days if start <= record.day <= end]
 
 
 class ListedReceipts:
