@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_bot.adapters.local.workbook import to_cell
 from sheets_bot.cli import main
 from sheets_bot.ports import Cell
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
@@ -44,7 +45,9 @@ def _computed_by_libreoffice(path: Path, profile: Path) -> dict[str, Cell]:
     )
     sheet = load_workbook(out / path.name, data_only=True)["Dashboard"]
     assert isinstance(sheet, Worksheet)
-    return {str(row[0]): row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    return {
+        str(row[0]): to_cell(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
 
 
 def _moved_first(owner: WorkbookOwner, tab: str, header: str) -> None:
