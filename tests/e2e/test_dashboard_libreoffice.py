@@ -45,9 +45,7 @@ def _computed_by_libreoffice(path: Path, profile: Path) -> dict[str, Cell]:
     )
     sheet = load_workbook(out / path.name, data_only=True)["Dashboard"]
     assert isinstance(sheet, Worksheet)
-    return {
-        str(row[0]): to_cell(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)
-    }
+    return {str(row[0]): to_cell(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)}
 
 
 def _moved_first(owner: WorkbookOwner, tab: str, header: str) -> None:
