@@ -112,12 +112,18 @@ def order_lines(orders: Table) -> tuple[list[OrderLine], list[Problem]]:
             continue
         try:
             quantity = parse_number(row["Qty"])
-            cost = parse_number(row["Unit cost"])
         except NotANumber:
             problem(row.number, "Qty", "is not a number (left out of the summary)", row["Qty"])
             continue
         if quantity is None:
             continue
+        try:
+            cost = parse_number(row["Unit cost"])
+        except NotANumber:
+            problem(
+                row.number, "Unit cost", "is not a number (counted as unpriced)", row["Unit cost"]
+            )
+            cost = None
         try:
             sent_on = read_date(row["Sent at"])
         except ValueError as error:

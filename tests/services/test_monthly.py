@@ -237,3 +237,15 @@ def test_a_long_answer_is_cut_short(bedrock: tuple[BedrockNarrator, Stubber]) ->
     assert report.narrative_by == "ai"
     assert len(report.narrative) <= MAX_NARRATIVE_CHARS + 1
     assert "\x00" not in report.narrative and "\x1b" not in report.narrative
+
+
+def test_an_unreadable_quantity_or_cost_is_located_and_the_rest_still_counts() -> None:
+    world = MonthWorld.november()
+    world.sheet.set_cell("Orders", 3, "Unit cost", "ask Sam")  # PO-0001's only line
+    world.sheet.set_cell("Orders", 4, "Qty", "thirty")  # PO-0002's milk line
+    report = run_summary(world.adapters)
+    assert any("Orders row 3" in p and "'ask Sam'" in p for p in report.problems)
+    assert any("Orders row 4" in p and "'thirty'" in p for p in report.problems)
+    spend = {s.supplier: (s.pos, s.spend, s.unpriced_lines) for s in report.figures.spend}
+    assert spend["Bean Bros"] == (1, 0, 1)
+    assert spend["Dairy Co"] == (2, 12, 1)  # jam 6 x 2.00; PO-0003 unpriced
