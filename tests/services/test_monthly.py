@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -247,5 +248,5 @@ def test_an_unreadable_quantity_or_cost_is_located_and_the_rest_still_counts() -
     assert any("Orders row 3" in p and "'ask Sam'" in p for p in report.problems)
     assert any("Orders row 4" in p and "'thirty'" in p for p in report.problems)
     spend = {s.supplier: (s.pos, s.spend, s.unpriced_lines) for s in report.figures.spend}
-    assert spend["Bean Bros"] == (1, 0, 1)
-    assert spend["Dairy Co"] == (2, 12, 1)  # jam 6 x 2.00; PO-0003 unpriced
+    assert spend["Bean Bros"] == (1, Decimal(0), 1)
+    assert spend["Dairy Co"] == (2, Decimal("12.00"), 1)  # jam 6 x 2.00; PO-0003 unpriced
