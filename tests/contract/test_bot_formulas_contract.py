@@ -181,3 +181,19 @@ def test_workbook_headers_of_bot_columns_carry_their_notes(tmp_path: Path) -> No
 
 def _letter(column: int) -> str:
     return get_column_letter(column)
+
+
+def test_google_headers_of_bot_columns_carry_their_notes() -> None:
+    with FakeSheetsApi.running() as fake:
+        made = google_backend(fake, tab_rows=60)
+        made.prepare()
+        for spec in LAYOUT.tabs:
+            answer = fake.client().http_client.spreadsheets_get(
+                made.spreadsheet_id,
+                {"ranges": f"{spec.name}!1:1", "fields": "sheets.data.rowData.values.note"},
+            )
+            rows = answer["sheets"][0]["data"][0].get("rowData") or [{}]  # absent: no notes
+            cells = rows[0].get("values", [])
+            notes = [cell.get("note") for cell in cells]
+            notes += [None] * (len(spec.columns) - len(notes))
+            assert notes == [c.note or None for c in spec.columns], spec.name
