@@ -1,4 +1,7 @@
-"""On the 1st at the digest time: last month's summary emailed to the owner."""
+"""On the 1st at the digest time: last month's summary emailed to the owner.
+
+The schedule's event sends last month's summary once (a repeated delivery sends nothing);
+an event naming a ``month`` (a run by hand) sends that month's again."""
 
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     wiring = cloud()
     month = Month.parse(run.month) if run.month else None
     with wiring.sheet_lock(context.aws_request_id, "the monthly summary", wait=WAIT_FOR_SHEET):
-        report = run_summary(replace(wiring.adapters(), narrator=wiring.narrator()), month)
+        adapters = replace(wiring.adapters(), narrator=wiring.narrator())
+        report = run_summary(adapters, month, once=month is None)
     summary = monthly_summary(report, run)
     logger.info("monthly summary sent", extra=summary)
     return summary

@@ -69,4 +69,5 @@ def monthly_summary(report: SummaryReport, run: ScheduledRun) -> dict[str, Any]:
         "narrative": report.narrative_by,
         "chart": report.chart,
         "problems": len(report.problems),
+        "already_sent": report.already_sent,
     }

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.monthly_email import compose_summary
@@ -36,6 +36,9 @@ from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table
 
 SUMMARY_TABS = (STOCK, SUPPLIERS, ORDERS, SETTINGS, AUDIT)
+SENT: Final = "monthly-summary"
+"""Cell memory "tab" holding (month, "message id") for each summary sent: a scheduler that
+delivers its event twice does not send the owner the same month twice."""
 _MONTH_WORDS = {
     name: number
     for number, name in enumerate(
@@ -54,6 +57,8 @@ class SummaryReport:
     chart: bool
     currency: str
     problems: list[str] = field(default_factory=list)
+    already_sent: bool = False
+    """Nothing was sent: the summary of this month had gone out before (``message_id``)."""
 
 
 def read_date(value: object) -> date:
@@ -196,14 +201,30 @@ def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyF
     return figures, [str(problem) for problem in problems]
 
 
-def run_summary(adapters: Adapters, month: Month | None = None) -> SummaryReport:
+def run_summary(
+    adapters: Adapters, month: Month | None = None, *, once: bool = False
+) -> SummaryReport:
     """Compute and send the summary of ``month`` (default: the month before today in the
-    shop's timezone) to the owner."""
+    shop's timezone) to the owner. With ``once`` (the schedule), a month whose summary was
+    sent before is not sent again."""
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, SUMMARY_TABS)
     settings = view.settings
     month = month or Month.before(now.astimezone(view.zone).date())
     figures, problems = _figures(adapters, view, month)
+    sent_before = adapters.memory.recall(SENT)
+    earlier = sent_before.get((str(month), "message id"))
+    if once and earlier is not None:
+        return SummaryReport(
+            month=month,
+            figures=figures,
+            narrative="",
+            narrative_by="template",
+            message_id=earlier,
+            chart=False,
+            currency=settings.currency,
+            already_sent=True,
+        )
     narrator = adapters.narrator if settings.ai_summary else None
     narrative, narrative_by = narrate(figures, settings.currency, narrator)
     movers = figures.stock.movers if figures.stock is not None else ()
@@ -218,6 +239,7 @@ def run_summary(adapters: Adapters, month: Month | None = None) -> SummaryReport
         where=adapters.sheet.location,
     )
     message_id = adapters.mailer.send(message)
+    adapters.memory.remember(SENT, {**sent_before, (str(month), "message id"): message_id})
     run = Run(adapters, view, now)
     run.audit(
         BOT,

@@ -68,6 +68,7 @@ def test_the_summary_of_november_goes_to_the_owner(world: CloudWorld) -> None:
         "narrative": "template",
         "chart": False,
         "problems": 0,
+        "already_sent": False,
     }
     email = _summary_email(world)
     assert email["To"].addresses[0].addr_spec == OWNER
@@ -77,6 +78,16 @@ def test_the_summary_of_november_goes_to_the_owner(world: CloudWorld) -> None:
     assert "No stock history yet" in _text(email)
     assert "- PO-0001 from Bean Brothers Roasters: expected 28 Nov, not received" in _text(email)
     assert world.owner.records("Audit")[-1]["Action"] == "monthly summary sent"
+
+
+def test_a_repeated_schedule_event_sends_nothing_more(world: CloudWorld) -> None:
+    world.invoke(monthly_summary, {"reason": "monthly summary"})
+    again = world.invoke(monthly_summary, {"reason": "monthly summary"})
+    assert again["already_sent"] is True
+    assert len([e for e in world.emails() if e["X-Sheets-Bot-Summary"]]) == 1
+    by_hand = world.invoke(monthly_summary, {"reason": "by hand", "month": "2026-11"})
+    assert by_hand["already_sent"] is False
+    assert len([e for e in world.emails() if e["X-Sheets-Bot-Summary"]]) == 2
 
 
 def test_a_month_may_be_asked_for(world: CloudWorld) -> None:

@@ -250,3 +250,16 @@ def test_an_unreadable_quantity_or_cost_is_located_and_the_rest_still_counts() -
     spend = {s.supplier: (s.pos, s.spend, s.unpriced_lines) for s in report.figures.spend}
     assert spend["Bean Bros"] == (1, Decimal(0), 1)
     assert spend["Dairy Co"] == (2, Decimal("12.00"), 1)  # jam 6 x 2.00; PO-0003 unpriced
+
+
+def test_once_sends_a_month_only_once_and_by_hand_it_sends_again() -> None:
+    world = MonthWorld.november()
+    first = run_summary(world.adapters, once=True)
+    second = run_summary(world.adapters, once=True)
+    assert (first.already_sent, second.already_sent) == (False, True)
+    assert second.message_id == first.message_id
+    assert len(world.mailer.sent) == 1
+    run_summary(world.adapters, Month(2026, 11))
+    assert len(world.mailer.sent) == 2
+    run_summary(world.adapters, Month(2026, 10), once=True)  # another month: sent
+    assert len(world.mailer.sent) == 3
