@@ -86,7 +86,7 @@ deploy: $(VENV)/.installed-dev
 # the handlers. Nothing from .venv or the tests goes in.
 build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction \
 build-InboundEmailFunction build-DecisionLinkFunction \
-build-PosWebhookFunction build-SupplierConfirmFunction: | $(BIN)/python
+build-PosWebhookFunction build-SupplierConfirmFunction build-MonthlySummaryFunction: | $(BIN)/python
 	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
 	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
 	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"

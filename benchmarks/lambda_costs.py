@@ -6,7 +6,8 @@ SES, Secrets Manager and Scheduler; real gspread and google-auth against the fak
 with ``SHEETS_LATENCY`` seconds added to every Sheets request (a Google round trip from
 us-east-1 including the server's own time; Google typically answers a values.batchGet in
 100-300 ms). A day is scripted per size: snapshots (changed and unchanged), the daily check,
-quiet polls, a poll that sends a PO, and cold starts in a new container.
+quiet polls, a poll that sends a PO, cold starts in a new container, and on the 1st the
+monthly summary (in a new container: it runs once a month).
 
 Per run it records:
 
@@ -52,7 +53,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/lambda_costs.py`
 from moto.core.botocore_stubber import BotocoreStubber
 
 from benchmarks.check_speed import shop_rows
-from lambdas import daily_check, drive_sync, poll_decisions
+from lambdas import daily_check, drive_sync, monthly_summary, poll_decisions
 from sheets_bot.cost.model import MEASUREMENTS, template_deployment
 from tests.lambdas.cloud_world import CloudWorld, cloud_world
 
@@ -62,6 +63,7 @@ SHEETS_LATENCY: Final = 0.2
 """Seconds added to every Sheets API request."""
 QUIET_POLLS: Final = 5
 DAY: Final = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+FIRST_OF_MONTH: Final = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
 PLATFORM_LOG_BYTES: Final = 420
 """Lambda's own START, END and REPORT lines per invocation (text format), roughly."""
 
@@ -209,6 +211,9 @@ def scripted_day(items: int, *, traced: bool) -> dict[str, Sample]:
         world.at(DAY.replace(hour=11))
         world.new_container(fresh_session=True)
         run("poll_cold", poll_decisions)
+        world.at(FIRST_OF_MONTH)
+        world.new_container(fresh_session=True)
+        run("monthly_summary", monthly_summary)
     return runs
 
 
@@ -274,7 +279,7 @@ def measure() -> dict[str, Any]:
         )
     cold = {
         name: cold_imports(f"lambdas.{name}")
-        for name in ("daily_check", "drive_sync", "poll_decisions")
+        for name in ("daily_check", "drive_sync", "poll_decisions", "monthly_summary")
     }
     print(json.dumps({"cold_imports": cold}), flush=True)
     poller = cold["poll_decisions"]["handler_import_s"]
@@ -291,11 +296,36 @@ def measure() -> dict[str, Any]:
     }
 
 
+def measure_runs(names: list[str], previous: dict[str, Any]) -> dict[str, Any]:
+    """``previous`` with only the runs ``names`` (and their functions' cold imports and the
+    deployment) measured anew: for adding a function without re-measuring the others."""
+    data: dict[str, Any] = json.loads(json.dumps(previous))
+    data["deployment"] = template_deployment(ROOT / "infra" / "template.yaml").to_json()
+    for items in SIZES:
+        timed = scripted_day(items, traced=False)
+        traced = scripted_day(items, traced=True)
+        for name in names:
+            timed[name].peak_mb = traced[name].peak_mb
+            data["sizes"][str(items)][name] = _rounded(timed[name])
+    for name in names:
+        data["cold_imports"][name] = cold_imports(f"lambdas.{name}")
+    return data
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MEASUREMENTS, help="where to write")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="RUN",
+        help="measure only these runs (named as their function), keep the rest of --out",
+    )
     args = parser.parse_args(argv)
-    data = measure()
+    if args.only:
+        data = measure_runs(args.only, json.loads(args.out.read_text(encoding="utf-8")))
+    else:
+        data = measure()
     args.out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -2,9 +2,11 @@
 
 Runs the real services through real gspread on the fake Sheets API (no network) and prints one
 JSON line per size: ``{"items": N, "check_requests": a, "poll_requests": b, "check_seconds":
-t}``. The bars: a check makes at most 4 requests, a poll with no new decisions at most 2, and
-neither grows with the number of items. ``check_seconds`` includes the fake serving the
-requests in-process, so it is an upper bound on the bot's own time. Run with ``make bench``.
+t, "trend_check_requests": c, "trend_check_seconds": u}``. The bars: a check makes at most 4
+requests (also with a stock history, when it writes every item's Trend sparkline), a poll
+with no new decisions at most 2, and neither grows with the number of items.
+``check_seconds`` includes the fake serving the requests in-process, so it is an upper bound
+on the bot's own time. Run with ``make bench``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import json
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as `python benchmarks/sheets_requests.py`
@@ -22,6 +25,8 @@ if __package__ in (None, ""):  # run as `python benchmarks/sheets_requests.py`
 from benchmarks.check_speed import shop_rows
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
+from sheets_bot.domain.history import StockDay
+from sheets_bot.ports import Grid
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
@@ -30,21 +35,40 @@ from sheets_bot.sheet.layout import load_layout
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import fake_google_sheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
+from sheets_bot.testing.scripted_history import ScriptedStockHistory
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
+def fortnight(rows: Mapping[str, Grid]) -> ScriptedStockHistory:
+    """Fourteen days of closing stock for every item of the synthetic shop."""
+    skus = [str(row[1]) for row in rows["Stock"]]
+    today = NOW.date()
+    return ScriptedStockHistory(
+        StockDay(today - timedelta(days=back), sku, 10 + back, 10 + back, 10, 1, 0)
+        for back in range(1, 15)
+        for sku in skus
+    )
+
+
 def run(items: int, folder: Path) -> dict[str, object]:
     store = SqliteStore(folder / "state.sqlite")
+    rows = shop_rows(items)
     with FakeSheetsApi.running(history=5) as fake:
         key = fake.create_spreadsheet("Shop")
         run_init(fake_google_sheet(fake, key), sample=False)
-        fake_google_sheet(fake, key).prepare(load_layout(), shop_rows(items))
+        fake_google_sheet(fake, key).prepare(load_layout(), rows)
 
-        def adapters() -> Adapters:
+        def adapters(history: ScriptedStockHistory | None = None) -> Adapters:
             sheet = fake_google_sheet(fake, key)
             return Adapters(
-                sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
+                sheet,
+                store.ledger,
+                store.audit,
+                store.memory,
+                RecordingMailer(),
+                FixedClock(NOW),
+                history=history,
             )
 
         fake.reset_counts()
@@ -55,12 +79,20 @@ def run(items: int, folder: Path) -> dict[str, object]:
         fake.reset_counts()
         run_poll(adapters())
         poll_requests = fake.total
+        history = fortnight(rows)
+        fake.reset_counts()
+        started = time.perf_counter()
+        run_check(adapters(history))
+        trend_seconds = time.perf_counter() - started
+        trend_requests = fake.total
     store.close()
     return {
         "items": items,
         "check_requests": check_requests,
         "poll_requests": poll_requests,
         "check_seconds": round(check_seconds, 3),
+        "trend_check_requests": trend_requests,
+        "trend_check_seconds": round(trend_seconds, 3),
     }
 
 

@@ -39,7 +39,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/webhook_load.py`
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
-from sheets_bot.ports import CellWrite, Grid, Sheet, SheetBatch
+from sheets_bot.ports import CellWrite, Grid, SeedRows, Sheet, SheetBatch
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Adapters
@@ -163,7 +163,7 @@ class _CountingSheet:
         self.writes[self.minute()] += 1
         self.inner.apply(batch)
 
-    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+    def prepare(self, layout: Layout, rows: Mapping[str, SeedRows]) -> None:
         self.inner.prepare(layout, rows)
 
 

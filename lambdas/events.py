@@ -18,6 +18,8 @@ class ScheduledRun(BaseModel):
     reason: str = Field(default="invoked", max_length=200)
     po: str | None = Field(default=None, max_length=64)
     draft: str | None = Field(default=None, max_length=64)
+    month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    """``2026-11``: the monthly summary of that month (a re-run by hand); none, last month."""
 
     @classmethod
     def parse(cls, event: Mapping[str, Any] | None) -> ScheduledRun:

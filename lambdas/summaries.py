@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambdas.events import ScheduledRun
 from sheets_bot.services.check import CheckReport
+from sheets_bot.services.monthly import SummaryReport
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.snapshot import SnapshotReport
 
@@ -94,4 +95,19 @@ def digest_summary(report: DigestReport) -> dict[str, Any]:
         "digest_reason": report.reason.split(":")[0],
         "digest_failures_shown": report.failures_shown,
         "digest_counts": dict(report.counts),
+    }
+
+
+def monthly_summary(report: SummaryReport, run: ScheduledRun) -> dict[str, Any]:
+    figures = report.figures
+    return {
+        "reason": run.reason,
+        "month": str(report.month),
+        "pos_sent": figures.pos_sent,
+        "late": len(figures.late),
+        "stock_history": figures.stock is not None,
+        "narrative": report.narrative_by,
+        "chart": report.chart,
+        "problems": len(report.problems),
+        "already_sent": report.already_sent,
     }

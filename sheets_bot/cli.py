@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sheets_bot.adapters.local.workbook import LocalWorkbook
-from sheets_bot.cli_output import format_check, format_poll
+from sheets_bot.cli_output import format_check, format_poll, format_summary
 from sheets_bot.config import LocalConfig, SheetConfig
 from sheets_bot.domain.digest import FailedRun
 from sheets_bot.errors import BotError
@@ -165,6 +165,16 @@ def _serve(config: Config, host: str, port: int) -> str:
     return "Stopped."
 
 
+def _summary(config: Config, month: str | None) -> str:
+    from sheets_bot.domain.monthly import Month
+    from sheets_bot.services.monthly import run_summary
+
+    wanted = Month.parse(month) if month else None
+    with adapters_for(config) as adapters:
+        report = run_summary(adapters, wanted)
+    return format_summary(report, outbox=config.outbox if config.smtp is None else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sheets-bot",
@@ -230,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a forwarded count or price list (.eml) into the Proposed tab",
     )
     ingest.add_argument("message", metavar="MESSAGE.eml", help="the raw email, as saved")
+    summary = sub.add_parser(
+        "summary", parents=[common], help="email the owner the monthly summary (last month)"
+    )
+    summary.add_argument(
+        "--month", metavar="YYYY-MM", help="the month to sum up (default: the month before)"
+    )
     resolve = sub.add_parser(
         "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
     )
@@ -307,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _poll(config)
         elif args.command == "ingest":
             output = _ingest(config, args.message)
+        elif args.command == "summary":
+            output = _summary(config, args.month)
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:

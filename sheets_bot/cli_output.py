@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheets_bot.domain.models import Move
 from sheets_bot.services.check import CheckReport, ItemResult
 from sheets_bot.services.live import LiveSummary
 from sheets_bot.services.poll import PollReport
 from sheets_bot.services.proposals import ProposalReport
+
+if TYPE_CHECKING:
+    from sheets_bot.services.monthly import SummaryReport
 
 _ORDER = {move.value: rank for rank, move in enumerate(Move)}
 
@@ -155,3 +159,29 @@ def format_live(live: LiveSummary) -> list[str]:
         )
     parts += [f"Unknown SKU from the point of sale: {line}" for line in live.unknown_skus]
     return parts
+
+
+def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
+    figures = report.figures
+    spend = f"{figures.total_spend:,.2f} {report.currency}"
+    lines = [
+        f"Monthly summary for {report.month.title}: {figures.pos_sent} POs sent, {spend} spent,"
+        f" {len(figures.late)} late deliveries.",
+    ]
+    stock = figures.stock
+    if stock is None:
+        lines.append("No stock history yet: stockouts and in-stock rate are left out.")
+    elif stock.in_stock_rate is not None:
+        lines.append(
+            f"In stock {stock.in_stock_rate * 100:.1f}% of item-days,"
+            f" {stock.stockout_days} stockout days, {len(stock.dead)} items did not sell."
+        )
+    lines.append(
+        "Narrative: written by AI from the figures."
+        if report.narrative_by == "ai"
+        else "Narrative: the plain template (AI summary is off or did not answer)."
+    )
+    for problem in report.problems:
+        lines.append(f"Problem: {problem}")
+    lines.append(f"The email is in {outbox}" if outbox is not None else "Emailed to the owner.")
+    return "\n".join(lines)

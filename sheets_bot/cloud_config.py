@@ -59,6 +59,7 @@ ENV: Final = {
     "digest_time": "SHEETS_BOT_DIGEST_TIME",
     "live_table": "SHEETS_BOT_LIVE_TABLE",
     "confirm_url": "SHEETS_BOT_CONFIRM_URL",
+    "summary_model": "SHEETS_BOT_SUMMARY_MODEL",
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
@@ -124,6 +125,8 @@ class CloudSettings(BaseModel):
     receiving, POS sales, confirmations or follow-ups."""
     confirm_url: str | None = None
     """The confirmation page's address (the confirm function's URL + ``confirm``)."""
+    summary_model: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._:-]{1,200}$")
+    """The Bedrock model the monthly narrative is written with, when the stack enables it."""
 
     @property
     def tables(self) -> TableNames:

@@ -29,3 +29,8 @@ class WorkbookBusyError(BotError):
 
 class MailRejected(Exception):
     """The mail system refused the message: it certainly did not go out."""
+
+
+class NarrationFailed(Exception):
+    """The model gave no usable text (refused, throttled, unreachable, empty): the monthly
+    summary falls back to its plain template narrative."""

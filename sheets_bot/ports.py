@@ -16,6 +16,7 @@ from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.digest import DigestMark, FailedRun
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
+from sheets_bot.domain.trend import sparkline_formula, text_sparkline
 from sheets_bot.sheet.layout import Layout
 
 if TYPE_CHECKING:
@@ -29,13 +30,52 @@ Grid = list[list[Cell]]
 
 
 @dataclass(frozen=True)
+class BotFormula:
+    """A formula of the bot's own making: from ``sheet_templates/layout.toml`` (header names,
+    tab names, constants), never built from text read from a sheet, an email or a POS.
+
+    It is the only way a formula reaches a sheet: every other value is written as a plain
+    value (RAW), so untrusted text that looks like a formula stays text."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        if not self.text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {self.text!r}")
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small trend drawn from numbers only: a ``SPARKLINE`` formula where the sheet has it
+    (Google Sheets), a text sparkline (``▁▂▃▅▇``) where it does not (LibreOffice, Excel)."""
+
+    points: tuple[float, ...]
+
+    @property
+    def text(self) -> str:
+        return text_sparkline(self.points)
+
+    @property
+    def formula(self) -> str:
+        return sparkline_formula(self.points)
+
+
+Written = Cell | BotFormula | Sparkline
+"""What the bot may put into a cell: a plain value, or a formula of its own making."""
+
+SeedRows = Sequence[Sequence[Written]]
+"""Rows ``prepare`` writes into an empty tab, in the layout's column order."""
+
+
+@dataclass(frozen=True)
 class CellWrite:
-    """Write ``value`` at a 1-based (row, column) of ``tab``, as a plain value (never a formula)."""
+    """Write ``value`` at a 1-based (row, column) of ``tab``: a plain value, or a
+    ``BotFormula`` / ``Sparkline`` written as the bot's own formula."""
 
     tab: str
     row: int
     column: int
-    value: Cell
+    value: Written
 
 
 @dataclass(frozen=True)
@@ -91,7 +131,7 @@ class Sheet(Protocol):
         """Apply every change of ``batch`` in one go; values are written as plain values."""
         ...
 
-    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+    def prepare(self, layout: Layout, rows: Mapping[str, SeedRows]) -> None:
         """Create missing tabs and headers, dropdowns, colours, frozen headers and tints, and
         add ``rows`` to tabs that have no data rows yet. Running it again changes nothing."""
         ...
@@ -344,4 +384,13 @@ class Claims(Protocol):
 
     def release(self, key: str) -> None:
         """Forget a claim whose work certainly did not happen (the sheet write failed)."""
+        ...
+
+
+class Narrator(Protocol):
+    """A language model that turns given facts into a few sentences (Bedrock on AWS)."""
+
+    def narrate(self, instructions: str, facts: str, *, max_tokens: int) -> str:
+        """The model's text for ``facts`` under ``instructions``; ``NarrationFailed`` when
+        there is none. The text is untrusted: the caller cleans and escapes it."""
         ...

@@ -32,11 +32,12 @@ DAYS_PER_MONTH: Final = 365.25 / 12
 FULL_VCPU_MB: Final = 1769
 """Lambda gives a function one full vCPU at 1,769 MB, and a proportional share below."""
 GB: Final = 1e9
-FUNCTIONS: Final = ("daily_check", "drive_sync", "poll_decisions")
+FUNCTIONS: Final = ("daily_check", "drive_sync", "poll_decisions", "monthly_summary")
 _LOGICAL: Final = {
     "DailyCheckFunction": "daily_check",
     "DriveSyncFunction": "drive_sync",
     "PollDecisionsFunction": "poll_decisions",
+    "MonthlySummaryFunction": "monthly_summary",
 }
 
 Credentials = Literal["wif", "secret"]
@@ -54,11 +55,13 @@ def runs_per_month(expression: str) -> float:
         return DAYS_PER_MONTH * 1440 / (int(amount) * minutes)
     if text.startswith("cron(") and text.endswith(")"):
         minute, hour, day, month, weekday, *_ = text[5:-1].split()
+        per_day = len(hour.split(",")) * len(minute.split(","))
+        if "*" in (minute, hour) or "/" in minute + hour or "-" in minute + hour:
+            raise ValueError(f"cannot count runs of {expression!r}")
         if (day, month, weekday) in (("*", "*", "?"), ("?", "*", "*")):
-            per_day = len(hour.split(",")) * len(minute.split(","))
-            if "*" in (minute, hour) or "/" in minute + hour or "-" in minute + hour:
-                raise ValueError(f"cannot count runs of {expression!r}")
             return DAYS_PER_MONTH * per_day
+        if day.isdigit() and 1 <= int(day) <= 28 and (month, weekday) == ("*", "?"):
+            return float(per_day)  # once a month, on that day
     raise ValueError(f"cannot count runs of {expression!r}")
 
 
@@ -102,8 +105,8 @@ def template_deployment(path: Path) -> Deployment:
     for logical, name in _LOGICAL.items():
         properties = resources[logical]["Properties"]
         expression = schedules[logical]
-        if isinstance(expression, dict):  # the daily cron, built from the DigestTime parameter
-            expression = "cron(30 7 * * ? *)"
+        if isinstance(expression, dict):  # a cron built from the DigestTime parameter (07:30)
+            expression = expression["Fn::Sub"][0].replace("${Minute}", "30").replace("${Hour}", "7")
         functions[name] = FunctionShape(
             memory_mb=int(properties.get("MemorySize", defaults.get("MemorySize", 128))),
             timeout_s=int(properties.get("Timeout", defaults.get("Timeout", 3))),
@@ -280,6 +283,7 @@ def estimate(
     polls = shapes["poll_decisions"].runs_per_month
     syncs = shapes["drive_sync"].runs_per_month
     checks = shapes["daily_check"].runs_per_month
+    summaries = shapes["monthly_summary"].runs_per_month
     sends = min(usage.pos, polls)
     changed = min(usage.snapshot_changes_per_day * DAYS_PER_MONTH, syncs)
     deferred = usage.deferred_sends_per_month
@@ -293,11 +297,14 @@ def estimate(
         ],
         "drive_sync": [("drive_sync_unchanged", syncs - changed), ("drive_sync_changed", changed)],
         "daily_check": [("daily_check", checks)],
+        "monthly_summary": [("monthly_summary", summaries)],
     }
     cold_runs = {
         "poll_decisions": ("poll_quiet", "poll_cold", cold.get("poll_decisions", 0.0) + deferred),
         "drive_sync": ("drive_sync_unchanged", "drive_sync_cold", cold.get("drive_sync", 0.0)),
         "daily_check": ("daily_check", "daily_check_cold", min(cold.get("daily_check", 0), checks)),
+        # Once a month: always a new container; the measured run is one (first calls included).
+        "monthly_summary": ("monthly_summary", "monthly_summary", summaries),
     }
     invocations = {name: sum(n for _, n in runs) for name, runs in mix.items()}
     invocations["poll_decisions"] += deferred
@@ -388,12 +395,15 @@ def estimate(
         ),
     ]
 
-    emails = usage.pos + usage.digests_per_month
-    mail_gb = run("poll_send", "email_bytes") * usage.pos / GB
+    emails = usage.pos + usage.digests_per_month + summaries
+    mail_gb = (
+        run("poll_send", "email_bytes") * usage.pos
+        + run("monthly_summary", "email_bytes") * summaries
+    ) / GB
     lines += [
         Line(
             "SES",
-            "emails (POs and daily digests)",
+            "emails (POs, daily digests, monthly summaries)",
             emails,
             "emails",
             emails / 1e3 * price("ses", "emails_per_thousand"),
@@ -407,7 +417,7 @@ def estimate(
         ),
     ]
 
-    scheduled = polls + syncs + checks + deferred
+    scheduled = polls + syncs + checks + summaries + deferred
     lines.append(
         Line(
             "EventBridge Scheduler",
@@ -475,6 +485,7 @@ def estimate(
         "daily_check": "daily_check",
         "drive_sync": "drive_sync_unchanged",
         "poll_decisions": "poll_quiet",
+        "monthly_summary": "monthly_summary",
     }
     durations = {function: duration(name, function) for function, name in typical.items()}
     durations["poll_decisions (sending)"] = duration("poll_send", "poll_decisions")

@@ -103,3 +103,6 @@ class ShopSettings:
     receiving_updates_on_hand: bool = True
     """Whether an Orders line marked received adds to Stock ``On hand`` (owners who recount
     after a delivery turn it off)."""
+    ai_summary: bool = False
+    """Settings ``AI summary``: the monthly summary's narrative is written by a model (from
+    the computed figures only) where the deployment offers one."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sheets_bot.domain.audit import BOT
 from sheets_bot.domain.drafts import (
@@ -21,7 +21,16 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
-from sheets_bot.ports import Cell, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.domain.trend import TREND_DAYS
+from sheets_bot.ports import (
+    Cell,
+    RowsAppend,
+    RowsDelete,
+    SheetBatch,
+    Sparkline,
+    StockHistory,
+    Written,
+)
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -86,6 +95,14 @@ def on_order_by_sku(orders: Table) -> dict[str, float]:
     return totals
 
 
+def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]]:
+    """Closing on hand per SKU (casefolded) over the ``TREND_DAYS`` days before ``today``."""
+    closings: dict[str, list[float]] = {}
+    for day in history.days(today - timedelta(days=TREND_DAYS), today - timedelta(days=1)):
+        closings.setdefault(day.sku.casefold(), []).append(day.closing)
+    return closings
+
+
 def existing_draft_lines(drafts: Table) -> list[ExistingLine]:
     return [
         ExistingLine(
@@ -102,6 +119,13 @@ def existing_draft_lines(drafts: Table) -> list[ExistingLine]:
         for row in drafts
         if row.text("Draft") and row.text("SKU")
     ]
+
+
+def _trend(closings: list[float], on_hand: float) -> Sparkline | None:
+    """The item's trend: its recent closings then today's on hand; none without a history."""
+    if not closings:
+        return None
+    return Sparkline((*closings, on_hand))
 
 
 def _line_status(line: PlannedLine) -> str:
@@ -186,12 +210,18 @@ class _CheckRun(Run):
     ) -> dict[tuple[str, str], str]:
         writer = GuardedWriter(stock, self.adapters.memory.recall(STOCK), self.batch)
         by_row = {verdict.item.row: verdict for verdict in verdicts}
+        history = self.adapters.history
+        closings = (
+            recent_closings(history, self.now.astimezone(self.view.zone).date())
+            if history is not None and stock.has("Trend")
+            else None
+        )
         for row in stock:
             key = row.text("SKU") or f"#row{row.number}"
             verdict = by_row.get(row.number)
             if verdict is None:
                 problem = "; ".join(str(p) for p in row_problems.get(row.number, []))
-                values: dict[str, Cell] = dict.fromkeys(
+                values: dict[str, Written] = dict.fromkeys(
                     ("On order", "Reorder point", "Move", "Days left")
                 )
                 values["Problem"] = problem
@@ -210,6 +240,10 @@ class _CheckRun(Run):
                 )
             else:
                 values = self.stock_values(verdict)
+                if closings is not None:
+                    values["Trend"] = _trend(
+                        closings.get(verdict.item.sku.casefold(), []), verdict.item.on_hand
+                    )
                 previous = row.text("Move")
                 if previous and previous != verdict.label:
                     self.audit(
@@ -224,7 +258,7 @@ class _CheckRun(Run):
         self.report.kept_owner_values.extend(writer.kept)
         return writer.memory
 
-    def stock_values(self, verdict: Verdict) -> dict[str, Cell]:
+    def stock_values(self, verdict: Verdict) -> dict[str, Written]:
         assessment = verdict.assessment
         line = verdict.line
         self.report.items.append(

@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sheets_bot.ports import Cell, SheetBatch
+from sheets_bot.ports import BotFormula, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.table import Row, Table, cell_text
+
+
+def written_text(value: Written) -> str:
+    """What a written value reads back as where it is readable: a sparkline as its text (the
+    local workbook), a formula as itself; plain values as ``cell_text``."""
+    if isinstance(value, Sparkline | BotFormula):
+        return value.text
+    return cell_text(value)
 
 
 @dataclass
@@ -29,7 +37,7 @@ class GuardedWriter:
             return False
         return current != self.remembered.get((key, column))
 
-    def put(self, row: Row, key: str, column: str, value: Cell) -> bool:
+    def put(self, row: Row, key: str, column: str, value: Written) -> bool:
         """Write ``value`` unless the owner changed the cell; True when the bot owns it."""
         if not self.table.has(column):
             return False
@@ -42,9 +50,9 @@ class GuardedWriter:
                 f" {row.text(column)!r} (clear the cell to let the bot fill it again)"
             )
             return False
-        if cell_text(value) != row.text(column):
+        if written_text(value) != row.text(column):
             self.batch.writes.append(self.table.write(row.number, column, value))
-        self.memory[(key, column)] = cell_text(value)
+        self.memory[(key, column)] = written_text(value)
         return True
 
     def merged_memory(self) -> dict[tuple[str, str], str]:

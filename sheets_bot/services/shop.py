@@ -20,6 +20,7 @@ from sheets_bot.ports import (
     Ledger,
     Mailer,
     Marks,
+    Narrator,
     ReceiptLog,
     RowsAppend,
     RunFailures,
@@ -63,6 +64,8 @@ class Adapters:
     a follow-up sent); without them the poll does no receiving, confirmations or follow-ups."""
     confirm_links: ConfirmLinks | None = None
     """Signs the confirmation link each PO email carries; without it the email has none."""
+    narrator: Narrator | None = None
+    """A model for the monthly summary's narrative (Bedrock), where the deployment has one."""
 
 
 @dataclass

@@ -8,7 +8,7 @@ after its last row) and deleted rows are gone.
 
 from __future__ import annotations
 
-from sheets_bot.ports import Cell, SheetBatch
+from sheets_bot.ports import BotFormula, Cell, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.table import Row, Table, is_blank
 
 
@@ -18,7 +18,7 @@ def table_after(table: Table, batch: SheetBatch) -> Table:
     for write in batch.writes:
         if write.tab != table.name or write.column not in names:
             continue
-        values.setdefault(write.row, dict.fromkeys(table.columns))[names[write.column]] = (
+        values.setdefault(write.row, dict.fromkeys(table.columns))[names[write.column]] = _as_read(
             write.value
         )
     next_row = table.last_row + 1
@@ -42,3 +42,11 @@ def table_after(table: Table, batch: SheetBatch) -> Table:
     ]
     last_row = max((row.number for row in rows), default=1)
     return Table(table.spec, table.columns, rows, last_row)
+
+
+def _as_read(value: Written) -> Cell:
+    """A bot formula or sparkline as the run would read it back: its text (the digest never
+    looks at those cells, it only needs a plain value there)."""
+    if isinstance(value, BotFormula | Sparkline):
+        return value.text
+    return value

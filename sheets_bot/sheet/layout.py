@@ -37,6 +37,15 @@ class DropdownSpec(BaseModel):
     strict: bool = True
 
 
+class FigureSpec(BaseModel):
+    """One Dashboard row: a label and a formula template (see ``sheet/dashboard.py``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    formula: str
+
+
 class TabSpec(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -44,6 +53,8 @@ class TabSpec(BaseModel):
     id: str | None = None
     columns: tuple[ColumnSpec, ...]
     dropdowns: tuple[DropdownSpec, ...] = ()
+    figures: tuple[FigureSpec, ...] = ()
+    """Rows of label and formula ``init`` writes into the tab when it is empty."""
 
     @property
     def headers(self) -> list[str]:
@@ -90,3 +101,4 @@ ORDERS = "Orders"
 PROPOSED = "Proposed"
 SETTINGS = "Settings"
 AUDIT = "Audit"
+DASHBOARD = "Dashboard"

@@ -51,17 +51,17 @@ def _prefix(text: str) -> str:
     return text
 
 
-def _quiet(text: str) -> QuietHours | None:
-    return QuietHours.parse(text)
-
-
 def _yes_no(text: str) -> bool:
-    answer = text.strip().casefold()
+    answer = text.strip().lower()
     if answer in ("yes", "y", "true", "on"):
         return True
     if answer in ("no", "n", "false", "off"):
         return False
     raise ValueError("must be yes or no")
+
+
+def _quiet(text: str) -> QuietHours | None:
+    return QuietHours.parse(text)
 
 
 def _clock_time(text: str) -> time:
@@ -103,6 +103,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "empty digest": ("empty_digest", _empty_digest),
     "links url": ("links_url", parse_links_url),
     "receiving updates on hand": ("receiving_updates_on_hand", _yes_no),
+    "ai summary": ("ai_summary", _yes_no),
 }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from sheets_bot.errors import SheetLayoutError
-from sheets_bot.ports import Cell, CellWrite, Grid
+from sheets_bot.ports import Cell, CellWrite, Grid, Written
 from sheets_bot.sheet.layout import TabSpec, normalise_header
 
 
@@ -96,7 +96,7 @@ class Table:
     def column(self, name: str) -> int:
         return self.columns[name]
 
-    def write(self, row: int, column: str, value: Cell) -> CellWrite:
+    def write(self, row: int, column: str, value: Written) -> CellWrite:
         return CellWrite(self.name, row, self.columns[column], value)
 
     def new_row(self, values: Mapping[str, Cell]) -> list[Cell]:

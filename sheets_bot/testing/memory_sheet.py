@@ -12,7 +12,16 @@ import copy
 from collections.abc import Mapping, Sequence
 
 from sheets_bot.errors import SheetLayoutError
-from sheets_bot.ports import Cell, Grid, RowsAppend, SheetBatch
+from sheets_bot.ports import (
+    BotFormula,
+    Cell,
+    Grid,
+    RowsAppend,
+    SeedRows,
+    SheetBatch,
+    Sparkline,
+    Written,
+)
 from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import DropdownSpec, Layout, TabSpec, normalise_header
 from sheets_bot.sheet.table import is_blank
@@ -74,7 +83,7 @@ class MemorySheet:
         for tab in touched:
             self.tabs[tab] = [list(cells) for cells in self.tabs[tab]]
         for write in batch.writes:
-            set_in_place(self.tabs[write.tab], write.row, write.column, write.value)
+            set_in_place(self.tabs[write.tab], write.row, write.column, stored(write.value))
         self._append(batch.appends)
         for tab, numbers in deletions.items():
             grid = self.tabs[tab]
@@ -85,7 +94,7 @@ class MemorySheet:
             self.tabs[tab] = trim_grid(self.tabs[tab])
         self._read_rows.clear()
 
-    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+    def prepare(self, layout: Layout, rows: Mapping[str, SeedRows]) -> None:
         self.prepares += 1
         unknown = set(rows) - {spec.name for spec in layout.tabs}
         if unknown:
@@ -100,7 +109,7 @@ class MemorySheet:
                 grid = [list(cells) for cells in grid]
                 for number, values in enumerate(rows[spec.name], start=2):
                     for name, value in zip(spec.headers, values, strict=False):
-                        set_in_place(grid, number, positions[name], value)
+                        set_in_place(grid, number, positions[name], stored(value))
                 self.tabs[spec.name] = trim_grid(grid)
         self._read_rows.clear()
 
@@ -160,3 +169,13 @@ class MemorySheet:
 
 def _has_data(grid: Grid) -> bool:
     return len(trim_grid(grid)) > 1
+
+
+def stored(value: Written) -> Cell:
+    """What a memory sheet keeps for a value: a formula as its text (``=COUNTIF(...)``), as a
+    sheet shows it in the formula bar; a sparkline as the text the local workbook shows."""
+    if isinstance(value, BotFormula):
+        return value.text
+    if isinstance(value, Sparkline):
+        return value.text
+    return value

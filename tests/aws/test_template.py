@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from cfnlint.decode import cfn_yaml
 
-from lambdas import daily_check, inbound_email, poll_decisions
+from lambdas import daily_check, inbound_email, monthly_summary, poll_decisions
 from lambdas.ses_events import INBOUND_PREFIX
 from sheets_bot.adapters.aws import tables
+from sheets_bot.adapters.aws.bedrock_narrator import HAIKU_4_5
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
 from sheets_bot.adapters.aws.web_wiring import WEB_ENV
@@ -32,8 +33,14 @@ FUNCTIONS = {
     "DecisionLinkFunction": "decision-link",
     "PosWebhookFunction": "pos-webhook",
     "SupplierConfirmFunction": "supplier-confirm",
+    "MonthlySummaryFunction": "monthly-summary",
 }
-SCHEDULED = ("DailyCheckFunction", "DriveSyncFunction", "PollDecisionsFunction")
+SCHEDULED = (
+    "DailyCheckFunction",
+    "DriveSyncFunction",
+    "PollDecisionsFunction",
+    "MonthlySummaryFunction",
+)
 PUBLIC = {"PosWebhookFunction": "PosWebhookUrl", "SupplierConfirmFunction": "SupplierConfirmUrl"}
 TABLES = {
     "LedgerTable": "ledger",
@@ -127,6 +134,7 @@ def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> 
     assert props("DailyCheckFunction")["Timeout"] > daily_check.WAIT_FOR_SHEET + 30
     assert props("PollDecisionsFunction")["Timeout"] > poll_decisions.WAIT_FOR_SHEET + 30
     assert props("InboundEmailFunction")["Timeout"] > inbound_email.WAIT_FOR_SHEET + 30
+    assert props("MonthlySummaryFunction")["Timeout"] > monthly_summary.WAIT_FOR_SHEET + 30
     assert max(props(name)["Timeout"] for name in SCHEDULED) < LEASE_SECONDS
 
 
@@ -152,6 +160,9 @@ def test_schedules_have_the_shops_timezone_and_the_right_rates() -> None:
     assert "cron(${Minute} ${Hour} * * ? *)" in str(
         by_target["DailyCheckFunction"]["ScheduleExpression"]
     )
+    monthly = by_target["MonthlySummaryFunction"]["ScheduleExpression"]["Fn::Sub"]
+    assert monthly[0] == "cron(${Minute} ${Hour} 1 * ? *)"  # the 1st, at the digest time
+    assert monthly[1] == by_target["DailyCheckFunction"]["ScheduleExpression"]["Fn::Sub"][1]
     for schedule in by_target.values():
         assert schedule["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
         assert schedule["Target"]["RoleArn"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]}
@@ -199,13 +210,13 @@ def _actions(statement: dict[str, Any]) -> str:
     return " ".join(action if isinstance(action, list) else [action])
 
 
-def test_only_the_poller_schedules_and_only_it_and_the_digest_send_mail() -> None:
+def test_only_the_poller_schedules_and_only_it_the_digest_and_the_summary_send_mail() -> None:
     for role, statement in _statements():
         actions = _actions(statement)
         if "scheduler:" in actions or "iam:PassRole" in actions:
             assert role == "PollDecisionsRole"
         if "ses:" in actions:
-            assert role in ("PollDecisionsRole", "DailyCheckRole")
+            assert role in ("PollDecisionsRole", "DailyCheckRole", "MonthlySummaryRole")
             assert statement["Condition"] == {
                 "StringEquals": {"ses:FromAddress": {"Ref": "FromAddress"}}
             }
@@ -255,6 +266,40 @@ def test_the_link_function_is_public_by_url_only_and_writes_no_po_record() -> No
     assert check["SHEETS_BOT_DIGEST_TIME"] == {"Ref": "DigestTime"}
 
 
+def test_the_summary_may_use_only_its_model_and_only_when_chosen() -> None:
+    bedrock = [(role, s) for role, s in _statements() if "bedrock:" in str(s["Action"])]
+    assert sorted(role for role, _ in bedrock) == ["InboundEmailRole", "MonthlySummaryRole"]
+    [statement] = [s for role, s in bedrock if role == "MonthlySummaryRole"]
+    assert statement["Action"] == "bedrock:InvokeModel"
+    assert statement["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/"
+        "${BedrockModelId}"
+    }
+    [policy] = [
+        p["Fn::If"]
+        for p in props("MonthlySummaryRole")["Policies"]
+        if "Fn::If" in p and p["Fn::If"][0] == "AiSummaryEnabled"
+    ]
+    assert policy[2] == {"Ref": "AWS::NoValue"}
+    assert template()["Conditions"]["AiSummaryEnabled"] == {
+        "Fn::Equals": [{"Ref": "AiSummary"}, "yes"]
+    }
+    assert template()["Parameters"]["AiSummary"]["Default"] == "no"
+    assert template()["Parameters"]["BedrockModelId"]["Default"] == HAIKU_4_5
+    variables = props("MonthlySummaryFunction")["Environment"]["Variables"]
+    assert variables[ENV["summary_model"]] == {
+        "Fn::If": ["AiSummaryEnabled", {"Ref": "BedrockModelId"}, ""]
+    }
+
+
+def test_the_summary_is_never_retried_by_lambda() -> None:
+    config = props("MonthlySummaryFunction")["EventInvokeConfig"]
+    assert config["MaximumRetryAttempts"] == 0
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["FailureQueue", "Arn"]
+    }
+
+
 def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:
     for name in (
         "DailyCheckRole",
@@ -262,9 +307,12 @@ def test_the_secret_is_readable_only_when_that_option_is_chosen() -> None:
         "PollDecisionsRole",
         "InboundEmailRole",
         "DecisionLinkRole",
+        "MonthlySummaryRole",
     ):
-        conditional = [p for p in props(name)["Policies"] if "Fn::If" in p]
-        assert [p["Fn::If"][0] for p in conditional] == ["UseSecret"]
+        conditional = [
+            p for p in props(name)["Policies"] if "Fn::If" in p and p["Fn::If"][0] == "UseSecret"
+        ]
+        assert len(conditional) == 1
         assert conditional[0]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
     assert template()["Conditions"]["UseSecret"] == {
         "Fn::Equals": [{"Ref": "GoogleCredentialMode"}, "secret"]

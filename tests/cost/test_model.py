@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdas import daily_check, poll_decisions
+from lambdas import daily_check, monthly_summary, poll_decisions
 from sheets_bot.cli import main
 from sheets_bot.cost.model import (
     FULL_VCPU_MB,
@@ -79,7 +79,8 @@ def test_invocations_follow_the_schedule() -> None:
     bill = estimate(Usage(items=200, deferred_sends_per_month=0))
     [requests] = [line for line in bill.lines if line.item == "requests"]
     expected = sum(runs_per_month(e) for e in ("rate(5 minutes)", "rate(15 minutes)"))
-    assert requests.quantity == pytest.approx(expected + 365.25 / 12, rel=1e-3)
+    monthly = 1  # the summary on the 1st
+    assert requests.quantity == pytest.approx(expected + 365.25 / 12 + monthly, rel=1e-3)
 
 
 def test_timeouts_are_sized_from_the_measured_runs() -> None:
@@ -91,6 +92,7 @@ def test_timeouts_are_sized_from_the_measured_runs() -> None:
     waits = {
         "daily_check": daily_check.WAIT_FOR_SHEET,
         "poll_decisions": poll_decisions.WAIT_FOR_SHEET,
+        "monthly_summary": monthly_summary.WAIT_FOR_SHEET,
     }
     for function, shape in shapes.items():
         cold = (
@@ -153,6 +155,7 @@ def test_cpu_share_follows_memory() -> None:
         ("rate(1 hour)", 730.5),
         ("cron(30 7 * * ? *)", 30.4375),
         ("cron(0 7,19 * * ? *)", 60.875),
+        ("cron(30 7 1 * ? *)", 1.0),
     ],
 )
 def test_runs_per_month(expression: str, runs: float) -> None:
@@ -168,7 +171,12 @@ def test_measurements_say_how_they_were_made() -> None:
     data = json.loads(MEASUREMENTS.read_text(encoding="utf-8"))
     assert data["sheets_latency_s"] > 0
     assert set(data["sizes"]) == {"200", "2000"}
-    assert set(data["cold_imports"]) == {"daily_check", "drive_sync", "poll_decisions"}
+    assert set(data["cold_imports"]) == {
+        "daily_check",
+        "drive_sync",
+        "poll_decisions",
+        "monthly_summary",
+    }
 
 
 def test_the_command_prints_json_with_a_total(capsys: pytest.CaptureFixture[str]) -> None:
@@ -194,3 +202,18 @@ def test_the_command_prints_the_bill_line_by_line(capsys: pytest.CaptureFixture[
 def test_the_command_refuses_no_items(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--items", "0"]) == 1
     assert "at least one item" in capsys.readouterr().err
+
+
+def test_the_monthly_summary_is_one_cold_run_and_one_email_a_month() -> None:
+    without = Measurements.load()
+    data = copy.deepcopy(without.data)
+    for size in data["sizes"].values():
+        size["monthly_summary"] = {key: 0 for key in size["monthly_summary"]}
+    zeroed = estimate(Usage(items=200), measurements=Measurements(data))
+    bill = estimate(Usage(items=200))
+    [emails] = [line for line in bill.lines if line.service == "SES" and "emails" in line.item]
+    [before] = [line for line in zeroed.lines if line.service == "SES" and "emails" in line.item]
+    assert emails.quantity == before.quantity  # counted from the schedule, not the runs
+    assert "monthly summaries" in emails.item
+    assert 0 < bill.total_usd - zeroed.total_usd < 0.001
+    assert bill.durations_s["monthly_summary"] > 0

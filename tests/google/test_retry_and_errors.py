@@ -29,7 +29,7 @@ from sheets_bot.adapters.google.errors import (
 )
 from sheets_bot.adapters.google.retry import RetryPolicy
 from sheets_bot.adapters.google.sheet import GoogleSheet
-from sheets_bot.ports import CellWrite, Grid, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.ports import CellWrite, Grid, RowsAppend, RowsDelete, SheetBatch, Sparkline
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, load_layout
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import FAKE_ACCOUNT, FakeSheetOwner, fake_google_sheet
@@ -422,3 +422,23 @@ def test_retries_are_logged_without_secrets(
         "spreadsheets.get: HTTP 429; try 2 of 6 in 1.0 s",
         "spreadsheets.get: HTTP 429; try 3 of 6 in 2.0 s",
     ]
+
+
+def test_a_formula_write_whose_reply_was_lost_is_sent_again_and_lands_once(
+    fake: FakeSheetsApi, key: str, sheet: GoogleSheet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cells only (a formula, so a spreadsheets.batchUpdate, but no grid change): sending it
+    again sets the same cells, so a lost reply is simply sent again."""
+    sheet.read([DRAFTS, AUDIT])
+    _lose_replies(fake, monkeypatch)
+    batch = SheetBatch(
+        writes=[CellWrite(DRAFTS, 2, 16, Sparkline((1, 2))), CellWrite(DRAFTS, 3, 16, "sent")],
+        appends=[RowsAppend(AUDIT, [["t2", "bot"]])],
+    )
+
+    sheet.apply(batch)
+
+    assert fake.counts["spreadsheets.batchUpdate"] == 2
+    owner = FakeSheetOwner(fake, key)
+    assert [row[0] for row in owner.grid(AUDIT)[1:]] == ["t1", "t2"]
+    assert owner.grid(DRAFTS)[2][15] == "sent"

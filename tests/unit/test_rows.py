@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from sheets_bot.domain.models import ItemStatus, PoFormat
 from sheets_bot.ports import Cell
 from sheets_bot.sheet.layout import load_layout
@@ -137,3 +139,21 @@ def test_settings_bad_values_keep_defaults_and_say_where() -> None:
     assert "Settings row 3, column B 'Value': 'Mars/Olympus' is not a timezone name" in str(
         problems[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("yes", True), ("YES ", True), ("no", False), ("", False)]
+)
+def test_ai_summary_setting(value: str, expected: bool) -> None:
+    settings, problems = read_settings(
+        table("Settings", [{"Setting": "AI summary", "Value": value}])
+    )
+    assert (settings.ai_summary, problems) == (expected, [])
+
+
+def test_an_unreadable_ai_summary_is_off_and_located() -> None:
+    settings, [problem] = read_settings(
+        table("Settings", [{"Setting": "AI summary", "Value": "maybe"}])
+    )
+    assert settings.ai_summary is False
+    assert "Settings row 2, column B 'Value': 'maybe' must be yes or no" in str(problem)

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_textract import TextractClient
 
+    from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
     from sheets_bot.services.decision_links import LinkSigner
@@ -152,6 +153,14 @@ class AwsWiring:
         return self.session.client("sqs", region_name=self.settings.region)
 
     # --- adapters ---------------------------------------------------------------------------
+
+    def narrator(self) -> BedrockNarrator | None:
+        """The monthly narrative's model, when the stack was deployed with AI summaries on."""
+        if not self.settings.summary_model:
+            return None
+        from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
+
+        return BedrockNarrator(self.bedrock, self.settings.summary_model)
 
     @cached_property
     def marks(self) -> DynamoMarks:

@@ -1,10 +1,12 @@
-"""Cell values on their way to Google, always as plain values, never as formulas.
+"""Cell values on their way to Google: plain values, and formulas only of the bot's making.
 
 Two encodings of the same thing: a ``RAW`` value for ``values.batchUpdate`` (Google stores a
 RAW string as text, so ``=HYPERLINK(...)`` from an email stays text) and a typed
 ``ExtendedValue`` for ``updateCells`` inside a ``spreadsheets.batchUpdate`` (``stringValue``
-is text in the same way; ``formulaValue`` is never used). Cells are grouped into rectangles so
-a batch carries a few ranges rather than one per cell.
+is text in the same way). ``formulaValue`` is used for exactly two kinds of value, both built
+by the bot itself: a ``BotFormula`` (from the layout) and a ``Sparkline`` (numbers only); a
+batch holding one goes as ``updateCells``. Cells are grouped into rectangles so a batch
+carries a few ranges rather than one per cell.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_bot.ports import Cell
+from sheets_bot.ports import BotFormula, Cell, Sparkline, Written
 
 JsonObject = dict[str, Any]
 
@@ -28,8 +30,16 @@ def raw_value(value: Cell) -> str | int | float | bool:
     return value
 
 
-def cell_data(value: Cell) -> JsonObject:
+def is_formula(value: Written) -> bool:
+    return isinstance(value, BotFormula | Sparkline)
+
+
+def cell_data(value: Written) -> JsonObject:
     """A ``CellData`` for ``updateCells`` with ``fields=userEnteredValue``: ``{}`` clears."""
+    if isinstance(value, BotFormula):
+        return {"userEnteredValue": {"formulaValue": value.text}}
+    if isinstance(value, Sparkline):
+        return {"userEnteredValue": {"formulaValue": value.formula}}
     if value is None:
         return {}
     if isinstance(value, bool):
@@ -57,14 +67,14 @@ class Rectangle:
 
     row: int
     column: int
-    rows: list[list[Cell]] = field(default_factory=list)
+    rows: list[list[Written]] = field(default_factory=list)
 
     @property
     def width(self) -> int:
         return len(self.rows[0]) if self.rows else 0
 
 
-def rectangles(cells: Mapping[tuple[int, int], Cell]) -> list[Rectangle]:
+def rectangles(cells: Mapping[tuple[int, int], Written]) -> list[Rectangle]:
     """Group cells keyed by 1-based (row, column): runs of adjacent columns in a row, and
     runs in consecutive rows that span the same columns stacked into one rectangle."""
     by_row: dict[int, list[int]] = {}
@@ -97,7 +107,7 @@ def rectangles(cells: Mapping[tuple[int, int], Cell]) -> list[Rectangle]:
     return sorted(done, key=lambda rectangle: (rectangle.row, rectangle.column))
 
 
-def updates(sheet_id: int, cells: Mapping[tuple[int, int], Cell]) -> list[JsonObject]:
+def updates(sheet_id: int, cells: Mapping[tuple[int, int], Written]) -> list[JsonObject]:
     """``updateCells`` requests writing ``cells`` (1-based (row, column) -> value) as plain
     values, a rectangle each."""
     return [

@@ -17,7 +17,7 @@ from typing import Any, Final
 from sheets_bot.adapters.google import formatting as fmt
 from sheets_bot.adapters.google.cells import updates
 from sheets_bot.adapters.google.tabs import TabInfo
-from sheets_bot.ports import Cell, Grid
+from sheets_bot.ports import Cell, SeedRows, Written
 from sheets_bot.sheet.layout import Layout, TabSpec
 from sheets_bot.sheet.table import is_blank
 
@@ -125,7 +125,7 @@ class _Plan:
 def plan_prepare(
     layout: Layout,
     looks: Mapping[str, TabLook | None],
-    rows: Mapping[str, Grid],
+    rows: Mapping[str, SeedRows],
     taken_ids: Sequence[int],
 ) -> list[JsonObject]:
     """Every request ``prepare`` needs; empty when the sheet has it all.
@@ -167,7 +167,7 @@ def _add_tab(plan: _Plan, spec: TabSpec, seed_rows: int) -> TabLook:
     return TabLook(info)
 
 
-def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: Grid) -> None:
+def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: SeedRows) -> None:
     info = look.info
     positions, added = _positions(spec, look.header_texts())
     for column, name in added.items():
@@ -270,12 +270,12 @@ def _cells_at(sheet_id: int, cells: Mapping[tuple[int, int], Cell]) -> JsonObjec
 
 
 def _seed(
-    sheet_id: int, spec: TabSpec, positions: Mapping[str, int], seed: Grid
+    sheet_id: int, spec: TabSpec, positions: Mapping[str, int], seed: SeedRows
 ) -> list[JsonObject]:
     """``seed`` rows (in the layout's column order) under the headers, wherever the tab's
     actual columns are."""
     targets = [positions[name] for name in spec.headers]
-    cells: dict[tuple[int, int], Cell] = {}
+    cells: dict[tuple[int, int], Written] = {}
     for number, row in enumerate(seed, start=2):
         for target, value in zip(targets, row, strict=False):
             if value is not None and value != "":

@@ -22,7 +22,7 @@ from sheets_bot.adapters.google.retry import RetryPolicy
 from sheets_bot.adapters.google.tabs import TABS_FIELDS, TabInfo, find_tab, parse_tabs
 from sheets_bot.adapters.google.writes import WritePlan, plan_writes
 from sheets_bot.errors import SheetLayoutError
-from sheets_bot.ports import Cell, Grid, SheetBatch
+from sheets_bot.ports import Cell, Grid, SeedRows, SheetBatch
 from sheets_bot.sheet.grids import tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import Layout, load_layout
 
@@ -121,7 +121,7 @@ class GoogleSheet:
         self._seen_rows.clear()
         self._headers.clear()
 
-    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+    def prepare(self, layout: Layout, rows: Mapping[str, SeedRows]) -> None:
         """Reads what is there (two or three requests), then at most one batchUpdate."""
         unknown = set(rows) - {spec.name for spec in layout.tabs}
         if unknown:
@@ -155,7 +155,11 @@ class GoogleSheet:
         self._headers.clear()
 
     def _went_through(self, plan: WritePlan) -> bool | None:
-        """After an ambiguous failure: the grid sizes say whether the batch was applied."""
+        """After an ambiguous failure: the grid sizes say whether the batch was applied. A
+        batch that only sets cells (formulas) changes no size, and sending it again sets the
+        same cells: it counts as not applied, to be sent again."""
+        if not plan.after:
+            return False
         now = self.tabs(fresh=True)
         sizes = {title: now[title].size if title in now else None for title in plan.after}
         if all(sizes[title] == info.size for title, info in plan.after.items()):
@@ -165,7 +169,7 @@ class GoogleSheet:
         return None
 
     def _plan_prepare(
-        self, layout: Layout, rows: Mapping[str, Grid], *, fresh: bool = False
+        self, layout: Layout, rows: Mapping[str, SeedRows], *, fresh: bool = False
     ) -> list[dict[str, object]]:
         tabs = self.tabs(fresh=fresh)
         found = {spec.name: find_tab(tabs, spec.name) for spec in layout.tabs}

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sheets_bot.adapters.google import formatting as fmt
-from sheets_bot.adapters.google.cells import raw_value, rectangles, updates
+from sheets_bot.adapters.google.cells import is_formula, raw_value, rectangles, updates
 from sheets_bot.adapters.google.ranges import block
 from sheets_bot.adapters.google.tabs import TabInfo
-from sheets_bot.ports import Cell, SheetBatch
+from sheets_bot.ports import BotFormula, Cell, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.grids import deletion_order
 from sheets_bot.sheet.layout import Layout
 
@@ -68,7 +68,8 @@ def plan_writes(
         more_columns = max(columns - info.columns, 0)
         if more_rows or more_columns:
             growth[name] = (more_rows, more_columns)
-    if not growth and not deletes:
+    formulas = any(is_formula(value) for found in cells.values() for value in found.values())
+    if not growth and not deletes and not formulas:
         return WritePlan(_values_body(cells, tabs), [], {}, {})
     _keep_detectable(growth, deletes)
     requests: list[JsonObject] = []
@@ -121,10 +122,10 @@ def plan_writes(
 
 def _cells(
     batch: SheetBatch, seen_rows: Mapping[str, int]
-) -> dict[str, dict[tuple[int, int], Cell]]:
+) -> dict[str, dict[tuple[int, int], Written]]:
     """Every cell the batch sets, per tab: writes (``None`` clears), then appended rows from
     the row below what the read saw (their blanks are left alone)."""
-    cells: dict[str, dict[tuple[int, int], Cell]] = {}
+    cells: dict[str, dict[tuple[int, int], Written]] = {}
     for write in batch.writes:
         if write.row < 1 or write.column < 1:
             raise ValueError(f"rows and columns start at 1: {write}")
@@ -142,13 +143,13 @@ def _cells(
 
 
 def _values_body(
-    cells: Mapping[str, Mapping[tuple[int, int], Cell]], tabs: Mapping[str, TabInfo]
+    cells: Mapping[str, Mapping[tuple[int, int], Written]], tabs: Mapping[str, TabInfo]
 ) -> JsonObject:
     data = [
         {
             "range": block(tabs[name].title, rect.row, rect.column, len(rect.rows), rect.width),
             "majorDimension": "ROWS",
-            "values": [[raw_value(value) for value in row] for row in rect.rows],
+            "values": [[raw_value(_plain(value)) for value in row] for row in rect.rows],
         }
         for name, found in cells.items()
         for rect in rectangles(found)
@@ -179,3 +180,10 @@ def _keep_detectable(growth: dict[str, tuple[int, int]], deletes: Mapping[str, l
         name = next(iter(growth))
         rows, columns = growth[name]
         growth[name] = (rows + 1, columns)
+
+
+def _plain(value: Written) -> Cell:
+    """Values of a batch with no formula (the only batches sent as RAW values)."""
+    if isinstance(value, BotFormula | Sparkline):
+        raise ValueError("a formula cannot be written as a RAW value")
+    return value

@@ -43,7 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bot.adapters.local.formula_results import FormulaResults, collect
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
-from sheets_bot.ports import Cell, Grid, SheetBatch
+from sheets_bot.ports import BotFormula, Cell, Grid, SeedRows, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, Layout, TabSpec, normalise_header
 from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
@@ -132,7 +132,7 @@ class LocalWorkbook:
             self._forget()
             raise
 
-    def prepare(self, layout: Layout, rows: Mapping[str, Grid]) -> None:
+    def prepare(self, layout: Layout, rows: Mapping[str, SeedRows]) -> None:
         """Create the file or complete it; saves only when something was missing."""
         unknown = set(rows) - {spec.name for spec in layout.tabs}
         if unknown:
@@ -152,7 +152,7 @@ class LocalWorkbook:
 
     def _change(self, sheets: Mapping[str, Worksheet], batch: SheetBatch) -> None:
         for change in batch.writes:
-            write_plain(sheets[change.tab], change.row, change.column, change.value)
+            write_value(sheets[change.tab], change.row, change.column, change.value)
         next_row: dict[str, int] = {}
         for append in batch.appends:
             sheet = sheets[append.tab]
@@ -371,6 +371,18 @@ def write_plain(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
             cell.fill = tint
 
 
+def write_value(sheet: Worksheet, row: int, column: int, value: Written) -> None:
+    """A plain value as ``write_plain``; a ``BotFormula`` as a formula (LibreOffice and Excel
+    compute it on opening); a ``Sparkline`` as its text (neither has ``SPARKLINE``)."""
+    if isinstance(value, Sparkline):
+        write_plain(sheet, row, column, value.text)
+    elif isinstance(value, BotFormula):
+        write_plain(sheet, row, column, value.text)
+        sheet.cell(row, column).data_type = "f"
+    else:
+        write_plain(sheet, row, column, value)
+
+
 def _storable(value: Cell) -> Cell:
     """openpyxl refuses control characters and writes NaN as a broken number: keep text
     printable and non-finite numbers as text."""
@@ -457,7 +469,7 @@ def _new_book(layout: Layout) -> Workbook:
     return book
 
 
-def _prepare_tab(book: Workbook, spec: TabSpec, rows: Grid | None) -> bool:
+def _prepare_tab(book: Workbook, spec: TabSpec, rows: SeedRows | None) -> bool:
     changed = False
     sheet = _worksheet(book, spec.name)
     if sheet is None:
@@ -588,10 +600,12 @@ def _add_move_colours(sheet: Worksheet, index: int) -> bool:
     return changed
 
 
-def _seed_rows(sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int], rows: Grid) -> None:
+def _seed_rows(
+    sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int], rows: SeedRows
+) -> None:
     """Write ``rows`` (in the layout's header order) under the headers, wherever the tab's
     actual columns are."""
     targets = [positions[name] for name in spec.headers]
     for number, row in enumerate(rows, start=2):
         for target, value in zip(targets, row, strict=False):
-            write_plain(sheet, number, target, value)
+            write_value(sheet, number, target, value)

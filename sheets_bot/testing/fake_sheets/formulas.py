@@ -8,6 +8,8 @@ write, and every other formula reads back as :data:`UNEVALUATED` under ``FORMATT
 * ``=HYPERLINK("url")`` / ``=HYPERLINK("url", "label")`` -> the label (or the url)
 * ``=SUM(1, 2.5, ...)`` with numeric literals -> their sum
 * ``=42``, ``="text"``, ``=TRUE`` / ``=FALSE`` -> that literal
+* ``=SPARKLINE({1,2,3})`` over a literal array of numbers -> ``""``: like ``IMAGE``, Google
+  draws it in the cell and it has no value
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ _STRING: Final = r'"(?:[^"]|"")*"'
 _NUMBER: Final = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _HYPERLINK: Final = re.compile(
     rf"^HYPERLINK\(\s*(?P<url>{_STRING})\s*(?:,\s*(?P<label>{_STRING})\s*)?\)$", re.IGNORECASE
+)
+_SPARKLINE: Final = re.compile(
+    rf"^SPARKLINE\(\s*\{{\s*{_NUMBER}(?:\s*,\s*{_NUMBER})*\s*\}}\s*\)$", re.IGNORECASE
 )
 _SUM: Final = re.compile(rf"^SUM\(\s*(?P<args>{_NUMBER}(?:\s*,\s*{_NUMBER})*)\s*\)$", re.IGNORECASE)
 
@@ -38,6 +43,8 @@ def evaluate(formula: str) -> str | float | bool:
     link = _HYPERLINK.match(body)
     if link is not None:
         return _unquote(link.group("label") or link.group("url"))
+    if _SPARKLINE.match(body):
+        return ""
     total = _SUM.match(body)
     if total is not None:
         return sum(float(arg) for arg in total.group("args").split(","))
