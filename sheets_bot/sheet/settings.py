@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
-from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
@@ -52,6 +52,20 @@ def _quiet(text: str) -> QuietHours | None:
     return QuietHours.parse(text)
 
 
+def _use_learned(text: str) -> UseLearned:
+    try:
+        return UseLearned(" ".join(text.lower().split()))
+    except ValueError as error:
+        raise ValueError("is not one of no, sales, lead time, both") from error
+
+
+def _safety_method(text: str) -> SafetyMethod:
+    try:
+        return SafetyMethod(" ".join(text.lower().split()))
+    except ValueError as error:
+        raise ValueError("is not one of buffer, peak, service level") from error
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -63,6 +77,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "anomaly factor": ("anomaly_factor", _positive),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
+    "use learned": ("use_learned", _use_learned),
+    "safety method": ("safety_method", _safety_method),
 }
 
 
