@@ -200,3 +200,21 @@ def test_a_budget_alerts_the_owner() -> None:
     [budget] = resources("AWS::Budgets::Budget").values()
     subscribers = budget["Properties"]["NotificationsWithSubscribers"]
     assert {s["Subscribers"][0]["Address"]["Ref"] for s in subscribers} == {"OwnerEmail"}
+
+
+def test_drive_sync_writes_and_the_check_only_reads_the_stock_history() -> None:
+    from datetime import date
+
+    from sheets_bot.services.stock_history import history_key
+
+    prefix = history_key("SHEET", date(2026, 1, 1)).split("/", 1)[0]
+    found = {
+        role: statement
+        for role, statement in _statements()
+        if statement.get("Sid") == "StockHistory"
+    }
+    resource = {"Fn::Sub": f"${{SnapshotBucket.Arn}}/{prefix}/*"}
+    assert set(found) == {"DailyCheckRole", "DriveSyncRole"}
+    assert found["DriveSyncRole"]["Action"] == ["s3:GetObject", "s3:PutObject"]
+    assert found["DailyCheckRole"]["Action"] == "s3:GetObject"
+    assert all(statement["Resource"] == resource for statement in found.values())

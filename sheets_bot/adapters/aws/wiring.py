@@ -35,6 +35,7 @@ from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
+from sheets_bot.services.stock_history import BlobStockHistory
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -205,7 +206,12 @@ class AwsWiring:
             mailer=self.mailer,
             clock=self.clock,
             scheduler=self.scheduler(scheduler_target),
+            history=self.stock_history(),
         )
+
+    def stock_history(self) -> BlobStockHistory:
+        """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
+        return BlobStockHistory(self.blobs(), self.settings.sheet_id)
 
 
 _current: AwsWiring | None = None
