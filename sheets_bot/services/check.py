@@ -18,11 +18,13 @@ from sheets_bot.domain.drafts import (
     plan_drafts,
 )
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
+from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.learning import learn, sheet_lead_time
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.rows import read_stock
@@ -60,6 +62,20 @@ class CheckReport:
 
     def count(self, move: str) -> int:
         return sum(1 for item in self.items if item.move == move)
+
+
+LEARNED_COLUMNS = ("Learned sales", "Learned lead time", "Safety stock", "ABC")
+
+
+def learned_values(numbers: ItemNumbers) -> dict[str, Cell]:
+    """The bot's learned columns: blank until there is enough history for each."""
+    rate, lead = numbers.learning.rate, numbers.learning.lead
+    return {
+        "Learned sales": _number_cell(rate.rate) if rate else None,
+        "Learned lead time": _number_cell(lead.days, 1) if lead and lead.learned else None,
+        "Safety stock": _number_cell(numbers.safety.units, 1) if numbers.safety else None,
+        "ABC": numbers.learning.abc,
+    }
 
 
 def _number_cell(value: float | None, digits: int = 2) -> Cell:
@@ -141,6 +157,7 @@ class _CheckRun(Run):
     def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
         super().__init__(adapters, view, now)
         self.report = CheckReport(location=adapters.sheet.location)
+        self.numbers: dict[int, ItemNumbers] = {}
 
     @property
     def settings(self) -> ShopSettings:
@@ -151,15 +168,26 @@ class _CheckRun(Run):
         items, row_problems = read_stock(stock)
         on_order = on_order_by_sku(self.view[ORDERS])
         history = self.adapters.ledger.order_history()
-        verdicts = [
-            evaluate(
+        learned = learn(self.adapters, items, self.view.suppliers, self.now, self.view.zone)
+        self.numbers = {
+            item.row: choose_numbers(
                 item,
-                suppliers=self.view.suppliers,
-                on_order=on_order.get(item.sku.casefold(), 0.0),
-                settings=self.settings,
-                history=history.get(item.sku, []),
+                learned[item.row],
+                self.settings,
+                sheet_lead_time(item, self.view.suppliers),
             )
             for item in items
+        }
+        verdicts = [
+            evaluate(
+                numbers.item,
+                suppliers=self.view.suppliers,
+                on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
+                settings=self.settings,
+                history=history.get(numbers.item.sku, []),
+                basis=numbers.basis,
+            )
+            for numbers in self.numbers.values()
         ]
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         plan = plan_drafts(
@@ -192,7 +220,7 @@ class _CheckRun(Run):
             if verdict is None:
                 problem = "; ".join(str(p) for p in row_problems.get(row.number, []))
                 values: dict[str, Cell] = dict.fromkeys(
-                    ("On order", "Reorder point", "Move", "Days left")
+                    ("On order", "Reorder point", "Move", "Days left", *LEARNED_COLUMNS)
                 )
                 values["Problem"] = problem
                 self.report.items.append(
@@ -248,6 +276,7 @@ class _CheckRun(Run):
             "Move": verdict.label or None,
             "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
             "Problem": verdict.problem,
+            **learned_values(self.numbers[verdict.item.row]),
         }
 
     def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:

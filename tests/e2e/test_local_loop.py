@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_bot.cli import main
+from sheets_bot.sheet.layout import load_layout
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
 
 NOW = "2026-11-23T10:00:00Z"
@@ -201,7 +202,8 @@ def test_init_without_sample_gives_empty_tabs_and_default_settings(
     assert owner.records("Stock") == []
     settings = {row["Setting"]: row["Value"] for row in owner.records("Settings")}
     assert settings["Quiet hours"] == "21:00-07:00"
-    assert len(settings) == 10
+    assert list(settings) == [setting.key for setting in load_layout().settings]
+    assert settings["Use learned"] == "no"
     code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)
     assert code == 0
     assert "Checked 0 items" in out
