@@ -17,7 +17,14 @@ from sheets_bot.errors import BotError
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.wiring import adapters_for, build_clock, open_sheet, sheet_run, state_store
+from sheets_bot.wiring import (
+    adapters_for,
+    build_clock,
+    open_sheet,
+    record_snapshot,
+    sheet_run,
+    state_store,
+)
 
 Config = LocalConfig | SheetConfig
 
@@ -57,6 +64,7 @@ def _init(config: Config, sample: bool) -> str:
 def _check(config: Config) -> str:
     with adapters_for(config) as adapters:
         report = run_check(adapters)
+        record_snapshot(config, adapters)
     if isinstance(config, SheetConfig):
         return format_check(report, sheet=config.spreadsheet_id, program=_program())
     return format_check(report, workbook=config.workbook, program=_program())
@@ -65,6 +73,7 @@ def _check(config: Config) -> str:
 def _poll(config: Config) -> str:
     with adapters_for(config) as adapters:
         report = run_poll(adapters)
+        record_snapshot(config, adapters)
     return format_poll(report, outbox=config.outbox if config.smtp is None else None)
 
 

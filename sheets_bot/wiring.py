@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets_bot.adapters.clock import FixedClock, SystemClock
+from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.adapters.local.outbox import OutboxMailer
 from sheets_bot.adapters.local.smtp import SmtpMailer
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
@@ -24,6 +25,8 @@ from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
+from sheets_bot.services.snapshot import SnapshotReport, run_snapshot
+from sheets_bot.services.stock_history import BlobStockHistory
 
 if TYPE_CHECKING:
     from sheets_bot.adapters.google.sheet import GoogleSheet
@@ -46,6 +49,31 @@ def build_mailer(config: RunConfig) -> Mailer:
 
 def build_clock(config: RunConfig) -> Clock:
     return FixedClock(config.now) if config.now else SystemClock()
+
+
+LOCAL_SHEET_ID = "workbook"
+"""The history key part for a local workbook (its state folder is its own)."""
+
+
+def history_id(config: LocalConfig | SheetConfig) -> str:
+    return config.spreadsheet_id if isinstance(config, SheetConfig) else LOCAL_SHEET_ID
+
+
+def record_snapshot(config: LocalConfig | SheetConfig, adapters: Adapters) -> SnapshotReport | None:
+    """On one machine there is no 15-minute sync: each check and poll on a local workbook
+    snapshots the Stock tab (the same ``run_snapshot`` as drive sync, days in the Settings
+    tab's timezone), so the stock history builds up here too: one more read of the file.
+
+    Not for a Google Sheet from this machine: that read would be a Sheets request past the
+    check's and poll's bars; there the AWS drive sync keeps the history."""
+    if isinstance(config, SheetConfig):
+        return None
+    return run_snapshot(
+        adapters.sheet,
+        FolderBlobs(config.blobs),
+        history_id(config),
+        now=adapters.clock.now(),
+    )
 
 
 @contextmanager
@@ -71,6 +99,7 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            history=BlobStockHistory(FolderBlobs(config.blobs), LOCAL_SHEET_ID),
         )
 
 
@@ -105,6 +134,7 @@ def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
             memory=store.memory,
             mailer=build_mailer(config),
             clock=build_clock(config),
+            history=BlobStockHistory(FolderBlobs(config.blobs), config.spreadsheet_id),
         )
 
 
