@@ -152,7 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="wif",
         help="how the functions reach Google (default wif; secret adds Secrets Manager)",
     )
+    simulate = sub.add_parser(
+        "simulate",
+        help="replay real daily sales (M5, Walmart) through the reorder rules: fixed vs learned"
+        " vs service level (needs the bench extra)",
+    )
+    simulate.add_argument(
+        "--store",
+        action="append",
+        metavar="STORE",
+        help="an M5 store (CA_1 .. WI_3), repeatable; default CA_1; 'all' for all ten",
+    )
+    simulate.add_argument("--plot", metavar="PNG", help="also write fill rate vs inventory here")
     return parser
+
+
+def _simulate(args: argparse.Namespace) -> str:
+    from sheets_bot.simulation.run import simulate
+
+    stores = args.store or ["CA_1"]
+    return simulate([] if "all" in stores else stores, Path(args.plot) if args.plot else None)
 
 
 def _cost(args: argparse.Namespace) -> str:
@@ -174,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cost":
             print(_cost(args))
+            return 0
+        if args.command == "simulate":
+            print(_simulate(args))
             return 0
         config = _config(args)
         if args.command == "init":

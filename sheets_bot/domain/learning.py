@@ -8,13 +8,14 @@ may override per item (Stock, ``Use learned``). A learned number is used only wh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from sheets_bot.domain.demand import RateEstimate
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings
 from sheets_bot.domain.numbers import plain
-from sheets_bot.domain.safety_stock import SafetyStock, safety_stock
+from sheets_bot.domain.safety_stock import SERVICE_TARGETS, SafetyStock, safety_stock
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,11 @@ class ItemNumbers:
 
 
 def choose_numbers(
-    item: Item, learning: ItemLearning, settings: ShopSettings, sheet_lead: float | None
+    item: Item,
+    learning: ItemLearning,
+    settings: ShopSettings,
+    sheet_lead: float | None,
+    targets: Mapping[str, float] = SERVICE_TARGETS,
 ) -> ItemNumbers:
     use = item.use_learned or settings.use_learned
     rate, lead = learning.rate, learning.lead
@@ -67,6 +72,7 @@ def choose_numbers(
             rate=used_rate,
             lead=plan_lead,
             abc=learning.abc,
+            targets=targets,
         )
         buffer = safety.units
         if settings.safety_method is not SafetyMethod.BUFFER:

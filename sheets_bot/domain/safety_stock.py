@@ -12,6 +12,7 @@ Without enough history the learned methods fall back to the typed buffer, and sa
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -51,6 +52,7 @@ def safety_stock(
     rate: RateEstimate | None,
     lead: LeadEstimate,
     abc: str,
+    targets: Mapping[str, float] = SERVICE_TARGETS,
 ) -> SafetyStock:
     if method is SafetyMethod.BUFFER:
         return SafetyStock(buffer, "your safety buffer")
@@ -62,7 +64,7 @@ def safety_stock(
             units,
             f"peak: ({plain(rate.peak)} − {plain(rate.mean)}/day) × {plain(lead.mean)} days",
         )
-    target = SERVICE_TARGETS.get(abc, SERVICE_TARGETS["C"])
+    target = targets.get(abc, targets["C"])
     units = service_level_stock(
         rate=rate.rate,
         stdev=rate.stdev,
@@ -70,4 +72,4 @@ def safety_stock(
         lead_stdev=lead.stdev,
         target=target,
     )
-    return SafetyStock(units, f"service level {target:.0%} for class {abc}")
+    return SafetyStock(units, f"service level {round(target * 100, 2):g}% for class {abc}")

@@ -36,6 +36,7 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
+from sheets_bot.domain.safety_stock import SERVICE_TARGETS
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Policy:
     safety_method: SafetyMethod
     buffer_days: float = 2.0
     """The owner's typed ``Safety buffer`` in days of the typed rate."""
+    targets: Mapping[str, float] = field(default_factory=lambda: dict(SERVICE_TARGETS))
+    """Service-level targets per ABC class (``service level`` only)."""
 
     @property
     def learns(self) -> bool:
@@ -231,6 +234,7 @@ def run_policy(
                 ItemLearning(rate, lead, classes[state.sim.sku]),
                 settings,
                 typed,
+                policy.targets,
             )
             on_order = sum(quantity for _, quantity, _ in state.pipeline)
             verdict = evaluate(

