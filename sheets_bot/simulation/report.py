@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sheets_bot.domain.abc import classify
 from sheets_bot.domain.models import SafetyMethod, UseLearned
+from sheets_bot.errors import BotError
 from sheets_bot.simulation.engine import Policy, Result, Scenario, SimItem, Tally, run_policy
 
 FIXED = Policy("fixed rule, typed rate", UseLearned.NO, SafetyMethod.BUFFER)
@@ -121,7 +122,7 @@ def _saving(comparison: Comparison, fill: float, label: str) -> str:
     fixed, service = comparison.fixed_needs(fill), comparison.service_needs(fill)
     if service is None:
         return f"For {label} ({fill:.2%}) on A items: the service level does not reach it."
-    if fixed is None:
+    if fixed is None or fixed <= 0:
         return (
             f"For {label} ({fill:.2%}) on A items: the service level needs {service:,.0f} units;"
             f" the fixed rule does not reach it with up to {SWEEP_DAYS[-1]:g} days of buffer."
@@ -149,7 +150,12 @@ def verdict(comparison: Comparison) -> str:
 def plot(comparison: Comparison, path: Path) -> Path:
     """Fill rate against average inventory on A items: the fixed rule's sweep as a line, the
     three policies as points. matplotlib comes with the bench extra."""
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise BotError(
+            "the plot needs matplotlib, from the bench extra (pip install -e '.[bench]')"
+        ) from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

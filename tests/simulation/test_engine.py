@@ -81,6 +81,8 @@ def test_the_m5_loader_reads_the_item_store_level_in_sorted_id_order(tmp_path: P
         SimItem("HOBBIES_1_002_CA_1", "HOBBIES_1", (5.0, 0.0), 0.3),
     ]
     assert len(m5.load(tmp_path, [], series=3)) == 3
+    with pytest.raises(BotError, match="no M5 store XX_9: the stores are CA_1, TX_1"):
+        m5.load(tmp_path, ["XX_9"], series=3)
     with pytest.raises(BotError, match="does not hold the M5 files"):
         m5.load(tmp_path, ["CA_1"])
 
