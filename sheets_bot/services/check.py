@@ -168,7 +168,10 @@ class _CheckRun(Run):
         items, row_problems = read_stock(stock)
         on_order = on_order_by_sku(self.view[ORDERS])
         history = self.adapters.ledger.order_history()
-        learned = learn(self.adapters, items, self.view.suppliers, self.now, self.view.zone)
+        history_problems: list[str] = []
+        learned = learn(
+            self.adapters, items, self.view.suppliers, self.now, self.view.zone, history_problems
+        )
         self.numbers = {
             item.row: choose_numbers(
                 item,
@@ -202,6 +205,7 @@ class _CheckRun(Run):
             [str(problem) for problem in self.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
+            + history_problems
         )
         self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report

@@ -45,13 +45,20 @@ def learn(
     suppliers: Mapping[str, Supplier],
     now: datetime,
     zone: ZoneInfo,
+    problems: list[str] | None = None,
 ) -> dict[int, ItemLearning]:
-    """What was learned per item, by Stock row number."""
+    """What was learned per item, by Stock row number; a history that cannot be read adds to
+    ``problems`` and is left out."""
+    if problems is None:
+        problems = []
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
     stock: dict[str, list[DemandDay]] = {}
     if adapters.history is not None:
-        stock = days_from_stock(adapters.history.days(start, today - timedelta(days=1)))
+        try:
+            stock = days_from_stock(adapters.history.days(start, today - timedelta(days=1)))
+        except ValueError as error:
+            problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
     sales: dict[str, list[DemandDay]] = {}
     if adapters.sales is not None:

@@ -34,6 +34,11 @@ CONTENT_TYPE: Final = "application/gzip"
 COLUMNS: Final = ("day", "sku", "opening", "closing", "low", "drops", "rises")
 
 
+class UnreadableHistory(ValueError):
+    """A month blob that is not what ``encode`` wrote; the check reports it and learns
+    without it, and the next changed snapshot starts the month afresh."""
+
+
 def history_key(sheet_id: str, month: date) -> str:
     return f"history/{sheet_id}/stock-days-{month:%Y-%m}.csv.gz"
 
@@ -138,10 +143,15 @@ class BlobStockHistory:
         return f"BlobStockHistory({self.blobs!r}, {self.sheet_id!r})"
 
     def _month(self, month: date) -> dict[tuple[date, str], StockDay] | None:
+        key = history_key(self.sheet_id, month)
         try:
-            return decode(self.blobs.get(history_key(self.sheet_id, month)))
+            data = self.blobs.get(key)
         except KeyError:
             return None
+        try:
+            return decode(data)
+        except (OSError, EOFError, ValueError, KeyError, csv.Error) as error:
+            raise UnreadableHistory(f"the stock history {key} cannot be read ({error})") from None
 
     def days(self, start: date, end: date) -> builtins.list[StockDay]:
         found: list[StockDay] = []
@@ -155,10 +165,17 @@ class BlobStockHistory:
         """Fold a reading taken ``at`` into its month; returns the key written."""
         day = at.astimezone(zone).date()
         month = date(day.year, day.month, 1)
-        days = self._month(month)
+        try:
+            days = self._month(month)
+        except UnreadableHistory:
+            days = None
         if days is None:
             days = {}
-            previous = latest_on_hand((self._month(_previous_month(month)) or {}).values())
+            try:
+                before = self._month(_previous_month(month)) or {}
+            except UnreadableHistory:
+                before = {}
+            previous = latest_on_hand(before.values())
         else:
             previous = latest_on_hand(days.values())
         key = history_key(self.sheet_id, month)

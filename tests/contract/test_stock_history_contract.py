@@ -128,3 +128,19 @@ def test_the_blob_history_keeps_one_blob_per_month(tmp_path: Path) -> None:
         history_key(SHEET, date(2026, 12, 1)),
     ]
     assert history_key(SHEET, date(2026, 11, 1)) == "history/sheet-1/stock-days-2026-11.csv.gz"
+
+
+def test_an_unreadable_month_is_named_and_the_next_change_starts_it_afresh(
+    tmp_path: Path,
+) -> None:
+    from sheets_bot.services.stock_history import UnreadableHistory
+
+    blobs = FolderBlobs(tmp_path / "blobs")
+    history = BlobStockHistory(blobs, SHEET)
+    blobs.put(history_key(SHEET, date(2026, 11, 1)), b"not gzip", "application/gzip")
+
+    with pytest.raises(UnreadableHistory, match=r"stock-days-2026-11\.csv\.gz cannot be read"):
+        history.days(date(2026, 11, 1), date(2026, 11, 30))
+    history.record({"BEAN": 20}, at(2, 8), LONDON)
+
+    assert len(history.days(date(2026, 11, 1), date(2026, 11, 30))) == 1

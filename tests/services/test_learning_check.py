@@ -7,7 +7,7 @@ History comes from in-memory stand-ins of the SalesLog, ReceiptLog and StockHist
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -194,3 +194,19 @@ def test_the_learned_columns_are_blank_without_history(shop: Shop) -> None:
     top = max(revenue, key=lambda sku: revenue[sku])
     bottom = min(revenue, key=lambda sku: revenue[sku])
     assert (shop.stock(top)["ABC"], shop.stock(bottom)["ABC"]) == ("A", "C")
+
+
+def test_an_unreadable_history_is_a_problem_and_the_check_goes_on(shop: Shop) -> None:
+    from sheets_bot.services.stock_history import UnreadableHistory
+
+    class Broken(MemoryStockHistory):
+        def days(self, start: date, end: date) -> list[StockDay]:
+            raise UnreadableHistory("the stock history history/x cannot be read (bad gzip)")
+
+    report = check(shop, history=Broken())
+
+    assert len(report.items) == 40
+    assert (
+        "the stock history history/x cannot be read (bad gzip); sales are learned without it"
+        in (report.problems)
+    )
