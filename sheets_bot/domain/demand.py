@@ -83,14 +83,32 @@ class RateEstimate:
         return f"{plain(round(self.rate, 2))}/day learned ({', '.join(notes)})"
 
 
-def days_from_stock(days: Iterable[StockDay]) -> dict[str, list[DemandDay]]:
+def days_from_stock(
+    days: Iterable[StockDay], last: date | None = None
+) -> dict[str, list[DemandDay]]:
     """Demand per SKU (case-folded) from the stock history: the day's drops, censored on a
-    stock-out day."""
+    stock-out day.
+
+    A snapshot is taken only when the Stock tab changed, so a day with no record is a day on
+    which the item's on hand did not move: zero demand at the last closing (censored if that
+    was zero). Such days are filled in from a SKU's first record to ``last``."""
+    by_sku: dict[str, list[StockDay]] = {}
+    for day in days:
+        by_sku.setdefault(day.sku.casefold(), []).append(day)
     series: dict[str, list[DemandDay]] = {}
-    for day in sorted(days, key=lambda d: (d.sku.casefold(), d.day)):
-        series.setdefault(day.sku.casefold(), []).append(
-            DemandDay(day.day, max(day.drops, 0.0), day.stocked_out)
-        )
+    for sku, records in by_sku.items():
+        records.sort(key=lambda d: d.day)
+        filled: list[DemandDay] = []
+        for record, following in zip(records, [*records[1:], None], strict=True):
+            filled.append(DemandDay(record.day, max(record.drops, 0.0), record.stocked_out))
+            until = (
+                following.day if following is not None else (last or record.day) + timedelta(days=1)
+            )
+            quiet = record.day + timedelta(days=1)
+            while quiet < until:
+                filled.append(DemandDay(quiet, 0.0, record.closing <= 0))
+                quiet += timedelta(days=1)
+        series[sku] = filled
     return series
 
 

@@ -59,6 +59,8 @@ class CheckReport:
     location: str = ""
     decision_column: str = ""
     """The Drafts column letter the owner picks decisions in, as the sheet has it."""
+    learned: str = ""
+    """What was learned from history and whether the check used it, in one line (or empty)."""
 
     def count(self, move: str) -> int:
         return sum(1 for item in self.items if item.move == move)
@@ -76,6 +78,20 @@ def learned_values(numbers: ItemNumbers) -> dict[str, Cell]:
         "Safety stock": _number_cell(numbers.safety.units, 1) if numbers.safety else None,
         "ABC": numbers.learning.abc,
     }
+
+
+def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
+    """``Learned sales for 12 of 40 items, lead times for 3; used for 2 (Use learned: no).``"""
+    rates = sum(1 for n in numbers if n.learning.rate is not None)
+    leads = sum(1 for n in numbers if n.learning.lead is not None and n.learning.lead.learned)
+    if not rates and not leads:
+        return ""
+    used = sum(1 for n in numbers if "learned (" in n.basis)
+    return (
+        f"Learned sales for {rates} of {len(numbers)} items, lead times for {leads};"
+        f" used for {used} (Settings 'Use learned': {settings.use_learned.value},"
+        f" 'Safety method': {settings.safety_method.value})."
+    )
 
 
 def _number_cell(value: float | None, digits: int = 2) -> Cell:
@@ -192,6 +208,7 @@ class _CheckRun(Run):
             )
             for numbers in self.numbers.values()
         ]
+        self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         plan = plan_drafts(
             [verdict.line for verdict in verdicts if verdict.line is not None],

@@ -56,7 +56,8 @@ def learn(
     stock: dict[str, list[DemandDay]] = {}
     if adapters.history is not None:
         try:
-            stock = days_from_stock(adapters.history.days(start, today - timedelta(days=1)))
+            yesterday = today - timedelta(days=1)
+            stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
         except ValueError as error:
             problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}

@@ -41,7 +41,12 @@ def test_a_week_of_counts_teaches_the_daily_sales(
         owner.set_cell("Stock", row, "On hand", 100 - 5 * day)
         now = f"2026-11-{10 + day:02d}T09:00:00Z"
         assert main(["check", "--workbook", str(workbook), "--now", now]) == 0
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    assert out.count("Learned sales for") == 2  # from the 8th check (7 days of counts) on
+    assert (
+        "Learned sales for 38 of 39 items, lead times for 0; used for 0"
+        " (Settings 'Use learned': no, 'Safety method': buffer)." in out
+    )
 
     history = workbook.parent / "sheets-bot-state" / "blobs" / "history" / "workbook"
     assert [p.name for p in history.iterdir()] == ["stock-days-2026-11.csv.gz"]
@@ -55,6 +60,7 @@ def test_a_week_of_counts_teaches_the_daily_sales(
     owner.set_cell("Stock", row, "On hand", 12)
     assert main(["check", "--workbook", str(workbook), "--now", "2026-11-19T09:00:00Z"]) == 0
 
+    assert "used for 38" in capsys.readouterr().out
     espresso = owner.records("Stock")[_row(owner, ESPRESSO) - 2]
     assert float(str(espresso["Reorder point"])) > 16.5
     line = next(r for r in owner.records("Drafts") if r["SKU"] == ESPRESSO)

@@ -120,6 +120,23 @@ def test_days_from_stock_count_drops_never_rises() -> None:
     }
 
 
+def test_days_without_a_snapshot_are_quiet_days_at_the_last_closing() -> None:
+    days = [
+        StockDay(date(2026, 11, 1), "BEAN", 20, 14, 14, 6, 0),
+        StockDay(date(2026, 11, 3), "BEAN", 14, 0, 0, 14, 0),
+    ]
+
+    got = days_from_stock(days, last=date(2026, 11, 5))
+
+    assert got["bean"] == [
+        DemandDay(date(2026, 11, 1), 6),
+        DemandDay(date(2026, 11, 2), 0),  # nothing moved: no snapshot that day
+        DemandDay(date(2026, 11, 3), 14, censored=True),
+        DemandDay(date(2026, 11, 4), 0, censored=True),  # still at zero
+        DemandDay(date(2026, 11, 5), 0, censored=True),
+    ]
+
+
 def test_days_from_events_net_refunds_fill_quiet_days_and_skip_restocks() -> None:
     zone = ZoneInfo("Europe/London")
     at = datetime(2026, 11, 27, 10, tzinfo=UTC)
