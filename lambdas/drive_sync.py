@@ -1,4 +1,5 @@
-"""Every 15 minutes: a snapshot of the Stock tab to S3 when it changed (the stock history)."""
+"""Every 15 minutes: a snapshot of the Stock tab to S3 when it changed, folded into the stock
+history (one blob of StockDay rows per month) the learning reads."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ logger = Logger(service="sheets-bot")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = ScheduledRun.parse(event)
     wiring = cloud()
-    report = run_snapshot(wiring.sheet(), wiring.blobs(), wiring.settings.sheet_id)
+    report = run_snapshot(
+        wiring.sheet(),
+        wiring.blobs(),
+        wiring.settings.sheet_id,
+        now=wiring.clock.now(),
+        timezone=wiring.settings.timezone,
+    )
     summary = snapshot_summary(report, run)
     logger.info("drive sync done", extra=summary)
     return summary

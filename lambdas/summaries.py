@@ -74,6 +74,7 @@ def snapshot_summary(report: SnapshotReport, run: ScheduledRun) -> dict[str, Any
         "key": report.key,
         "version": report.version,
         "bytes": report.size,
+        "history": report.history,
     }
 
 

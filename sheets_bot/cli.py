@@ -26,6 +26,7 @@ from sheets_bot.wiring import (
     build_clock,
     link_key,
     open_sheet,
+    record_snapshot,
     run_failures,
     sheet_run,
     state_store,
@@ -86,6 +87,7 @@ def _digest_line(report: DigestReport, config: Config) -> str:
 def _check(config: Config, links_url: str | None) -> str:
     with adapters_for(config) as adapters:
         daily = run_daily(adapters, signer=_signer(config, links_url))
+        record_snapshot(config, adapters)
     if isinstance(config, SheetConfig):
         text = format_check(daily.check, sheet=config.spreadsheet_id, program=_program())
     else:
@@ -107,6 +109,7 @@ def _digest(config: Config, force: bool, links_url: str | None) -> str:
 def _poll(config: Config) -> str:
     with adapters_for(config) as adapters:
         report = run_poll(adapters)
+        record_snapshot(config, adapters)
     return format_poll(report, outbox=config.outbox if config.smtp is None else None)
 
 
@@ -272,7 +275,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="wif",
         help="how the functions reach Google (default wif; secret adds Secrets Manager)",
     )
+    simulate = sub.add_parser(
+        "simulate",
+        help="replay real daily sales (M5, Walmart) through the reorder rules: fixed vs learned"
+        " vs service level (needs the bench extra)",
+    )
+    simulate.add_argument(
+        "--store",
+        action="append",
+        metavar="STORE",
+        help="an M5 store (CA_1 .. WI_3), repeatable; default CA_1; 'all' for all ten",
+    )
+    simulate.add_argument("--plot", metavar="PNG", help="also write fill rate vs inventory here")
     return parser
+
+
+def _simulate(args: argparse.Namespace) -> str:
+    from sheets_bot.simulation.run import simulate
+
+    stores = args.store or ["CA_1"]
+    return simulate([] if "all" in stores else stores, Path(args.plot) if args.plot else None)
 
 
 def _cost(args: argparse.Namespace) -> str:
@@ -309,6 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cost":
             print(_cost(args))
+            return 0
+        if args.command == "simulate":
+            print(_simulate(args))
             return 0
         config = _config(args)
         if args.command == "init":

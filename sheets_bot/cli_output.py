@@ -79,6 +79,8 @@ def format_check(
         f"Draft lines: {report.lines_added} added, {report.lines_refreshed} refreshed,"
         f" {report.lines_removed} removed.",
     ]
+    if report.learned:
+        parts.append(report.learned)
     for draft, supplier in report.drafts_created.items():
         parts.append(f"  new draft {draft} for {supplier}")
     if report.problems:

@@ -99,6 +99,11 @@ class RunConfig(BaseModel):
     def database(self) -> Path:
         return self.state_dir / "sheets-bot.sqlite"
 
+    @property
+    def blobs(self) -> Path:
+        """Stock snapshots and the stock history the learning reads (a folder in place of S3)."""
+        return self.state_dir / "blobs"
+
 
 class LocalConfig(RunConfig):
     """The shop's sheet is a local ``.xlsx`` workbook."""

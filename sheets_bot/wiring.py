@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sheets_bot.adapters.clock import FixedClock, SystemClock
 from sheets_bot.adapters.local.file_failures import FileRunFailures
+from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.adapters.local.link_key import local_link_key
 from sheets_bot.adapters.local.outbox import OutboxMailer
 from sheets_bot.adapters.local.smtp import SmtpMailer
@@ -29,6 +30,8 @@ from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Clock, Mailer
 from sheets_bot.services.shop import Adapters
+from sheets_bot.services.snapshot import SnapshotReport, run_snapshot
+from sheets_bot.services.stock_history import BlobStockHistory
 from sheets_bot.web.confirm_app import CONFIRM_PATH
 
 if TYPE_CHECKING:
@@ -52,6 +55,31 @@ def build_mailer(config: RunConfig) -> Mailer:
 
 def build_clock(config: RunConfig) -> Clock:
     return FixedClock(config.now) if config.now else SystemClock()
+
+
+LOCAL_SHEET_ID = "workbook"
+"""The history key part for a local workbook (its state folder is its own)."""
+
+
+def history_id(config: LocalConfig | SheetConfig) -> str:
+    return config.spreadsheet_id if isinstance(config, SheetConfig) else LOCAL_SHEET_ID
+
+
+def record_snapshot(config: LocalConfig | SheetConfig, adapters: Adapters) -> SnapshotReport | None:
+    """On one machine there is no 15-minute sync: each check and poll on a local workbook
+    snapshots the Stock tab (the same ``run_snapshot`` as drive sync, days in the Settings
+    tab's timezone), so the stock history builds up here too: one more read of the file.
+
+    Not for a Google Sheet from this machine: that read would be a Sheets request past the
+    check's and poll's bars; there the AWS drive sync keeps the history."""
+    if isinstance(config, SheetConfig):
+        return None
+    return run_snapshot(
+        adapters.sheet,
+        FolderBlobs(config.blobs),
+        history_id(config),
+        now=adapters.clock.now(),
+    )
 
 
 @contextmanager
@@ -98,6 +126,7 @@ def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
             sales=SqliteSalesLog(store),
             receipts=SqliteReceiptLog(store),
             claims=SqliteClaims(store),
+            history=BlobStockHistory(FolderBlobs(config.blobs), LOCAL_SHEET_ID),
         )
 
 
@@ -143,6 +172,7 @@ def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
             sales=SqliteSalesLog(store),
             receipts=SqliteReceiptLog(store),
             claims=SqliteClaims(store),
+            history=BlobStockHistory(FolderBlobs(config.blobs), config.spreadsheet_id),
         )
 
 

@@ -83,7 +83,10 @@ def evaluate(
     on_order: float,
     settings: ShopSettings,
     history: Sequence[int],
+    basis: str = "",
 ) -> Verdict:
+    """``basis`` says where the item's numbers came from when they are not all the owner's
+    (learned sales, lead time, safety stock); it leads the order line's ``Why``."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = item.lead_time_days
     if lead_time is None and supplier is not None:
@@ -152,7 +155,7 @@ def evaluate(
         reorder_point=assessment.reorder_point,
         quantity=quantity.quantity,
         unit_cost=item.unit_cost,
-        why=f"{assessment.why}. Order: {quantity.steps}",
+        why=f"{basis + '. ' if basis else ''}{assessment.why}. Order: {quantity.steps}",
         flag="; ".join(flags) if flags else None,
     )
     return Verdict(item, assessment, assessment.move.value, None, line)

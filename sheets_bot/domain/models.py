@@ -25,6 +25,31 @@ class ItemStatus(StrEnum):
     PAUSED = "paused"
 
 
+class UseLearned(StrEnum):
+    """Which learned numbers the check uses in place of the typed ones (Settings or per item)."""
+
+    NO = "no"
+    SALES = "sales"
+    LEAD_TIME = "lead time"
+    BOTH = "both"
+
+    @property
+    def sales(self) -> bool:
+        return self in (UseLearned.SALES, UseLearned.BOTH)
+
+    @property
+    def lead_time(self) -> bool:
+        return self in (UseLearned.LEAD_TIME, UseLearned.BOTH)
+
+
+class SafetyMethod(StrEnum):
+    """How the safety stock is set (Settings, ``Safety method``); see ``domain.safety_stock``."""
+
+    BUFFER = "buffer"
+    PEAK = "peak"
+    SERVICE_LEVEL = "service level"
+
+
 class PoFormat(StrEnum):
     CSV = "csv"
     PDF = "pdf"
@@ -74,6 +99,8 @@ class Item:
     max_order: int | None
     status: ItemStatus
     row: int
+    use_learned: UseLearned | None = None
+    """The owner's per-item choice (Stock, ``Use learned``); ``None`` follows Settings."""
 
 
 @dataclass(frozen=True)
@@ -106,3 +133,5 @@ class ShopSettings:
     ai_summary: bool = False
     """Settings ``AI summary``: the monthly summary's narrative is written by a model (from
     the computed figures only) where the deployment offers one."""
+    use_learned: UseLearned = UseLearned.NO
+    safety_method: SafetyMethod = SafetyMethod.BUFFER

@@ -189,7 +189,8 @@ def narrate(
 
 def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyFigures, list[str]]:
     lines, problems = order_lines(view[ORDERS])
-    history = adapters.history.days(month.start, month.end) if adapters.history else None
+    # A month with no recorded day is no history either: say so rather than show zeros.
+    history = (adapters.history.days(month.start, month.end) if adapters.history else None) or None
     figures = monthly_figures(
         month,
         lines,

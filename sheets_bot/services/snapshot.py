@@ -14,6 +14,13 @@ every 15 minutes, and nothing is written:
 Put in that order, a run that dies between the two leaves the old digest, and the next run
 writes the same snapshot again: a duplicate version, never a missed one. The gzip stream has no
 timestamp or file name in it, so the same table always gives the same bytes.
+
+Given the time of the run (``now``), a changed snapshot is also folded into the per-month stock
+history (``services.stock_history``: one more GET and PUT, before the snapshot is put), which
+the learning reads as ``StockDay`` records. Days end at midnight in the shop's timezone: the
+deployment's on AWS, the Settings tab's (read in the same request) locally. A changed run then
+costs 1 sheet read, 2 GETs (the digest, this month's history; 3 on a month's first change)
+and 3 PUTs (history, snapshot, digest); a quiet run is unchanged: 1 sheet read and 1 GET.
 """
 
 from __future__ import annotations
@@ -23,11 +30,16 @@ import gzip
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Blobs, Cell, Grid, Sheet
-from sheets_bot.sheet.layout import STOCK
+from sheets_bot.services.stock_history import BlobStockHistory, on_hand_reading
+from sheets_bot.sheet.layout import SETTINGS, STOCK, load_layout
+from sheets_bot.sheet.settings import read_settings
+from sheets_bot.sheet.table import Table
 
 CONTENT_TYPE: Final = "application/gzip"
 """The snapshot blob: gzip of UTF-8 CSV (``.csv.gz``)."""
@@ -56,6 +68,8 @@ class SnapshotReport:
     """The version id of the snapshot written (S3's), ``None`` when nothing was written."""
     size: int = 0
     """Bytes of the gzipped snapshot."""
+    history: str | None = None
+    """The stock-history blob the change was folded into, if any."""
 
 
 def _cell_text(value: Cell) -> str:
@@ -82,9 +96,28 @@ def compress(text: str) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
-def run_snapshot(sheet: Sheet, blobs: Blobs, sheet_id: str) -> SnapshotReport:
-    """Snapshot ``sheet``'s Stock tab into ``blobs`` if it changed since the last one."""
-    grids = sheet.read([STOCK])
+def _settings_zone(grid: Grid | None) -> ZoneInfo:
+    """The Settings tab's timezone; UTC when the tab is missing or cannot be read."""
+    try:
+        settings, _ = read_settings(Table.from_grid(load_layout().tab(SETTINGS), grid))
+    except SheetLayoutError:
+        return ZoneInfo("UTC")
+    return ZoneInfo(settings.timezone)
+
+
+def run_snapshot(
+    sheet: Sheet,
+    blobs: Blobs,
+    sheet_id: str,
+    *,
+    now: datetime | None = None,
+    timezone: str | None = None,
+) -> SnapshotReport:
+    """Snapshot ``sheet``'s Stock tab into ``blobs`` if it changed since the last one; with
+    ``now``, fold the change into the stock history too (days in ``timezone``, or the Settings
+    tab's when it is ``None``)."""
+    wants_settings = now is not None and timezone is None
+    grids = sheet.read([STOCK, SETTINGS] if wants_settings else [STOCK])
     grid = grids.get(STOCK)
     if grid is None:
         raise SheetLayoutError(STOCK, None)
@@ -98,9 +131,19 @@ def run_snapshot(sheet: Sheet, blobs: Blobs, sheet_id: str) -> SnapshotReport:
         last = ""
     if last == digest:
         return SnapshotReport(key=key, written=False, rows=rows, digest=digest)
+    history = None
+    if now is not None:
+        zone = ZoneInfo(timezone) if timezone else _settings_zone(grids.get(SETTINGS))
+        history = BlobStockHistory(blobs, sheet_id).record(on_hand_reading(grid), now, zone)
     data = compress(text)
     version = blobs.put(key, data, CONTENT_TYPE)
     blobs.put(digest_key(sheet_id), digest.encode("ascii"), DIGEST_TYPE)
     return SnapshotReport(
-        key=key, written=True, rows=rows, digest=digest, version=version, size=len(data)
+        key=key,
+        written=True,
+        rows=rows,
+        digest=digest,
+        version=version,
+        size=len(data),
+        history=history,
     )

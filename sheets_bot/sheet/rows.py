@@ -12,7 +12,14 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
-from sheets_bot.domain.models import Item, ItemStatus, PoFormat, Supplier, supplier_key
+from sheets_bot.domain.models import (
+    Item,
+    ItemStatus,
+    PoFormat,
+    Supplier,
+    UseLearned,
+    supplier_key,
+)
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
 from sheets_bot.sheet.table import Row, Table, cell_text, is_blank
@@ -81,6 +88,18 @@ def _status(value: Any) -> ItemStatus:
         raise ValueError("is not one of active, discontinued, paused") from error
 
 
+def _use_learned(value: Any) -> UseLearned | None:
+    text = " ".join(cell_text(value).lower().split())
+    if not text:
+        return None
+    try:
+        return UseLearned(text)
+    except ValueError as error:
+        raise ValueError(
+            "is not one of no, sales, lead time, both (or blank for Settings)"
+        ) from error
+
+
 def _po_format(value: Any) -> PoFormat:
     text = cell_text(value).lower()
     if not text:
@@ -119,6 +138,7 @@ class StockRow(_SheetRow):
     min_order: PackCount = None
     max_order: PackCount = None
     status: Annotated[ItemStatus, BeforeValidator(_status)] = ItemStatus.ACTIVE
+    use_learned: Annotated[UseLearned | None, BeforeValidator(_use_learned)] = None
 
 
 STOCK_COLUMNS = {
@@ -134,6 +154,7 @@ STOCK_COLUMNS = {
     "min_order": "Min order",
     "max_order": "Max order",
     "status": "Status",
+    "use_learned": "Use learned",
 }
 
 
@@ -309,6 +330,7 @@ def _item(row: StockRow, number: int) -> Item:
         max_order=row.max_order,
         status=row.status,
         row=number,
+        use_learned=row.use_learned,
     )
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
 from sheets_bot.domain.inbound import parse_allowlist
-from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
@@ -85,6 +85,20 @@ def parse_links_url(text: str) -> str:
     return url
 
 
+def _use_learned(text: str) -> UseLearned:
+    try:
+        return UseLearned(" ".join(text.lower().split()))
+    except ValueError as error:
+        raise ValueError("is not one of no, sales, lead time, both") from error
+
+
+def _safety_method(text: str) -> SafetyMethod:
+    try:
+        return SafetyMethod(" ".join(text.lower().split()))
+    except ValueError as error:
+        raise ValueError("is not one of buffer, peak, service level") from error
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -104,6 +118,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "links url": ("links_url", parse_links_url),
     "receiving updates on hand": ("receiving_updates_on_hand", _yes_no),
     "ai summary": ("ai_summary", _yes_no),
+    "use learned": ("use_learned", _use_learned),
+    "safety method": ("safety_method", _safety_method),
 }
 
 

@@ -438,3 +438,22 @@ def test_the_public_functions_environment_is_what_web_settings_reads() -> None:
     assert template()["Parameters"]["LinkSigningKey"]["NoEcho"] is True
     for secret in ("ShopifyWebhookSecret", "SquareSignatureKey"):
         assert template()["Parameters"][secret]["NoEcho"] is True
+
+
+def test_drive_sync_writes_and_the_check_only_reads_the_stock_history() -> None:
+    from datetime import date
+
+    from sheets_bot.services.stock_history import history_key
+
+    prefix = history_key("SHEET", date(2026, 1, 1)).split("/", 1)[0]
+    found = {
+        role: statement
+        for role, statement in _statements()
+        if statement.get("Sid") == "StockHistory"
+    }
+    resource = {"Fn::Sub": f"${{SnapshotBucket.Arn}}/{prefix}/*"}
+    assert set(found) == {"DailyCheckRole", "DriveSyncRole", "MonthlySummaryRole"}
+    assert found["DriveSyncRole"]["Action"] == ["s3:GetObject", "s3:PutObject"]
+    assert found["DailyCheckRole"]["Action"] == "s3:GetObject"
+    assert found["MonthlySummaryRole"]["Action"] == "s3:GetObject"
+    assert all(statement["Resource"] == resource for statement in found.values())

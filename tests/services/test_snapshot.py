@@ -151,3 +151,46 @@ def test_the_same_table_gives_the_same_bytes() -> None:
     assert text == 'SKU,On hand,Note,Paused\nA-1,4,"say ""hi"", then",TRUE\nB-2\n'
     assert compress(text) == compress(text)
     assert gzip.decompress(compress(text)).decode() == text
+
+
+# --- the stock history the learning reads --------------------------------------------------
+
+
+def test_a_changed_snapshot_is_folded_into_the_month_history(
+    sheet: MemorySheet, blobs: Blobs
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from sheets_bot.services.stock_history import BlobStockHistory, history_key
+
+    sheet.set_cell("Stock", 2, "On hand", 6)
+    first = run_snapshot(sheet, blobs, SHEET_ID, now=datetime(2026, 11, 2, 8, tzinfo=UTC))
+    sheet.set_cell("Stock", 2, "On hand", 2)
+    run_snapshot(sheet, blobs, SHEET_ID, now=datetime(2026, 11, 2, 12, tzinfo=UTC))
+    sheet.reads = 0
+    quiet = run_snapshot(sheet, blobs, SHEET_ID, now=datetime(2026, 11, 2, 13, tzinfo=UTC))
+
+    assert first.history == history_key(SHEET_ID, date(2026, 11, 1))
+    assert not quiet.written
+    assert quiet.history is None
+    assert sheet.reads == 1  # Stock and Settings in one read
+    days = BlobStockHistory(blobs, SHEET_ID).days(date(2026, 11, 2), date(2026, 11, 2))
+    assert len(days) == 40
+    espresso = next(day for day in days if day.sku == "COF-ESP-1K")
+    assert (espresso.opening, espresso.closing, espresso.drops) == (6, 2, 4)
+
+
+def test_the_day_is_the_shops_day_from_settings_or_the_deployment(
+    sheet: MemorySheet, blobs: Blobs
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from sheets_bot.services.stock_history import BlobStockHistory
+
+    late = datetime(2026, 11, 3, 3, tzinfo=UTC)  # 22:00 on the 2nd in New York
+    run_snapshot(sheet, blobs, SHEET_ID, now=late, timezone="America/New_York")
+    history = BlobStockHistory(blobs, SHEET_ID)
+
+    assert {day.day for day in history.days(date(2026, 11, 1), date(2026, 11, 30))} == {
+        date(2026, 11, 2)
+    }

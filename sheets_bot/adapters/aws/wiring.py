@@ -41,6 +41,7 @@ from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer, Parser
 from sheets_bot.services.shop import Adapters
+from sheets_bot.services.stock_history import BlobStockHistory
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -284,6 +285,7 @@ class AwsWiring:
             scheduler=self.scheduler(scheduler_target),
             marks=self.marks,
             failures=self.failures if read_failures else None,
+            history=self.stock_history(),
             **self.live_ports(),
         )
 
@@ -313,6 +315,10 @@ class AwsWiring:
                 settings.confirm_url, settings.link_key.get_secret_value().encode("utf-8")
             )
         return ports
+
+    def stock_history(self) -> BlobStockHistory:
+        """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
+        return BlobStockHistory(self.blobs(), self.settings.sheet_id)
 
 
 _current: AwsWiring | None = None

@@ -1,0 +1,102 @@
+"""What the check learns from history before it assesses the items.
+
+Sources, each through its port and each optional (``Adapters.sales``, ``.receipts``,
+``.history``): POS sale events first, then the Stock tab's history (snapshot drops), then
+nothing, in which case the owner's typed numbers stay. The sheet is not read again: history
+lives in the SalesLog, the ReceiptLog and the stock-history blobs.
+
+Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call where those exist,
+and one or two blob GETs for the 30-day window of stock days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sheets_bot.domain.abc import classify
+from sheets_bot.domain.demand import (
+    WINDOW_DAYS,
+    DemandDay,
+    RateEstimate,
+    days_from_events,
+    days_from_stock,
+    estimate_rate,
+)
+from sheets_bot.domain.history import Receipt
+from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
+from sheets_bot.domain.learning import ItemLearning
+from sheets_bot.domain.models import Item, Supplier, supplier_key
+from sheets_bot.services.shop import Adapters
+
+
+def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | None:
+    """The item's typed lead time, else its supplier's (as ``evaluate`` reads them)."""
+    if item.lead_time_days is not None:
+        return item.lead_time_days
+    supplier = suppliers.get(supplier_key(item.supplier))
+    return supplier.lead_time_days if supplier is not None else None
+
+
+def learn(
+    adapters: Adapters,
+    items: Sequence[Item],
+    suppliers: Mapping[str, Supplier],
+    now: datetime,
+    zone: ZoneInfo,
+    problems: list[str] | None = None,
+) -> dict[int, ItemLearning]:
+    """What was learned per item, by Stock row number; a history that cannot be read adds to
+    ``problems`` and is left out."""
+    if problems is None:
+        problems = []
+    today = now.astimezone(zone).date()
+    start = today - timedelta(days=WINDOW_DAYS)
+    stock: dict[str, list[DemandDay]] = {}
+    if adapters.history is not None:
+        try:
+            yesterday = today - timedelta(days=1)
+            stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
+        except ValueError as error:
+            problems.append(f"{error}; sales are learned without it")
+    outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
+    sales: dict[str, list[DemandDay]] = {}
+    if adapters.sales is not None:
+        events = adapters.sales.since(datetime.combine(start, time(), zone))
+        sales = days_from_events(events, zone, today - timedelta(days=1), outs)
+    receipts: Sequence[Receipt] = adapters.receipts.receipts() if adapters.receipts else ()
+    by_sku: dict[str, list[Receipt]] = {}
+    by_supplier: dict[str, list[Receipt]] = {}
+    for receipt in receipts:
+        by_sku.setdefault(receipt.sku.casefold(), []).append(receipt)
+        by_supplier.setdefault(supplier_key(receipt.supplier), []).append(receipt)
+
+    rates: dict[int, RateEstimate | None] = {}
+    leads: dict[int, LeadEstimate | None] = {}
+    for item in items:
+        key = item.sku.casefold()
+        if key in sales:
+            rates[item.row] = estimate_rate(sales[key], today, source="POS sales")
+        elif key in stock:
+            rates[item.row] = estimate_rate(stock[key], today, source="stock snapshots")
+        else:
+            rates[item.row] = None
+        typed = sheet_lead_time(item, suppliers)
+        related = list(
+            dict.fromkeys(by_sku.get(key, []) + by_supplier.get(supplier_key(item.supplier), []))
+        )
+        lead = estimate_lead_time(
+            related, sku=item.sku, supplier=item.supplier, sheet_days=typed or 0.0
+        )
+        leads[item.row] = lead if typed is not None or lead.learned else None
+    revenue: dict[str, float] = {}
+    for item in items:
+        estimate = rates[item.row]
+        daily = estimate.rate if estimate is not None else item.daily_sales
+        revenue[str(item.row)] = daily * float(item.unit_cost or 0)
+    classes = classify(revenue)
+    return {
+        item.row: ItemLearning(rates[item.row], leads[item.row], classes[str(item.row)])
+        for item in items
+    }
