@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lambdas.events import ScheduledRun
-from sheets_bot.services.check import CheckReport
-from sheets_bot.services.monthly import SummaryReport
-from sheets_bot.services.poll import PollReport
-from sheets_bot.services.snapshot import SnapshotReport
-
 if TYPE_CHECKING:
-    # Not at run time: the poller imports this module, and its cold start counts.
+    # Not at run time: every handler imports this module, and its cold start counts (the
+    # poller must not load the check, the digest or the monthly summary to log its line).
+    from lambdas.events import ScheduledRun
+    from sheets_bot.services.check import CheckReport
     from sheets_bot.services.digest import DigestReport
     from sheets_bot.services.ingest import IngestReport
+    from sheets_bot.services.monthly import SummaryReport
+    from sheets_bot.services.poll import PollReport
+    from sheets_bot.services.snapshot import SnapshotReport
 
 
 def _po(entry: str) -> str:

@@ -35,6 +35,7 @@ from sheets_bot.ports import (
 )
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
+from sheets_bot.services.on_order import on_order_by_sku
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -42,7 +43,6 @@ from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
-OPEN_ORDER_STATES = ("", "sent", "confirmed")
 
 
 @dataclass(frozen=True)
@@ -110,23 +110,6 @@ def _number_cell(value: float | None, digits: int = 2) -> Cell:
         return None
     rounded = round(value, digits)
     return int(rounded) if rounded == int(rounded) else rounded
-
-
-def on_order_by_sku(orders: Table) -> dict[str, float]:
-    """Open PO quantities per SKU from the Orders tab (sent or confirmed, not yet received)."""
-    totals: dict[str, float] = {}
-    for row in orders:
-        if row.text("Status").lower() not in OPEN_ORDER_STATES:
-            continue
-        try:
-            quantity = parse_number(row["Qty"])
-        except NotANumber:
-            continue
-        if quantity is None:
-            continue
-        sku = row.text("SKU").casefold()
-        totals[sku] = totals.get(sku, 0.0) + float(quantity)
-    return totals
 
 
 def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]]:

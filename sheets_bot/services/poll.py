@@ -27,9 +27,9 @@ from sheets_bot.domain.drafts import normalise_decision
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
-from sheets_bot.services.check import on_order_by_sku
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.live import LiveSummary, apply_live
+from sheets_bot.services.on_order import on_order_by_sku
 from sheets_bot.services.proposals import ProposalReport, apply_proposals
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, PROPOSED, SETTINGS, STOCK, SUPPLIERS
