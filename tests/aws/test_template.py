@@ -457,3 +457,17 @@ def test_drive_sync_writes_and_the_check_only_reads_the_stock_history() -> None:
     assert found["DailyCheckRole"]["Action"] == "s3:GetObject"
     assert found["MonthlySummaryRole"]["Action"] == "s3:GetObject"
     assert all(statement["Resource"] == resource for statement in found.values())
+
+
+@pytest.mark.parametrize("role", ["DailyCheckRole", "MonthlySummaryRole"])
+def test_the_check_and_the_summary_may_read_sales_and_receipts_only(role: str) -> None:
+    """The learning (daily check) and the monthly summary read POS events and receipts
+    through the live table: a Query, and nothing that writes."""
+    live = [
+        statement
+        for name, statement in _statements()
+        if name == role and "LiveTable" in str(statement["Resource"])
+    ]
+    assert [(s["Action"], s["Resource"]) for s in live] == [
+        ("dynamodb:Query", {"Fn::GetAtt": ["LiveTable", "Arn"]})
+    ]
