@@ -28,7 +28,7 @@ from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import BotError
-from sheets_bot.ports import Clock, Mailer
+from sheets_bot.ports import Clock, Mailer, Sheet
 from sheets_bot.services.shop import Adapters
 from sheets_bot.services.snapshot import SnapshotReport, run_snapshot
 from sheets_bot.services.stock_history import BlobStockHistory
@@ -107,27 +107,34 @@ def build_confirm_links(config: RunConfig) -> ConfirmLinks | None:
     return ConfirmLinks(config.live.public_url.rstrip("/") + CONFIRM_PATH, link_key(config))
 
 
+def _machine_adapters(
+    config: RunConfig, store: SqliteStore, sheet: Sheet, history_id: str
+) -> Adapters:
+    """Everything but the sheet lives on this machine: SQLite, the state folder's files."""
+    return Adapters(
+        sheet=sheet,
+        ledger=store.ledger,
+        audit=store.audit,
+        memory=store.memory,
+        mailer=build_mailer(config),
+        clock=build_clock(config),
+        marks=SqliteMarks(store),
+        failures=run_failures(config),
+        confirm_links=build_confirm_links(config),
+        sales=SqliteSalesLog(store),
+        receipts=SqliteReceiptLog(store),
+        claims=SqliteClaims(store),
+        history=BlobStockHistory(FolderBlobs(config.blobs), history_id),
+    )
+
+
 @contextmanager
 def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
     with (
         state_store(config) as store,
         LocalWorkbook(config.workbook, lock_dir=config.state_dir) as sheet,
     ):
-        yield Adapters(
-            sheet=sheet,
-            ledger=store.ledger,
-            audit=store.audit,
-            memory=store.memory,
-            mailer=build_mailer(config),
-            clock=build_clock(config),
-            marks=SqliteMarks(store),
-            failures=run_failures(config),
-            confirm_links=build_confirm_links(config),
-            sales=SqliteSalesLog(store),
-            receipts=SqliteReceiptLog(store),
-            claims=SqliteClaims(store),
-            history=BlobStockHistory(FolderBlobs(config.blobs), LOCAL_SHEET_ID),
-        )
+        yield _machine_adapters(config, store, sheet, LOCAL_SHEET_ID)
 
 
 def run_failures(config: RunConfig) -> FileRunFailures:
@@ -159,21 +166,7 @@ def open_sheet(config: SheetConfig) -> GoogleSheet:
 @contextmanager
 def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
     with sheet_run(config), state_store(config) as store:
-        yield Adapters(
-            sheet=open_sheet(config),
-            ledger=store.ledger,
-            audit=store.audit,
-            memory=store.memory,
-            mailer=build_mailer(config),
-            clock=build_clock(config),
-            marks=SqliteMarks(store),
-            failures=run_failures(config),
-            confirm_links=build_confirm_links(config),
-            sales=SqliteSalesLog(store),
-            receipts=SqliteReceiptLog(store),
-            claims=SqliteClaims(store),
-            history=BlobStockHistory(FolderBlobs(config.blobs), config.spreadsheet_id),
-        )
+        yield _machine_adapters(config, store, open_sheet(config), config.spreadsheet_id)
 
 
 @contextmanager

@@ -5,20 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from sheets_bot.domain.calendar_names import MONTH_NAMES
 
 
 def shop_date(moment: datetime, timezone: str) -> str:
@@ -30,4 +17,4 @@ def shop_date(moment: datetime, timezone: str) -> str:
     if moment.tzinfo is None:
         raise ValueError("the issue time must be timezone-aware")
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+    return f"{local.day} {MONTH_NAMES[local.month - 1]} {local.year}"

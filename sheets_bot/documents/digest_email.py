@@ -9,17 +9,19 @@ only, no scripts, no images, no external fonts. A workbook path is shown as text
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sheets_bot.documents.email_html import H2, html_table
 from sheets_bot.documents.po_csv import format_money
 
 # One checker and one IDNA rule for every email the bot writes.
 from sheets_bot.documents.po_email import address_domain, checked_address
+from sheets_bot.domain.calendar_names import short_date
 from sheets_bot.domain.digest import (
     AttentionSend,
     DecisionLinks,
@@ -40,19 +42,8 @@ DIGEST_HEADER = "X-Sheets-Bot-Digest"
 
 AllStockedMode = Literal["one-line", "none"]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-_CELL = "padding:6px 10px;border:1px solid #d0d7de;text-align:left;vertical-align:top;"
-_NUMBER_CELL = _CELL.replace("text-align:left", "text-align:right") + "white-space:nowrap;"
-_HEAD = "background:#f3f5f7;font-weight:bold;"
-_TABLE = 'style="border-collapse:collapse;margin:4px 0 12px 0;" cellpadding="0" cellspacing="0"'
-_H2 = "font-size:16px;margin:20px 0 6px 0;"
-_URGENT_H2 = _H2 + "color:#b42318;"
-
-
-def short_date(day: date) -> str:
-    """``23 Nov``, spelled out here so it does not depend on the machine's locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]}"
+_URGENT_H2 = H2 + "color:#b42318;"
 
 
 def _one_line(text: str) -> str:
@@ -357,25 +348,6 @@ def _quiet_html(data: DigestData) -> str:
     return '<p style="margin:0;">All stocked, nothing waiting on you.</p>\n'
 
 
-def _table(headings: list[tuple[str, bool]], rows: list[list[tuple[str, bool]]]) -> str:
-    """A table; each cell is ``(already escaped html, is a number)``."""
-    head = "".join(
-        f'<th style="{_NUMBER_CELL if number else _CELL}{_HEAD}">{name}</th>'
-        for name, number in headings
-    )
-    body = "\n".join(
-        "<tr>"
-        + "".join(
-            f'<td style="{_NUMBER_CELL if number else _CELL}">{cell}</td>' for cell, number in row
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f"<table {_TABLE}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
-    )
-
-
 _BUTTON = (
     "display:inline-block;padding:8px 18px;margin:0 8px 12px 0;border-radius:4px;"
     "font-weight:bold;text-decoration:none;"
@@ -394,7 +366,7 @@ def _link_buttons(links: DecisionLinks) -> str:
 
 
 def _h2(title: str, *, urgent: bool = False) -> str:
-    return f'<h2 style="{_URGENT_H2 if urgent else _H2}">{title}</h2>\n'
+    return f'<h2 style="{_URGENT_H2 if urgent else H2}">{title}</h2>\n'
 
 
 def _html_sections(data: DigestData, settings: ShopSettings) -> str:
@@ -403,7 +375,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.urgent:
         parts.append(_h2("Urgent", urgent=True))
         parts.append(
-            _table(
+            html_table(
                 [
                     ("Item", False),
                     ("SKU", False),
@@ -434,7 +406,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 "</span></p>\n"
             )
             parts.append(
-                _table(
+                html_table(
                     [("Item", False), ("SKU", False), ("Qty", True), ("Unit cost", True)],
                     [
                         [
@@ -456,7 +428,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.sent:
         parts.append(_h2("Sent since the last digest"))
         parts.append(
-            _table(
+            html_table(
                 [("PO", False), ("Supplier", False), ("Total", True), ("Sent", False)],
                 [
                     [
@@ -472,7 +444,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.deliveries:
         parts.append(_h2("Deliveries due or late"))
         parts.append(
-            _table(
+            html_table(
                 [("PO", False), ("Supplier", False), ("Expected", False), ("", False)],
                 [
                     [
@@ -494,7 +466,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.problems:
         parts.append(_h2("Problem rows"))
         parts.append(
-            _table(
+            html_table(
                 [("Tab", False), ("Row", True), ("What is wrong", False)],
                 [
                     [
@@ -509,7 +481,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.attention:
         parts.append(_h2("Sends needing attention", urgent=True))
         parts.append(
-            _table(
+            html_table(
                 [("PO", False), ("Supplier", False), ("What happened", False)],
                 [
                     [
@@ -525,7 +497,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.unconfirmed:
         parts.append(_h2("Not confirmed by the supplier"))
         parts.append(
-            _table(
+            html_table(
                 [("PO", False), ("Supplier", False), ("Sent", False), ("Hours", True)],
                 [
                     [
@@ -541,7 +513,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.unread_mail:
         parts.append(_h2("Mail the bot could not read"))
         parts.append(
-            _table(
+            html_table(
                 [("When", False), ("File", False), ("Why", False)],
                 [
                     [
@@ -556,7 +528,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.failed_runs:
         parts.append(_h2("Runs that failed", urgent=True))
         parts.append(
-            _table(
+            html_table(
                 [("Function", False), ("When", False), ("Error", False)],
                 [
                     [

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Final
 
+from sheets_bot.documents.email_html import H2, html_table
 from sheets_bot.documents.po_csv import format_money
 from sheets_bot.documents.po_email import address_domain, checked_address
+from sheets_bot.domain.calendar_names import short_date
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.monthly import MonthlyFigures
 
@@ -27,17 +29,6 @@ SUMMARY_HEADER: Final = "X-Sheets-Bot-Summary"
 CHART_FILENAME: Final = "stock-chart.png"
 NO_HISTORY: Final = "No stock history yet: stockouts, in-stock rate and days of supply start"
 """Said in place of stock figures when the deployment keeps no Stock history."""
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_CELL = "padding:6px 10px;border:1px solid #d0d7de;text-align:left;vertical-align:top;"
-_NUMBER_CELL = _CELL.replace("text-align:left", "text-align:right") + "white-space:nowrap;"
-_HEAD = "background:#f3f5f7;font-weight:bold;"
-_TABLE = 'style="border-collapse:collapse;margin:4px 0 12px 0;" cellpadding="0" cellspacing="0"'
-_H2 = "font-size:16px;margin:20px 0 6px 0;"
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]}"
 
 
 def _one_line(text: str) -> str:
@@ -151,8 +142,8 @@ def summary_text(
     out += _section("Spend by supplier", spend)
     out += _section("Stock", _stock_text(figures))
     late = [
-        f"- {_one_line(d.po)} from {_one_line(d.supplier)}: expected {_day(d.expected)}, "
-        + (f"received {_day(d.received)}" if d.received else "not received")
+        f"- {_one_line(d.po)} from {_one_line(d.supplier)}: expected {short_date(d.expected)}, "
+        + (f"received {short_date(d.received)}" if d.received else "not received")
         + f", {d.days_late} day{'' if d.days_late == 1 else 's'} late"
         for d in figures.late
     ] or ["None: every delivery came within its lead time."]
@@ -192,31 +183,11 @@ def _stock_text(figures: MonthlyFigures) -> list[str]:
         )
     return lines
 
-
-# ---------------------------------------------------------------- HTML
-
-
-def _table(headings: list[tuple[str, bool]], rows: list[list[tuple[str, bool]]]) -> str:
-    """A table; each cell is ``(already escaped html, is a number)``."""
-    head = "".join(
-        f'<th style="{_NUMBER_CELL if number else _CELL}{_HEAD}">{name}</th>'
-        for name, number in headings
-    )
-    body = "\n".join(
-        "<tr>"
-        + "".join(
-            f'<td style="{_NUMBER_CELL if number else _CELL}">{cell}</td>' for cell, number in row
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f"<table {_TABLE}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
-    )
+    # ---------------------------------------------------------------- HTML
 
 
 def _h2(title: str) -> str:
-    return f'<h2 style="{_H2}">{title}</h2>\n'
+    return f'<h2 style="{H2}">{title}</h2>\n'
 
 
 def _p(text: str, style: str = "margin:0 0 8px 0;") -> str:
@@ -265,13 +236,13 @@ def summary_html(
             (f"<strong>{_esc(format_money(figures.total_spend, currency))}</strong>", True),
         ]
     )
-    parts.append(_table([("Supplier", False), ("POs sent", True), ("Spend", True)], rows))
+    parts.append(html_table([("Supplier", False), ("POs sent", True), ("Spend", True)], rows))
     parts.append(_h2("Stock"))
     parts.append(_stock_html(figures, chart_cid))
     parts.append(_h2("Late suppliers"))
     if figures.late:
         parts.append(
-            _table(
+            html_table(
                 [
                     ("PO", False),
                     ("Supplier", False),
@@ -283,8 +254,8 @@ def summary_html(
                     [
                         (_esc(d.po), False),
                         (_esc(d.supplier), False),
-                        (_day(d.expected), False),
-                        (_day(d.received) if d.received else "not yet", False),
+                        (short_date(d.expected), False),
+                        (short_date(d.received) if d.received else "not yet", False),
                         (str(d.days_late), True),
                     ]
                     for d in figures.late
@@ -298,7 +269,7 @@ def summary_html(
         parts.append(_h2("Did not sell (dead stock candidates)"))
         if stock.dead:
             parts.append(
-                _table(
+                html_table(
                     [("Item", False), ("SKU", False), ("On hand", True)],
                     [
                         [(_esc(d.name), False), (_esc(d.sku), False), (_number(d.on_hand), True)]
@@ -343,10 +314,10 @@ def _stock_html(figures: MonthlyFigures, chart_cid: str | None) -> str:
             figures_rows.append(
                 [("Average days of supply", False), (_number(stock.average_days_of_supply), True)]
             )
-        parts.append(_table([("Figure", False), ("Value", True)], figures_rows))
+        parts.append(html_table([("Figure", False), ("Value", True)], figures_rows))
     if stock.stockouts:
         parts.append(
-            _table(
+            html_table(
                 [("Ran out", False), ("SKU", False), ("Days out", True)],
                 [
                     [(_esc(o.name), False), (_esc(o.sku), False), (str(o.days), True)]

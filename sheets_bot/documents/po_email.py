@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from sheets_bot.documents.dates import shop_date
+from sheets_bot.documents.email_html import CELL, HEAD, NUMBER_CELL
 from sheets_bot.documents.po_csv import format_money, po_csv, total_text
 from sheets_bot.domain.addresses import AddressProblem, validate_address
 from sheets_bot.domain.models import ShopSettings
@@ -27,10 +28,6 @@ CONFIRM_ASK = "Or confirm you have received this order with one click:"
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-_CELL = "padding:6px 10px;border:1px solid #d0d7de;text-align:left;vertical-align:top;"
-_NUMBER_CELL = _CELL.replace("text-align:left", "text-align:right") + "white-space:nowrap;"
-_HEAD = "background:#f3f5f7;font-weight:bold;"
 
 
 def attachment_stem(po_number: str) -> str:
@@ -216,22 +213,22 @@ def _html_body(
     po = esc(order.po_number)
     rows = "\n".join(
         "<tr>"
-        f'<td style="{_CELL}">{esc(_one_line(line.sku))}</td>'
-        f'<td style="{_CELL}">{esc(_one_line(line.item))}</td>'
-        f'<td style="{_NUMBER_CELL}">{line.quantity}</td>'
-        f'<td style="{_NUMBER_CELL}">{esc(format_money(line.unit_cost, currency))}</td>'
-        f'<td style="{_NUMBER_CELL}">{esc(format_money(line.total, currency))}</td>'
+        f'<td style="{CELL}">{esc(_one_line(line.sku))}</td>'
+        f'<td style="{CELL}">{esc(_one_line(line.item))}</td>'
+        f'<td style="{NUMBER_CELL}">{line.quantity}</td>'
+        f'<td style="{NUMBER_CELL}">{esc(format_money(line.unit_cost, currency))}</td>'
+        f'<td style="{NUMBER_CELL}">{esc(format_money(line.total, currency))}</td>'
         "</tr>"
         for line in order.lines
     )
     headings = "".join(
-        f'<th style="{style}{_HEAD}">{name}</th>'
+        f'<th style="{style}{HEAD}">{name}</th>'
         for name, style in (
-            ("SKU", _CELL),
-            ("Item", _CELL),
-            ("Qty", _NUMBER_CELL),
-            ("Unit cost", _NUMBER_CELL),
-            ("Line total", _NUMBER_CELL),
+            ("SKU", CELL),
+            ("Item", CELL),
+            ("Qty", NUMBER_CELL),
+            ("Unit cost", NUMBER_CELL),
+            ("Line total", NUMBER_CELL),
         )
     )
     note = _note(order)

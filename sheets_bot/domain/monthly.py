@@ -25,22 +25,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sheets_bot.domain.calendar_names import MONTH_NAMES
 from sheets_bot.domain.history import StockDay
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 TOP_MOVERS = 4
 """Items drawn in the chart: the ones whose stock went down the most."""
 
@@ -89,7 +76,7 @@ class Month:
     @property
     def title(self) -> str:
         """``November 2026``, spelled out here so it does not depend on the locale."""
-        return f"{_MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
 
 @dataclass(frozen=True)

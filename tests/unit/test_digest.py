@@ -14,8 +14,8 @@ from sheets_bot.documents.digest_email import (
     DIGEST_HEADER,
     compose_digest,
     digest_subject,
-    short_date,
 )
+from sheets_bot.domain.calendar_names import short_date
 from sheets_bot.domain.digest import (
     AttentionSend,
     Delivery,
