@@ -3,8 +3,8 @@
 moto does not enforce IAM, so a role that lacks a permission the code needs passes every other
 test and fails only in the owner's account. Here each call the scheduled handlers make (a day:
 sync, check with its digest, approve, poll, the monthly summary) is recorded through botocore's
-``before-parameter-build`` event, turned into the IAM action and the template resource it touches, and
-checked against the statements of that function's role.
+``before-parameter-build`` event, turned into the IAM action and the template resource it
+touches, and checked against the statements of that function's role.
 """
 
 from __future__ import annotations
