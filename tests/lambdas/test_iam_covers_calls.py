@@ -2,7 +2,8 @@
 
 moto does not enforce IAM, so a role that lacks a permission the code needs passes every other
 test and fails only in the owner's account. Here each call the scheduled handlers make (a day:
-sync, check with its digest, approve, poll, the monthly summary) is recorded through botocore's
+sync, check with its digest, a digest link opened and confirmed, approve, poll, the monthly
+summary) is recorded through botocore's
 ``before-parameter-build`` event, turned into the IAM action and the template resource it
 touches, and checked against the statements of that function's role.
 """
@@ -14,19 +15,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lambdas import daily_check, drive_sync, monthly_summary, poll_decisions
+from lambdas import daily_check, decision_link, drive_sync, monthly_summary, poll_decisions
 from sheets_bot.adapters.aws.tables import TableNames
 from tests.aws.test_template import _statements, props
 from tests.lambdas.cloud_world import BUCKET, PREFIX, CloudWorld, _session, cloud_world
+from tests.lambdas.test_a_day import _body, _link, _url_event
 
 FUNCTIONS = {
     drive_sync: "DriveSyncFunction",
     daily_check: "DailyCheckFunction",
     poll_decisions: "PollDecisionsFunction",
     monthly_summary: "MonthlySummaryFunction",
+    decision_link: "DecisionLinkFunction",
 }
 NAMES = TableNames.with_prefix(PREFIX)
 TABLES = {
@@ -155,6 +159,11 @@ def test_every_call_of_a_day_is_allowed_by_the_functions_role(
     world, calls = recorded
     world.invoke(drive_sync)
     world.invoke(daily_check)
+    [digest] = world.digests()
+    approve = _link(_body(digest, "plain"), "D-0002", "approve")
+    world.invoke(decision_link, _url_event("GET", approve))
+    token = parse_qs(urlsplit(approve).query)["t"][0]
+    world.invoke(decision_link, _url_event("POST", approve, {"t": token}))
     world.approve("D-0001")
     world.at(datetime(2026, 11, 23, 10, 5, tzinfo=UTC))
     world.invoke(poll_decisions)
