@@ -1,11 +1,11 @@
 """Every AWS call a handler makes in a day is allowed by its role in infra/template.yaml.
 
 moto does not enforce IAM, so a role that lacks a permission the code needs passes every other
-test and fails only in the owner's account. Here each call the scheduled handlers make (a day:
-sync, check with its digest, a digest link opened and confirmed, approve, poll, the monthly
-summary) is recorded through botocore's
-``before-parameter-build`` event, turned into the IAM action and the template resource it
-touches, and checked against the statements of that function's role.
+test and fails only in the owner's account. Here each call the handlers make in a day (sync,
+check with its digest, a digest link opened and confirmed, approve, poll, the monthly summary)
+is recorded through botocore's ``before-parameter-build`` event, turned into the IAM action and
+the template resource it touches, and checked against the statements of that function's role.
+The intake and the two public functions have static tests of their roles in test_template.
 """
 
 from __future__ import annotations
