@@ -25,7 +25,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     wiring = cloud()
     with wiring.sheet_lock(context.aws_request_id, "the daily check", wait=WAIT_FOR_SHEET):
         daily = run_daily(
-            wiring.adapters(read_failures=True),
+            wiring.adapters(read_failures=True, digest_marks=True, history=True),
             signer=wiring.signer(),
             digest_time=wiring.settings.digest_time,
         )

@@ -29,7 +29,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     wiring = cloud()
     month = Month.parse(run.month) if run.month else None
     with wiring.sheet_lock(context.aws_request_id, "the monthly summary", wait=WAIT_FOR_SHEET):
-        adapters = replace(wiring.adapters(), narrator=wiring.narrator())
+        adapters = replace(wiring.adapters(history=True), narrator=wiring.narrator())
         report = run_summary(adapters, month, once=month is None)
     summary = monthly_summary(report, run)
     logger.info("monthly summary sent", extra=summary)

@@ -13,13 +13,14 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING, Protocol
 
 from sheets_bot.domain.audit import AuditEntry
-from sheets_bot.domain.digest import DigestMark, FailedRun
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord
 from sheets_bot.domain.trend import sparkline_formula, text_sparkline
 from sheets_bot.sheet.layout import Layout
 
 if TYPE_CHECKING:
+    # Types only: the poller imports this module and need not load the digest's records.
+    from sheets_bot.domain.digest import DigestMark, FailedRun
     from sheets_bot.intake.parse import ParsedRow
 
 Cell = str | int | float | bool | None

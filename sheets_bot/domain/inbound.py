@@ -6,12 +6,8 @@ ingest service asks these before it opens a single attachment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-
-from sheets_bot.domain.audit import AuditEntry
-from sheets_bot.domain.digest import ProblemRow
 
 MAIL_REFUSED = "mail refused"
 ATTACHMENT_UNREADABLE = "attachment unreadable"
@@ -81,15 +77,3 @@ def sender_allowed(sender: str, allowed: Iterable[str], owner: str | None) -> bo
     domain = "@" + address.rpartition("@")[2]
     return any(entry in (address, domain) for entry in allowed)
 
-
-def attachment_problems(entries: Sequence[AuditEntry], since: datetime) -> tuple[ProblemRow, ...]:
-    """The unreadable attachments recorded since ``since``, as digest problem lines."""
-    rows: list[ProblemRow] = []
-    for entry in entries:
-        if entry.action != ATTACHMENT_UNREADABLE or entry.when < since:
-            continue
-        after = entry.after or {}
-        file = str(after.get("file", entry.subject))
-        problem = str(after.get("problem", "could not be read"))
-        rows.append(ProblemRow(tab=f"Forwarded file {file}", row=None, message=problem))
-    return tuple(rows)

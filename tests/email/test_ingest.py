@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,12 +15,13 @@ import pytest
 
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.domain.inbound import ATTACHMENT_UNREADABLE, MAIL_REFUSED, SesVerdicts
-from sheets_bot.domain.inbound import attachment_problems as digest_problems
 from sheets_bot.intake.columns import Field
 from sheets_bot.intake.message import MailLimits
 from sheets_bot.ports import Cell
+from sheets_bot.services.digest import run_digest
 from sheets_bot.services.ingest import IngestReport, Outcome, ingest_message, seen_key
 from sheets_bot.sheet.layout import PROPOSED
+from sheets_bot.testing.memory_marks import MemoryMarks
 from tests.email.mail import OWNER, forward
 from tests.intake.samples import zip_with
 from tests.intake.vendor_exports import ALL, BEAN_BROTHERS_PRICES, VendorFile
@@ -254,10 +256,15 @@ def test_a_zip_bomb_is_an_unreadable_attachment_in_the_audit_and_the_digest(
     assert "zip bomb" in str(entry["problem"])
     assert [f.outcome for f in report.files] == [Outcome.UNREADABLE, Outcome.PROPOSED]
     assert len(proposals(shop)) == 1, "the other attachment is still read"
-    [problem] = digest_problems(shop.store.audit.entries(), since=MONDAY_10AM)
-    assert problem.tab == "Forwarded file count.xlsx"
-    assert "zip bomb" in problem.message
-    assert digest_problems(shop.store.audit.entries(), since=MONDAY_10AM.replace(day=24)) == ()
+    # The next digest names the file and the problem.
+    digest = run_digest(replace(shop.adapters, marks=MemoryMarks()), force=True)
+    assert digest.sent
+    [message] = shop.mailer.sent
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = " ".join(str(body.get_content()).split())
+    assert "count.xlsx" in text
+    assert "zip bomb" in text
 
 
 def test_a_formula_in_a_file_stays_text(shop: Shop, blobs: FolderBlobs) -> None:

@@ -27,21 +27,18 @@ import boto3
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.aws.dynamodb_ledger import DynamoLedger
 from sheets_bot.adapters.aws.dynamodb_live import DynamoClaims, DynamoReceiptLog, DynamoSalesLog
-from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
 from sheets_bot.adapters.aws.dynamodb_memory import DynamoCellMemory
 from sheets_bot.adapters.aws.run_lock import RunLock
 from sheets_bot.adapters.aws.s3_blobs import S3Blobs
 from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
-from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer, Parser
 from sheets_bot.services.shop import Adapters
-from sheets_bot.services.stock_history import BlobStockHistory
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -55,9 +52,12 @@ if TYPE_CHECKING:
     from mypy_boto3_textract import TextractClient
 
     from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
+    from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
+    from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
     from sheets_bot.services.decision_links import LinkSigner
+    from sheets_bot.services.stock_history import BlobStockHistory
 
 
 class LivePorts(TypedDict, total=False):
@@ -165,11 +165,15 @@ class AwsWiring:
 
     @cached_property
     def marks(self) -> DynamoMarks:
+        from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
+
         return DynamoMarks(self.dynamodb, self.settings.ledger_table)
 
     @cached_property
     def failures(self) -> SqsRunFailures | None:
         """The failure queue, read by the daily check's digest (only its role may)."""
+        from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
+
         arn = self.settings.failure_queue_arn
         return SqsRunFailures(self.sqs, arn) if arn else None
 
@@ -271,10 +275,18 @@ class AwsWiring:
         return open_google_sheet(self.settings.sheet_id, self.identity, http=self.http)
 
     def adapters(
-        self, *, scheduler_target: str | None = None, read_failures: bool = False
+        self,
+        *,
+        scheduler_target: str | None = None,
+        read_failures: bool = False,
+        digest_marks: bool = False,
+        history: bool = False,
     ) -> Adapters:
-        """Everything a check or poll needs; ``scheduler_target`` is the poller's ARN;
-        ``read_failures`` (the daily check) hands its digest the failure queue."""
+        """What a run needs. ``scheduler_target`` is the poller's ARN; ``read_failures`` (the
+        daily check) hands its digest the failure queue; ``digest_marks`` (the check, a digest
+        link) the last digest's date and the used link nonces; ``history`` (the check, the
+        monthly summary) the Stock history. Each is asked for only where used, so the poller's
+        cold start does not load them."""
         return Adapters(
             sheet=self.sheet(),
             ledger=self.ledger,
@@ -283,9 +295,9 @@ class AwsWiring:
             mailer=self.mailer,
             clock=self.clock,
             scheduler=self.scheduler(scheduler_target),
-            marks=self.marks,
+            marks=self.marks if digest_marks else None,
             failures=self.failures if read_failures else None,
-            history=self.stock_history(),
+            history=self.stock_history() if history else None,
             **self.live_ports(),
         )
 
@@ -293,12 +305,12 @@ class AwsWiring:
     def link_adapters(self, wait: float = 10.0) -> Iterator[Adapters]:
         """A digest link's run: the sheet's lease held, so it never writes during a poll."""
         with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
-            yield self.adapters()
+            yield self.adapters(digest_marks=True)
 
     @contextmanager
     def link_reader(self) -> Iterator[Adapters]:
         """A digest link's confirmation page: it only reads, so it takes no lease."""
-        yield self.adapters()
+        yield self.adapters(digest_marks=True)
 
     def live_ports(self) -> LivePorts:
         """The live lanes' ports, where the stack has the live table."""
@@ -318,6 +330,8 @@ class AwsWiring:
 
     def stock_history(self) -> BlobStockHistory:
         """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
+        from sheets_bot.services.stock_history import BlobStockHistory
+
         return BlobStockHistory(self.blobs(), self.settings.sheet_id)
 
 
