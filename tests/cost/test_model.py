@@ -7,6 +7,7 @@ import copy
 import csv
 import json
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -44,15 +45,16 @@ SERVICES = {
 }
 
 
-NO_POS = {"pos_orders_per_item_day": 0.0}
+NO_POS: Final = 0.0
+"""POS webhooks per item a day without a POS connected."""
 
 
 def test_without_a_pos_200_items_cost_under_half_a_dollar() -> None:
-    assert estimate(Usage(items=200, **NO_POS)).total_usd < 0.50
+    assert estimate(Usage(items=200, pos_orders_per_item_day=NO_POS)).total_usd < 0.50
 
 
 def test_without_a_pos_2000_items_cost_under_a_dollar_fifty() -> None:
-    assert estimate(Usage(items=2000, **NO_POS)).total_usd < 1.50
+    assert estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS)).total_usd < 1.50
 
 
 def test_a_pos_at_the_sample_cafes_rate_is_mostly_dynamodb() -> None:
@@ -60,7 +62,7 @@ def test_a_pos_at_the_sample_cafes_rate_is_mostly_dynamodb() -> None:
     in the live table (with point-in-time recovery), written again when the poll applies it.
     At the café's rate that is most of the bill at 2,000 items (README: What it costs)."""
     with_pos = estimate(Usage(items=2000))
-    without = estimate(Usage(items=2000, **NO_POS))
+    without = estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS))
     added = with_pos.total_usd - without.total_usd
     dynamodb = with_pos.by_service()["DynamoDB"] - without.by_service()["DynamoDB"]
     assert added > 0
