@@ -221,6 +221,16 @@ class Measurements:
     def cold(self, function: str, metric: str) -> float:
         return float(self.data["cold_imports"][function][metric])
 
+    def pos_batch(self, items: int) -> float:
+        """Sale webhooks buffered for the measured ``poll_pos`` run at ``items`` (linear
+        between the measured sizes, as the runs are)."""
+        batches = self.data["pos_events_per_poll"]
+        low, high = self.sizes[0], self.sizes[-1]
+        at_low, at_high = float(batches[str(low)]), float(batches[str(high)])
+        if high == low:
+            return at_low
+        return max(at_low + (at_high - at_low) * (items - low) / (high - low), 1.0)
+
 
 SAMPLE_CAFE_ORDERS_PER_ITEM_DAY: Final = 235 / 1.5 / 40
 """POS orders a day per stocked item, from the sample café (sheet_templates/sample_shop): its
@@ -370,9 +380,18 @@ def estimate(
     deployment = m.deployment
     items = usage.items
     lines: list[Line] = []
+    with_sales = usage.polls_with_pos_events_per_day
+    per_poll = usage.pos_events_per_day / with_sales if with_sales else 0.0
+    pos_ratio = per_poll / m.pos_batch(items)
 
     def run(name: str, metric: str) -> float:
-        return m.run(name, metric, items)
+        """A measured run at this size; the poll applying POS sales is scaled from the quiet
+        poll by the sales it finds buffered, against the batch it was measured with."""
+        value = m.run(name, metric, items)
+        if name == "poll_pos":
+            quiet = m.run("poll_quiet", metric, items)
+            return quiet + max(value - quiet, 0.0) * pos_ratio
+        return value
 
     def duration(name: str, function: str) -> float:
         scale = cpu_scale(deployment.functions[function].memory_mb)

@@ -307,3 +307,23 @@ def test_the_monthly_summary_is_one_cold_run_and_one_email_a_month() -> None:
     assert "monthly summaries" in emails.item
     assert 0 < bill.total_usd - zeroed.total_usd < 0.001
     assert bill.durations_s["monthly_summary"] > 0
+
+
+def test_the_polls_pos_work_grows_with_the_sales_not_the_polls() -> None:
+    """Once every trading-hours poll finds sales, more sales add the same per sale."""
+
+    def writes(per_item: float) -> float:
+        bill = estimate(Usage(items=2000, pos_orders_per_item_day=per_item))
+        return sum(line.quantity for line in bill.lines if line.unit == "WRU")
+
+    one, two, three = (writes(n) for n in (0.5, 1.0, 1.5))
+    assert two - one == pytest.approx(three - two, rel=1e-6)
+    assert two > one
+
+
+def test_the_pos_measurement_says_its_batch() -> None:
+    measurements = Measurements.load()
+    for items in measurements.sizes:
+        usage = Usage(items=items)
+        expected = usage.pos_events_per_day / usage.polls_with_pos_events_per_day
+        assert measurements.pos_batch(items) == pytest.approx(expected, abs=0.5)
