@@ -7,9 +7,9 @@ with ``SHEETS_LATENCY`` seconds added to every Sheets request (a Google round tr
 us-east-1 including the server's own time; Google typically answers a values.batchGet in
 100-300 ms). A day is scripted per size: snapshots (changed and unchanged), the daily check,
 the digest (sent by the daily check), quiet polls, a click on the digest's Approve link (the
-page, then its button), POS webhooks (as many as one poll gathers at that size, ``pos_events_per_poll``, from
-the model's ``Usage``) and the poll that applies them, the poll that
-sends the PO, the supplier's confirmation click and the poll that claims it, a receiving on the
+page, then its button), POS webhooks (as many as one poll gathers at that size:
+``pos_events_per_poll``, from the model's ``Usage``) and the poll that applies them, the poll
+that sends the PO, the supplier's confirmation click and the poll that claims it, a receiving on the
 Orders tab and the poll that applies it, a forwarded count through the email intake, cold
 starts in a new container, and on the 1st the monthly summary (in a new container: it runs
 once a month).
