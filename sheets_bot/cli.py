@@ -275,6 +275,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="wif",
         help="how the functions reach Google (default wif; secret adds Secrets Manager)",
     )
+    cost.add_argument(
+        "--pos-webhooks-per-day",
+        type=float,
+        metavar="N",
+        help="POS sale webhooks a day (default: the sample cafe's rate per item; 0: no POS)",
+    )
+    cost.add_argument(
+        "--forwarded-per-month",
+        type=float,
+        metavar="N",
+        help="emails to the intake address a month (default: weekly count + 1 per 50 items)",
+    )
     simulate = sub.add_parser(
         "simulate",
         help="replay real daily sales (M5, Walmart) through the reorder rules: fixed vs learned"
@@ -300,7 +312,13 @@ def _simulate(args: argparse.Namespace) -> str:
 def _cost(args: argparse.Namespace) -> str:
     from sheets_bot.cost.cli import cost_report
 
-    return cost_report(args.items, credentials=args.credentials, as_json=args.json)
+    return cost_report(
+        args.items,
+        credentials=args.credentials,
+        as_json=args.json,
+        pos_webhooks_per_day=args.pos_webhooks_per_day,
+        forwarded_per_month=args.forwarded_per_month,
+    )
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -32,12 +32,39 @@ DAYS_PER_MONTH: Final = 365.25 / 12
 FULL_VCPU_MB: Final = 1769
 """Lambda gives a function one full vCPU at 1,769 MB, and a proportional share below."""
 GB: Final = 1e9
-FUNCTIONS: Final = ("daily_check", "drive_sync", "poll_decisions", "monthly_summary")
+SCHEDULED: Final = ("daily_check", "drive_sync", "poll_decisions", "monthly_summary")
+"""Functions the EventBridge Scheduler invokes."""
+PER_EVENT: Final = ("inbound_email", "decision_link", "pos_webhook", "supplier_confirm")
+"""Functions invoked per outside event: an email to the intake address (SES), a click on a
+digest link, a POS webhook, a supplier's confirmation click (Function URLs)."""
+FUNCTIONS: Final = SCHEDULED + PER_EVENT
+SHEET_READERS: Final = (
+    "daily_check",
+    "drive_sync",
+    "poll_decisions",
+    "monthly_summary",
+    "inbound_email",
+    "decision_link",
+)
+"""Functions that open the Google Sheet (and so read the key secret once per container)."""
+SALE_EVENT_DAYS: Final = 400
+"""How long the live table keeps a sale event (its TTL; sheets_bot/adapters/aws/tables.py)."""
 _LOGICAL: Final = {
     "DailyCheckFunction": "daily_check",
     "DriveSyncFunction": "drive_sync",
     "PollDecisionsFunction": "poll_decisions",
     "MonthlySummaryFunction": "monthly_summary",
+    "InboundEmailFunction": "inbound_email",
+    "DecisionLinkFunction": "decision_link",
+    "PosWebhookFunction": "pos_webhook",
+    "SupplierConfirmFunction": "supplier_confirm",
+}
+"""Every function of the template, by logical id (a test fails on one missing here)."""
+_EVENT_SOURCE: Final = {
+    "inbound_email": "SES receipt rule, per message",
+    "decision_link": "Function URL, per digest link request",
+    "pos_webhook": "Function URL, per POS webhook",
+    "supplier_confirm": "Function URL, per confirmation page request",
 }
 
 Credentials = Literal["wif", "secret"]
@@ -89,12 +116,30 @@ class Deployment:
         )
 
 
+def template_functions(resources: Mapping[str, Any]) -> set[str]:
+    """Logical ids of the template's Lambda functions."""
+    kinds = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
+    return {logical for logical, r in resources.items() if r["Type"] in kinds}
+
+
+def unpriced_functions(resources: Mapping[str, Any]) -> set[str]:
+    """Functions of the template the cost model has no runs for."""
+    return template_functions(resources) - set(_LOGICAL)
+
+
 def template_deployment(path: Path) -> Deployment:
-    """The shape of the functions in a SAM template (needs cfn-lint, a dev dependency)."""
+    """The shape of the functions in a SAM template (needs cfn-lint, a dev dependency).
+    A function the model does not price is an error, not a line left out of the bill."""
     from cfnlint.decode import cfn_yaml
 
     template: dict[str, Any] = cfn_yaml.load(str(path))
     resources = template["Resources"]
+    missing = unpriced_functions(resources)
+    if missing:
+        raise ValueError(
+            f"the cost model does not price {', '.join(sorted(missing))}: add it to"
+            " sheets_bot/cost/model.py and measure it in benchmarks/lambda_costs.py"
+        )
     defaults = template.get("Globals", {}).get("Function", {})
     schedules = {
         r["Properties"]["Target"]["Arn"]["Fn::GetAtt"][0]: r["Properties"]["ScheduleExpression"]
@@ -104,14 +149,20 @@ def template_deployment(path: Path) -> Deployment:
     functions = {}
     for logical, name in _LOGICAL.items():
         properties = resources[logical]["Properties"]
-        expression = schedules[logical]
-        if isinstance(expression, dict):  # a cron built from the DigestTime parameter (07:30)
-            expression = expression["Fn::Sub"][0].replace("${Minute}", "30").replace("${Hour}", "7")
+        if name in SCHEDULED:
+            expression = schedules[logical]
+            if isinstance(expression, dict):  # a cron from the DigestTime parameter (07:30)
+                expression = (
+                    expression["Fn::Sub"][0].replace("${Minute}", "30").replace("${Hour}", "7")
+                )
+            schedule, runs = str(expression), round(runs_per_month(str(expression)), 2)
+        else:
+            schedule, runs = _EVENT_SOURCE[name], 0.0
         functions[name] = FunctionShape(
             memory_mb=int(properties.get("MemorySize", defaults.get("MemorySize", 128))),
             timeout_s=int(properties.get("Timeout", defaults.get("Timeout", 3))),
-            schedule=str(expression),
-            runs_per_month=round(runs_per_month(str(expression)), 2),
+            schedule=schedule,
+            runs_per_month=runs,
         )
     retention = {
         int(r["Properties"]["RetentionInDays"])
@@ -170,10 +221,29 @@ class Measurements:
     def cold(self, function: str, metric: str) -> float:
         return float(self.data["cold_imports"][function][metric])
 
+    def pos_batch(self, items: int) -> float:
+        """Sale webhooks buffered for the measured ``poll_pos`` run at ``items`` (linear
+        between the measured sizes, as the runs are)."""
+        batches = self.data["pos_events_per_poll"]
+        low, high = self.sizes[0], self.sizes[-1]
+        at_low, at_high = float(batches[str(low)]), float(batches[str(high)])
+        if high == low:
+            return at_low
+        return max(at_low + (at_high - at_low) * (items - low) / (high - low), 1.0)
+
+
+SAMPLE_CAFE_ORDERS_PER_ITEM_DAY: Final = 235 / 1.5 / 40
+"""POS orders a day per stocked item, from the sample café (sheet_templates/sample_shop): its
+Stock tab sells 235 takeaway cups a day (8 oz 95, 12 oz 140) over 40 items; at about 1.5 drinks
+an order that is ~157 orders, 3.9 per item. One Shopify ``orders/create`` webhook per order."""
+POLLS_PER_HOUR: Final = 12
+
 
 @dataclass(frozen=True)
 class Usage:
-    """What the shop does in a month, beyond the schedule. Defaults are a busy small shop."""
+    """What the shop does in a month, beyond the schedule: every assumption of the bill is
+    here, and printed with it. Defaults are a busy small shop; those that scale with the item
+    count say how."""
 
     items: int
     credentials: Credentials = "wif"
@@ -185,17 +255,55 @@ class Usage:
     snapshot_changes_per_day: float = 24.0
     """Syncs that find the Stock tab changed (writes); the rest only compare a digest."""
     cold_starts_per_day: Mapping[str, float] = field(
-        default_factory=lambda: {"poll_decisions": 12.0, "drive_sync": 48.0, "daily_check": 1.0}
+        default_factory=lambda: {
+            "poll_decisions": 12.0,
+            "drive_sync": 48.0,
+            "pos_webhook": 12.0,
+        }
     )
     """Containers the platform starts anew: the poll runs every 5 minutes and mostly stays
-    warm; the sync's 15-minute gaps often outlast an idle container; the daily check is
-    always cold."""
+    warm; the sync's 15-minute gaps often outlast an idle container; the POS webhook, called
+    every minute or so in trading hours, about once an hour. The daily check, the monthly
+    summary, every intake message, digest click and confirmation click are all cold starts."""
     history_days: float = 730.0
     """Snapshot versions kept (the bucket's lifecycle rule); storage is priced when full."""
+    pos_orders_per_item_day: float = SAMPLE_CAFE_ORDERS_PER_ITEM_DAY
+    """POS webhooks a day per item (0: no POS connected); the default is the sample café's."""
+    trading_hours_per_day: float = 12.0
+    """Hours the POS sends sales in; each poll in them applies what was buffered."""
+    forwarded_per_month: float = -1.0
+    """Emails to the intake address; default a weekly count plus one price list per 50
+    items a month (8.3 at 200 items, 44 at 2,000)."""
+    link_clicks_per_po: float = 0.5
+    """Digest Approve/Skip clicks per PO (the rest are decided in the sheet); each click is
+    the confirmation page and its button: two requests."""
+    confirmations_per_po: float = 1.0
+    """Supplier confirmation clicks per PO (page and button: two requests)."""
+    follow_ups_per_po: float = 0.25
+    """Reminder emails to suppliers who did not confirm."""
+    receivings_per_po: float = 1.0
+    """Polls that apply a receiving marked on the Orders tab, per PO."""
+    chunks_per_forwarded: float = 2.0
+    """256 KB chunks SES bills per received message: a CSV is one, a PDF or photo a few."""
 
     @property
     def pos(self) -> float:
         return self.pos_per_month if self.pos_per_month >= 0 else 20 + 0.05 * self.items
+
+    @property
+    def pos_events_per_day(self) -> float:
+        return self.pos_orders_per_item_day * self.items
+
+    @property
+    def polls_with_pos_events_per_day(self) -> float:
+        """Polls that find sales buffered: every poll in trading hours, or one per event."""
+        return min(self.trading_hours_per_day * POLLS_PER_HOUR, self.pos_events_per_day)
+
+    @property
+    def forwarded(self) -> float:
+        if self.forwarded_per_month >= 0:
+            return self.forwarded_per_month
+        return 52 / 12 + self.items / 50
 
 
 # --- the bill -----------------------------------------------------------------------------
@@ -220,6 +328,10 @@ class Bill:
     durations_s: dict[str, float]
     """Modelled billed duration of a warm run of each function at this size."""
     peak_memory_mb: dict[str, float]
+    invocations: dict[str, float]
+    """Invocations a month, per function."""
+    gb_seconds: dict[str, float]
+    """Billed GB-seconds a month, per function (cold starts included)."""
     assumptions: dict[str, Any]
 
     @property
@@ -245,6 +357,8 @@ class Bill:
             "prices": {"region": self.region, "read_on": self.prices_read_on, "free_tier": False},
             "durations_s": {k: round(v, 3) for k, v in self.durations_s.items()},
             "peak_memory_mb": {k: round(v, 1) for k, v in self.peak_memory_mb.items()},
+            "invocations": {k: round(v, 1) for k, v in self.invocations.items()},
+            "gb_seconds": {k: round(v, 2) for k, v in self.gb_seconds.items()},
             "assumptions": self.assumptions,
             "excludes": "Bedrock (optional parsing of forwarded counts, monthly narrative)",
         }
@@ -266,9 +380,18 @@ def estimate(
     deployment = m.deployment
     items = usage.items
     lines: list[Line] = []
+    with_sales = usage.polls_with_pos_events_per_day
+    per_poll = usage.pos_events_per_day / with_sales if with_sales else 0.0
+    pos_ratio = per_poll / m.pos_batch(items)
 
     def run(name: str, metric: str) -> float:
-        return m.run(name, metric, items)
+        """A measured run at this size; the poll applying POS sales is scaled from the quiet
+        poll by the sales it finds buffered, against the batch it was measured with."""
+        value = m.run(name, metric, items)
+        if name == "poll_pos":
+            quiet = m.run("poll_quiet", metric, items)
+            return quiet + max(value - quiet, 0.0) * pos_ratio
+        return value
 
     def duration(name: str, function: str) -> float:
         scale = cpu_scale(deployment.functions[function].memory_mb)
@@ -284,46 +407,81 @@ def estimate(
     syncs = shapes["drive_sync"].runs_per_month
     checks = shapes["daily_check"].runs_per_month
     summaries = shapes["monthly_summary"].runs_per_month
-    sends = min(usage.pos, polls)
+    pos = usage.pos
+    sends = min(pos, polls)
     changed = min(usage.snapshot_changes_per_day * DAYS_PER_MONTH, syncs)
     deferred = usage.deferred_sends_per_month
     cold = {name: per_day * DAYS_PER_MONTH for name, per_day in usage.cold_starts_per_day.items()}
+    pos_events = usage.pos_events_per_day * DAYS_PER_MONTH
+    clicks = usage.link_clicks_per_po * pos
+    confirmations = usage.confirmations_per_po * pos
+    follow_ups = usage.follow_ups_per_po * pos
+    forwarded = usage.forwarded
 
-    # Which measured run each invocation of the month looks like.
+    # Which measured run each invocation of the month looks like. The polls that do work are
+    # taken out of the quiet ones: sending (and a follow-up email: measured as a send),
+    # applying buffered POS sales, claiming a confirmation, applying a receiving or the
+    # Proposed rows of a forwarded count (measured as a receiving: both write the Stock tab).
+    working = {
+        "poll_send": sends + follow_ups,
+        "poll_pos": usage.polls_with_pos_events_per_day * DAYS_PER_MONTH,
+        "poll_confirm": confirmations,
+        "poll_receive": usage.receivings_per_po * pos + forwarded,
+    }
+    scale_down = min(1.0, polls / max(sum(working.values()), 1e-9))
+    working = {name: count * scale_down for name, count in working.items()}
     mix: dict[str, list[tuple[str, float]]] = {
         "poll_decisions": [
-            ("poll_quiet", polls - sends),
-            ("poll_send", sends),
+            ("poll_quiet", polls - sum(working.values())),
+            *working.items(),
+            ("poll_send", deferred),  # the one-off scheduled polls, beyond the schedule
         ],
         "drive_sync": [("drive_sync_unchanged", syncs - changed), ("drive_sync_changed", changed)],
-        "daily_check": [("daily_check", checks)],
+        # The daily check sends the digest and reads the failure queue: its first run of the
+        # day is the measured one (the later "not due" run is not how it runs on AWS).
+        "daily_check": [("daily_check_cold", checks)],
         "monthly_summary": [("monthly_summary", summaries)],
+        "inbound_email": [("inbound_email", forwarded)],
+        "decision_link": [("decision_link_get", clicks), ("decision_link_post", clicks)],
+        "pos_webhook": [("pos_webhook", pos_events)],
+        "supplier_confirm": [
+            ("supplier_confirm_get", confirmations),
+            ("supplier_confirm_post", confirmations),
+        ],
     }
     cold_runs = {
         "poll_decisions": ("poll_quiet", "poll_cold", cold.get("poll_decisions", 0.0) + deferred),
         "drive_sync": ("drive_sync_unchanged", "drive_sync_cold", cold.get("drive_sync", 0.0)),
-        "daily_check": ("daily_check", "daily_check_cold", min(cold.get("daily_check", 0), checks)),
-        # Once a month: always a new container; the measured run is one (first calls included).
+        # Once a day, once a month, or once a message: always a new container, and the
+        # measured run is one (first calls included); only the imports are added.
+        "daily_check": ("daily_check_cold", "daily_check_cold", checks),
         "monthly_summary": ("monthly_summary", "monthly_summary", summaries),
+        "inbound_email": ("inbound_email", "inbound_email", forwarded),
+        # Each click opens the page in a new container; its button finds it warm.
+        "decision_link": ("decision_link_get", "decision_link_cold", clicks),
+        "supplier_confirm": ("supplier_confirm_get", "supplier_confirm_cold", confirmations),
+        "pos_webhook": (
+            "pos_webhook",
+            "pos_webhook_cold",
+            min(cold.get("pos_webhook", 0.0), pos_events),
+        ),
     }
     invocations = {name: sum(n for _, n in runs) for name, runs in mix.items()}
-    invocations["poll_decisions"] += deferred
 
     # Lambda
-    gb_seconds = 0.0
+    gb_seconds: dict[str, float] = {}
     for function, runs in mix.items():
         gb = shapes[function].memory_mb / 1024
         seconds = sum(duration(name, function) * count for name, count in runs)
-        if function == "poll_decisions":
-            seconds += duration("poll_send", function) * deferred
         warm, cold_name, starts = cold_runs[function]
         seconds += cold_extra(function, warm, cold_name) * starts
-        gb_seconds += seconds * gb
+        gb_seconds[function] = seconds * gb
     requests = sum(invocations.values())
+    all_gb_seconds = sum(gb_seconds.values())
     lines.append(
         Line(
             "Lambda",
-            "requests",
+            "requests (Function URLs add no charge)",
             requests,
             "requests",
             requests / 1e6 * price("lambda", "requests_per_million"),
@@ -333,40 +491,48 @@ def estimate(
         Line(
             "Lambda",
             "duration, arm64 (incl. cold starts)",
-            gb_seconds,
+            all_gb_seconds,
             "GB-s",
-            gb_seconds * price("lambda", "arm64_gb_second"),
+            all_gb_seconds * price("lambda", "arm64_gb_second"),
         )
     )
 
     # Everything counted per run
     def total(metric: str) -> float:
-        count = 0.0
-        for runs in mix.values():
-            count += sum(run(name, metric) * n for name, n in runs)
-        count += run("poll_send", metric) * deferred
-        return count
+        return sum(run(name, metric) * n for runs in mix.values() for name, n in runs)
 
     rru, wru = total("dynamodb_rru"), total("dynamodb_wru")
-    table_gb = (items * 2_000 + 5_000_000) / GB
+    # The live table's sparse "pending" index: a sale event enters it when the webhook puts
+    # it and leaves it when the poll applies it, a write each (moto does not bill indexes).
+    index_wru = 2 * run("pos_webhook", "dynamodb_wru") * pos_events
+    event_bytes = run("pos_webhook", "dynamodb_put_bytes")
+    live_gb = event_bytes * usage.pos_events_per_day * SALE_EVENT_DAYS / GB
+    table_gb = (items * 2_000 + 5_000_000) / GB + live_gb
     lines += [
         Line(
             "DynamoDB",
-            "read request units",
+            "read request units (4 tables, on demand)",
             rru,
             "RRU",
             rru / 1e6 * price("dynamodb", "read_request_units_per_million"),
         ),
         Line(
             "DynamoDB",
-            "write request units",
+            "write request units (4 tables, on demand)",
             wru,
             "WRU",
             wru / 1e6 * price("dynamodb", "write_request_units_per_million"),
         ),
         Line(
             "DynamoDB",
-            "storage (ledger, audit after a year, cell memory)",
+            "write request units, the live table's pending index",
+            index_wru,
+            "WRU",
+            index_wru / 1e6 * price("dynamodb", "write_request_units_per_million"),
+        ),
+        Line(
+            "DynamoDB",
+            f"storage (ledger, audit, cell memory; live: {SALE_EVENT_DAYS} days of sales)",
             table_gb,
             "GB-month",
             table_gb * price("dynamodb", "storage_gb_month"),
@@ -380,12 +546,25 @@ def estimate(
         ),
     ]
 
-    gets, puts = total("s3_gets"), total("s3_puts")
+    gets = total("s3_gets")
+    puts = total("s3_puts") + forwarded  # SES's S3 action stores each message
     snapshot_bytes = run("drive_sync_changed", "snapshot_bytes")
     stored_gb = snapshot_bytes * usage.snapshot_changes_per_day * usage.history_days / GB
     lines += [
-        Line("S3", "PUT requests", puts, "requests", puts / 1e3 * price("s3", "put_per_thousand")),
-        Line("S3", "GET requests", gets, "requests", gets / 1e3 * price("s3", "get_per_thousand")),
+        Line(
+            "S3",
+            "PUT requests (snapshots, history blobs, mail)",
+            puts,
+            "requests",
+            puts / 1e3 * price("s3", "put_per_thousand"),
+        ),
+        Line(
+            "S3",
+            "GET requests (snapshots, history blobs, mail)",
+            gets,
+            "requests",
+            gets / 1e3 * price("s3", "get_per_thousand"),
+        ),
         Line(
             "S3",
             f"storage: {usage.history_days:g} days of snapshot versions",
@@ -395,25 +574,41 @@ def estimate(
         ),
     ]
 
-    emails = usage.pos + usage.digests_per_month + summaries
+    emails = pos + follow_ups + usage.digests_per_month + summaries
     mail_gb = (
-        run("poll_send", "email_bytes") * usage.pos
+        run("poll_send", "email_bytes") * (pos + follow_ups)
+        + run("daily_check_cold", "email_bytes") * usage.digests_per_month
         + run("monthly_summary", "email_bytes") * summaries
     ) / GB
+    chunks = forwarded * usage.chunks_per_forwarded
     lines += [
         Line(
             "SES",
-            "emails (POs, daily digests, monthly summaries)",
+            "emails sent (POs, follow-ups, daily digests, monthly summaries)",
             emails,
             "emails",
             emails / 1e3 * price("ses", "emails_per_thousand"),
         ),
         Line(
             "SES",
-            "attachment data",
+            "outgoing data",
             mail_gb,
             "GB",
             mail_gb * price("ses", "attachments_gb"),
+        ),
+        Line(
+            "SES",
+            "emails received (forwarded counts, price lists)",
+            forwarded,
+            "emails",
+            forwarded / 1e3 * price("ses", "received_per_thousand"),
+        ),
+        Line(
+            "SES",
+            "incoming mail chunks (256 KB each)",
+            chunks,
+            "chunks",
+            chunks / 1e3 * price("ses", "incoming_chunks_per_thousand"),
         ),
     ]
 
@@ -448,7 +643,7 @@ def estimate(
     ]
 
     if usage.credentials == "secret":
-        reads = sum(cold.values()) + deferred
+        reads = sum(cold_runs[function][2] for function in SHEET_READERS)
         lines += [
             Line(
                 "Secrets Manager",
@@ -466,11 +661,20 @@ def estimate(
             ),
         ]
 
-    lines.append(Line("SQS", "failure queue (only failed runs)", 0, "requests", 0.0))
+    queue = total("sqs_requests")
+    lines.append(
+        Line(
+            "SQS",
+            "failure queue: the daily check's reads (failed runs add one each)",
+            queue,
+            "requests",
+            queue / 1e6 * price("sqs", "requests_per_million"),
+        )
+    )
     lines.append(
         Line("AWS Budgets", "one budget, no actions", 1, "budget", price("budgets", "budget_month"))
     )
-    out_gb = (total("sheets_bytes_sent") + run("poll_send", "email_bytes") * usage.pos) / GB
+    out_gb = (total("sheets_bytes_sent") + run("poll_send", "email_bytes") * pos) / GB
     lines.append(
         Line(
             "Data transfer",
@@ -482,13 +686,18 @@ def estimate(
     )
 
     typical = {
-        "daily_check": "daily_check",
+        "daily_check": "daily_check_cold",
         "drive_sync": "drive_sync_unchanged",
         "poll_decisions": "poll_quiet",
         "monthly_summary": "monthly_summary",
+        "inbound_email": "inbound_email",
+        "decision_link": "decision_link_post",
+        "pos_webhook": "pos_webhook",
+        "supplier_confirm": "supplier_confirm_post",
     }
     durations = {function: duration(name, function) for function, name in typical.items()}
     durations["poll_decisions (sending)"] = duration("poll_send", "poll_decisions")
+    durations["poll_decisions (POS sales)"] = duration("poll_pos", "poll_decisions")
     runs_of = {name: [*(n for n, _ in mix[name]), cold_runs[name][1]] for name in FUNCTIONS}
     peaks = {
         function: m.cold(function, "rss_mb")
@@ -503,13 +712,24 @@ def estimate(
         lines=lines,
         durations_s=durations,
         peak_memory_mb=peaks,
+        invocations=invocations,
+        gb_seconds=gb_seconds,
         assumptions={
-            "pos_per_month": round(usage.pos, 1),
+            "pos_per_month": round(pos, 1),
             "digests_per_month": round(usage.digests_per_month, 1),
             "deferred_sends_per_month": usage.deferred_sends_per_month,
             "snapshot_changes_per_day": usage.snapshot_changes_per_day,
             "cold_starts_per_day": dict(usage.cold_starts_per_day),
             "snapshot_history_days": usage.history_days,
+            "pos_webhooks_per_day": round(usage.pos_events_per_day, 1),
+            "pos_orders_per_item_day": round(usage.pos_orders_per_item_day, 2),
+            "trading_hours_per_day": usage.trading_hours_per_day,
+            "forwarded_emails_per_month": round(forwarded, 1),
+            "chunks_per_forwarded_email": usage.chunks_per_forwarded,
+            "digest_link_clicks_per_month": round(clicks, 1),
+            "confirmation_clicks_per_month": round(confirmations, 1),
+            "follow_up_emails_per_month": round(follow_ups, 1),
+            "receivings_per_month": round(usage.receivings_per_po * pos, 1),
             "sheets_latency_s": m.data.get("sheets_latency_s"),
             "measured_on": m.data.get("measured_on"),
         },
@@ -517,7 +737,7 @@ def estimate(
 
 
 def format_bill(bill: Bill) -> str:
-    """The bill as a table a person reads."""
+    """The bill as a table a person reads, then the usage it assumes."""
     google = (
         "service-account key in Secrets Manager"
         if bill.credentials == "secret"
@@ -528,13 +748,16 @@ def format_bill(bill: Bill) -> str:
         f"List prices, {bill.region}, read {bill.prices_read_on}, without free tier; Bedrock"
         " (optional) excluded.",
         "",
-        f"{'Service':<22} {'Item':<50} {'Quantity':>22} {'USD':>8}",
-        f"{'-' * 22} {'-' * 50} {'-' * 22} {'-' * 8}",
+        f"{'Service':<22} {'Item':<64} {'Quantity':>22} {'USD':>8}",
+        f"{'-' * 22} {'-' * 64} {'-' * 22} {'-' * 8}",
     ]
     for line in bill.lines:
         quantity = f"{_quantity(line.quantity)} {line.unit}"
-        rows.append(f"{line.service:<22} {line.item:<50} {quantity:>22} {line.usd:>8.4f}")
-    rows.append(f"{'':<22} {'Total':<50} {'':>22} {bill.total_usd:>8.4f}")
+        rows.append(f"{line.service:<22} {line.item:<64} {quantity:>22} {line.usd:>8.4f}")
+    rows.append(f"{'':<22} {'Total':<64} {'':>22} {bill.total_usd:>8.4f}")
+    rows += ["", "Lambda by function:", f"  {'Function':<18} {'Invocations':>12} {'GB-s':>10}"]
+    for name, count in bill.invocations.items():
+        rows.append(f"  {name:<18} {_quantity(count):>12} {_quantity(bill.gb_seconds[name]):>10}")
     rows.append("")
     rows.append(
         "Warm run, billed seconds: "
@@ -544,10 +767,12 @@ def format_bill(bill: Bill) -> str:
         "Peak memory, MB (of 256): "
         + ", ".join(f"{name} {mb:.0f}" for name, mb in bill.peak_memory_mb.items())
     )
-    rows.append(
-        "Assumed: "
-        + ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in bill.assumptions.items())
-    )
+    rows += [
+        "",
+        "Usage assumed (sheets_bot.cost.model.Usage; --pos-webhooks-per-day and"
+        " --forwarded-per-month override two):",
+    ]
+    rows += [f"  {key.replace('_', ' ')}: {value}" for key, value in bill.assumptions.items()]
     return "\n".join(rows)
 
 

@@ -471,3 +471,20 @@ def test_the_check_and_the_summary_may_read_sales_and_receipts_only(role: str) -
     assert [(s["Action"], s["Resource"]) for s in live] == [
         ("dynamodb:Query", {"Fn::GetAtt": ["LiveTable", "Arn"]})
     ]
+
+
+# --- the cost model prices every function -----------------------------------------------
+
+
+def test_every_function_in_the_template_is_priced_by_the_cost_model() -> None:
+    from sheets_bot.cost.model import FUNCTIONS as PRICED
+    from sheets_bot.cost.model import Measurements, unpriced_functions
+
+    functions = resources("AWS::Serverless::Function") | resources("AWS::Lambda::Function")
+    assert unpriced_functions(template()["Resources"]) == set()
+    measured = Measurements.load().deployment.functions
+    assert {name.replace("_", "-") for name in measured} == {
+        props(logical)["FunctionName"]["Fn::Sub"].removeprefix("${AWS::StackName}-")
+        for logical in functions
+    }
+    assert set(measured) == set(PRICED)

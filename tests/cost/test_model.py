@@ -4,17 +4,23 @@ service, follows the template's schedule and the measured runs, and prices come 
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from pathlib import Path
+from typing import Final
 
 import pytest
 
-from lambdas import daily_check, monthly_summary, poll_decisions
+from lambdas import daily_check, inbound_email, monthly_summary, poll_decisions
 from sheets_bot.cli import main
 from sheets_bot.cost.model import (
     FULL_VCPU_MB,
+    FUNCTIONS,
     MEASUREMENTS,
+    PER_EVENT,
     PRICES,
+    SAMPLE_CAFE_ORDERS_PER_ITEM_DAY,
+    SCHEDULED,
     Measurements,
     Prices,
     Usage,
@@ -22,6 +28,7 @@ from sheets_bot.cost.model import (
     estimate,
     runs_per_month,
     template_deployment,
+    unpriced_functions,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,19 +45,40 @@ SERVICES = {
 }
 
 
-def test_200_items_cost_under_half_a_dollar() -> None:
-    assert estimate(Usage(items=200)).total_usd < 0.50
+NO_POS: Final = 0.0
+"""POS webhooks per item a day without a POS connected."""
 
 
-def test_2000_items_cost_under_a_dollar_fifty() -> None:
-    assert estimate(Usage(items=2000)).total_usd < 1.50
+def test_without_a_pos_200_items_cost_under_half_a_dollar() -> None:
+    assert estimate(Usage(items=200, pos_orders_per_item_day=NO_POS)).total_usd < 0.50
+
+
+def test_without_a_pos_2000_items_cost_under_a_dollar_fifty() -> None:
+    assert estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS)).total_usd < 1.50
+
+
+def test_a_pos_at_the_sample_cafes_rate_is_mostly_dynamodb() -> None:
+    """The cost of a connected POS: one webhook per order, an item per sold line kept 400 days
+    in the live table (with point-in-time recovery), written again when the poll applies it.
+    At the café's rate that is most of the bill at 2,000 items (README: What it costs)."""
+    with_pos = estimate(Usage(items=2000))
+    without = estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS))
+    added = with_pos.total_usd - without.total_usd
+    dynamodb = with_pos.by_service()["DynamoDB"] - without.by_service()["DynamoDB"]
+    assert added > 0
+    assert dynamodb > 0.75 * added
 
 
 def test_a_line_per_service() -> None:
     bill = estimate(Usage(items=200))
     assert set(bill.by_service()) == SERVICES
     lambda_items = {line.item for line in bill.lines if line.service == "Lambda"}
-    assert lambda_items == {"requests", "duration, arm64 (incl. cold starts)"}
+    assert lambda_items == {
+        "requests (Function URLs add no charge)",
+        "duration, arm64 (incl. cold starts)",
+    }
+    assert set(bill.invocations) == set(FUNCTIONS) == set(bill.gb_seconds)
+    assert all(bill.gb_seconds[name] > 0 for name in FUNCTIONS)
 
 
 def test_a_stored_key_adds_secrets_manager() -> None:
@@ -77,10 +105,72 @@ def test_the_schedule_is_the_templates() -> None:
 
 def test_invocations_follow_the_schedule() -> None:
     bill = estimate(Usage(items=200, deferred_sends_per_month=0))
-    [requests] = [line for line in bill.lines if line.item == "requests"]
     expected = sum(runs_per_month(e) for e in ("rate(5 minutes)", "rate(15 minutes)"))
     monthly = 1  # the summary on the 1st
-    assert requests.quantity == pytest.approx(expected + 365.25 / 12 + monthly, rel=1e-3)
+    scheduled = sum(bill.invocations[name] for name in SCHEDULED)
+    assert scheduled == pytest.approx(expected + 365.25 / 12 + monthly, rel=1e-3)
+    [requests] = [line for line in bill.lines if line.item.startswith("requests")]
+    assert requests.quantity == pytest.approx(sum(bill.invocations.values()))
+
+
+def test_per_event_invocations_follow_the_stated_usage() -> None:
+    usage = Usage(items=2000)
+    bill = estimate(usage)
+    month = 365.25 / 12
+    assert bill.invocations["pos_webhook"] == pytest.approx(usage.pos_events_per_day * month)
+    assert bill.invocations["inbound_email"] == pytest.approx(usage.forwarded)
+    # a click is the page and its button
+    assert bill.invocations["decision_link"] == pytest.approx(2 * 0.5 * usage.pos)
+    assert bill.invocations["supplier_confirm"] == pytest.approx(2 * usage.pos)
+    assert bill.assumptions["pos_webhooks_per_day"] == pytest.approx(
+        usage.pos_events_per_day, abs=0.1
+    )
+
+
+def test_the_usage_scales_with_items() -> None:
+    small, large = Usage(items=200), Usage(items=2000)
+    assert large.pos_events_per_day == pytest.approx(10 * small.pos_events_per_day)
+    assert large.forwarded > small.forwarded
+    assert large.pos > small.pos
+
+
+def test_pos_webhooks_are_the_sample_cafes_rate() -> None:
+    """235 takeaway cups a day over 40 items in the sample café's Stock tab."""
+    with (ROOT / "sheet_templates" / "sample_shop" / "stock.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    cups = sum(float(row["Daily sales"]) for row in rows if row["SKU"].startswith("PAK-CUP"))
+    assert (cups, len(rows)) == (235, 40)
+    assert pytest.approx(cups / 1.5 / len(rows)) == SAMPLE_CAFE_ORDERS_PER_ITEM_DAY
+
+
+def test_without_a_pos_or_intake_those_lines_cost_nothing() -> None:
+    quiet = Usage(items=200, pos_orders_per_item_day=0, forwarded_per_month=0)
+    bill = estimate(quiet)
+    assert bill.invocations["pos_webhook"] == 0
+    assert bill.invocations["inbound_email"] == 0
+    assert bill.total_usd < estimate(Usage(items=200)).total_usd
+
+
+def test_a_function_the_model_does_not_price_fails(tmp_path: Path) -> None:
+    text = (ROOT / "infra" / "template.yaml").read_text(encoding="utf-8")
+    extra = text.replace(
+        "  DailyCheckFunction:\n",
+        "  NightlyFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: lambdas.nightly.handler\n\n  DailyCheckFunction:\n",
+        1,
+    )
+    path = tmp_path / "template.yaml"
+    path.write_text(extra, encoding="utf-8")
+    with pytest.raises(ValueError, match="does not price NightlyFunction"):
+        template_deployment(path)
+
+
+def test_every_template_function_is_priced() -> None:
+    from cfnlint.decode import cfn_yaml
+
+    resources = cfn_yaml.load(str(ROOT / "infra" / "template.yaml"))["Resources"]
+    assert unpriced_functions(resources) == set()
+    assert set(PER_EVENT) <= set(Measurements.load().deployment.functions)
 
 
 def test_timeouts_are_sized_from_the_measured_runs() -> None:
@@ -93,6 +183,8 @@ def test_timeouts_are_sized_from_the_measured_runs() -> None:
         "daily_check": daily_check.WAIT_FOR_SHEET,
         "poll_decisions": poll_decisions.WAIT_FOR_SHEET,
         "monthly_summary": monthly_summary.WAIT_FOR_SHEET,
+        "inbound_email": inbound_email.WAIT_FOR_SHEET,
+        "decision_link": 10.0,  # AwsWiring.link_adapters: the button's wait for the lease
     }
     for function, shape in shapes.items():
         cold = (
@@ -111,7 +203,7 @@ def test_the_functions_fit_in_their_memory() -> None:
 
 def test_prices_live_in_one_dated_file() -> None:
     prices = Prices.load()
-    assert (prices.read_on, prices.region) == ("2026-11-23", "us-east-1")
+    assert (prices.read_on, prices.region) == ("2026-12-01", "us-east-1")
     text = PRICES.read_text(encoding="utf-8")
     assert "without any free tier" in text.lower()
     assert prices("lambda", "arm64_gb_second") == pytest.approx(0.0000133334)
@@ -171,12 +263,8 @@ def test_measurements_say_how_they_were_made() -> None:
     data = json.loads(MEASUREMENTS.read_text(encoding="utf-8"))
     assert data["sheets_latency_s"] > 0
     assert set(data["sizes"]) == {"200", "2000"}
-    assert set(data["cold_imports"]) == {
-        "daily_check",
-        "drive_sync",
-        "poll_decisions",
-        "monthly_summary",
-    }
+    assert set(data["cold_imports"]) == set(FUNCTIONS)
+    assert "median" in data["method"]
 
 
 def test_the_command_prints_json_with_a_total(capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,16 +272,18 @@ def test_the_command_prints_json_with_a_total(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     bill = json.loads(out)
     assert out.count("\n") == 1
-    assert 0 < bill["total_usd"] < 1.5
+    assert bill["total_usd"] == pytest.approx(estimate(Usage(items=2000)).total_usd, abs=1e-3)
     assert {line["service"] for line in bill["lines"]} == SERVICES
-    assert bill["prices"] == {"region": "us-east-1", "read_on": "2026-11-23", "free_tier": False}
+    assert bill["prices"] == {"region": "us-east-1", "read_on": "2026-12-01", "free_tier": False}
 
 
 def test_the_command_prints_the_bill_line_by_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", "--items", "200", "--credentials", "secret"]) == 0
     out = capsys.readouterr().out
     assert "Monthly AWS cost of sheets-bot at 200 items" in out
-    assert "read 2026-11-23, without free tier" in out
+    assert "read 2026-12-01, without free tier" in out
+    assert "Usage assumed" in out
+    assert "pos webhooks per day" in out
     for service in SERVICES | {"Secrets Manager"}:
         assert service in out
     assert "Total" in out
@@ -211,9 +301,29 @@ def test_the_monthly_summary_is_one_cold_run_and_one_email_a_month() -> None:
         size["monthly_summary"] = {key: 0 for key in size["monthly_summary"]}
     zeroed = estimate(Usage(items=200), measurements=Measurements(data))
     bill = estimate(Usage(items=200))
-    [emails] = [line for line in bill.lines if line.service == "SES" and "emails" in line.item]
-    [before] = [line for line in zeroed.lines if line.service == "SES" and "emails" in line.item]
+    [emails] = [line for line in bill.lines if line.item.startswith("emails sent")]
+    [before] = [line for line in zeroed.lines if line.item.startswith("emails sent")]
     assert emails.quantity == before.quantity  # counted from the schedule, not the runs
     assert "monthly summaries" in emails.item
     assert 0 < bill.total_usd - zeroed.total_usd < 0.001
     assert bill.durations_s["monthly_summary"] > 0
+
+
+def test_the_polls_pos_work_grows_with_the_sales_not_the_polls() -> None:
+    """Once every trading-hours poll finds sales, more sales add the same per sale."""
+
+    def writes(per_item: float) -> float:
+        bill = estimate(Usage(items=2000, pos_orders_per_item_day=per_item))
+        return sum(line.quantity for line in bill.lines if line.unit == "WRU")
+
+    one, two, three = (writes(n) for n in (0.5, 1.0, 1.5))
+    assert two - one == pytest.approx(three - two, rel=1e-6)
+    assert two > one
+
+
+def test_the_pos_measurement_says_its_batch() -> None:
+    measurements = Measurements.load()
+    for items in measurements.sizes:
+        usage = Usage(items=items)
+        expected = usage.pos_events_per_day / usage.polls_with_pos_events_per_day
+        assert measurements.pos_batch(items) == pytest.approx(expected, abs=0.5)
