@@ -76,4 +76,3 @@ def sender_allowed(sender: str, allowed: Iterable[str], owner: str | None) -> bo
         return True
     domain = "@" + address.rpartition("@")[2]
     return any(entry in (address, domain) for entry in allowed)
-
