@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from sheets_bot.adapters.aws.tables import SALE_EVENT_DAYS
+
 HERE: Final = Path(__file__).resolve().parent
 PRICES: Final = HERE / "prices.toml"
 MEASUREMENTS: Final = HERE / "measurements.json"
@@ -47,8 +49,6 @@ SHEET_READERS: Final = (
     "decision_link",
 )
 """Functions that open the Google Sheet (and so read the key secret once per container)."""
-SALE_EVENT_DAYS: Final = 400
-"""How long the live table keeps a sale event (its TTL; sheets_bot/adapters/aws/tables.py)."""
 _LOGICAL: Final = {
     "DailyCheckFunction": "daily_check",
     "DriveSyncFunction": "drive_sync",

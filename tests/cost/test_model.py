@@ -58,7 +58,7 @@ def test_without_a_pos_2000_items_cost_under_a_dollar_fifty() -> None:
 
 
 def test_a_pos_at_the_sample_cafes_rate_is_mostly_dynamodb() -> None:
-    """The cost of a connected POS: one webhook per order, an item per sold line kept 400 days
+    """The cost of a connected POS: one webhook per order, an item per sold line kept 60 days
     in the live table (with point-in-time recovery), written again when the poll applies it.
     At the café's rate that is most of the bill at 2,000 items (README: What it costs)."""
     with_pos = estimate(Usage(items=2000))
