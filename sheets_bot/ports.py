@@ -188,6 +188,12 @@ class AuditLog(Protocol):
 
     def entries(self) -> list[AuditEntry]: ...
 
+    def since(self, start: datetime) -> builtins.list[AuditEntry]:
+        """Entries at or after ``start``, in the order they were recorded. Read newest first
+        and stopped at the first older entry (entries are recorded as they happen), so the
+        cost follows the recent entries, not the whole log: the digest asks this every day."""
+        ...
+
 
 class CellMemory(Protocol):
     """What the bot last wrote into cells it may not own outright, so an owner's edit since

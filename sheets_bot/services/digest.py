@@ -266,7 +266,7 @@ def gather(
         problems=tuple(problems),
         attention=tuple(attention),
         unconfirmed=tuple(unconfirmed),
-        unread_mail=tuple(_unread_mail(adapters.audit.entries(), since)),
+        unread_mail=tuple(_unread_mail(adapters.audit.since(since), since)),
         failed_runs=tuple(pending.failure for pending in failures),
     )
 

@@ -188,6 +188,14 @@ class MemoryAuditLog:
         with self._lock:
             return [stored.entry() for stored in self._entries]
 
+    def since(self, start: datetime) -> list[AuditEntry]:
+        recent: list[AuditEntry] = []
+        for entry in reversed(self.entries()):
+            if entry.when < start:
+                break
+            recent.append(entry)
+        return recent[::-1]
+
 
 class MemoryCellMemory:
     """A ``CellMemory`` in a dict of dicts."""

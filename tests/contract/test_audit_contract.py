@@ -150,7 +150,7 @@ def test_marking_twice_or_unknown_ids_is_harmless(audit: AuditLog) -> None:
 def test_the_log_offers_no_way_to_change_or_remove_entries(audit: AuditLog) -> None:
     public = {name for name in dir(audit) if not name.startswith("_")}
 
-    assert public == {"record", "unmirrored", "mark_mirrored", "entries"}
+    assert public == {"record", "unmirrored", "mark_mirrored", "entries", "since"}
 
 
 def test_naive_times_are_refused_and_nothing_is_recorded(audit: AuditLog) -> None:
@@ -186,3 +186,13 @@ def test_entries_survive_closing_and_reopening_sqlite(tmp_path: Path) -> None:
     with SqliteStore(path) as reopened:
         assert [e.action for e in reopened.audit.entries()] == ["draft", "approve"]
         assert [e.action for _, e in reopened.audit.unmirrored()] == ["approve"]
+
+
+def test_since_reads_back_to_the_first_older_entry(audit: AuditLog) -> None:
+    audit.record([_entry(1, "draft"), _entry(2, "approve")])
+    audit.record([_entry(5, "send"), _entry(7, "receive")])
+
+    assert [e.action for e in audit.since(at(5))] == ["send", "receive"]
+    assert [e.action for e in audit.since(at(3))] == ["send", "receive"]
+    assert [e.action for e in audit.since(at(0))] == ["draft", "approve", "send", "receive"]
+    assert audit.since(at(8)) == []

@@ -151,6 +151,25 @@ class DynamoAuditLog:
             )
         ]
 
+    def since(self, start: datetime) -> list[AuditEntry]:
+        recent: list[AuditEntry] = []
+        for item in query_all(
+            self._client,
+            {
+                "TableName": self._table,
+                "KeyConditionExpression": "#pk = :entry",
+                "ExpressionAttributeNames": {"#pk": tables.AUDIT_KEY},
+                "ExpressionAttributeValues": {":entry": {"S": _ENTRY}},
+                "ConsistentRead": True,
+                "ScanIndexForward": False,
+            },
+        ):
+            entry = _entry(item)
+            if entry.when < start:
+                break
+            recent.append(entry)
+        return recent[::-1]
+
     def _reserve(self, count: int) -> int:
         """Reserve ``count`` ids; the last of them."""
         response = self._client.update_item(

@@ -386,6 +386,18 @@ class SqliteAuditLog:
         )
         return [_entry(row) for row in rows]
 
+    def since(self, start: datetime) -> list[AuditEntry]:
+        recent: list[AuditEntry] = []
+        for row in self._store.query(
+            'SELECT "when", who, action, subject, before_json, after_json FROM audit'
+            " ORDER BY id DESC"
+        ):
+            entry = _entry(row)
+            if entry.when < start:
+                break
+            recent.append(entry)
+        return recent[::-1]
+
 
 class SqliteCellMemory:
     """The ``CellMemory`` port over a ``SqliteStore``."""
