@@ -5,7 +5,8 @@ test and fails only in the owner's account. Here each call the handlers make in 
 check with its digest, a digest link opened and confirmed, approve, poll, the monthly summary)
 is recorded through botocore's ``before-parameter-build`` event, turned into the IAM action and
 the template resource it touches, and checked against the statements of that function's role.
-The intake and the two public functions have static tests of their roles in test_template.
+So is a forwarded count through the intake. The two public functions (POS webhook, supplier
+confirmation) have static tests of their one-statement roles in test_template.
 """
 
 from __future__ import annotations
@@ -19,11 +20,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lambdas import daily_check, decision_link, drive_sync, monthly_summary, poll_decisions
+from lambdas import (
+    daily_check,
+    decision_link,
+    drive_sync,
+    inbound_email,
+    monthly_summary,
+    poll_decisions,
+)
 from sheets_bot.adapters.aws.tables import TableNames
 from tests.aws.test_template import _statements, props
+from tests.email.mail import forward
 from tests.lambdas.cloud_world import BUCKET, PREFIX, CloudWorld, _session, cloud_world
 from tests.lambdas.test_a_day import _body, _link, _url_event
+from tests.lambdas.test_inbound_email import deliver
 
 FUNCTIONS = {
     drive_sync: "DriveSyncFunction",
@@ -31,6 +41,7 @@ FUNCTIONS = {
     poll_decisions: "PollDecisionsFunction",
     monthly_summary: "MonthlySummaryFunction",
     decision_link: "DecisionLinkFunction",
+    inbound_email: "InboundEmailFunction",
 }
 NAMES = TableNames.with_prefix(PREFIX)
 TABLES = {
@@ -173,8 +184,24 @@ def test_every_call_of_a_day_is_allowed_by_the_functions_role(
     world.invoke(daily_check)
     world.invoke(monthly_summary, {"reason": "monthly summary"})
 
-    assert {call.function for call in calls} == set(FUNCTIONS.values())
-    denied = sorted(
+    assert {call.function for call in calls} == set(FUNCTIONS.values()) - {"InboundEmailFunction"}
+    assert _denied(calls) == []
+
+
+def test_every_call_of_a_forwarded_count_is_allowed_by_the_intakes_role(
+    recorded: tuple[CloudWorld, list[Call]],
+) -> None:
+    world, calls = recorded
+    deliver(world, forward(("count.csv", b"SKU,Count\nCOF-ESP-1K,14\n")))
+    deliver(world, forward(("count.csv", b"SKU,Count\nCOF-ESP-1K,14\n")))  # seen before
+    deliver(world, forward(("count.csv", b"SKU,Count\n")), spf="FAIL", dkim="FAIL")
+
+    assert {call.function for call in calls} == {"InboundEmailFunction"}
+    assert _denied(calls) == []
+
+
+def _denied(calls: list[Call]) -> list[Call]:
+    return sorted(
         {
             call
             for call in calls
@@ -182,4 +209,3 @@ def test_every_call_of_a_day_is_allowed_by_the_functions_role(
         },
         key=str,
     )
-    assert denied == []
