@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.email_html import H2, html_table
+from sheets_bot.documents.owner_mail import owner_message
 from sheets_bot.documents.po_csv import format_money
 
 # One checker and one IDNA rule for every email the bot writes.
-from sheets_bot.documents.po_email import address_domain, checked_address
 from sheets_bot.domain.calendar_names import short_date
 from sheets_bot.domain.digest import (
     AttentionSend,
@@ -135,22 +133,9 @@ def compose_digest(
     quiet = data.is_quiet_day
     if quiet and all_stocked_mode == "none":
         return None
-    sender = checked_address(
-        settings.from_address,
-        what="cannot send the digest: the shop's From address",
-        fix="set 'From address' in the Settings tab",
+    message = owner_message(
+        settings, what="the digest", subject=digest_subject(data), now=now, idstring="digest"
     )
-    recipient = checked_address(
-        settings.owner_email,
-        what=f"cannot send the digest: the owner email {settings.owner_email!r}",
-        fix="fix 'Owner email' in the Settings tab",
-    )
-    message = EmailMessage(policy=policy.default)
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = digest_subject(data)
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring="digest", domain=address_domain(sender))
     message[DIGEST_HEADER] = data.local_date.isoformat()
     if quiet:
         message.set_content(_quiet_text(data))

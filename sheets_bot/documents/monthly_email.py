@@ -12,14 +12,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 from typing import Final
 
 from sheets_bot.documents.email_html import H2, html_table
+from sheets_bot.documents.owner_mail import owner_message
 from sheets_bot.documents.po_csv import format_money
-from sheets_bot.documents.po_email import address_domain, checked_address
+from sheets_bot.documents.po_email import address_domain
 from sheets_bot.domain.calendar_names import short_date
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.monthly import MonthlyFigures
@@ -75,24 +75,14 @@ def compose_summary(
     """The summary email to the owner, dated ``now`` (timezone-aware). ``narrative`` is plain
     text (escaped here); ``where`` the sheet's URL or the workbook's path, shown as text.
     ``ValueError`` naming what to fix when the owner email or the From address is unusable."""
-    if now.tzinfo is None:
-        raise ValueError("the time of an email must be timezone-aware")
-    sender = checked_address(
-        settings.from_address,
-        what="cannot send the monthly summary: the shop's From address",
-        fix="set 'From address' in the Settings tab",
+    message = owner_message(
+        settings,
+        what="the monthly summary",
+        subject=summary_subject(figures, settings.business_name, settings.currency),
+        now=now,
+        idstring="summary",
     )
-    recipient = checked_address(
-        settings.owner_email,
-        what=f"cannot send the monthly summary: the owner email {settings.owner_email!r}",
-        fix="fix 'Owner email' in the Settings tab",
-    )
-    message = EmailMessage(policy=policy.default)
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = summary_subject(figures, settings.business_name, settings.currency)
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(idstring="summary", domain=address_domain(sender))
+    sender = str(message["From"])
     message[SUMMARY_HEADER] = str(figures.month)
     chart_cid = make_msgid(idstring="chart", domain=address_domain(sender)) if chart_png else None
     message.set_content(summary_text(figures, settings, narrative, ai_written, where))

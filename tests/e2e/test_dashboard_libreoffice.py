@@ -6,8 +6,6 @@ Skipped with a reason where LibreOffice is absent (``make test`` installs it on 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,32 +16,16 @@ from sheets_bot.adapters.local.workbook import to_cell
 from sheets_bot.cli import main
 from sheets_bot.ports import Cell
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
+from tests.libreoffice import needs_libreoffice, resave_in_libreoffice
 
-SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = needs_libreoffice
 
 
 def _computed_by_libreoffice(path: Path, profile: Path) -> dict[str, Cell]:
     """Open and save ``path`` in LibreOffice (it computes every formula), then read the
     Dashboard's cached results."""
-    assert SOFFICE is not None
-    out = path.parent / "libreoffice-out"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    sheet = load_workbook(out / path.name, data_only=True)["Dashboard"]
+    saved = resave_in_libreoffice(path, profile)
+    sheet = load_workbook(saved, data_only=True)["Dashboard"]
     assert isinstance(sheet, Worksheet)
     return {str(row[0]): to_cell(row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)}
 

@@ -6,40 +6,21 @@ Skipped with a reason where LibreOffice is absent (``make test`` installs it on 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from sheets_bot.cli import main
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
+from tests.libreoffice import needs_libreoffice, resave_in_libreoffice
 from tests.outbox import po_emails
 
-SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = needs_libreoffice
 
 
 def _save_in_libreoffice(path: Path, profile: Path) -> None:
     """Open and save ``path`` with LibreOffice Calc, as an owner would, in place."""
-    assert SOFFICE is not None
-    out = path.parent / "libreoffice-out"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    shutil.move(out / path.name, path)
+    shutil.move(resave_in_libreoffice(path, profile), path)
 
 
 def test_a_workbook_saved_by_libreoffice_keeps_working(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ buffer, receipts and claims, and confirmation links."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.ports import Cell
@@ -43,13 +43,8 @@ class LiveShop(Shop):
 
     @property
     def adapters(self) -> Adapters:
-        return Adapters(
-            sheet=self.sheet,
-            ledger=self.store.ledger,
-            audit=self.store.audit,
-            memory=self.store.memory,
-            mailer=self.mailer,
-            clock=self.clock,
+        return replace(
+            super().adapters,
             sales=self.sales,
             receipts=self.receipts,
             claims=self.claims,

@@ -24,7 +24,7 @@ one update per id.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -137,23 +137,20 @@ class DynamoAuditLog:
                     raise
 
     def entries(self) -> list[AuditEntry]:
-        return [
-            _entry(item)
-            for item in query_all(
-                self._client,
-                {
-                    "TableName": self._table,
-                    "KeyConditionExpression": "#pk = :entry",
-                    "ExpressionAttributeNames": {"#pk": tables.AUDIT_KEY},
-                    "ExpressionAttributeValues": {":entry": {"S": _ENTRY}},
-                    "ConsistentRead": True,
-                },
-            )
-        ]
+        return [_entry(item) for item in self._entries(newest_first=False)]
 
     def since(self, start: datetime) -> list[AuditEntry]:
         recent: list[AuditEntry] = []
-        for item in query_all(
+        for item in self._entries(newest_first=True):
+            entry = _entry(item)
+            if entry.when < start:
+                break
+            recent.append(entry)
+        return recent[::-1]
+
+    def _entries(self, *, newest_first: bool) -> Iterator[Item]:
+        """The entries in id order (pages read only as far as the caller iterates)."""
+        return query_all(
             self._client,
             {
                 "TableName": self._table,
@@ -161,14 +158,9 @@ class DynamoAuditLog:
                 "ExpressionAttributeNames": {"#pk": tables.AUDIT_KEY},
                 "ExpressionAttributeValues": {":entry": {"S": _ENTRY}},
                 "ConsistentRead": True,
-                "ScanIndexForward": False,
+                "ScanIndexForward": not newest_first,
             },
-        ):
-            entry = _entry(item)
-            if entry.when < start:
-                break
-            recent.append(entry)
-        return recent[::-1]
+        )
 
     def _reserve(self, count: int) -> int:
         """Reserve ``count`` ids; the last of them."""
