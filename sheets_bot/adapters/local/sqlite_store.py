@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -38,6 +39,23 @@ from sheets_bot.errors import BotError
 
 BUSY_TIMEOUT_SECONDS: Final = 30.0
 """How long a connection waits for another process's write lock before giving up."""
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL. SQLite answers "database is locked" at once, without waiting
+    the busy timeout, when another process opens a new file and switches it at the same
+    moment (two polls starting on a fresh state folder): so wait and retry here, as long as
+    the busy timeout would have."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
 
 _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # Version 1.
@@ -138,7 +156,7 @@ class SqliteStore:
             check_same_thread=False,
         )
         try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except BaseException:
