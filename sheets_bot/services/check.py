@@ -21,8 +21,8 @@ from sheets_bot.domain.drafts import (
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,

@@ -34,8 +34,8 @@ from sheets_bot.domain.digest import (
     digest_due,
 )
 from sheets_bot.domain.models import ShopSettings, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.purchase_order import PoState
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import PendingFailure, SheetBatch
 from sheets_bot.services.check import CHECK_TABS
 from sheets_bot.services.decision_links import LinkSigner, draft_snapshots

@@ -31,7 +31,7 @@ from sheets_bot.domain.inbound import (
     sender_allowed,
 )
 from sheets_bot.domain.models import Item, ItemStatus, Supplier, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import STOCK_COLUMN, Field, SheetKind
 from sheets_bot.intake.limits import AttachmentRejected
 from sheets_bot.intake.matching import Match, match_rows, normalise_name

@@ -26,8 +26,8 @@ from sheets_bot.documents.monthly_narrative import (
 from sheets_bot.documents.stock_chart import stock_chart_png
 from sheets_bot.domain.audit import BOT
 from sheets_bot.domain.monthly import ItemInfo, Month, MonthlyFigures, OrderLine, monthly_figures
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import NarrationFailed
 from sheets_bot.ports import Narrator
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sheets_bot.domain.audit import OWNER
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
 from sheets_bot.services.shop import Run

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import OWNER
 from sheets_bot.domain.history import Receipt
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import Cell, Claims
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
