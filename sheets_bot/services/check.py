@@ -45,17 +45,20 @@ from sheets_bot.sheet.table import Table, cell_text
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemResult:
+    """One Stock row as the check's summary shows it; the texts are as the sheet shows them,
+    empty where the row has no such figure (an item with a Problem has no move)."""
+
     row: int
     sku: str
     item: str
-    move: str
-    on_hand: str
-    reorder_point: str
-    days_left: str
-    order_qty: str
-    problem: str
+    move: str = ""
+    on_hand: str = ""
+    reorder_point: str = ""
+    days_left: str = ""
+    order_qty: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -268,15 +271,11 @@ class _CheckRun(Run):
                 values["Problem"] = problem
                 self.report.items.append(
                     ItemResult(
-                        row.number,
-                        row.text("SKU"),
-                        row.text("Item"),
-                        "",
-                        row.text("On hand"),
-                        "",
-                        "",
-                        "",
-                        problem,
+                        row=row.number,
+                        sku=row.text("SKU"),
+                        item=row.text("Item"),
+                        on_hand=row.text("On hand"),
+                        problem=problem,
                     )
                 )
             else:
