@@ -181,22 +181,34 @@ def _line_total(quantity: str, unit_cost: Cell) -> Cell:
     return _number_cell(float(qty * cost))
 
 
-class _CheckRun(Run):
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        if adapters.history is not None:
-            today = now.astimezone(view.zone).date()
-            window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
-            history = RunHistory(adapters.history, window, today - timedelta(days=1))
-            adapters = replace(adapters, history=history)
-        super().__init__(adapters, view, now)
-        self.report = CheckReport(location=adapters.sheet.location)
+def _with_run_history(adapters: Adapters, view: ShopView, now: datetime) -> Adapters:
+    """The Stock history read once for the run (the learning and the Trend column share it)."""
+    if adapters.history is None:
+        return adapters
+    today = now.astimezone(view.zone).date()
+    window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
+    history = RunHistory(adapters.history, window, today - timedelta(days=1))
+    return replace(adapters, history=history)
+
+
+class _Check:
+    """The daily check inside its unit of work: read, decide, build one batch, commit."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.adapters = run.adapters
+        self.view = run.view
+        self.now = run.now
+        self.batch = run.batch
+        self.audit = run.audit
+        self.report = CheckReport(location=self.adapters.sheet.location)
         self.numbers: dict[int, ItemNumbers] = {}
 
     @property
     def settings(self) -> ShopSettings:
         return self.view.settings
 
-    def run(self) -> CheckReport:
+    def check(self) -> CheckReport:
         stock = self.view[STOCK]
         items, row_problems = read_stock(stock)
         on_order = on_order_by_sku(self.view[ORDERS])
@@ -241,7 +253,7 @@ class _CheckRun(Run):
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
         )
-        self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
+        self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
 
     def new_draft_id(self) -> str:
@@ -423,8 +435,8 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     digest's Proposed)."""
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
-    run = _CheckRun(adapters, view, now)
-    report = run.run()
+    with Run(_with_run_history(adapters, view, now), view, now) as run:
+        report = _Check(run).check()
     return CheckOutcome(report, view, run.batch, now)
 
 

@@ -45,7 +45,7 @@ from sheets_bot.intake.message import (
 )
 from sheets_bot.intake.parse import ParsedRow, parse_attachment
 from sheets_bot.ports import Blobs, Cell, Parser, RowsAppend
-from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
+from sheets_bot.services.shop import Adapters, Run, read_shop
 from sheets_bot.sheet.layout import AUDIT, PROPOSED, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Table
 
@@ -158,18 +158,24 @@ def _kind_of(data: bytes) -> str | None:
     return None
 
 
-class _IngestRun(Run):
+class _Ingest:
+    """One forwarded message inside its unit of work: proposals built, written in one commit,
+    and the files marked seen only once that commit succeeded."""
+
     def __init__(
         self,
-        adapters: Adapters,
-        view: ShopView,
-        now: datetime,
+        run: Run,
         report: IngestReport,
         envelope: Envelope,
         blobs: Blobs,
         limits: MailLimits,
     ) -> None:
-        super().__init__(adapters, view, now)
+        self.run = run
+        self.adapters = run.adapters
+        self.view = view = run.view
+        self.now = run.now
+        self.batch = run.batch
+        self.audit = run.audit
         self.blobs = blobs
         self.report = report
         self.envelope = envelope
@@ -456,7 +462,7 @@ class _IngestRun(Run):
                     "message": self.report.key,
                 },
             )
-        self.commit()
+        self.run.commit()
         for attachment, ids in self.seen:
             record = {"file": attachment.filename, "message": self.report.key, "proposals": ids}
             self.blobs.put(
@@ -504,18 +510,19 @@ def ingest_message(
     if not sender_allowed(envelope.sender, settings.allowed_senders, settings.owner_email):
         reason = f"{envelope.sender} is not the owner and not on Settings 'Allowed senders'"
         return _refuse(adapters, now, report, reason)
-    run = _IngestRun(adapters, view, now, report, envelope, blobs, limits)
-    if len(raw) > limits.max_message_bytes:
-        run.unreadable(
-            "this message",
-            f"is {len(raw):,} bytes, over the limit of {limits.max_message_bytes:,}",
-        )
-    else:
-        try:
-            parts = read_parts(raw, limits)
-        except MalformedMessage as error:
-            run.unreadable("this message", str(error))
+    with Run(adapters, view, now) as run:
+        ingest = _Ingest(run, report, envelope, blobs, limits)
+        if len(raw) > limits.max_message_bytes:
+            ingest.unreadable(
+                "this message",
+                f"is {len(raw):,} bytes, over the limit of {limits.max_message_bytes:,}",
+            )
         else:
-            run.ingest(parts, parser)
-    run.finish()
+            try:
+                parts = read_parts(raw, limits)
+            except MalformedMessage as error:
+                ingest.unreadable("this message", str(error))
+            else:
+                ingest.ingest(parts, parser)
+        ingest.finish()
     return report

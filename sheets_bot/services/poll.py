@@ -9,7 +9,10 @@ The order of steps keeps the at-most-once promise whatever dies where:
 5. the sheet is updated: lines to Orders, draft removed, Stock ``On order`` raised.
 
 A run that dies after 4 leaves a ``sent`` record: the next poll finishes step 5 without
-sending again. A run that dies inside 4 leaves ``sending``: after a lease the next poll marks
+sending again. A run that fails (rather than dies) in a later step of the same poll (the
+Proposed tab, the live lanes) still writes step 5 and its audit entries: the decisions are
+checkpointed in the run before those steps (``Run.checkpoint``), and only the later steps are
+undone. A run that dies inside 4 leaves ``sending``: after a lease the next poll marks
 it ``unknown`` and shows it to the owner, who resolves it (``sheets-bot resolve``).
 """
 
@@ -91,17 +94,34 @@ def quiet_until(now: datetime, view: ShopView) -> datetime | None:
     return quiet.ends_after(local).astimezone(ZoneInfo("UTC"))
 
 
-class _PollRun(Run):
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        super().__init__(adapters, view, now)
-        self.report = PollReport(location=adapters.sheet.location)
-        self.stock_writer = GuardedWriter(view[STOCK], adapters.memory.recall(STOCK), self.batch)
-        self.on_order = on_order_by_sku(view[ORDERS])
-        self.po_in_orders = {row.text("PO") for row in view[ORDERS]}
+class _Poll:
+    """One poll inside its unit of work: the owner's decisions first (sends are made and
+    recorded as they happen), then the Proposed tab and the live lanes, in one commit.
+
+    After the decisions the run is checkpointed: an email sent cannot be unsent, so should a
+    later step fail, what the decisions did (Orders lines, drafts removed, On order, the
+    "po sent" audit entries) is still committed, and only the later steps are undone."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.adapters = run.adapters
+        self.view = run.view
+        self.now = run.now
+        self.batch = run.batch
+        self.audit = run.audit
+        self.report = PollReport(location=self.adapters.sheet.location)
+        self.stock_writer = GuardedWriter(
+            self.view[STOCK], self.adapters.memory.recall(STOCK), self.batch
+        )
+        self.on_order = on_order_by_sku(self.view[ORDERS])
+        self.po_in_orders = {row.text("PO") for row in self.view[ORDERS]}
         self.deleted_rows: list[int] = []
         self.orders_rows: list[list[Cell]] = []
 
-    def run(self) -> PollReport:
+    def memory(self) -> dict[str, dict[tuple[str, str], str]]:
+        return {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
+
+    def poll(self) -> PollReport:
         drafts = self.view[DRAFTS]
         groups: dict[str, list[Row]] = {}
         for row in drafts:
@@ -117,23 +137,19 @@ class _PollRun(Run):
             )
             self.act(decision, rows)
         self.report_orphans(set(groups))
-        self.report.proposals = apply_proposals(
-            self, self.view.tables.get(PROPOSED), self.view[STOCK]
-        )
         if self.orders_rows:
             self.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
         if self.deleted_rows:
             self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
-        live = apply_live(self)
+        self.run.checkpoint(self.memory())
+
+        self.report.proposals = apply_proposals(
+            self.run, self.view.tables.get(PROPOSED), self.view[STOCK]
+        )
+        live = apply_live(self.run)
         if live.skus:
             self.update_on_order(live.skus)
-        memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
-        try:
-            self.commit(memory)
-        except BaseException:
-            live.undo(self.adapters)
-            raise
-        live.done(self.adapters)
+        self.run.commit(self.memory())
         self.report.live = live.summary
         return self.report
 
@@ -368,4 +384,5 @@ class _PollRun(Run):
 def run_poll(adapters: Adapters) -> PollReport:
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, POLL_TABS, optional=(PROPOSED,))
-    return _PollRun(adapters, view, now).run()
+    with Run(adapters, view, now) as run:
+        return _Poll(run).poll()
