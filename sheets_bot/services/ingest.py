@@ -171,11 +171,7 @@ class _Ingest:
         limits: MailLimits,
     ) -> None:
         self.run = run
-        self.adapters = run.adapters
-        self.view = view = run.view
-        self.now = run.now
-        self.batch = run.batch
-        self.audit = run.audit
+        view = run.view
         self.blobs = blobs
         self.report = report
         self.envelope = envelope
@@ -234,10 +230,10 @@ class _Ingest:
     def ai_file(
         self, attachment: Attachment, what: str, parts: Parts, parser: Parser | None
     ) -> None:
-        if parser is None or not self.view.settings.ai_parsing:
+        if parser is None or not self.run.view.settings.ai_parsing:
             why = (
                 "which is not available here (it runs on AWS, through Bedrock)"
-                if self.view.settings.ai_parsing
+                if self.run.view.settings.ai_parsing
                 else "which is turned off (set 'AI parsing' to yes in Settings)"
             )
             problem = (
@@ -263,7 +259,7 @@ class _Ingest:
 
     def unreadable(self, name: str, problem: str, outcome: Outcome = Outcome.UNREADABLE) -> None:
         self.report.files.append(FileReport(name, outcome, problem=problem))
-        self.audit(
+        self.run.audit(
             BOT, AuditAction.ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem}
         )
 
@@ -277,7 +273,7 @@ class _Ingest:
         subject or file name) only for a sheet that is a price list by its columns, so an
         owner's count never loses its on-hand figures to a subject line.
         """
-        suppliers = list(self.view.suppliers.values())
+        suppliers = list(self.run.view.suppliers.values())
         by_email = {s.email.casefold(): s for s in suppliers if s.email}
         found: dict[str, Supplier] = {}
         for address in (self.envelope.sender.casefold(), *parts.forwarded_from):
@@ -412,7 +408,7 @@ class _Ingest:
 
     def source(self, attachment: Attachment) -> str:
         envelope = self.envelope
-        when = envelope.date.astimezone(self.view.zone) if envelope.date else self.now
+        when = envelope.date.astimezone(self.run.view.zone) if envelope.date else self.run.now
         return " | ".join(
             (
                 envelope.sender,
@@ -424,7 +420,7 @@ class _Ingest:
 
     def add_row(self, attachment: Attachment, values: dict[str, Cell]) -> str:
         if self.batch_number == 0:
-            self.batch_number = self.adapters.ledger.next_number("proposals")
+            self.batch_number = self.run.adapters.ledger.next_number("proposals")
         proposal = f"P-{self.batch_number:04d}-{len(self.rows) + 1:02d}"
         self.rows.append(
             self.proposed_table.new_row(
@@ -448,9 +444,9 @@ class _Ingest:
             self.report.proposals = self.report.proposals[:limit]
             self.seen = [(a, [i for i in ids if i in kept]) for a, ids in self.seen]
         if self.rows:
-            self.batch.appends.append(RowsAppend(PROPOSED, self.rows))
+            self.run.batch.appends.append(RowsAppend(PROPOSED, self.rows))
         for attachment, ids in self.seen:
-            self.audit(
+            self.run.audit(
                 BOT,
                 AuditAction.PROPOSED,
                 attachment.filename,

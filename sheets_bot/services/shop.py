@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Self
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditAction, AuditEntry
@@ -132,7 +132,7 @@ class _Checkpoint:
     memory: MemoryUpdate | None
 
 
-class Run:
+class Run(AbstractContextManager["Run"]):
     """The unit of work of one use case run: the sheet changes and audit entries it builds up,
     written together by ``commit``, and the steps that undo what it claimed outside the sheet
     when it does not commit.
@@ -167,9 +167,6 @@ class Run:
         self._checkpoint: _Checkpoint | None = None
         self._commit_started = False
         self.committed = False
-
-    def __enter__(self) -> Self:
-        return self
 
     def __exit__(
         self,

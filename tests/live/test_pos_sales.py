@@ -20,10 +20,7 @@ T = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def shop() -> LiveShop:
-    base = LiveShop.sample()
-    shop = LiveShop(base.sheet, base.store, base.mailer, base.clock)
-    shop.check()
-    return shop
+    return LiveShop.checked()
 
 
 def sale(n: int, sku: str = ESP, quantity: float = 1, minutes: int = 0) -> SaleEvent:

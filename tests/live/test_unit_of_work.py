@@ -43,10 +43,7 @@ def _on_hand_write(shop: LiveShop, run: Run, value: int) -> None:
 
 @pytest.fixture
 def shop() -> LiveShop:
-    base = LiveShop.sample()
-    shop = LiveShop(base.sheet, base.store, base.mailer, base.clock)
-    shop.check()
-    return shop
+    return LiveShop.checked()
 
 
 # --- the Run itself ------------------------------------------------------------------------
