@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.errors import BotError
 from sheets_bot.ports import Cell, Claims
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
@@ -45,7 +46,7 @@ class ReceivingOutcome:
     """SKUs (case-folded) whose on-order quantity changed."""
 
 
-class LineProblem(ValueError):
+class LineProblem(BotError, ValueError):
     """A located reason an Orders line can not be processed yet."""
 
 
