@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
+from sheets_bot.domain.priced_lines import PricedLine, lines_total
 from sheets_bot.domain.quiet_hours import QuietHours
 
 
@@ -29,15 +30,8 @@ class UrgentItem:
 
 
 @dataclass(frozen=True)
-class DigestLine:
-    sku: str
-    item: str
-    quantity: int
-    unit_cost: Decimal | None
-
-    @property
-    def total(self) -> Decimal | None:
-        return None if self.unit_cost is None else self.unit_cost * self.quantity
+class DigestLine(PricedLine):
+    """A line of a draft waiting for the owner's decision."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +52,7 @@ class WaitingDraft:
     @property
     def total(self) -> Decimal | None:
         """The sum of the lines; ``None`` when any line has no unit cost."""
-        totals = [line.total for line in self.lines]
-        if any(total is None for total in totals):
-            return None
-        return sum((total for total in totals if total is not None), Decimal(0))
+        return lines_total(self.lines)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from sheets_bot.domain.errors import InputError
+
 _NUMBER = re.compile(
     r"""^\s*
     (?P<paren>\()?\s*
@@ -40,7 +42,7 @@ _UNITS = frozenset(
 )
 
 
-class NotANumber(ValueError):
+class NotANumber(InputError):
     """The text is not a number a person would recognise."""
 
 

@@ -18,6 +18,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import PurePath
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
+from sheets_bot.intake.errors import IntakeError
 
 MB = 1024 * 1024
 
@@ -37,7 +38,7 @@ class MailLimits:
 DEFAULT_MAIL_LIMITS = MailLimits()
 
 
-class MalformedMessage(ValueError):
+class MalformedMessage(IntakeError):
     """The message cannot be read (no single valid From address, broken MIME)."""
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from defusedxml import ElementTree  # type: ignore[import-untyped]
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import Limits, TooLarge, check_size
 from sheets_bot.intake.tables import RawSheet
 from sheets_bot.intake.zip_safety import UnsafeZip, check_zip, read_member
@@ -16,7 +17,7 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELLS = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
 
 
-class UnreadableOds(ValueError):
+class UnreadableOds(IntakeError):
     """The ODS file's content could not be read."""
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import openpyxl
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import (
     Limits,
     TooLarge,
@@ -18,7 +19,7 @@ from sheets_bot.intake.tables import RawSheet, cell_to_text, trim_row
 from sheets_bot.intake.zip_safety import check_zip
 
 
-class UnreadableWorkbook(ValueError):
+class UnreadableWorkbook(IntakeError):
     """openpyxl could not read the workbook."""
 
 

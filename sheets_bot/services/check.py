@@ -181,43 +181,55 @@ def _line_total(quantity: str, unit_cost: Cell) -> Cell:
     return _number_cell(float(qty * cost))
 
 
-class _CheckRun(Run):
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        if adapters.history is not None:
-            today = now.astimezone(view.zone).date()
-            window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
-            history = RunHistory(adapters.history, window, today - timedelta(days=1))
-            adapters = replace(adapters, history=history)
-        super().__init__(adapters, view, now)
-        self.report = CheckReport(location=adapters.sheet.location)
+def _with_run_history(adapters: Adapters, view: ShopView, now: datetime) -> Adapters:
+    """The Stock history read once for the run (the learning and the Trend column share it)."""
+    if adapters.history is None:
+        return adapters
+    today = now.astimezone(view.zone).date()
+    window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
+    history = RunHistory(adapters.history, window, today - timedelta(days=1))
+    return replace(adapters, history=history)
+
+
+class _Check:
+    """The daily check inside its unit of work: read, decide, build one batch, commit."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.report = CheckReport(location=self.run.adapters.sheet.location)
         self.numbers: dict[int, ItemNumbers] = {}
 
     @property
     def settings(self) -> ShopSettings:
-        return self.view.settings
+        return self.run.view.settings
 
-    def run(self) -> CheckReport:
-        stock = self.view[STOCK]
+    def check(self) -> CheckReport:
+        stock = self.run.view[STOCK]
         items, row_problems = read_stock(stock)
-        on_order = on_order_by_sku(self.view[ORDERS])
-        history = self.adapters.ledger.order_history()
+        on_order = on_order_by_sku(self.run.view[ORDERS])
+        history = self.run.adapters.ledger.order_history()
         history_problems: list[str] = []
         learned = learn(
-            self.adapters, items, self.view.suppliers, self.now, self.view.zone, history_problems
+            self.run.adapters,
+            items,
+            self.run.view.suppliers,
+            self.run.now,
+            self.run.view.zone,
+            history_problems,
         )
         self.numbers = {
             item.row: choose_numbers(
                 item,
                 learned[item.row],
                 self.settings,
-                sheet_lead_time(item, self.view.suppliers),
+                sheet_lead_time(item, self.run.view.suppliers),
             )
             for item in items
         }
         verdicts = [
             evaluate(
                 numbers.item,
-                suppliers=self.view.suppliers,
+                suppliers=self.run.view.suppliers,
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
@@ -229,34 +241,36 @@ class _CheckRun(Run):
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         plan = plan_drafts(
             [verdict.line for verdict in verdicts if verdict.line is not None],
-            existing_draft_lines(self.view[DRAFTS]),
-            self.adapters.memory.recall(DRAFTS),
+            existing_draft_lines(self.run.view[DRAFTS]),
+            self.run.adapters.memory.recall(DRAFTS),
             self.new_draft_id,
         )
         drafts_memory = self.write_drafts(plan)
-        self.report.decision_column = column_letter(self.view[DRAFTS].column("Decision"))
+        self.report.decision_column = column_letter(self.run.view[DRAFTS].column("Decision"))
         self.report.problems = (
-            [str(problem) for problem in self.view.problems]
+            [str(problem) for problem in self.run.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
         )
-        self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
+        self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
 
     def new_draft_id(self) -> str:
-        return f"D-{self.adapters.ledger.next_number('draft'):04d}"
+        return f"D-{self.run.adapters.ledger.next_number('draft'):04d}"
 
     def write_stock(
         self, stock: Table, verdicts: list[Verdict], row_problems: Mapping[int, list[Problem]]
     ) -> dict[tuple[str, str], str]:
-        writer = GuardedWriter(stock, self.adapters.memory.recall(STOCK), self.batch)
+        writer = GuardedWriter(stock, self.run.adapters.memory.recall(STOCK), self.run.batch)
         by_row = {verdict.item.row: verdict for verdict in verdicts}
-        history = self.adapters.history
+        history = self.run.adapters.history
         closings: dict[str, list[float]] | None = None
         if history is not None and stock.has("Trend"):
             try:
-                closings = recent_closings(history, self.now.astimezone(self.view.zone).date())
+                closings = recent_closings(
+                    history, self.run.now.astimezone(self.run.view.zone).date()
+                )
             except ValueError:
                 closings = None  # the learning has reported the unreadable history
 
@@ -286,7 +300,7 @@ class _CheckRun(Run):
                     )
                 previous = row.text("Move")
                 if previous and previous != verdict.label:
-                    self.audit(
+                    self.run.audit(
                         BOT,
                         AuditAction.MOVE_CHANGED,
                         f"{verdict.item.sku} {verdict.item.name}",
@@ -326,8 +340,8 @@ class _CheckRun(Run):
         }
 
     def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:
-        drafts = self.view[DRAFTS]
-        memory = dict(self.adapters.memory.recall(DRAFTS))
+        drafts = self.run.view[DRAFTS]
+        memory = dict(self.run.adapters.memory.recall(DRAFTS))
         rows = {row.number: row for row in drafts}
         for refresh in plan.refresh:
             line, row = refresh.planned, rows[refresh.existing.row]
@@ -345,12 +359,12 @@ class _CheckRun(Run):
             changed = False
             for column, value in values.items():
                 if drafts.has(column) and cell_text(value) != row.text(column):
-                    self.batch.writes.append(drafts.write(row.number, column, value))
+                    self.run.batch.writes.append(drafts.write(row.number, column, value))
                     changed = True
             if changed:
                 self.report.lines_refreshed += 1
                 if row.text("Suggested qty") != str(line.quantity):
-                    self.audit(
+                    self.run.audit(
                         BOT,
                         AuditAction.DRAFT_LINE_REFRESHED,
                         f"{refresh.existing.draft} {line.sku}",
@@ -372,12 +386,12 @@ class _CheckRun(Run):
             memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
             memory[(line_key(draft, line.sku), "Send to")] = line.send_to
         if new_rows:
-            self.batch.appends.append(RowsAppend(DRAFTS, new_rows))
+            self.run.batch.appends.append(RowsAppend(DRAFTS, new_rows))
         self.report.lines_added = len(new_rows)
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
             lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
-            self.audit(
+            self.run.audit(
                 BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines}
             )
         added_to_existing: dict[str, dict[str, int]] = {}
@@ -385,12 +399,12 @@ class _CheckRun(Run):
             if draft not in plan.new_drafts:
                 added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
         for draft, lines in added_to_existing.items():
-            self.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines})
+            self.run.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
             memory.pop((existing.key, "Send to"), None)
-            self.audit(
+            self.run.audit(
                 BOT,
                 AuditAction.DRAFT_LINE_REMOVED,
                 f"{existing.draft} {existing.sku}",
@@ -398,12 +412,12 @@ class _CheckRun(Run):
                 {"reason": "no longer due"},
             )
         if plan.remove:
-            self.batch.deletes.append(RowsDelete(DRAFTS, [line.row for line in plan.remove]))
+            self.run.batch.deletes.append(RowsDelete(DRAFTS, [line.row for line in plan.remove]))
         self.report.lines_removed = len(plan.remove)
         for existing in plan.no_longer_due:
             status = "NO LONGER DUE: kept because you changed it; approve or skip it"
             if rows[existing.row].text("Status") != status:
-                self.batch.writes.append(drafts.write(existing.row, "Status", status))
+                self.run.batch.writes.append(drafts.write(existing.row, "Status", status))
         return memory
 
 
@@ -423,8 +437,8 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     digest's Proposed)."""
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
-    run = _CheckRun(adapters, view, now)
-    report = run.run()
+    with Run(_with_run_history(adapters, view, now), view, now) as run:
+        report = _Check(run).check()
     return CheckOutcome(report, view, run.batch, now)
 
 

@@ -171,16 +171,16 @@ def use(adapters: Adapters, key: bytes, token: str) -> Recorded | Refused:
         return snapshot
     if not marks.use_nonce(claims.nonce, datetime.fromtimestamp(claims.expires, now.tzinfo), now):
         return Refused("used")
-    run = Run(adapters, view, now)
     drafts = view[DRAFTS]
-    for line in snapshot.lines:
-        run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
-    run.audit(
-        LINK_WHO,
-        AuditAction(claims.action),
-        snapshot.draft_id,
-        {"lines": {line.sku: line.order_qty for line in snapshot.lines}},
-        {"decision": claims.action, "supplier": snapshot.supplier},
-    )
-    run.commit()
+    with Run(adapters, view, now) as run:
+        for line in snapshot.lines:
+            run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
+        run.audit(
+            LINK_WHO,
+            AuditAction(claims.action),
+            snapshot.draft_id,
+            {"lines": {line.sku: line.order_qty for line in snapshot.lines}},
+            {"decision": claims.action, "supplier": snapshot.supplier},
+        )
+        run.commit()
     return Recorded(claims, snapshot)

@@ -45,7 +45,7 @@ from sheets_bot.intake.message import (
 )
 from sheets_bot.intake.parse import ParsedRow, parse_attachment
 from sheets_bot.ports import Blobs, Cell, Parser, RowsAppend
-from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
+from sheets_bot.services.shop import Adapters, Run, read_shop
 from sheets_bot.sheet.layout import AUDIT, PROPOSED, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Table
 
@@ -158,18 +158,20 @@ def _kind_of(data: bytes) -> str | None:
     return None
 
 
-class _IngestRun(Run):
+class _Ingest:
+    """One forwarded message inside its unit of work: proposals built, written in one commit,
+    and the files marked seen only once that commit succeeded."""
+
     def __init__(
         self,
-        adapters: Adapters,
-        view: ShopView,
-        now: datetime,
+        run: Run,
         report: IngestReport,
         envelope: Envelope,
         blobs: Blobs,
         limits: MailLimits,
     ) -> None:
-        super().__init__(adapters, view, now)
+        self.run = run
+        view = run.view
         self.blobs = blobs
         self.report = report
         self.envelope = envelope
@@ -228,10 +230,10 @@ class _IngestRun(Run):
     def ai_file(
         self, attachment: Attachment, what: str, parts: Parts, parser: Parser | None
     ) -> None:
-        if parser is None or not self.view.settings.ai_parsing:
+        if parser is None or not self.run.view.settings.ai_parsing:
             why = (
                 "which is not available here (it runs on AWS, through Bedrock)"
-                if self.view.settings.ai_parsing
+                if self.run.view.settings.ai_parsing
                 else "which is turned off (set 'AI parsing' to yes in Settings)"
             )
             problem = (
@@ -257,7 +259,7 @@ class _IngestRun(Run):
 
     def unreadable(self, name: str, problem: str, outcome: Outcome = Outcome.UNREADABLE) -> None:
         self.report.files.append(FileReport(name, outcome, problem=problem))
-        self.audit(
+        self.run.audit(
             BOT, AuditAction.ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem}
         )
 
@@ -271,7 +273,7 @@ class _IngestRun(Run):
         subject or file name) only for a sheet that is a price list by its columns, so an
         owner's count never loses its on-hand figures to a subject line.
         """
-        suppliers = list(self.view.suppliers.values())
+        suppliers = list(self.run.view.suppliers.values())
         by_email = {s.email.casefold(): s for s in suppliers if s.email}
         found: dict[str, Supplier] = {}
         for address in (self.envelope.sender.casefold(), *parts.forwarded_from):
@@ -406,7 +408,7 @@ class _IngestRun(Run):
 
     def source(self, attachment: Attachment) -> str:
         envelope = self.envelope
-        when = envelope.date.astimezone(self.view.zone) if envelope.date else self.now
+        when = envelope.date.astimezone(self.run.view.zone) if envelope.date else self.run.now
         return " | ".join(
             (
                 envelope.sender,
@@ -418,7 +420,7 @@ class _IngestRun(Run):
 
     def add_row(self, attachment: Attachment, values: dict[str, Cell]) -> str:
         if self.batch_number == 0:
-            self.batch_number = self.adapters.ledger.next_number("proposals")
+            self.batch_number = self.run.adapters.ledger.next_number("proposals")
         proposal = f"P-{self.batch_number:04d}-{len(self.rows) + 1:02d}"
         self.rows.append(
             self.proposed_table.new_row(
@@ -442,9 +444,9 @@ class _IngestRun(Run):
             self.report.proposals = self.report.proposals[:limit]
             self.seen = [(a, [i for i in ids if i in kept]) for a, ids in self.seen]
         if self.rows:
-            self.batch.appends.append(RowsAppend(PROPOSED, self.rows))
+            self.run.batch.appends.append(RowsAppend(PROPOSED, self.rows))
         for attachment, ids in self.seen:
-            self.audit(
+            self.run.audit(
                 BOT,
                 AuditAction.PROPOSED,
                 attachment.filename,
@@ -456,7 +458,7 @@ class _IngestRun(Run):
                     "message": self.report.key,
                 },
             )
-        self.commit()
+        self.run.commit()
         for attachment, ids in self.seen:
             record = {"file": attachment.filename, "message": self.report.key, "proposals": ids}
             self.blobs.put(
@@ -504,18 +506,19 @@ def ingest_message(
     if not sender_allowed(envelope.sender, settings.allowed_senders, settings.owner_email):
         reason = f"{envelope.sender} is not the owner and not on Settings 'Allowed senders'"
         return _refuse(adapters, now, report, reason)
-    run = _IngestRun(adapters, view, now, report, envelope, blobs, limits)
-    if len(raw) > limits.max_message_bytes:
-        run.unreadable(
-            "this message",
-            f"is {len(raw):,} bytes, over the limit of {limits.max_message_bytes:,}",
-        )
-    else:
-        try:
-            parts = read_parts(raw, limits)
-        except MalformedMessage as error:
-            run.unreadable("this message", str(error))
+    with Run(adapters, view, now) as run:
+        ingest = _Ingest(run, report, envelope, blobs, limits)
+        if len(raw) > limits.max_message_bytes:
+            ingest.unreadable(
+                "this message",
+                f"is {len(raw):,} bytes, over the limit of {limits.max_message_bytes:,}",
+            )
         else:
-            run.ingest(parts, parser)
-    run.finish()
+            try:
+                parts = read_parts(raw, limits)
+            except MalformedMessage as error:
+                ingest.unreadable("this message", str(error))
+            else:
+                ingest.ingest(parts, parser)
+        ingest.finish()
     return report

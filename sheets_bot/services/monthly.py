@@ -241,20 +241,20 @@ def run_summary(
     )
     message_id = adapters.mailer.send(message)
     adapters.memory.remember(SENT, {**sent_before, (str(month), "message id"): message_id})
-    run = Run(adapters, view, now)
-    run.audit(
-        BOT,
-        AuditAction.MONTHLY_SUMMARY_SENT,
-        str(month),
-        None,
-        {
-            "pos_sent": figures.pos_sent,
-            "late": len(figures.late),
-            "narrative": narrative_by,
-            "stock_history": figures.stock is not None,
-        },
-    )
-    run.commit()
+    with Run(adapters, view, now) as run:
+        run.audit(
+            BOT,
+            AuditAction.MONTHLY_SUMMARY_SENT,
+            str(month),
+            None,
+            {
+                "pos_sent": figures.pos_sent,
+                "late": len(figures.late),
+                "narrative": narrative_by,
+                "stock_history": figures.stock is not None,
+            },
+        )
+        run.commit()
     return SummaryReport(
         month=month,
         figures=figures,

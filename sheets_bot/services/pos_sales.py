@@ -3,8 +3,9 @@
 The webhook only verifies and buffers (``SalesLog.add``); each poll takes the buffer
 (``unapplied``), marks what it takes (``mark_applied``: of two pollers only one gets each
 event), and writes the result in the poll's one batched write. So however busy the till, the
-sheet gets at most one write per poll. Should that write fail, the events go back into the
-buffer (``AppliedSales.restore``).
+sheet gets at most one write per poll. Should the poll's run not commit (its write failed, or
+a step before it), the events go back into the buffer (``AppliedSales.restore``, a
+``Run.on_rollback`` step).
 
 Per item: a sale takes its quantity off, a refund or restock adds it back, and a ``level``
 event (a count the POS reports) sets the absolute number. Events are ordered by when they
@@ -12,7 +13,7 @@ happened at the till, not when they arrived: the newest count wins, and a sale o
 than a count already applied is already included in it. When a late count arrives after sales
 that were applied already, the count is taken and the sales after it are taken off again.
 
-The events a poll takes stay *unsettled* until its sheet write succeeded (``settle``). A poll
+The events a poll takes stay *unsettled* until its run committed (``settle``). A poll
 that stopped in between (killed, timed out) leaves them unsettled: the next poll after
 ``TAKEN_LEASE`` cannot know whether they reached the sheet, so it tells the owner which items
 to check, once, and never applies them again (at most once, as a PO send is).
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Final
 
 from sheets_bot.domain.audit import BOT, AuditAction
@@ -59,12 +61,12 @@ class AppliedSales:
     """Events a stopped poll took: reported now, settled with this poll's write."""
 
     def restore(self, sales: SalesLog) -> None:
-        """The sheet write failed: put the events back for the next poll."""
+        """The run did not commit: put the events back for the next poll."""
         if self.taken:
             sales.unmark_applied(self.taken)
 
     def settle(self, sales: SalesLog) -> None:
-        """The sheet write succeeded."""
+        """The run committed: its events (and the stuck ones it reported) are settled."""
         if self.taken or self.stuck:
             sales.settle_applied([*self.taken, *self.stuck])
 
@@ -102,6 +104,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     if sales is None:
         return outcome
     _report_stuck(run, sales, outcome)
+    run.on_commit(partial(outcome.settle, sales))
     buffered = sales.unapplied()[:MAX_EVENTS_PER_POLL]
     if not buffered:
         return outcome
@@ -123,6 +126,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     claim += [e for events in unknown.values() for e in events]
     taken = sales.mark_applied(claim, run.now)
     outcome.taken = taken
+    run.on_rollback(partial(outcome.restore, sales))
     taken_ids = {e.event_id for e in taken}
     oldest = min((e.at for e in taken), default=None)
     history = _applied_since(sales, oldest, taken_ids) if oldest is not None else []

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sheets_bot.domain.history import StockDay
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.stock_days import fold_reading, latest_on_hand
+from sheets_bot.errors import BotError
 from sheets_bot.ports import Blobs, Grid, StockHistory
 from sheets_bot.sheet.layout import normalise_header
 
@@ -34,7 +35,7 @@ CONTENT_TYPE: Final = "application/gzip"
 COLUMNS: Final = ("day", "sku", "opening", "closing", "low", "drops", "rises")
 
 
-class UnreadableHistory(ValueError):
+class UnreadableHistory(BotError, ValueError):
     """A month blob that is not what ``encode`` wrote; the check reports it and learns
     without it, and the next changed snapshot starts the month afresh."""
 

@@ -27,13 +27,14 @@ from typing import TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from sheets_bot.domain.errors import InputError
 from sheets_bot.domain.history import SaleEvent
 
 M = TypeVar("M", bound=BaseModel)
 RESTOCK_TYPES = frozenset({"return", "cancel", "legacy_restock"})
 
 
-class PayloadError(ValueError):
+class PayloadError(InputError):
     """The body is not the documented shape; the message names the field (never the body)."""
 
 

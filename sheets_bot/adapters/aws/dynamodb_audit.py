@@ -23,7 +23,6 @@ one update per id.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -39,7 +38,7 @@ from sheets_bot.adapters.aws.dynamo_items import (
     query_all,
     text,
 )
-from sheets_bot.domain.audit import AuditEntry, action_of
+from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -187,9 +186,9 @@ def _entry_attributes(entry: AuditEntry) -> dict[str, AttributeValueTypeDef]:
     }
     # A missing snapshot is a missing attribute; an empty one is "{}": they stay distinct.
     if entry.before is not None:
-        attributes["before"] = {"S": _dump_snapshot(entry.before)}
+        attributes["before"] = {"S": dump_snapshot(entry.before)}
     if entry.after is not None:
-        attributes["after"] = {"S": _dump_snapshot(entry.after)}
+        attributes["after"] = {"S": dump_snapshot(entry.after)}
     return attributes
 
 
@@ -201,16 +200,8 @@ def _size(item: dict[str, AttributeValueTypeDef]) -> int:
     )
 
 
-def _dump_snapshot(value: Mapping[str, Any]) -> str:
-    """JSON text of a before/after snapshot; Decimals and datetimes become strings."""
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 def _load_snapshot(item: Item, name: str) -> Mapping[str, Any] | None:
-    if name not in item:
-        return None
-    loaded: dict[str, Any] = json.loads(text(item, name))
-    return loaded
+    return load_snapshot(text(item, name)) if name in item else None
 
 
 def _entry(item: Item) -> AuditEntry:
