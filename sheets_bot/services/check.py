@@ -21,7 +21,7 @@ from sheets_bot.domain.drafts import (
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.numbers import NotANumber, number_cell, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
@@ -106,10 +106,7 @@ def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
 
 
 def _number_cell(value: float | None, digits: int = 2) -> Cell:
-    if value is None:
-        return None
-    rounded = round(value, digits)
-    return int(rounded) if rounded == int(rounded) else rounded
+    return None if value is None else number_cell(value, digits)
 
 
 def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]]:
