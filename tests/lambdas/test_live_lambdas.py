@@ -72,7 +72,9 @@ def url_event(method: str, path: str, body: bytes = b"", **more: Any) -> dict[st
 
 
 def test_a_shopify_sale_through_the_function_url_reaches_the_sheet(world: CloudWorld) -> None:
-    request = shopify_request("orders/create", shopify_order(lines=((1, "COF-ESP-1K", 2),)))
+    sold = (world.clock.now() - timedelta(minutes=30)).isoformat()
+    order = shopify_order(lines=((1, "COF-ESP-1K", 2),), created_at=sold)
+    request = shopify_request("orders/create", order)
     event = url_event("POST", "/pos/shopify", request.body, headers=dict(request.headers))
 
     first = world.invoke(pos_webhook, event)
