@@ -35,7 +35,7 @@ from sheets_bot.ports import (
 )
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
-from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -234,6 +234,7 @@ class _CheckRun(Run):
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
+            + [str(problem) for problem in on_order_problems(self.view[ORDERS])]
         )
         self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report

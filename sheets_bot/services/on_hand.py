@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sheets_bot.domain.number_ranges import SIGNED_COUNT
 from sheets_bot.domain.numbers import NotANumber, number_cell, parse_number
 from sheets_bot.ports import Cell, CellWrite
 from sheets_bot.sheet.table import Row, Table
@@ -67,6 +68,8 @@ class OnHandChanges:
             return None, f"{where}: {row.text('On hand')!r} is not a number"
         if value is None:
             return None, f"{where} is blank"
+        if not SIGNED_COUNT.contains(value):
+            return None, f"{where}: {row.text('On hand')!r} is out of range"
         return float(value), ""
 
     def find(self, key: str) -> StockItem | None:

@@ -321,3 +321,89 @@ def test_fuzzed_number_cells_are_located_problems_and_owner_cells_survive(
             assert not problem, (column, value, problem)
     _assert_due_items_have_a_line_or_a_problem(workbook)
     assert _owner_cells(workbook) == owner_before
+
+
+# --- the other tabs' numbers ----------------------------------------------------------------
+
+
+def _settings_row(workbook: Path, key: str) -> int:
+    records = WorkbookOwner(workbook).records("Settings")
+    return next(n for n, row in enumerate(records, start=2) if row["Setting"] == key)
+
+
+@pytest.mark.parametrize("value", [1e308, FLOAT_MAX, 10**400, math.inf, 10**11])
+@pytest.mark.parametrize("key", ["Watch days", "Max cover days", "Anomaly factor"])
+def test_a_settings_number_out_of_range_is_a_problem_and_its_default_is_used(
+    workbook: Path, capsys: pytest.CaptureFixture[str], key: str, value: object
+) -> None:
+    row = _settings_row(workbook, key)
+    _set(workbook, "Settings", {(row, "Value"): value})
+
+    code, out, err = _check(workbook, capsys)
+
+    assert code == 0, err
+    assert f"Settings row {row}, column B 'Value'" in out
+    assert f"(setting '{key}'; the default is used)" in out
+    assert "Checked 40 items" in out
+    _assert_due_items_have_a_line_or_a_problem(workbook)
+
+
+@pytest.mark.parametrize("value", [1e308, 10**400, math.inf])
+def test_a_supplier_lead_time_out_of_range_is_a_problem(
+    workbook: Path, capsys: pytest.CaptureFixture[str], value: object
+) -> None:
+    _set(workbook, "Suppliers", {(2, "Lead time (days)"): value})
+
+    code, out, err = _check(workbook, capsys)
+
+    assert code == 0, err
+    assert "Suppliers row 2, column D 'Lead time (days)'" in out
+    assert "Checked 40 items" in out
+    _assert_due_items_have_a_line_or_a_problem(workbook)
+
+
+@pytest.mark.parametrize("value", [1e308, 10**400, math.inf, "NaN"])
+def test_an_open_order_quantity_out_of_range_is_a_problem_not_stock_on_order(
+    workbook: Path, capsys: pytest.CaptureFixture[str], value: object
+) -> None:
+    _set(
+        workbook,
+        "Orders",
+        {
+            (2, "PO"): "PO-0001",
+            (2, "Supplier"): "Bean Brothers Roasters",
+            (2, "SKU"): "COF-ESP-1K",
+            (2, "Qty"): value,
+            (2, "Status"): "sent",
+        },
+    )
+
+    code, out, err = _check(workbook, capsys)
+
+    assert code == 0, err
+    assert "Orders row 2, column E 'Qty'" in out
+    assert "not counted as on order" in out
+    espresso = next(r for r in _stock(workbook).values() if r["SKU"] == "COF-ESP-1K")
+    assert espresso["Move"] == "urgent"
+    assert "COF-ESP-1K" in _drafted_skus(workbook)
+
+
+@pytest.mark.parametrize("value", [1e308, 10**400, 10**11])
+def test_an_approved_order_qty_out_of_range_is_a_problem_and_nothing_is_sent(
+    workbook: Path, capsys: pytest.CaptureFixture[str], value: object
+) -> None:
+    code, _, err = _check(workbook, capsys)
+    assert code == 0, err
+    owner = WorkbookOwner(workbook)
+    rows = [n for n, r in enumerate(owner.records("Drafts"), start=2) if r["Draft"] == "D-0001"]
+    _set(workbook, "Drafts", {(rows[0], "Order qty"): value})
+    for row in rows:
+        owner.set_cell("Drafts", row, "Decision", "approve")
+
+    code = main(["poll", "--workbook", str(workbook), "--now", "2026-11-23T10:00:00Z"])
+    out = capsys.readouterr().out
+
+    assert code == 0
+    assert "is out of range" in out
+    assert "Sent PO-" not in out
+    assert WorkbookOwner(workbook).records("Orders") == []
