@@ -116,8 +116,9 @@ def test_on_hand_of_400_digits_is_a_located_problem(
 ) -> None:
     """Item 1: a 400-digit integer (openpyxl reads it as an exact int)."""
     problem = _problem_row(workbook, capsys, 2, "On hand", 10**400)
-    assert problem.startswith("Stock row 2, column D 'On hand': ")
-    assert "is out of range" in problem
+    assert problem.startswith(
+        "Stock row 2, column D 'On hand': 100000… (a number of 401 digits) is out of range"
+    )
     assert WorkbookOwner(workbook).get_cell("Stock", 2, "On hand") == 10**400
 
 

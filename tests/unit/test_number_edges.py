@@ -16,6 +16,7 @@ from sheets_bot.domain.number_ranges import (
     OutOfRange,
 )
 from sheets_bot.domain.numbers import number_cell, plain
+from sheets_bot.domain.problems import Problem
 from sheets_bot.services.on_hand import as_cell
 from sheets_bot.sheet.table import cell_text
 
@@ -103,3 +104,15 @@ def test_the_workbook_writer_keeps_infinity_and_leaves_the_rest_to_openpyxl() ->
     assert exact_string(100) == "100"
     assert exact_string(True) == "1"
     assert exact_string("text") == "text"
+
+
+def test_a_problem_quotes_a_huge_integer_by_its_length() -> None:
+    def shown(value: object) -> str:
+        return str(Problem("Stock", 2, "On hand", "is out of range", value=value))
+
+    assert shown(10**400) == (
+        "Stock row 2, column 'On hand': 100000… (a number of 401 digits) is out of range"
+    )
+    assert shown(-(10**5000)).startswith("Stock row 2, column 'On hand': -a number of over")
+    assert shown(12) == "Stock row 2, column 'On hand': 12 is out of range"
+    assert shown(1e308) == "Stock row 2, column 'On hand': 1e+308 is out of range"
