@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sheets_bot.domain.audit import OWNER
-from sheets_bot.domain.number_ranges import COUNT, LEAD_TIME_DAYS, PACK_SIZE, UNIT_COST, NumberRange
 from sheets_bot.domain.numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import STOCK_COLUMN, Field
+from sheets_bot.intake.columns import FIELD_RANGES, STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.table import Row, Table, cell_text
@@ -48,15 +47,6 @@ def _finished(status: str) -> bool:
     return status.casefold().startswith(FINISHED)
 
 
-_RANGES: dict[Field, NumberRange] = {
-    Field.ON_HAND: COUNT,
-    Field.UNIT_COST: UNIT_COST,
-    Field.PACK_SIZE: PACK_SIZE,
-    Field.LEAD_TIME: LEAD_TIME_DAYS,
-}
-"""The Stock column's own range: a proposal outside it is refused, never written."""
-
-
 def _value(text: str, field_name: Field) -> Cell:
     """The proposed value as a number for the Stock cell; ``ValueError`` saying why not."""
     try:
@@ -70,7 +60,7 @@ def _value(text: str, field_name: Field) -> Cell:
     whole = number == number.to_integral_value()
     if field_name is Field.PACK_SIZE and (not whole or number < 1):
         raise ValueError(f"Proposed {text!r} is not a whole number of units")
-    limits = _RANGES[field_name]
+    limits = FIELD_RANGES[field_name]
     if not limits.contains(number):
         raise ValueError(f"Proposed {text!r} is out of range: it must be {limits.describe()}")
     return int(number) if whole else float(number)
