@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from sheets_bot.domain.number_ranges import SIGNED_COUNT
-from sheets_bot.domain.numbers import NotANumber, number_cell, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.ports import Cell, CellWrite
 from sheets_bot.sheet.table import Row, Table
 

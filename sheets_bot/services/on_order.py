@@ -8,8 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheets_bot.domain.number_ranges import COUNT, OutOfRange
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.sheet.table import Row, Table
 
 OPEN_ORDER_STATES = ("", "sent", "confirmed")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.domain.sale_checks import event_problem
 from sheets_bot.ports import SalesLog
@@ -153,7 +153,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
             outcome.items += 1
         run.audit(
             BOT,
-            "pos applied",
+            AuditAction.POS_APPLIED,
             item.sku,
             {"On hand": as_cell(before)},
             {
@@ -173,7 +173,11 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
         line = f"{reason}: {len(mine)} POS event(s) from {mine[0].source} kept, not applied"
         outcome.unknown.append(line)
         run.audit(
-            BOT, "pos unknown sku", sku or "(no SKU)", None, {"reason": reason, **_tally(mine)}
+            BOT,
+            AuditAction.POS_UNKNOWN_SKU,
+            sku or "(no SKU)",
+            None,
+            {"reason": reason, **_tally(mine)},
         )
 
     for item, count in waiting.values():
@@ -193,7 +197,7 @@ def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
     )
     run.audit(
         BOT,
-        "pos outcome unknown",
+        AuditAction.POS_OUTCOME_UNKNOWN,
         shown,
         None,
         {"events": len(stuck), "skus": skus, "first": stuck[0].at.isoformat()},
@@ -223,7 +227,7 @@ def _set_aside(run: Run, refused: Sequence[tuple[SaleEvent, str]], outcome: Appl
         )
         run.audit(
             BOT,
-            "pos event refused",
+            AuditAction.POS_EVENT_REFUSED,
             event.sku or "(no SKU)",
             None,
             {"event": event.event_id, "kind": event.kind, "reason": problem},

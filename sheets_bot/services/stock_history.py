@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.history import StockDay
 from sheets_bot.domain.number_ranges import SIGNED_COUNT
-from sheets_bot.domain.numbers import NotANumber, number_cell, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.domain.stock_days import fold_reading, latest_on_hand
 from sheets_bot.ports import Blobs, Grid, StockHistory
 from sheets_bot.sheet.layout import normalise_header

@@ -30,8 +30,8 @@ from sheets_bot.domain.number_ranges import (
     UNIT_COST,
     NumberRange,
 )
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.sheet.table import Row, Table, cell_text, is_blank
 
 

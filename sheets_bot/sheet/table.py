@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from sheets_bot.domain.numbers import as_float
+from sheets_bot.domain.sheet_numbers import as_float
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, CellWrite, Grid, Written
 from sheets_bot.sheet.layout import TabSpec, normalise_header

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.ports import Clock, SalesLog
-from sheets_bot.web.http import App, WebRequest, WebResponse
+from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pos_payloads import (
     PayloadError,
     refused_events,

@@ -33,7 +33,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from sheets_bot.web.http import MAX_BODY_BYTES, SECURITY_HEADERS, App, WebRequest, WebResponse
+from sheets_bot.web.http_server import (
+    MAX_BODY_BYTES,
+    SECURITY_HEADERS,
+    App,
+    WebRequest,
+    WebResponse,
+)
 from sheets_bot.web.pages import message_page
 
 log = logging.getLogger("sheets_bot.web.server")

@@ -15,7 +15,7 @@ from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.domain.sale_checks import MAX_FUTURE_SKEW, event_problem
 from sheets_bot.testing.memory_live import MemorySalesLog
-from sheets_bot.web.http import WebRequest
+from sheets_bot.web.http_server import WebRequest
 from sheets_bot.web.pos_webhook import PosSecrets, pos_webhook_app
 from tests.live.live_shop import LiveShop
 from tests.live.pos_bodies import (

@@ -15,8 +15,8 @@ from sheets_bot.domain.number_ranges import (
     NumberRange,
     OutOfRange,
 )
-from sheets_bot.domain.numbers import number_cell, plain
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import number_cell, plain
 from sheets_bot.services.on_hand import as_cell
 from sheets_bot.sheet.table import cell_text
 

@@ -15,7 +15,7 @@ import pytest
 
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.testing.memory_live import MemorySalesLog
-from sheets_bot.web.http import SECURITY_HEADERS, App, WebRequest, WebResponse
+from sheets_bot.web.http_server import SECURITY_HEADERS, App, WebRequest, WebResponse
 from sheets_bot.web.pos_webhook import PosSecrets, pos_webhook_app
 from sheets_bot.web.server import ServerLimits, _DeadlineReader, _TooSlow, make_server
 from sheets_bot.web.signatures import shopify_signature, square_signature
