@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from sheets_bot.adapters.local.private_files import private_dir
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.cli_output import format_check, format_poll, format_summary
 from sheets_bot.config import LocalConfig, SheetConfig
@@ -57,7 +58,7 @@ def _init(config: Config, sample: bool) -> str:
             f"Next: {_program()} check --sheet {config.spreadsheet_id}"
         )
     config.workbook.parent.mkdir(parents=True, exist_ok=True)
-    config.state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.state_dir)
     with LocalWorkbook(config.workbook, lock_dir=config.state_dir, create=True) as workbook:
         tabs = run_init(workbook, sample=sample)
     return (

@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     POS_APPLIED = "pos applied"
     POS_UNKNOWN_SKU = "pos unknown sku"
     POS_OUTCOME_UNKNOWN = "pos outcome unknown"
+    POS_EVENT_REFUSED = "pos event refused"
     # forwarded mail and the Proposed tab
     PROPOSED = "proposed"
     PROPOSAL_APPLIED = "proposal applied"

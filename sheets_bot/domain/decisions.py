@@ -14,6 +14,7 @@ from enum import StrEnum
 from sheets_bot.domain.addresses import AddressProblem, validate_address
 from sheets_bot.domain.drafts import DECISIONS
 from sheets_bot.domain.models import PoFormat, ShopSettings, Supplier, supplier_key
+from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -78,6 +79,9 @@ def _quantity(line: DraftLine, columns: Mapping[str, int]) -> int | Problem:
         return _problem(line, "Order qty", None, "is blank; approve needs a quantity", columns)
     if number <= 0 or number != number.to_integral_value():
         return _problem(line, "Order qty", line.order_qty, "is not a whole number above 0", columns)
+    if not COUNT.contains(number):
+        message = f"is out of range: it must be {COUNT.describe()}"
+        return _problem(line, "Order qty", line.order_qty, message, columns)
     return int(number)
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sheets_bot.domain.number_ranges import COUNT, LEAD_TIME_DAYS, PACK_SIZE, UNIT_COST, NumberRange
+
 HEADER_SEARCH_ROWS = 10
 
 
@@ -22,6 +24,14 @@ class Field(StrEnum):
     PACK_SIZE = "pack size"
     LEAD_TIME = "lead time"
 
+
+FIELD_RANGES: dict[Field, NumberRange] = {
+    Field.ON_HAND: COUNT,
+    Field.UNIT_COST: UNIT_COST,
+    Field.PACK_SIZE: PACK_SIZE,
+    Field.LEAD_TIME: LEAD_TIME_DAYS,
+}
+"""Each field's Stock column range: a value outside it is a problem, never proposed."""
 
 STOCK_COLUMN = {
     Field.ON_HAND: "On hand",

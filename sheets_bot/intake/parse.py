@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import ColumnMap, Field, SheetKind, find_header
+from sheets_bot.intake.columns import FIELD_RANGES, ColumnMap, Field, SheetKind, find_header
 from sheets_bot.intake.csv_reader import NotText, read_csv
 from sheets_bot.intake.limits import DEFAULT_LIMITS, AttachmentRejected, Limits, TooLarge
 from sheets_bot.intake.ods_reader import UnreadableOds, read_ods
@@ -145,6 +145,9 @@ class _Reader:
             problem, value = "is negative", None
         if value is not None and field is Field.PACK_SIZE and value != value.to_integral_value():
             problem, value = "is not a whole number of units", None
+        if value is not None and field is not None and not FIELD_RANGES[field].contains(value):
+            problem = f"is out of range: it must be {FIELD_RANGES[field].describe()}"
+            value = None
         if problem is not None:
             self.problems.append(
                 Problem(

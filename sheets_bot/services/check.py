@@ -22,7 +22,7 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
-from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -35,7 +35,7 @@ from sheets_bot.ports import (
 )
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
-from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -109,10 +109,7 @@ def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
 
 
 def _number_cell(value: float | None, digits: int = 2) -> Cell:
-    if value is None:
-        return None
-    rounded = round(value, digits)
-    return int(rounded) if rounded == int(rounded) else rounded
+    return None if value is None else number_cell(value, digits)
 
 
 def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]]:
@@ -252,6 +249,7 @@ class _Check:
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
+            + [str(problem) for problem in on_order_problems(self.view[ORDERS])]
         )
         self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report

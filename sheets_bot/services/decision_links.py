@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sheets_bot.domain.audit import AuditAction
@@ -122,6 +122,21 @@ def _claims(token: str, key: bytes, now: datetime) -> TokenClaims | Refused:
     if claims.action not in LINK_ACTIONS:
         return Refused("invalid", f"a decision link is approve or skip, not {claims.action!r}")
     return claims
+
+
+_NEVER_EXPIRED = datetime.fromtimestamp(0, UTC)
+
+
+def forged(token: str, key: bytes) -> Refused | None:
+    """The refusal for a token we did not sign for a decision (malformed, forged, another
+    purpose), checked with the key alone, before anything is opened: junk tokens never wait
+    for (or hold) the workbook's lock. ``None`` for one of ours, expired or not (``look`` and
+    ``use`` check the rest)."""
+    try:
+        verify_token(token, key, purpose=DECISION_PURPOSE, now=_NEVER_EXPIRED)
+    except TokenRejected as rejected:
+        return Refused("invalid", rejected.reason)
+    return None
 
 
 def _current(claims: TokenClaims, drafts: Table) -> DraftSnapshot | Refused:

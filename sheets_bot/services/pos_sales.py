@@ -33,6 +33,7 @@ from typing import Final
 
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.sale_checks import event_problem
 from sheets_bot.ports import SalesLog
 from sheets_bot.services.on_hand import OnHandChanges, StockItem, as_cell
 from sheets_bot.services.shop import Run
@@ -112,9 +113,13 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     by_item: dict[int, tuple[StockItem, list[SaleEvent]]] = {}
     unknown: dict[str, list[SaleEvent]] = {}
     waiting: dict[int, tuple[StockItem, int]] = {}
+    refused: dict[str, tuple[SaleEvent, str]] = {}
     for event in buffered:
         item = on_hand.find(event.sku)
-        if item is None:
+        problem = event_problem(event, run.now)
+        if problem is not None:
+            refused[event.event_id] = (event, problem)
+        elif item is None:
             unknown.setdefault(event.sku, []).append(event)
         elif item.on_hand is None:
             count = waiting.get(item.row.number, (item, 0))[1]
@@ -124,12 +129,14 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
 
     claim = [e for _, events in by_item.values() for e in events]
     claim += [e for events in unknown.values() for e in events]
+    claim += [e for e, _ in refused.values()]
     taken = sales.mark_applied(claim, run.now)
     outcome.taken = taken
     run.on_rollback(partial(outcome.restore, sales))
     taken_ids = {e.event_id for e in taken}
-    oldest = min((e.at for e in taken), default=None)
-    history = _applied_since(sales, oldest, taken_ids) if oldest is not None else []
+    oldest = min((e.at for e in taken if e.event_id not in refused), default=None)
+    history = _applied_since(run, sales, oldest, taken_ids) if oldest is not None else []
+    _set_aside(run, [refused[i] for i in taken_ids if i in refused], outcome)
 
     for item, events in by_item.values():
         mine = [e for e in events if e.event_id in taken_ids]
@@ -202,8 +209,33 @@ def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
     outcome.stuck = stuck
 
 
-def _applied_since(sales: SalesLog, start: datetime, exclude: set[str]) -> list[SaleEvent]:
-    return [e for e in sales.since(start) if e.event_id not in exclude]
+def _applied_since(
+    run: Run, sales: SalesLog, start: datetime, exclude: set[str]
+) -> list[SaleEvent]:
+    """Events applied before, from ``start``; those set aside never count (a count dated 2099
+    would otherwise outrank every real one)."""
+    return [
+        e
+        for e in sales.since(start)
+        if e.event_id not in exclude and event_problem(e, run.now) is None
+    ]
+
+
+def _set_aside(run: Run, refused: Sequence[tuple[SaleEvent, str]], outcome: AppliedSales) -> None:
+    """Events that cannot be applied (an infinite quantity, a time in the future): taken out of
+    the buffer, never applied, audited and shown to the owner."""
+    for event, problem in sorted(refused, key=lambda pair: pair[0].event_id):
+        outcome.attention.append(
+            f"POS {event.source} event for {event.sku or '(no SKU)'} set aside, not applied:"
+            f" {problem}"
+        )
+        run.audit(
+            BOT,
+            AuditAction.POS_EVENT_REFUSED,
+            event.sku or "(no SKU)",
+            None,
+            {"event": event.event_id, "kind": event.kind, "reason": problem},
+        )
 
 
 def _tally(events: Sequence[SaleEvent]) -> dict[str, object]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import STOCK_COLUMN, Field
+from sheets_bot.intake.columns import FIELD_RANGES, STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.table import Row, Table, cell_text
@@ -60,6 +60,9 @@ def _value(text: str, field_name: Field) -> Cell:
     whole = number == number.to_integral_value()
     if field_name is Field.PACK_SIZE and (not whole or number < 1):
         raise ValueError(f"Proposed {text!r} is not a whole number of units")
+    limits = FIELD_RANGES[field_name]
+    if not limits.contains(number):
+        raise ValueError(f"Proposed {text!r} is out of range: it must be {limits.describe()}")
     return int(number) if whole else float(number)
 
 

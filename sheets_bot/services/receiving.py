@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.history import Receipt
+from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Cell, Claims
@@ -135,6 +136,11 @@ def _quantity(row: Row, column: str, where: str) -> float | None:
         ) from None
     if value is not None and value < 0:
         raise LineProblem(f"{where}, column '{column}': {row.text(column)!r} is negative")
+    if value is not None and not COUNT.contains(value):
+        raise LineProblem(
+            f"{where}, column '{column}': {row.text(column)!r} is out of range:"
+            f" it must be {COUNT.describe()}"
+        )
     return None if value is None else float(value)
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sheets_bot.domain.addresses import validate_address
 from sheets_bot.domain.inbound import parse_allowlist
 from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
+from sheets_bot.domain.number_ranges import SETTING_DAYS, SETTING_FACTOR, NumberRange
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -23,14 +24,19 @@ from sheets_bot.sheet.layout import normalise_header
 from sheets_bot.sheet.table import Table
 
 
-def _positive(text: str) -> float:
-    try:
-        number = parse_number(text)
-    except NotANumber as error:
-        raise ValueError("is not a number") from error
-    if number is None or number <= 0:
-        raise ValueError("must be a number above 0")
-    return float(number)
+def _positive(limits: NumberRange) -> Callable[[str], float]:
+    """A number above 0 and within ``limits``."""
+
+    def parse(text: str) -> float:
+        try:
+            number = parse_number(text)
+        except NotANumber as error:
+            raise ValueError("is not a number") from error
+        if number is None or number <= 0:
+            raise ValueError("must be a number above 0")
+        return float(limits.check(number))
+
+    return parse
 
 
 def _timezone(text: str) -> str:
@@ -105,9 +111,9 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "from address": ("from_address", validate_address),
     "timezone": ("timezone", _timezone),
     "quiet hours": ("quiet_hours", _quiet),
-    "watch days": ("watch_days", _positive),
-    "max cover days": ("max_cover_days", _positive),
-    "anomaly factor": ("anomaly_factor", _positive),
+    "watch days": ("watch_days", _positive(SETTING_DAYS)),
+    "max cover days": ("max_cover_days", _positive(SETTING_DAYS)),
+    "anomaly factor": ("anomaly_factor", _positive(SETTING_FACTOR)),
     "currency": ("currency", _text),
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),

@@ -16,7 +16,7 @@ from sheets_bot.documents.po_csv import format_money
 from sheets_bot.domain.decision_links import DECISION_PATH
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
-from sheets_bot.services.decision_links import Ready, Recorded, Refused, look, use
+from sheets_bot.services.decision_links import Ready, Recorded, Refused, forged, look, use
 from sheets_bot.services.shop import Adapters
 from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import confirm_form, escape, message_page, page, table
@@ -165,6 +165,9 @@ def decision_app(
         token = (
             request.query.get("t", "") if request.method == "GET" else request.form().get("t", "")
         )
+        junk = forged(token, key)
+        if junk is not None:
+            return _refused(junk)
         opener = open_to_read if request.method == "GET" and open_to_read else open_adapters
         try:
             with opener() as adapters:

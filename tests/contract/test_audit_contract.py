@@ -260,6 +260,7 @@ def test_the_stored_action_strings_are_unchanged() -> None:
         "pos applied",
         "pos unknown sku",
         "pos outcome unknown",
+        "pos event refused",
         "proposed",
         "proposal applied",
         "proposal skipped",

@@ -194,3 +194,26 @@ def test_the_page_shows_a_check_qty_flag(links: Links) -> None:
     links.shop.sheet.set_cell("Drafts", number, "Status", "CHECK QTY: <over 2x> the usual order")
     page = _text(links.get(links.token(draft)))
     assert '<p class="warn">PAK-CUP-8: CHECK QTY: &lt;over 2x&gt; the usual order</p>' in page
+
+
+def test_a_junk_token_is_refused_before_anything_is_opened(links: Links) -> None:
+    """Junk tokens never wait for (or hold) the workbook's lock that real ones need."""
+    opened: list[str] = []
+
+    @contextmanager
+    def counted() -> Iterator[Adapters]:
+        opened.append("opened")
+        yield links.adapters
+
+    app = decision_app(counted, KEY)
+    real = links.token("D-0001")
+    other_key = decision_app(counted, b"k" * 32)
+    for token in ["", "abc", "a.b", real[:-4] + "AAAA", "x" * 3000, "é.é"]:
+        assert app(WebRequest("GET", "/decision", query={"t": token})).status == 403
+        body = urlencode({"t": token}).encode("ascii")
+        assert app(WebRequest("POST", "/decision", body=body)).status == 403
+    assert other_key(WebRequest("GET", "/decision", query={"t": real})).status == 403
+    assert opened == []
+
+    assert app(WebRequest("GET", "/decision", query={"t": real})).status == 200
+    assert opened == ["opened"]

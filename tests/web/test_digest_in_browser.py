@@ -25,7 +25,7 @@ from tests.browser import screenshot
 from tests.outbox import digests
 
 if TYPE_CHECKING:
-    from http.server import ThreadingHTTPServer
+    from http.server import HTTPServer
 
     from playwright.sync_api import Page
 
@@ -40,7 +40,7 @@ def shop(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(shop: Path) -> Iterator[ThreadingHTTPServer]:
+def server(shop: Path) -> Iterator[HTTPServer]:
     config = LocalConfig.build(str(shop), None, NOW)
     with state_store(config) as store:
         httpd = make_server(local_apps(config, store, build_clock(config)), port=0)
@@ -77,7 +77,7 @@ def _decisions(shop: Path, draft: str) -> list[str]:
 
 
 def test_the_html_digest_renders_with_its_buttons(
-    page: Page, shop: Path, server: ThreadingHTTPServer
+    page: Page, shop: Path, server: HTTPServer
 ) -> None:
     message = _digest(shop, f"http://127.0.0.1:{server.server_address[1]}")
     page.set_content(_html(message))
@@ -95,7 +95,7 @@ def test_the_html_digest_renders_with_its_buttons(
 
 
 def test_clicking_confirm_writes_the_decision_cells(
-    page: Page, shop: Path, server: ThreadingHTTPServer
+    page: Page, shop: Path, server: HTTPServer
 ) -> None:
     message = _digest(shop, f"http://127.0.0.1:{server.server_address[1]}")
     page.set_content(_html(message))

@@ -94,7 +94,9 @@ class WebWiring:
             settings.square_notification_url,
         )
         return {
-            POS_PATH: pos_webhook_app(secrets, DynamoSalesLog(self.dynamodb, settings.live_table))
+            POS_PATH: pos_webhook_app(
+                secrets, DynamoSalesLog(self.dynamodb, settings.live_table), self.clock
+            )
         }
 
     def confirm_apps(self) -> dict[str, App]:

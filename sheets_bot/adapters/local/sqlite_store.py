@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from sheets_bot.adapters.local.private_files import private_dir, private_file, tighten
 from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 from sheets_bot.errors import BotError
@@ -145,7 +146,7 @@ class SqliteStore:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_dir(path.parent) / path.name)
         self._path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
@@ -158,6 +159,8 @@ class SqliteStore:
             _use_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
+            for suffix in ("-wal", "-shm"):  # SQLite copies the database's mode; older files
+                tighten(path.with_name(path.name + suffix))
         except BaseException:
             self._conn.close()
             raise

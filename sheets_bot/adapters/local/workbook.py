@@ -18,7 +18,6 @@ import math
 import os
 import tempfile
 import time as clock
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from datetime import date, datetime, time, timedelta
@@ -36,11 +35,11 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import Fill
 from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_bot.adapters.local import exact_numbers
 from sheets_bot.adapters.local.formula_results import FormulaResults, collect
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import BotFormula, Cell, Grid, SeedRows, SheetBatch, Sparkline, Written
@@ -53,6 +52,8 @@ FORMAT_ROWS = 5000
 _WIDE_COLUMNS = {"item", "problem", "why", "note", "before", "after", "subject", "email", "send to"}
 _Stamp = tuple[int, int]
 _Style = TypeVar("_Style")
+
+exact_numbers.install()
 
 
 class LocalWorkbook:
@@ -252,10 +253,15 @@ def _stamp_of(path: Path) -> _Stamp | None:
 
 
 def open_workbook(path: Path, *, data_only: bool = False) -> Workbook:
+    """The workbook, or one ``BotError`` line for any file openpyxl cannot read: not a zip,
+    flipped bytes (``zlib.error``, a CRC ``BadZipFile``), a member cut short (``ParseError``),
+    a cell of more digits than Python converts (``ValueError``), and whatever else a damaged
+    file raises inside openpyxl."""
     try:
         return load_workbook(path, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise BotError(f"cannot open {path} as an .xlsx workbook: {error}") from error
+    except Exception as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise BotError(f"cannot open {path} as an .xlsx workbook: {reason}") from error
 
 
 def save_atomically(book: Workbook, path: Path) -> None:
