@@ -1,20 +1,22 @@
 """POS sale events on AWS: the webhook's buffer and the dated history, in the live table.
 
-One item per *instant* (the events' time to the microsecond, UTC) rather than one per event:
-a Shopify order's lines share their order's time, so one webhook is one item, written once
-when the webhook stores it, once when a poll takes it and once when that poll settles it,
-instead of three writes per sold line (each doubled by a transaction and again by the
-index). That is most of the bill with a POS connected (``sheets-bot cost``).
+One item per webhook rather than one per event: a Shopify order's lines share their order's
+time, so one order is one item, written once when the webhook stores it, once when a poll
+takes it and once when that poll settles it, instead of three writes per sold line (each
+doubled by a transaction and again by the index). That was most of the bill with a POS
+connected (``sheets-bot cost``).
 
-An item is ``pk = "sale"``, ``sk = "<UTC time>|<slot>"`` (slot 0, 1, ... when more than
-``EVENTS_PER_ITEM`` events share an instant), with the events as compact JSON, each with its
-own state (``sale``: in the buffer; ``applying``: taken by a poll at ``applied_at``;
-``settled``: that poll's sheet write succeeded), a ``version`` and the TTL. Every change is a
-read of the instant's items (strongly consistent) and a PutItem conditioned on the version
-read, retried on a conflict: so an event id is stored once however many copies of a webhook
-race, and of two pollers only one takes each event. The item carries ``pending`` (``sale``
-while any event waits, else ``applying`` while one is taken and not settled) only while it has
-such events, which puts it in the sparse ``pending`` index the poll reads.
+An item is ``pk = "sale"``, ``sk = "<UTC time>|<slot>"``: the events of one webhook at one
+instant (to the microsecond), slot 0 for the first webhook at that instant, 1, 2, ... for
+later ones (and for each ``EVENTS_PER_ITEM`` of a bigger one). It holds the events as compact
+JSON, each with its own state (``sale``: in the buffer; ``applying``: taken by a poll at
+``applied_at``; ``settled``: that poll's sheet write succeeded), a ``version`` and the TTL.
+Every change is a strongly consistent read of the instant's items and a PutItem conditioned
+on what was read (the version; a new slot's absence), retried on a conflict: an event id is
+stored once however many copies of a webhook race, and of two pollers only one takes each
+event. The item carries ``pending`` (``sale`` while any event waits, else ``applying`` while
+one is taken and not settled) only while it has such events, which puts it in the sparse
+``pending`` index the poll reads.
 
 Items written before this layout (one per event, ``sk = "<UTC time>#<event id>"`` with the
 event's fields at the top level) are read as one-event items and rewritten in the new shape
@@ -172,20 +174,17 @@ class DynamoSalesLog:
         return _in_order(events, added)
 
     def _add_at(self, moment: str, group: Sequence[SaleEvent]) -> set[str]:
+        """Store the new events of ``group`` (all at ``moment``) as the instant's next slot:
+        the create succeeds only if no other writer took that slot since this read saw every
+        slot before it, so an event id is stored once however the deliveries race."""
         for attempt in range(ATTEMPTS):
             items = self._items_at(moment)
             seen = {entry.event.event_id for item in items for entry in item.entries}
             new = [_Entry(event) for event in group if event.event_id not in seen]
             if not new:
                 return set()
-            slots = [item for item in items if not item.legacy]
-            last = max(slots, key=lambda item: item.slot, default=None)
-            if last is not None and len(last.entries) + len(new) <= EVENTS_PER_ITEM:
-                saved = self._save(last, [*last.entries, *new])
-            else:
-                slot = last.slot + 1 if last is not None else 0
-                saved = self._create(f"{moment}{_SLOT}{slot}", new)
-            if saved:
+            slot = max((item.slot for item in items), default=-1) + 1
+            if self._create(f"{moment}{_SLOT}{slot}", new):
                 return {entry.event.event_id for entry in new}
             _back_off(attempt)
         raise SaleBufferBusy(f"the sale events at {moment} kept changing; try again")
