@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.log import logger
 from sheets_bot.adapters.aws.web_wiring import web
-from sheets_bot.web.http import from_function_url_event, to_function_url_response
+from sheets_bot.web.http_server import from_function_url_event, to_function_url_response
 from sheets_bot.web.server import route
 
 
