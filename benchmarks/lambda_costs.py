@@ -120,10 +120,11 @@ _INDEXES: Final = {
 }
 """Per table, its global secondary indexes: (hash key attribute, projection)."""
 _IN_AN_ALL_INDEX: Final = {
-    TableNames.with_prefix(PREFIX).live: lambda pk: pk == "sale",
-    TableNames.with_prefix(PREFIX).ledger: lambda pk: pk.startswith("po#"),
+    TableNames.with_prefix(PREFIX).live: "sale",
+    TableNames.with_prefix(PREFIX).ledger: "po#",
 }
-"""Items that sit in a table's ALL-projection index, so any write of them writes it too."""
+"""Per table, the key prefix of the items in its ALL-projection index (sale events, PO
+records): any write of one writes that index too."""
 
 
 def _writes(operation: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,7 +158,8 @@ def index_units(operation: str, body: dict[str, Any]) -> int:
         pk = str(next(iter(item.get("pk", {}).values()), ""))
         size = max(1, math.ceil(len(json.dumps(write)) / 1024))
         for attribute, projection in _INDEXES.get(table, []):
-            in_all = projection == "ALL" and _IN_AN_ALL_INDEX.get(table, lambda _: False)(pk)
+            prefix = _IN_AN_ALL_INDEX.get(table)
+            in_all = projection == "ALL" and prefix is not None and pk.startswith(prefix)
             if attribute in named or in_all:
                 units += size if projection == "ALL" else 1
     return units
