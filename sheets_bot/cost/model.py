@@ -339,7 +339,9 @@ class Bill:
     region: str
     lines: list[Line]
     durations_s: dict[str, float]
-    """Modelled billed duration of a warm run of each function at this size."""
+    """Modelled billed seconds of a typical run of each function at this size, imports not
+    included: the daily check's is its run of the day (a new container's first call, with the
+    digest), the others' a warm one."""
     peak_memory_mb: dict[str, float]
     invocations: dict[str, float]
     """Invocations a month, per function."""
@@ -900,7 +902,8 @@ def format_bill(bill: Bill) -> str:
         rows.append(f"  {name:<18} {_quantity(count):>12} {_quantity(bill.gb_seconds[name]):>10}")
     rows.append("")
     rows.append(
-        "Warm run, billed seconds: "
+        "Billed seconds of a run (daily check: its run of the day with the digest; the rest"
+        " warm; cold-start imports not included): "
         + ", ".join(f"{name} {seconds:.2f}" for name, seconds in bill.durations_s.items())
     )
     rows.append(
