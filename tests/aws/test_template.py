@@ -605,3 +605,12 @@ def test_every_function_in_the_template_is_priced_by_the_cost_model() -> None:
         for logical in functions
     }
     assert set(measured) == set(PRICED)
+
+
+def test_no_role_may_delete_an_audit_entry() -> None:
+    """Only a page's marker of unmirrored ids may be deleted; the entries never."""
+    for role, statement in _statements():
+        if "AuditTable" in str(statement["Resource"]) and "DeleteItem" in _actions(statement):
+            assert statement["Condition"] == {
+                "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["unmirrored"]}
+            }, role
