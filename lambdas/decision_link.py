@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lambdas.log import logger
 from sheets_bot.adapters.aws.wiring import cloud
 from sheets_bot.web.decision import decision_app
 from sheets_bot.web.http_server import (
@@ -17,8 +17,6 @@ from sheets_bot.web.http_server import (
     to_function_url_response,
 )
 from sheets_bot.web.pages import message_page
-
-logger = Logger(service="sheets-bot")
 
 
 @logger.inject_lambda_context(clear_state=True)
