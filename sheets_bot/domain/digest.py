@@ -34,6 +34,10 @@ class DigestLine:
     item: str
     quantity: int
     unit_cost: Decimal | None
+    decision: str = ""
+    """The owner's decision on this line in the sheet, blank while it waits."""
+    flag: str = ""
+    """The check's word on the quantity (``CHECK QTY: ...``), blank if none."""
 
     @property
     def total(self) -> Decimal | None:
@@ -54,11 +58,18 @@ class WaitingDraft:
     supplier: str
     lines: tuple[DigestLine, ...]
     links: DecisionLinks | None = None
+    waiting_rows: tuple[int, ...] = ()
+    """The Drafts rows with no decision yet; the links decide these rows only."""
+
+    @property
+    def decided(self) -> int:
+        return sum(1 for line in self.lines if line.decision)
 
     @property
     def total(self) -> Decimal | None:
-        """The sum of the lines; ``None`` when any line has no unit cost."""
-        totals = [line.total for line in self.lines]
+        """The sum of the lines to be ordered (not those skipped); ``None`` when any has no
+        unit cost."""
+        totals = [line.total for line in self.lines if line.decision != "skip"]
         if any(total is None for total in totals):
             return None
         return sum((total for total in totals if total is not None), Decimal(0))
