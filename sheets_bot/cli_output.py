@@ -174,7 +174,7 @@ def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
     figures = report.figures
     spend = f"{figures.total_spend:,.2f} {report.currency}"
     lines = [
-        f"Monthly summary for {report.month.title}: {figures.pos_sent} POs sent, {spend} spent,"
+        f"Monthly summary for {figures.period}: {figures.pos_sent} POs sent, {spend} spent,"
         f" {len(figures.late)} late deliveries.",
     ]
     stock = figures.stock
