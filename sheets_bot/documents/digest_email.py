@@ -26,7 +26,6 @@ from sheets_bot.domain.digest import (
     Delivery,
     DigestData,
     DigestLine,
-    FailedRun,
     ProblemRow,
     SentPo,
     UnconfirmedPo,
@@ -36,6 +35,7 @@ from sheets_bot.domain.digest import (
 )
 from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.run_failures import FailureGroup, group_failures
 
 DIGEST_HEADER = "X-Sheets-Bot-Digest"
 """The shop date a digest is for, so an outbox file can be traced back to its day."""
@@ -230,7 +230,8 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
         )
     if data.failed_runs:
         out += _section(
-            "Runs that failed", [_failed_text(f, settings.timezone) for f in data.failed_runs]
+            "Runs that failed",
+            [_failed_text(g, settings.timezone) for g in group_failures(data.failed_runs)],
         )
     where = _where_text(data)
     if where:
@@ -255,9 +256,25 @@ def _unread_text(mail: UnreadMail, timezone: str) -> str:
     return f"- {name} ({_local(mail.when, timezone)}): {_one_line(mail.problem)}"
 
 
-def _failed_text(run: FailedRun, timezone: str) -> str:
-    when = _local(run.when, timezone) if run.when else "time unknown"
-    return f"- {_one_line(run.function)} at {when}: {_one_line(run.error_type)}"
+def _span(group: FailureGroup, timezone: str) -> str:
+    """``7 Dec 09:00``, ``between 7 Dec 09:00 and 10:00``, or ``time unknown``."""
+    if group.first is None or group.last is None:
+        return "(time unknown)"
+    first, last = _local(group.first, timezone), _local(group.last, timezone)
+    if group.count == 1 or first == last:
+        return f"at {first}"
+    if first.split()[:2] == last.split()[:2]:
+        last = last.split()[-1]
+    return f"between {first} and {last}"
+
+
+def _failed_text(group: FailureGroup, timezone: str) -> str:
+    """``- sheets-bot poll: the workbook was open ..., for 12 polls between 7 Dec 09:00 and
+    10:00``; one failure alone: ``- sheets-bot check at 7 Dec 09:00: ...``."""
+    function, reason = _one_line(group.function), _one_line(group.reason)
+    if group.count == 1:
+        return f"- {function} {_span(group, timezone)}: {reason}"
+    return f"- {function}: {reason}, for {group.runs} {_span(group, timezone)}"
 
 
 def _urgent_text(item: UrgentItem) -> str:
@@ -551,14 +568,14 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Runs that failed", urgent=True))
         parts.append(
             html_table(
-                [("Function", False), ("When", False), ("Error", False)],
+                [("Runs", False), ("When", False), ("Why", False)],
                 [
                     [
-                        (_esc(f.function), False),
-                        (_esc(_local(f.when, zone) if f.when else "time unknown"), False),
-                        (_esc(f.error_type), False),
+                        (_esc(f"{g.function}: {g.runs}"), False),
+                        (_esc(_span(g, zone)), False),
+                        (_esc(g.reason), False),
                     ]
-                    for f in data.failed_runs
+                    for g in group_failures(data.failed_runs)
                 ],
             )
         )

@@ -134,6 +134,8 @@ class FailedRun:
     function: str
     when: datetime | None
     error_type: str
+    reason: str = ""
+    """Why, as a fixed phrase of the code's (``domain/run_failures.py``); never a message."""
 
 
 def oldest_first(failure: FailedRun) -> datetime:

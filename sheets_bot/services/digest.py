@@ -381,7 +381,14 @@ def send_digest(
     except Exception as error:  # the check is done; the owner hears of it next time
         report.reason = f"digest not sent: {type(error).__name__}"
         if adapters.failures is not None:
-            adapters.failures.record(FailedRun("digest", now, type(error).__name__))
+            adapters.failures.record(
+                FailedRun(
+                    "digest",
+                    now,
+                    type(error).__name__,
+                    "the mail system did not take the digest; this one includes what it said",
+                )
+            )
         return report
     marks.record_digest(DigestMark(data.local_date, now))
     if adapters.failures is not None and pending:

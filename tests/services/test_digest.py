@@ -138,7 +138,9 @@ def test_a_scripted_week(week: Week) -> None:
     assert "- count<1>.xlsx (23 Nov 16:00): not a spreadsheet" in _section(
         text, "Mail the bot could not read"
     )
-    assert "- poll-decisions at 24 Nov 03:00: TimeoutError" in _section(text, "Runs that failed")
+    assert "- poll-decisions at 24 Nov 03:00: a service did not answer in time" in _section(
+        text, "Runs that failed"
+    )
     assert "D-0001" not in _section(text, "Drafts waiting for your decision")
     assert week.failures.pending() == []
 

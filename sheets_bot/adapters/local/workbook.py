@@ -42,6 +42,7 @@ from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_bot.adapters.local.formula_results import FormulaResults, collect
+from sheets_bot.domain.run_failures import WORKBOOK_CHANGED, WORKBOOK_IN_USE, WORKBOOK_OPEN
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import BotFormula, Cell, Grid, SeedRows, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
@@ -189,7 +190,8 @@ class LocalWorkbook:
         if _stamp_of(self.path) != self._stamp:
             raise WorkbookBusyError(
                 f"{self.path} changed on disk while sheets-bot was working on it;"
-                " nothing was written, run again"
+                " nothing was written, run again",
+                WORKBOOK_CHANGED,
             )
         noted = collect(book, self._formula_results, moved)
         save_atomically(book, self.path)
@@ -220,7 +222,8 @@ def refuse_if_open_in_office(path: Path) -> None:
         if lock.exists():
             raise WorkbookBusyError(
                 f"{path} looks open in LibreOffice or Excel ({lock.name} is beside it):"
-                f" save and close it, then run again (if it is not open, delete {lock})"
+                f" save and close it, then run again (if it is not open, delete {lock})",
+                WORKBOOK_OPEN,
             )
 
 
@@ -238,7 +241,8 @@ def _take_lock(lock_path: Path, timeout: float, workbook: Path) -> IO[bytes]:
                 handle.close()
                 raise WorkbookBusyError(
                     f"another sheets-bot run is using {workbook}; wait for it to finish,"
-                    " then run again"
+                    " then run again",
+                    WORKBOOK_IN_USE,
                 ) from None
             clock.sleep(min(0.1, remaining))
 
