@@ -359,6 +359,18 @@ def _record_failure(config: Config | None, args: argparse.Namespace, error: Base
         return
 
 
+def _one_line_error(error: BaseException) -> str:
+    """The error's first line as the user should read it: a KeyError's text without the
+    quotes ``str()`` puts around it, a pydantic error as its first message."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0] if error.errors() else None
+        if first is not None:
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    return text.splitlines()[0] if text.strip() else type(error).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config: Config | None = None
@@ -388,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:
         _record_failure(config, args, error)
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = _one_line_error(error)
         print(f"sheets-bot: error: {message}", file=sys.stderr)
         return 1
     except Exception as error:

@@ -369,7 +369,7 @@ def send_digest(
     try:
         message = compose_digest(data, settings, now=now, all_stocked_mode=mode)
     except ValueError as error:
-        report.reason = f"digest not sent: {error}"
+        report.reason = f"digest not sent: {str(error).removeprefix('cannot send the digest: ')}"
         return report
     if message is None:
         marks.record_digest(DigestMark(data.local_date, now))

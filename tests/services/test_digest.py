@@ -232,6 +232,14 @@ def test_a_later_digest_time_and_a_missing_owner_email(week: Week) -> None:
     week.at(datetime(2026, 11, 23, 9, 20, tzinfo=UTC))
     report = week.daily()
     assert not report.digest.sent
+    assert report.digest.reason == (
+        "digest not sent: 'Owner email' in the Settings tab is blank or not an email address;"
+        " set it to one like owner@example.com"
+    )
+    assert "None" not in report.digest.reason
+    [problem] = [p for p in report.check.problems if "Owner email" in p]
+    assert "no digest or summary is sent until it is an address" in problem
+    assert "default" not in problem
     assert week.marks.last_digest() is None
     assert week.shop.mailer.sent == []
 
