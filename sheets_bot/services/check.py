@@ -44,6 +44,8 @@ from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
+PROBLEM_MOVE = "problem"
+"""The Move of a row the bot could not judge: coloured, so the row is seen (Problem says why)."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ class _CheckRun(Run):
                     ("On order", "Reorder point", "Move", "Days left", *LEARNED_COLUMNS)
                 )
                 values["Problem"] = problem
+                values["Move"] = PROBLEM_MOVE if problem else None
                 self.report.items.append(
                     ItemResult(
                         row.number,
@@ -319,7 +322,7 @@ class _CheckRun(Run):
         return {
             "On order": _number_cell(assessment.on_order) if assessment else None,
             "Reorder point": _number_cell(assessment.reorder_point) if assessment else None,
-            "Move": verdict.label or None,
+            "Move": verdict.label or (PROBLEM_MOVE if verdict.problem else None),
             "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
             "Problem": verdict.problem,
             **learned_values(self.numbers[verdict.item.row]),

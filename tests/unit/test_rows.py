@@ -51,9 +51,9 @@ def test_each_bad_cell_is_named_by_tab_row_column_and_value() -> None:
     ]
     items, problems = read_stock(table("Stock", rows))
     assert [item.sku for item in items] == ["COF-1"]
-    assert str(problems[3][0]) == "Stock row 3, column E 'Daily sales': 'ask Sam' is not a number"
-    assert str(problems[4][0]) == "Stock row 4, column D 'On hand': '-3' is negative"
-    assert "Stock row 5, column D 'On hand'" in str(problems[5][0])
+    assert str(problems[3][0]) == "Stock row 3, column I 'Daily sales': 'ask Sam' is not a number"
+    assert str(problems[4][0]) == "Stock row 4, column H 'On hand': '-3' is negative"
+    assert "Stock row 5, column H 'On hand'" in str(problems[5][0])
     assert "is blank" in str(problems[5][0])
     assert "not a whole number" in str(problems[6][0])
     assert "not one of active, discontinued, paused" in str(problems[7][0])
