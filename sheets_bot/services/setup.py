@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.errors import SheetLayoutError
+from sheets_bot.errors import BotError, SheetLayoutError
 from sheets_bot.ports import Grid, SeedRows, Sheet
 from sheets_bot.sheet.dashboard import figure_rows
 from sheets_bot.sheet.layout import SETTINGS, Layout, load_layout, normalise_header
@@ -32,7 +32,11 @@ def shop_currency(sheet: Sheet, layout: Layout, rows: Mapping[str, SeedRows]) ->
     seed: Grid = [list(spec.headers)]
     for seed_row in rows.get(SETTINGS, []):
         seed.append([value if isinstance(value, str) else None for value in seed_row[:2]])
-    grids: tuple[Grid | None, Grid] = (sheet.read([SETTINGS]).get(SETTINGS), seed)
+    try:
+        existing = sheet.read([SETTINGS]).get(SETTINGS)
+    except BotError:  # no workbook yet: prepare creates it
+        existing = None
+    grids: tuple[Grid | None, Grid] = (existing, seed)
     for grid in grids:
         try:
             table = Table.from_grid(spec, grid)

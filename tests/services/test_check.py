@@ -66,8 +66,18 @@ def test_every_change_is_audited_and_mirrored_to_the_audit_tab(shop: Shop) -> No
     assert len(audit_rows) == 5
     assert audit_rows[0]["Who"] == "sheets-bot"
     assert audit_rows[0]["Subject"] == "D-0001 Bean Brothers Roasters"
-    assert '"COF-ESP-1K": 24' in str(audit_rows[0]["After"])
+    assert audit_rows[0]["After"] == "lines COF-ESP-1K: 24\nlines COF-DEC-1K: 2"
     assert shop.store.audit.unmirrored() == []
+
+
+def test_the_audit_tab_reads_one_change_per_line(shop: Shop) -> None:
+    shop.check()
+    shop.sheet.set_cell("Stock", shop.stock_row("COF-ETH-1K"), "On hand", 1)
+    shop.check()
+    [moved] = [row for row in shop.rows("Audit") if row["Action"] == "move changed"]
+    assert moved["Before"] == "move: watch"
+    assert moved["After"] == "move: watch → urgent"
+    assert "{" not in "".join(str(row["After"]) + str(row["Before"]) for row in shop.rows("Audit"))
 
 
 def test_a_pending_line_is_refreshed_in_place_keeping_the_owners_quantity(shop: Shop) -> None:
