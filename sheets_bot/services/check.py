@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.demand import WINDOW_DAYS
 from sheets_bot.domain.drafts import (
     DraftPlan,
@@ -22,8 +22,8 @@ from sheets_bot.domain.drafts import (
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -48,17 +48,20 @@ PROBLEM_MOVE = "problem"
 """The Move of a row the bot could not judge: coloured, so the row is seen (Problem says why)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemResult:
+    """One Stock row as the check's summary shows it; the texts are as the sheet shows them,
+    empty where the row has no such figure (an item with a Problem has no move)."""
+
     row: int
     sku: str
     item: str
-    move: str
-    on_hand: str
-    reorder_point: str
-    days_left: str
-    order_qty: str
-    problem: str
+    move: str = ""
+    on_hand: str = ""
+    reorder_point: str = ""
+    days_left: str = ""
+    order_qty: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -270,15 +273,11 @@ class _CheckRun(Run):
                 values["Move"] = PROBLEM_MOVE if problem else None
                 self.report.items.append(
                     ItemResult(
-                        row.number,
-                        row.text("SKU"),
-                        row.text("Item"),
-                        "",
-                        row.text("On hand"),
-                        "",
-                        "",
-                        "",
-                        problem,
+                        row=row.number,
+                        sku=row.text("SKU"),
+                        item=row.text("Item"),
+                        on_hand=row.text("On hand"),
+                        problem=problem,
                     )
                 )
             else:
@@ -291,7 +290,7 @@ class _CheckRun(Run):
                 if previous and previous != verdict.label:
                     self.audit(
                         BOT,
-                        "move changed",
+                        AuditAction.MOVE_CHANGED,
                         f"{verdict.item.sku} {verdict.item.name}",
                         {"move": previous},
                         {"move": verdict.label},
@@ -364,7 +363,7 @@ class _CheckRun(Run):
                 if row.text("Suggested qty") != str(line.quantity):
                     self.audit(
                         BOT,
-                        "draft line refreshed",
+                        AuditAction.DRAFT_LINE_REFRESHED,
                         f"{refresh.existing.draft} {line.sku}",
                         {"suggested": row.text("Suggested qty")},
                         {"suggested": line.quantity},
@@ -412,17 +411,19 @@ class _CheckRun(Run):
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
             lines_added = {line.sku: line.quantity for line in added[draft]}
-            self.audit(BOT, "draft created", f"{draft} {supplier}", None, {"lines": lines_added})
+            self.audit(
+                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines_added}
+            )
         for draft in (draft for draft in added if draft in moving):
             lines_added = {line.sku: line.quantity for line in added[draft]}
-            self.audit(BOT, "draft lines added", draft, None, {"lines": lines_added})
+            self.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines_added})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
             memory.pop((existing.key, "Send to"), None)
             self.audit(
                 BOT,
-                "draft line removed",
+                AuditAction.DRAFT_LINE_REMOVED,
                 f"{existing.draft} {existing.sku}",
                 {"order_qty": existing.order_qty},
                 {"reason": "no longer due"},

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.audit import AuditAction, AuditEntry
 from sheets_bot.domain.audit_text import before_lines, change_lines
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
@@ -127,7 +127,7 @@ class Run:
     def audit(
         self,
         who: str,
-        action: str,
+        action: AuditAction,
         subject: str,
         before: Mapping[str, object] | None = None,
         after: Mapping[str, object] | None = None,
@@ -165,7 +165,7 @@ def commit(
                         {
                             "When": entry.when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
                             "Who": entry.who,
-                            "Action": entry.action,
+                            "Action": str(entry.action),
                             "Subject": entry.subject,
                             "Before": before_lines(entry.before),
                             "After": change_lines(entry.before, entry.after),

@@ -13,7 +13,7 @@ from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.digest import run_digest
 from sheets_bot.testing.memory_marks import MemoryMarks
 from sheets_bot.web.decision import decision_app
-from sheets_bot.web.http import WebRequest
+from sheets_bot.web.http_server import WebRequest
 from tests.services.harness import Shop
 
 TEA = "D-0005"  # the sample's four-line draft (rows 11 to 14)
