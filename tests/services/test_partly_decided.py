@@ -47,18 +47,18 @@ def test_the_poll_names_the_undecided_row_on_every_line(shop: Shop) -> None:
 def test_a_flag_stays_on_an_undecided_line_and_clearing_restores_the_checks_status(
     shop: Shop,
 ) -> None:
-    shop.decide("D-0003", "approve", "", "")
+    shop.decide("D-0002", "approve", "", "")
     shop.poll()
-    statuses = _statuses(shop, "D-0003")
-    assert statuses[8] == "waiting for your decision on rows 8 and 9"
-    assert statuses[9].startswith("CHECK QTY: 2.86× the usual order")
-    assert statuses[9].endswith("; waiting for your decision on rows 8 and 9")
-    shop.decide("D-0003", "")
+    statuses = _statuses(shop, "D-0002")
+    assert statuses[5] == "waiting for your decision on rows 5 and 6"
+    assert statuses[6].startswith("CHECK QTY: needs 26, 2.6× the usual order")
+    assert statuses[6].endswith("; waiting for your decision on rows 5 and 6")
+    shop.decide("D-0002", "")
     shop.poll()
-    statuses = _statuses(shop, "D-0003")
-    assert statuses[7] == statuses[8] == "awaiting your decision"
-    assert statuses[9].startswith("CHECK QTY: 2.86×")
-    assert "waiting for your decision on" not in statuses[9]
+    statuses = _statuses(shop, "D-0002")
+    assert statuses[4] == statuses[5] == "awaiting your decision"
+    assert statuses[6].startswith("CHECK QTY: needs 26")
+    assert "waiting for your decision on" not in statuses[6]
     assert shop.check().lines_refreshed == 0  # the poll's statuses are the check's again
 
 
