@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--now", metavar="ISO-8601", help="run as of this time, e.g. 2026-11-23T09:00:00Z"
     )
+    common.add_argument(
+        "--unattended",
+        action="store_true",
+        help="for cron: a check, poll or digest that fails is also listed in the next digest"
+        " (nobody reads cron's terminal); without it, errors stay in the terminal",
+    )
     init = sub.add_parser(
         "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
     )
@@ -331,17 +337,39 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 RECORDED_FAILURES = ("check", "poll", "digest")
-"""Commands cron runs: a failure is kept for the next digest (nobody reads cron's terminal)."""
+"""Commands cron runs: with ``--unattended`` a failure is kept for the next digest (nobody
+reads cron's terminal). Without it, the person at the terminal has read the error already."""
 
 
-def _record_failure(config: Config | None, command: str, error: BaseException) -> None:
-    if config is None or command not in RECORDED_FAILURES:
+def _record_failure(config: Config | None, args: argparse.Namespace, error: BaseException) -> None:
+    command = args.command
+    if config is None or command not in RECORDED_FAILURES or not args.unattended:
         return
+    reason = getattr(error, "reason", "")
     try:
         now = build_clock(config).now()
-        run_failures(config).record(FailedRun(f"sheets-bot {command}", now, type(error).__name__))
+        run_failures(config).record(
+            FailedRun(
+                f"sheets-bot {command}",
+                now,
+                type(error).__name__,
+                reason if isinstance(reason, str) else "",
+            )
+        )
     except OSError:
         return
+
+
+def _one_line_error(error: BaseException) -> str:
+    """The error's first line as the user should read it: a KeyError's text without the
+    quotes ``str()`` puts around it, a pydantic error as its first message."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0] if error.errors() else None
+        if first is not None:
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    return text.splitlines()[0] if text.strip() else type(error).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -372,12 +400,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:
-        _record_failure(config, args.command, error)
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _record_failure(config, args, error)
+        message = _one_line_error(error)
         print(f"sheets-bot: error: {message}", file=sys.stderr)
         return 1
     except Exception as error:
-        _record_failure(config, args.command, error)
+        _record_failure(config, args, error)
         raise
     print(output)
     return 0

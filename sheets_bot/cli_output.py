@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import Move
 from sheets_bot.services.check import CheckReport, ItemResult
 from sheets_bot.services.live import LiveSummary
@@ -117,7 +118,13 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
     for draft in report.skipped:
         parts.append(f"Skipped {draft}: nothing ordered; the items are looked at again next check")
     if report.waiting:
-        parts.append(f"Waiting for your decision: {', '.join(report.waiting)}")
+        waiting = (
+            f"{draft} ({rows_text(report.waiting_rows[draft])})"
+            if draft in report.waiting_rows
+            else draft
+            for draft in report.waiting
+        )
+        parts.append(f"Waiting for your decision: {', '.join(waiting)}")
     if report.held:
         parts.append(f"Held for your edit: {', '.join(report.held)}")
     parts.extend(format_live(report.live))
@@ -167,7 +174,7 @@ def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
     figures = report.figures
     spend = f"{figures.total_spend:,.2f} {report.currency}"
     lines = [
-        f"Monthly summary for {report.month.title}: {figures.pos_sent} POs sent, {spend} spent,"
+        f"Monthly summary for {figures.period}: {figures.pos_sent} POs sent, {spend} spent,"
         f" {len(figures.late)} late deliveries.",
     ]
     stock = figures.stock

@@ -31,7 +31,13 @@ class SheetLayoutError(BotError):
 
 
 class WorkbookBusyError(BotError):
-    """The workbook is open in LibreOffice or Excel, or another run holds it."""
+    """The workbook is open in LibreOffice or Excel, or another run holds it.
+
+    ``reason`` is a fixed phrase (no path, no value) for the digest's list of failed runs."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 class AdapterError(BotError):

@@ -25,7 +25,7 @@ from sheets_bot.domain.digest import (
     DecisionLinks,
     Delivery,
     DigestData,
-    FailedRun,
+    DigestLine,
     ProblemRow,
     SentPo,
     UnconfirmedPo,
@@ -33,7 +33,9 @@ from sheets_bot.domain.digest import (
     UrgentItem,
     WaitingDraft,
 )
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.run_failures import FailureGroup, group_failures
 
 DIGEST_HEADER = "X-Sheets-Bot-Digest"
 """The shop date a digest is for, so an outbox file can be traced back to its day."""
@@ -228,7 +230,8 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
         )
     if data.failed_runs:
         out += _section(
-            "Runs that failed", [_failed_text(f, settings.timezone) for f in data.failed_runs]
+            "Runs that failed",
+            [_failed_text(g, settings.timezone) for g in group_failures(data.failed_runs)],
         )
     where = _where_text(data)
     if where:
@@ -253,9 +256,25 @@ def _unread_text(mail: UnreadMail, timezone: str) -> str:
     return f"- {name} ({_local(mail.when, timezone)}): {_one_line(mail.problem)}"
 
 
-def _failed_text(run: FailedRun, timezone: str) -> str:
-    when = _local(run.when, timezone) if run.when else "time unknown"
-    return f"- {_one_line(run.function)} at {when}: {_one_line(run.error_type)}"
+def _span(group: FailureGroup, timezone: str) -> str:
+    """``7 Dec 09:00``, ``between 7 Dec 09:00 and 10:00``, or ``time unknown``."""
+    if group.first is None or group.last is None:
+        return "(time unknown)"
+    first, last = _local(group.first, timezone), _local(group.last, timezone)
+    if group.count == 1 or first == last:
+        return f"at {first}"
+    if first.split()[:2] == last.split()[:2]:
+        last = last.split()[-1]
+    return f"between {first} and {last}"
+
+
+def _failed_text(group: FailureGroup, timezone: str) -> str:
+    """``- sheets-bot poll: the workbook was open ..., for 12 polls between 7 Dec 09:00 and
+    10:00``; one failure alone: ``- sheets-bot check at 7 Dec 09:00: ...``."""
+    function, reason = _one_line(group.function), _one_line(group.reason)
+    if group.count == 1:
+        return f"- {function} {_span(group, timezone)}: {reason}"
+    return f"- {function}: {reason}, for {group.runs} {_span(group, timezone)}"
 
 
 def _urgent_text(item: UrgentItem) -> str:
@@ -267,17 +286,38 @@ def _urgent_text(item: UrgentItem) -> str:
     )
 
 
+def _draft_waits(draft: WaitingDraft) -> str:
+    """``waiting for your decision on row 14 (3 of 4 lines decided)``; ``''`` if none decided."""
+    if not draft.decided:
+        return ""
+    return (
+        f"waiting for your decision on {rows_text(draft.waiting_rows)}"
+        f" ({draft.decided} of {len(draft.lines)} lines decided)"
+    )
+
+
+def _link_label(draft: WaitingDraft, action: str) -> str:
+    return f"{action} {rows_text(draft.waiting_rows)}" if draft.decided else action
+
+
 def _draft_text(draft: WaitingDraft, currency: str) -> list[str]:
-    lines = [f"- {_one_line(draft.draft_id)} for {_one_line(draft.supplier)}:"]
+    waits = _draft_waits(draft)
+    lines = [
+        f"- {_one_line(draft.draft_id)} for {_one_line(draft.supplier)}"
+        + (f", {waits}:" if waits else ":")
+    ]
     for line in draft.lines:
         lines.append(
             f"    {line.quantity} x {_one_line(line.item)} (SKU {_one_line(line.sku)})"
             f" at {format_money(line.unit_cost, currency)}"
+            + (f" - {line.decision}" if line.decision else "")
         )
+        if line.flag:
+            lines.append(f"      {_one_line(line.flag)}")
     lines.append(f"    Total: {_draft_total(draft, currency)}")
     if draft.links is not None:
-        lines.append(f"    Approve: {_one_line(draft.links.approve)}")
-        lines.append(f"    Skip: {_one_line(draft.links.skip)}")
+        lines.append(f"    {_link_label(draft, 'Approve')}: {_one_line(draft.links.approve)}")
+        lines.append(f"    {_link_label(draft, 'Skip')}: {_one_line(draft.links.skip)}")
     return lines
 
 
@@ -341,12 +381,23 @@ _APPROVE = _BUTTON + "background:#1f883d;color:#ffffff;border:1px solid #1a7f37;
 _SKIP = _BUTTON + "background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;"
 
 
-def _link_buttons(links: DecisionLinks) -> str:
+def _draft_item_html(line: DigestLine) -> str:
+    """The item's name, with the owner's decision and the check's flag under it."""
+    notes = []
+    if line.decision:
+        notes.append(f'<span style="color:#57606a;">{_esc(line.decision)} in the sheet</span>')
+    if line.flag:
+        notes.append(f'<span style="color:#9a6700;font-weight:bold;">{_esc(line.flag)}</span>')
+    return "<br>".join([_esc(line.item), *notes])
+
+
+def _link_buttons(draft: WaitingDraft, links: DecisionLinks) -> str:
     """Approve and Skip as plain links styled as buttons: each opens a confirmation page."""
     approve, skip = _esc(links.approve), _esc(links.skip)
     return (
-        f'<p style="margin:0 0 8px 0;"><a href="{approve}" style="{_APPROVE}">Approve</a>'
-        f'<a href="{skip}" style="{_SKIP}">Skip</a></p>\n'
+        f'<p style="margin:0 0 8px 0;"><a href="{approve}" style="{_APPROVE}">'
+        f"{_esc(_link_label(draft, 'Approve'))}</a>"
+        f'<a href="{skip}" style="{_SKIP}">{_esc(_link_label(draft, "Skip"))}</a></p>\n'
     )
 
 
@@ -390,12 +441,15 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 f' <span style="font-weight:normal;color:#57606a;">({_esc(draft.draft_id)})'
                 "</span></p>\n"
             )
+            waits = _draft_waits(draft)
+            if waits:
+                parts.append(f'<p style="margin:0 0 4px 0;">{_esc(waits.capitalize())}</p>\n')
             parts.append(
                 html_table(
                     [("Item", False), ("SKU", False), ("Qty", True), ("Unit cost", True)],
                     [
                         [
-                            (_esc(line.item), False),
+                            (_draft_item_html(line), False),
                             (_esc(line.sku), False),
                             (str(line.quantity), True),
                             (_esc(format_money(line.unit_cost, currency)), True),
@@ -409,7 +463,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 f"<strong>{_esc(_draft_total(draft, currency))}</strong></p>\n"
             )
             if draft.links is not None:
-                parts.append(_link_buttons(draft.links))
+                parts.append(_link_buttons(draft, draft.links))
     if data.sent:
         parts.append(_h2("Sent since the last digest"))
         parts.append(
@@ -514,14 +568,14 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Runs that failed", urgent=True))
         parts.append(
             html_table(
-                [("Function", False), ("When", False), ("Error", False)],
+                [("Runs", False), ("When", False), ("Why", False)],
                 [
                     [
-                        (_esc(f.function), False),
-                        (_esc(_local(f.when, zone) if f.when else "time unknown"), False),
-                        (_esc(f.error_type), False),
+                        (_esc(f"{g.function}: {g.runs}"), False),
+                        (_esc(_span(g, zone)), False),
+                        (_esc(g.reason), False),
                     ]
-                    for f in data.failed_runs
+                    for g in group_failures(data.failed_runs)
                 ],
             )
         )

@@ -59,7 +59,7 @@ def summary_subject(figures: MonthlyFigures, shop_name: str, currency: str) -> s
     stock = figures.stock
     if stock is not None and stock.stockouts:
         parts.append(f"{len(stock.stockouts)} out of stock")
-    return f"{_one_line(shop_name)}: {figures.month.title} - {', '.join(parts)}"
+    return f"{_one_line(shop_name)}: {figures.period} - {', '.join(parts)}"
 
 
 def compose_summary(
@@ -115,7 +115,7 @@ def summary_text(
     where: str | None,
 ) -> str:
     currency = settings.currency
-    out = [f"{_one_line(settings.business_name)} - monthly summary, {figures.month.title}", ""]
+    out = [f"{_one_line(settings.business_name)} - monthly summary, {figures.period}", ""]
     out += [paragraph for paragraph in narrative.split("\n") if paragraph.strip()]
     if ai_written:
         out.append("(Written by AI from the figures below; the figures are the bot's own.)")
@@ -144,7 +144,8 @@ def summary_text(
             f"- {_one_line(d.name)} (SKU {_one_line(d.sku)}): {_number(d.on_hand)} on hand"
             for d in stock.dead
         ] or ["None: everything with stock sold."]
-        out += _section("Did not sell (dead stock candidates)", dead)
+        if figures.complete:
+            out += _section("Did not sell (dead stock candidates)", dead)
         if stock.movers:
             out += ["", f"The chart of stock against reorder point is attached ({CHART_FILENAME})."]
     if where:
@@ -171,6 +172,8 @@ def _stock_text(figures: MonthlyFigures) -> list[str]:
             f"- {_one_line(out.name)} (SKU {_one_line(out.sku)}): out on"
             f" {out.days} day{'' if out.days == 1 else 's'}"
         )
+    if not figures.complete:
+        lines.append("Items that did not sell are named once the month is over.")
     return lines
 
     # ---------------------------------------------------------------- HTML
@@ -196,7 +199,7 @@ def summary_html(
     shop = _esc(settings.business_name)
     parts = [
         f'<h1 style="font-size:20px;margin:0 0 4px 0;">{shop}</h1>\n',
-        _p(f"Monthly summary, {figures.month.title}", "margin:0 0 12px 0;color:#57606a;"),
+        _p(f"Monthly summary, {figures.period}", "margin:0 0 12px 0;color:#57606a;"),
     ]
     parts += [_p(_esc(paragraph)) for paragraph in narrative.split("\n") if paragraph.strip()]
     if ai_written:
@@ -255,7 +258,7 @@ def summary_html(
     else:
         parts.append(_p("None: every delivery came within its lead time."))
     stock = figures.stock
-    if stock is not None:
+    if stock is not None and figures.complete:
         parts.append(_h2("Did not sell (dead stock candidates)"))
         if stock.dead:
             parts.append(
@@ -315,6 +318,8 @@ def _stock_html(figures: MonthlyFigures, chart_cid: str | None) -> str:
                 ],
             )
         )
+    if not figures.complete:
+        parts.append(_p("Items that did not sell are named once the month is over."))
     if chart_cid is not None and stock.movers:
         names = ", ".join(_esc(m.name) for m in stock.movers)
         parts.append(

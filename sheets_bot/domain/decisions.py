@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
-from sheets_bot.domain.drafts import DECISIONS
+from sheets_bot.domain.drafts import DECISIONS, rows_text
 from sheets_bot.domain.models import PoFormat, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.problems import Problem
@@ -55,6 +55,8 @@ class DraftDecision:
     status: str
     order: ApprovedOrder | None = None
     problems: tuple[Problem, ...] = field(default=())
+    waiting_rows: tuple[int, ...] = ()
+    """The rows still without a decision (``Outcome.WAITING``)."""
 
 
 def po_number(draft_id: str, prefix: str) -> str:
@@ -123,13 +125,14 @@ def decide(
             None,
             problems,
         )
-    blank = decisions.count("")
-    if blank:
+    waiting_rows = tuple(sorted(line.row for line in lines if not line.decision))
+    if waiting_rows:
         return DraftDecision(
             draft,
             Outcome.WAITING,
             tuple(lines),
-            f"waiting: {blank} of {len(lines)} line(s) have no decision",
+            f"waiting for your decision on {rows_text(waiting_rows)}",
+            waiting_rows=waiting_rows,
         )
     if "edit" in decisions:
         return DraftDecision(

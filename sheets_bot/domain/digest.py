@@ -33,6 +33,11 @@ class UrgentItem:
 class DigestLine(PricedLine):
     """A line of a draft waiting for the owner's decision."""
 
+    decision: str = ""
+    """The owner's decision on this line in the sheet, blank while it waits."""
+    flag: str = ""
+    """The check's word on the quantity (``CHECK QTY: ...``), blank if none."""
+
 
 @dataclass(frozen=True)
 class DecisionLinks:
@@ -48,11 +53,18 @@ class WaitingDraft:
     supplier: str
     lines: tuple[DigestLine, ...]
     links: DecisionLinks | None = None
+    waiting_rows: tuple[int, ...] = ()
+    """The Drafts rows with no decision yet; the links decide these rows only."""
+
+    @property
+    def decided(self) -> int:
+        return sum(1 for line in self.lines if line.decision)
 
     @property
     def total(self) -> Decimal | None:
-        """The sum of the lines; ``None`` when any line has no unit cost."""
-        return lines_total(self.lines)
+        """The sum of the lines to be ordered (not those skipped); ``None`` when any has no
+        unit cost."""
+        return lines_total(line for line in self.lines if line.decision != "skip")
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,8 @@ class FailedRun:
     function: str
     when: datetime | None
     error_type: str
+    reason: str = ""
+    """Why, as a fixed phrase of the code's (``domain/run_failures.py``); never a message."""
 
 
 def oldest_first(failure: FailedRun) -> datetime:

@@ -136,7 +136,9 @@ def single_unknown(po_number: str, records: Sequence[PoRecord], state: str) -> P
     ``state``; ``KeyError`` when there is no such PO, ``ValueError`` saying why otherwise.
     Every Ledger adapter resolves through this, so they refuse alike."""
     if not records:
-        raise KeyError(f"no PO {po_number} in the ledger")
+        raise KeyError(
+            f"no PO {po_number} in the ledger: check the number in the Orders tab or the digest"
+        )
     unknown = [record for record in records if record.state is PoState.UNKNOWN]
     if not unknown:
         states = ", ".join(sorted({str(record.state) for record in records}))

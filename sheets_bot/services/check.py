@@ -14,6 +14,7 @@ from sheets_bot.domain.demand import WINDOW_DAYS
 from sheets_bot.domain.drafts import (
     DraftPlan,
     ExistingLine,
+    fresh_status,
     line_key,
     normalise_decision,
     plan_drafts,
@@ -43,6 +44,8 @@ from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
+PROBLEM_MOVE = "problem"
+"""The Move of a row the bot could not judge: coloured, so the row is seen (Problem says why)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,9 +149,7 @@ def _trend(closings: list[float], on_hand: float) -> Sparkline | None:
 
 
 def _line_status(line: PlannedLine) -> str:
-    if line.flag:
-        return f"CHECK QTY: {line.flag}"
-    return "awaiting your decision"
+    return fresh_status(line.flag or "")
 
 
 def _line_values(line: PlannedLine) -> dict[str, Cell]:
@@ -249,7 +250,7 @@ class _Check:
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
-            + [str(problem) for problem in on_order_problems(self.view[ORDERS])]
+            + [str(problem) for problem in on_order_problems(self.run.view[ORDERS])]
         )
         self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
@@ -281,6 +282,7 @@ class _Check:
                     ("On order", "Reorder point", "Move", "Days left", *LEARNED_COLUMNS)
                 )
                 values["Problem"] = problem
+                values["Move"] = PROBLEM_MOVE if problem else None
                 self.report.items.append(
                     ItemResult(
                         row=row.number,
@@ -331,16 +333,24 @@ class _Check:
         return {
             "On order": _number_cell(assessment.on_order) if assessment else None,
             "Reorder point": _number_cell(assessment.reorder_point) if assessment else None,
-            "Move": verdict.label or None,
+            "Move": verdict.label or (PROBLEM_MOVE if verdict.problem else None),
             "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
             "Problem": verdict.problem,
             **learned_values(self.numbers[verdict.item.row]),
         }
 
     def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:
+        """Refresh, add and remove draft lines, keeping each draft's lines as one block.
+
+        New lines are appended grouped by draft. A line added to a draft already in the sheet
+        would land below other drafts' rows, so that draft moves: its kept rows are appended
+        again (as refreshed, with the owner's Order qty, Send to and Note) right above the new
+        lines, and their old rows are deleted."""
         drafts = self.run.view[DRAFTS]
         memory = dict(self.run.adapters.memory.recall(DRAFTS))
         rows = {row.number: row for row in drafts}
+        moving = {draft for draft, _ in plan.add if draft not in plan.new_drafts}
+        updated: dict[int, dict[str, Cell]] = {}
         for refresh in plan.refresh:
             line, row = refresh.planned, rows[refresh.existing.row]
             values = _line_values(line)
@@ -354,11 +364,12 @@ class _Check:
                 values["Send to"] = line.send_to
                 memory[(key, "Send to")] = line.send_to
             values["Line total"] = _line_total(quantity, values["Unit cost"])
-            changed = False
-            for column, value in values.items():
-                if drafts.has(column) and cell_text(value) != row.text(column):
-                    self.run.batch.writes.append(drafts.write(row.number, column, value))
-                    changed = True
+            changed = {
+                column: value
+                for column, value in values.items()
+                if drafts.has(column) and cell_text(value) != row.text(column)
+            }
+            updated[row.number] = changed
             if changed:
                 self.report.lines_refreshed += 1
                 if row.text("Suggested qty") != str(line.quantity):
@@ -369,35 +380,55 @@ class _Check:
                         {"suggested": row.text("Suggested qty")},
                         {"suggested": line.quantity},
                     )
-        new_rows = []
+        for existing in plan.no_longer_due:
+            status = "NO LONGER DUE: kept because you changed it; approve or skip it"
+            if rows[existing.row].text("Status") != status:
+                updated[existing.row] = {"Status": status}
+        removed = {existing.row for existing in plan.remove}
+        moved_rows: dict[str, list[int]] = {}
+        for row in drafts:
+            if row.text("Draft") in moving and row.number not in removed:
+                moved_rows.setdefault(row.text("Draft"), []).append(row.number)
+        moved = {number for numbers in moved_rows.values() for number in numbers}
+        for number, changed in updated.items():
+            if number in moved:
+                continue
+            for column, value in changed.items():
+                self.run.batch.writes.append(drafts.write(number, column, value))
+
+        added: dict[str, list[PlannedLine]] = {}
         for draft, line in plan.add:
-            values = _line_values(line)
-            values.update(
-                {
-                    "Draft": draft,
-                    "Order qty": line.quantity,
-                    "Send to": line.send_to,
-                    "Line total": _line_total(str(line.quantity), values["Unit cost"]),
-                }
-            )
-            new_rows.append(drafts.new_row(values))
-            memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
-            memory[(line_key(draft, line.sku), "Send to")] = line.send_to
+            added.setdefault(draft, []).append(line)
+        new_rows = []
+        for draft, lines in added.items():
+            for number in moved_rows.get(draft, []):
+                kept = {**rows[number].values, **updated.get(number, {})}
+                new_rows.append(drafts.new_row(kept))
+            for line in lines:
+                values = _line_values(line)
+                values.update(
+                    {
+                        "Draft": draft,
+                        "Order qty": line.quantity,
+                        "Send to": line.send_to,
+                        "Line total": _line_total(str(line.quantity), values["Unit cost"]),
+                    }
+                )
+                new_rows.append(drafts.new_row(values))
+                memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
+                memory[(line_key(draft, line.sku), "Send to")] = line.send_to
         if new_rows:
             self.run.batch.appends.append(RowsAppend(DRAFTS, new_rows))
-        self.report.lines_added = len(new_rows)
+        self.report.lines_added = len(plan.add)
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
-            lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
+            lines_added = {line.sku: line.quantity for line in added[draft]}
             self.run.audit(
-                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines}
+                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines_added}
             )
-        added_to_existing: dict[str, dict[str, int]] = {}
-        for draft, line in plan.add:
-            if draft not in plan.new_drafts:
-                added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
-        for draft, lines in added_to_existing.items():
-            self.run.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines})
+        for draft in (draft for draft in added if draft in moving):
+            lines_added = {line.sku: line.quantity for line in added[draft]}
+            self.run.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines_added})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
@@ -409,13 +440,9 @@ class _Check:
                 {"order_qty": existing.order_qty},
                 {"reason": "no longer due"},
             )
-        if plan.remove:
-            self.run.batch.deletes.append(RowsDelete(DRAFTS, [line.row for line in plan.remove]))
+        if plan.remove or moved:
+            self.run.batch.deletes.append(RowsDelete(DRAFTS, sorted(removed | moved)))
         self.report.lines_removed = len(plan.remove)
-        for existing in plan.no_longer_due:
-            status = "NO LONGER DUE: kept because you changed it; approve or skip it"
-            if rows[existing.row].text("Status") != status:
-                self.run.batch.writes.append(drafts.write(existing.row, "Status", status))
         return memory
 
 

@@ -26,7 +26,7 @@ from sheets_bot.domain.decision_links import (
     link_url,
 )
 from sheets_bot.domain.digest import DecisionLinks
-from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.drafts import normalise_decision, rows_text
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.tokens import TokenClaims, TokenRejected, sign_token, verify_token
 from sheets_bot.services.shop import Adapters, Run, read_shop
@@ -37,7 +37,7 @@ LINK_WHO = "owner (digest link)"
 LINK_TABS = (DRAFTS, SETTINGS, AUDIT)
 DEFAULT_LINKS_URL = "http://127.0.0.1:8080"
 
-Refusal = Literal["invalid", "expired", "used", "gone", "stale", "unavailable"]
+Refusal = Literal["invalid", "expired", "used", "gone", "partly", "stale", "unavailable"]
 
 
 def draft_snapshots(drafts: Table) -> dict[str, DraftSnapshot]:
@@ -143,12 +143,18 @@ def _current(claims: TokenClaims, drafts: Table) -> DraftSnapshot | Refused:
     snapshot = draft_snapshots(drafts).get(claims.subject)
     if snapshot is None:
         return Refused("gone", "the draft is no longer in the Drafts tab")
+    if not snapshot.waiting_rows:
+        return Refused("gone", "every line of the draft has a decision in the sheet already")
     if snapshot.content != claims.content:
         if not snapshot.undecided:
-            return Refused("gone", "the draft has a decision in the sheet already")
+            return Refused(
+                "partly",
+                f"{snapshot.draft_id} is waiting for your decision on"
+                f" {rows_text(snapshot.waiting_rows)}",
+            )
         return Refused("stale", "the draft changed since the digest was sent")
-    if not snapshot.undecided:
-        return Refused("gone", "the draft has a decision in the sheet already")
+    if not snapshot.linkable:
+        return Refused("partly", f"{snapshot.draft_id} has a line marked edit in the sheet")
     return snapshot
 
 
@@ -188,13 +194,13 @@ def use(adapters: Adapters, key: bytes, token: str) -> Recorded | Refused:
         return Refused("used")
     drafts = view[DRAFTS]
     with Run(adapters, view, now) as run:
-        for line in snapshot.lines:
+        for line in snapshot.waiting_lines:
             run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
         run.audit(
             LINK_WHO,
             AuditAction(claims.action),
             snapshot.draft_id,
-            {"lines": {line.sku: line.order_qty for line in snapshot.lines}},
+            {"lines": {line.sku: line.order_qty for line in snapshot.waiting_lines}},
             {"decision": claims.action, "supplier": snapshot.supplier},
         )
         run.commit()

@@ -33,6 +33,7 @@ from sheets_bot.domain.digest import (
     WaitingDraft,
     digest_due,
 )
+from sheets_bot.domain.drafts import check_note
 from sheets_bot.domain.models import ShopSettings, supplier_key
 from sheets_bot.domain.purchase_order import PoState
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -134,18 +135,28 @@ def _lead_days(row: Row, stock: Mapping[str, Row], view: ShopView, supplier: str
     return known.lead_time_days if known is not None else None
 
 
+def _flag(status: str) -> str:
+    note = check_note(status)
+    return note if note.upper().startswith("CHECK QTY") else ""
+
+
 def _waiting(
     drafts: Table, now: datetime, signer: LinkSigner | None, settings: ShopSettings
 ) -> list[WaitingDraft]:
+    """Drafts with a line still undecided; links for those a link can finish (every line to
+    be ordered has a whole quantity, no line is held for an edit)."""
     waiting = []
     for snapshot in draft_snapshots(drafts).values():
-        if all(line.decision for line in snapshot.lines):
+        if not snapshot.waiting_rows:
             continue
         lines = []
         whole = True
         for line in snapshot.lines:
             quantity = _number(line.order_qty)
-            if quantity is None or quantity != quantity.to_integral_value() or quantity <= 0:
+            ordered = line.decision in ("", "approve")
+            if ordered and (
+                quantity is None or quantity != quantity.to_integral_value() or quantity <= 0
+            ):
                 whole = False
             lines.append(
                 DigestLine(
@@ -153,14 +164,24 @@ def _waiting(
                     line.item,
                     int(quantity) if quantity is not None else 0,
                     _number(line.unit_cost),
+                    decision=line.decision,
+                    flag=_flag(line.status),
                 )
             )
         links = (
             signer.links(snapshot, now, settings)
-            if signer is not None and whole and snapshot.undecided
+            if signer is not None and whole and snapshot.linkable
             else None
         )
-        waiting.append(WaitingDraft(snapshot.draft_id, snapshot.supplier, tuple(lines), links))
+        waiting.append(
+            WaitingDraft(
+                snapshot.draft_id,
+                snapshot.supplier,
+                tuple(lines),
+                links,
+                waiting_rows=snapshot.waiting_rows,
+            )
+        )
     return waiting
 
 
@@ -348,7 +369,7 @@ def send_digest(
     try:
         message = compose_digest(data, settings, now=now, all_stocked_mode=mode)
     except ValueError as error:
-        report.reason = f"digest not sent: {error}"
+        report.reason = f"digest not sent: {str(error).removeprefix('cannot send the digest: ')}"
         return report
     if message is None:
         marks.record_digest(DigestMark(data.local_date, now))
@@ -360,7 +381,14 @@ def send_digest(
     except Exception as error:  # the check is done; the owner hears of it next time
         report.reason = f"digest not sent: {type(error).__name__}"
         if adapters.failures is not None:
-            adapters.failures.record(FailedRun("digest", now, type(error).__name__))
+            adapters.failures.record(
+                FailedRun(
+                    "digest",
+                    now,
+                    type(error).__name__,
+                    "the mail system did not take the digest; this one includes what it said",
+                )
+            )
         return report
     marks.record_digest(DigestMark(data.local_date, now))
     if adapters.failures is not None and pending:

@@ -187,7 +187,9 @@ def narrate(
     return template_narrative(figures, currency), "template"
 
 
-def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyFigures, list[str]]:
+def _figures(
+    adapters: Adapters, view: ShopView, month: Month, today: date
+) -> tuple[MonthlyFigures, list[str]]:
     lines, problems = order_lines(view[ORDERS])
     # A month with no recorded day is no history either: say so rather than show zeros.
     history = (adapters.history.days(month.start, month.end) if adapters.history else None) or None
@@ -198,6 +200,7 @@ def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyF
         supplier_lead_days={name: s.lead_time_days for name, s in view.suppliers.items()},
         received=_received(adapters, view.zone),
         history=history,
+        today=today,
     )
     return figures, [str(problem) for problem in problems]
 
@@ -211,8 +214,9 @@ def run_summary(
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, SUMMARY_TABS)
     settings = view.settings
-    month = month or Month.before(now.astimezone(view.zone).date())
-    figures, problems = _figures(adapters, view, month)
+    today = now.astimezone(view.zone).date()
+    month = month or Month.before(today)
+    figures, problems = _figures(adapters, view, month, today)
     sent_before = adapters.memory.recall(SENT)
     earlier = sent_before.get((str(month), "message id"))
     if once and earlier is not None:

@@ -26,7 +26,11 @@ from zoneinfo import ZoneInfo
 from sheets_bot.documents.po_email import attachment_stem, compose_po_email
 from sheets_bot.domain.audit import BOT, OWNER, AuditAction
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
-from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.drafts import (
+    normalise_decision,
+    undecided_status,
+    waiting_status,
+)
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
@@ -51,6 +55,8 @@ class PollReport:
     deferred: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    waiting_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """The Drafts rows each waiting draft waits on (no decision yet)."""
     held: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
@@ -158,6 +164,8 @@ class _Poll:
         draft = decision.draft
         if decision.outcome is Outcome.WAITING:
             self.report.waiting.append(draft)
+            self.report.waiting_rows[draft] = decision.waiting_rows
+            self.waiting(decision, rows)
         elif decision.outcome is Outcome.HELD:
             self.report.held.append(draft)
         elif decision.outcome is Outcome.INVALID:
@@ -175,6 +183,24 @@ class _Poll:
             self.deleted_rows.extend(row.number for row in rows)
         elif decision.order is not None:
             self.approved(decision.order, rows)
+
+    def waiting(self, decision: DraftDecision, rows: list[Row]) -> None:
+        """Each line says what the draft waits for: the undecided rows, by number.
+
+        With no line decided yet the check's status stands (the owner may have cleared the
+        decisions they had picked: the status goes back to what the check wrote)."""
+        drafts = self.run.view[DRAFTS]
+        everything_waits = len(decision.waiting_rows) == len(rows)
+        for row in rows:
+            current = row.text("Status")
+            line_decision = normalise_decision(row.text("Decision"))
+            status = (
+                undecided_status(current)
+                if everything_waits
+                else waiting_status(line_decision, current, decision.waiting_rows)
+            )
+            if status != current:
+                self.run.batch.writes.append(drafts.write(row.number, "Status", status))
 
     def approved(self, order: ApprovedOrder, rows: list[Row]) -> None:
         ledger = self.run.adapters.ledger

@@ -10,6 +10,7 @@ from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditAction, AuditEntry
+from sheets_bot.domain.audit_text import before_lines, change_lines
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
@@ -292,8 +293,8 @@ def commit(
                             "Who": entry.who,
                             "Action": str(entry.action),
                             "Subject": entry.subject,
-                            "Before": entry.before_text(),
-                            "After": entry.after_text(),
+                            "Before": before_lines(entry.before),
+                            "After": change_lines(entry.before, entry.after),
                         }
                     )
                     for _, entry in pending

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
+from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.inbound import parse_allowlist
 from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
 from sheets_bot.domain.number_ranges import SETTING_DAYS, SETTING_FACTOR, NumberRange
@@ -114,7 +115,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "watch days": ("watch_days", _positive(SETTING_DAYS)),
     "max cover days": ("max_cover_days", _positive(SETTING_DAYS)),
     "anomaly factor": ("anomaly_factor", _positive(SETTING_FACTOR)),
-    "currency": ("currency", _text),
+    "currency": ("currency", parse_currency),
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),
     "ai parsing": ("ai_parsing", _yes_no),
@@ -127,6 +128,31 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "use learned": ("use_learned", _use_learned),
     "safety method": ("safety_method", _safety_method),
 }
+
+
+_UNTIL_FIXED: dict[str, str] = {
+    "owner_email": "no digest or summary is sent until it is an address like owner@example.com",
+    "from_address": "no email is sent until it is an address like orders@example.com",
+}
+"""What follows a bad value that has no default to fall back on."""
+
+
+def _meanwhile(field: str) -> str:
+    """What the bot does while a setting's value is unusable, in words."""
+    if field in _UNTIL_FIXED:
+        return _UNTIL_FIXED[field]
+    default = getattr(ShopSettings(), field)
+    if default is None or default == "" or default == ():
+        return "it is left unset until fixed"
+    if isinstance(default, bool):
+        shown = "yes" if default else "no"
+    elif isinstance(default, time):
+        shown = f"{default:%H:%M}"
+    elif isinstance(default, float) and default == int(default):
+        shown = str(int(default))
+    else:
+        shown = str(getattr(default, "value", default))
+    return f"{shown} is used until it is fixed"
 
 
 def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
@@ -148,8 +174,8 @@ def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
                     table.name,
                     row.number,
                     "Value",
-                    f"{str(error).removeprefix(repr(text) + ' ')} "
-                    f"(setting '{row.text('Setting')}'; the default is used)",
+                    f"{str(error).removeprefix(repr(text) + ' ')}"
+                    f" (setting '{row.text('Setting')}'); {_meanwhile(field)}",
                     value=text,
                     column_index=table.columns.get("Value"),
                 )

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sheets_bot.documents.po_csv import format_money
 from sheets_bot.domain.decision_links import DECISION_PATH
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
 from sheets_bot.services.decision_links import Ready, Recorded, Refused, forged, look, use
@@ -46,6 +47,12 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
         "This draft is no longer waiting",
         "It was decided, sent or removed since the digest went out. Nothing was changed.",
     ),
+    "partly": (
+        409,
+        "Part of this draft was decided in the sheet",
+        "Since the digest went out, some of its lines were decided in the Drafts tab, so this"
+        " link no longer works. Nothing was changed; decide the rest in the Drafts tab.",
+    ),
     "stale": (
         409,
         "This draft changed since the digest was sent",
@@ -62,6 +69,8 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
 
 def _refused(refusal: Refused) -> WebResponse:
     status, title, text = _REFUSALS[refusal.reason]
+    if refusal.reason == "partly" and refusal.detail:
+        text = f"{text} Now: {refusal.detail}."
     return WebResponse(status, message_page(title, text))
 
 
@@ -75,32 +84,37 @@ def _money(text: str) -> Decimal | None:
 def confirmation_page(ready: Ready, token: str) -> str:
     snapshot, claims = ready.snapshot, ready.claims
     currency = ready.settings.currency
+    partly = not snapshot.undecided
     rows = []
     total: Decimal | None = Decimal(0)
     for line in snapshot.lines:
+        decision = line.decision or claims.action
         quantity, cost = _money(line.order_qty), _money(line.unit_cost)
         line_total = quantity * cost if quantity is not None and cost is not None else None
-        total = total + line_total if total is not None and line_total is not None else None
-        rows.append(
-            [
-                line.item,
-                line.sku,
-                line.order_qty,
-                format_money(cost, currency),
-                format_money(line_total, currency),
-            ]
-        )
+        if decision == "approve":
+            total = total + line_total if total is not None and line_total is not None else None
+        cells = [
+            line.item,
+            line.sku,
+            line.order_qty,
+            format_money(cost, currency),
+            format_money(line_total, currency),
+        ]
+        if partly:
+            cells.append(f"{decision} (this link)" if not line.decision else f"{decision} (sheet)")
+        rows.append(cells)
     send_to = ", ".join(sorted({line.send_to for line in snapshot.lines if line.send_to}))
     approve = claims.action == "approve"
+    verb = "Approve" if approve else "Skip"
     title = (
-        f"Approve {snapshot.draft_id} for {snapshot.supplier}?"
-        if approve
-        else f"Skip {snapshot.draft_id} for {snapshot.supplier}?"
+        f"{verb} {rows_text(snapshot.waiting_rows)} of {snapshot.draft_id} for {snapshot.supplier}?"
+        if partly
+        else f"{verb} {snapshot.draft_id} for {snapshot.supplier}?"
     )
     what = (
         f"The PO is emailed to {send_to or 'the supplier'} at the next poll (within minutes),"
         " outside quiet hours."
-        if approve
+        if approve or any(line.decision == "approve" for line in snapshot.lines)
         else "Nothing is ordered this round; the bot looks again at the next check."
     )
     body = (
@@ -112,6 +126,7 @@ def confirmation_page(ready: Ready, token: str) -> str:
                 ("Qty", True),
                 ("Unit cost", True),
                 ("Line total", True),
+                *([("Decision", False)] if partly else []),
             ],
             rows,
         )

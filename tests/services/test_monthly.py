@@ -263,3 +263,17 @@ def test_once_sends_a_month_only_once_and_by_hand_it_sends_again() -> None:
     assert len(world.mailer.sent) == 2
     run_summary(world.adapters, Month(2026, 10), once=True)  # another month: sent
     assert len(world.mailer.sent) == 3
+
+
+def test_a_month_in_progress_says_so_in_the_subject_and_the_text() -> None:
+    world = MonthWorld.november()
+    world.clock.instant = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+    report = run_summary(world.adapters, Month(2026, 11))
+    [message] = world.mailer.sent
+    subject = str(message["Subject"])
+    assert subject.startswith("Corner Café & Pantry: November 2026 so far (10 days) - ")
+    assert "2 late deliveries" in subject  # PO-0000 and PO-0001, as of the 10th
+    text = body(message, "plain")
+    assert "monthly summary, November 2026 so far (10 days)" in text
+    assert "Did not sell" not in text
+    assert report.narrative.startswith("So far in November 2026 (10 days) the bot sent")

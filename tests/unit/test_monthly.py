@@ -130,3 +130,36 @@ def test_an_empty_history_has_no_rates() -> None:
     assert stock.in_stock_rate is None
     assert stock.average_days_of_supply is None
     assert stock.movers == ()
+
+
+def _so_far(today: date) -> MonthlyFigures:
+    return monthly_figures(
+        NOVEMBER, LINES, ITEMS, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY, today=today
+    )
+
+
+def test_a_month_in_progress_counts_lateness_only_up_to_today() -> None:
+    result = _so_far(date(2026, 11, 10))
+    assert not result.complete
+    assert result.period == "November 2026 so far (10 days)"
+    # PO-0001 (due 7 Nov) is 3 days overdue on the 10th, not 23 days at a month end to come;
+    # PO-0003 (sent on the 25th) is not even sent yet.
+    assert result.late == (
+        LateDelivery("PO-0001", "Bean Bros", date(2026, 11, 7), None, 3),
+        LateDelivery("PO-0000", "Bean Bros", date(2026, 11, 2), date(2026, 11, 4), 2),
+    )
+    stock = result.stock
+    assert stock is not None
+    assert stock.item_days == 30  # 3 items x 10 days, none after today
+    assert stock.dead == ()  # ten quiet days are not a month without a sale
+    assert _so_far(date(2026, 11, 30)).complete
+    assert _so_far(date(2026, 12, 7)).period == "November 2026"
+    with pytest.raises(ValueError, match="has not started"):
+        _so_far(date(2026, 10, 31))
+
+
+def test_dead_stock_needs_every_day_of_the_month() -> None:
+    partial = [day for day in _HISTORY if day.day >= date(2026, 11, 20)]
+    stock = figures(history=partial).stock
+    assert stock is not None
+    assert stock.dead == ()
