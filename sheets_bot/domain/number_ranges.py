@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sheets_bot.domain.errors import InputError
 
-class OutOfRange(ValueError):
+
+class OutOfRange(InputError):
     """A number outside its column's range; the message reads after the value."""
 
 

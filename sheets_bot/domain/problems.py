@@ -35,6 +35,10 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+_LONGEST_TEXT = 60
+"""A typed value longer than this is quoted by its start and its length."""
+
+
 def _shown(value: object) -> str:
     """The value as it is quoted in a problem: ``repr``, but an integer of more than 20 digits
     (a cell of 400) as its first digits and its length, never an error past Python's limit."""
@@ -44,4 +48,9 @@ def _shown(value: object) -> str:
         if digits is None:
             return f"{sign}a number of over 4,000 digits"
         return f"{sign}{str(abs(value))[:6]}… (a number of {digits} digits)"
+    if isinstance(value, str) and len(value) > _LONGEST_TEXT:
+        figures = value.strip().lstrip("+-")
+        if figures.isdigit():
+            return f"'{value.strip()[:6]}…' (a number of {len(figures)} digits)"
+        return f"'{value[:_LONGEST_TEXT]}…' ({len(value):,} characters)"
     return repr(value)

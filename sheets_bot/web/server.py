@@ -33,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from sheets_bot.errors import BotError
 from sheets_bot.web.http_server import (
     MAX_BODY_BYTES,
     SECURITY_HEADERS,
@@ -77,7 +78,7 @@ def route(apps: Mapping[str, App], request: WebRequest) -> WebResponse:
         )
 
 
-class _TooSlow(Exception):
+class _TooSlow(BotError):
     """The request did not arrive in time (idle, or dribbled past the deadline)."""
 
 

@@ -44,6 +44,7 @@ from sheets_bot.adapters.aws.dynamo_items import (
     text,
 )
 from sheets_bot.domain.history import SaleEvent
+from sheets_bot.errors import AdapterError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -65,7 +66,7 @@ _EVENTS: Final = "events"
 _NAMES: Final = {"#pk": tables.LIVE_KEY, "#sk": tables.LIVE_SORT}
 
 
-class SaleBufferBusy(RuntimeError):
+class SaleBufferBusy(AdapterError, RuntimeError):
     """The items of one instant kept changing under every attempt to change them."""
 
 
