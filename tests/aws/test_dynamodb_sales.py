@@ -41,7 +41,19 @@ def sale_items(client: DynamoDBClient) -> list[dict[str, Any]]:
     return list(found["Items"])
 
 
-def test_an_orders_lines_are_one_item_written_three_times(client: DynamoDBClient) -> None:
+def taken_records(client: DynamoDBClient) -> list[dict[str, Any]]:
+    found = client.query(
+        TableName=TABLES.live,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "taken"}},
+        ConsistentRead=True,
+    )
+    return list(found["Items"])
+
+
+def test_an_orders_lines_are_one_item_written_twice(client: DynamoDBClient) -> None:
+    """Stored by the webhook (entering the index), taken by a poll (leaving it); the take's
+    record, one per poll, is what settling lets go of: no write per item."""
     sales = DynamoSalesLog(client, TABLES.live)
     order = [sale("order-1:line-1", 1), sale("order-1:line-2", 1, "MUG-CER")]
 
@@ -52,15 +64,42 @@ def test_an_orders_lines_are_one_item_written_three_times(client: DynamoDBClient
 
     sales.mark_applied(order, at(5))
     [item] = sale_items(client)
-    assert item["pending"] == {"S": "applying"}
+    assert "pending" not in item  # out of the sparse index
+    assert len(taken_records(client)) == 1
+    assert sales.unsettled(at(6)) == order
 
     sales.settle_applied(order)
     [item] = sale_items(client)
-    assert "pending" not in item  # out of the sparse index
-    assert item["version"] == {"N": "3"}
+    assert item["version"] == {"N": "2"}
+    assert taken_records(client) == []
+    assert sales.unsettled(at(6)) == []
     assert int(item["expires_at"]["N"]) == int(
         (at(1).astimezone(UTC) + timedelta(days=tables.SALE_EVENT_DAYS)).timestamp()
     )
+
+
+def test_a_poll_that_dies_before_taking_leaves_nothing_unknown(client: DynamoDBClient) -> None:
+    """The take's record is written first; events it names that were not taken (the poll
+    died, or another took them) are not reported as of unknown outcome."""
+    sales = DynamoSalesLog(client, TABLES.live)
+    sales.add([sale("a", 1), sale("b", 2)])
+    original = client.put_item
+    writes: list[str] = []
+
+    def dies_after_the_record(**request: Any) -> Any:
+        writes.append(request["Item"]["pk"]["S"])
+        if request["Item"]["pk"]["S"] == "sale":
+            raise RuntimeError("the poll's container was stopped")
+        return original(**request)
+
+    client.put_item = dies_after_the_record  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        sales.mark_applied([sale("a", 1), sale("b", 2)], at(5))
+    client.put_item = original  # type: ignore[method-assign]
+
+    assert writes[0] == "taken"
+    assert sales.unsettled(at(60)) == []
+    assert sales.unapplied() == [sale("a", 1), sale("b", 2)]
 
 
 def test_each_webhook_is_its_own_item(client: DynamoDBClient) -> None:

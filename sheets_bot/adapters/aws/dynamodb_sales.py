@@ -1,32 +1,38 @@
 """POS sale events on AWS: the webhook's buffer and the dated history, in the live table.
 
 One item per webhook rather than one per event: a Shopify order's lines share their order's
-time, so one order is one item, written once when the webhook stores it, once when a poll
-takes it and once when that poll settles it, instead of three writes per sold line (each
-doubled by a transaction and again by the index). That was most of the bill with a POS
-connected (``sheets-bot cost``).
+time, so one order is one item, written when the webhook stores it (entering the sparse
+``pending`` index) and when a poll takes it (leaving it), instead of three writes per sold
+line (each doubled by a transaction and again by the index). That was most of the bill with
+a POS connected (``sheets-bot cost``).
 
 An item is ``pk = "sale"``, ``sk = "<UTC time>|<slot>"``: the events of one webhook at one
 instant (to the microsecond), slot 0 for the first webhook at that instant, 1, 2, ... for
 later ones (and for each ``EVENTS_PER_ITEM`` of a bigger one). It holds the events as compact
-JSON, each with its own state (``sale``: in the buffer; ``applying``: taken by a poll at
-``applied_at``; ``settled``: that poll's sheet write succeeded), a ``version`` and the TTL.
-Every change is a strongly consistent read of the instant's items and a PutItem conditioned
-on what was read (the version; a new slot's absence), retried on a conflict: an event id is
-stored once however many copies of a webhook race, and of two pollers only one takes each
-event. The item carries ``pending`` (``sale`` while any event waits, else ``applying`` while
-one is taken and not settled) only while it has such events, which puts it in the sparse
-``pending`` index the poll reads.
+JSON, each with its own state (``sale``: in the buffer; ``applying``: taken by a poll, with
+when and which take), a ``version`` and the TTL, and ``pending = sale`` while an event waits.
+Every change of an item is a strongly consistent read of the instant's items and a PutItem
+conditioned on what was read (the version; a new slot's absence), retried on a conflict: an
+event id is stored once however many copies of a webhook race, and of two pollers only one
+takes each event.
+
+A poll's take is also one *take record*, ``pk = "taken"``, ``sk = "<UTC time>|<run>"``,
+naming the events it took, written before the items. Settling lets go of the record (no write
+per item); putting back returns its events to the buffer; a record older than the lease is
+what ``unsettled`` reports, for the events their items still show as taken by it (a poll that
+died before taking leaves a record of events not taken, which is not reported).
 
 Items written before this layout (one per event, ``sk = "<UTC time>#<event id>"`` with the
-event's fields at the top level) are read as one-event items and rewritten in the new shape
-the first time a poll changes them, so an upgrade loses neither the history nor the buffer.
+event's fields at the top level, ``pending`` = ``sale`` or ``applying``) are read as
+one-event items: taken like the others, and settled or put back in their items, so an
+upgrade loses neither the history nor the buffer.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -60,6 +66,9 @@ EVENTS_PER_ITEM: Final = 100
 KB (DynamoDB bills a write per KB of the whole item)."""
 ATTEMPTS: Final = 25
 """Conflicting writes to one instant's items before giving up (each attempt re-reads)."""
+TAKEN_PARTITION: Final = "taken"
+"""Take records: ``sk = "<UTC time of the take>|<run>"``, the events a poll took and has not
+yet settled or put back."""
 _SLOT: Final = "|"
 _VERSION: Final = "version"
 _EVENTS: Final = "events"
@@ -75,15 +84,17 @@ class _Entry:
     event: SaleEvent
     state: State = "sale"
     applied_at: str | None = None
+    run: str | None = None
+    """The take that holds it (``applying``): its take record's sort key."""
 
     def to_json(self) -> list[Any]:
         e = self.event
         return [e.event_id, e.source, e.sku, e.quantity, e.kind, iso(e.at), self.state,
-                self.applied_at]  # fmt: skip
+                self.applied_at, self.run]  # fmt: skip
 
     @classmethod
     def from_json(cls, row: list[Any]) -> _Entry:
-        event_id, source, sku, quantity, kind, at, state, applied_at = row
+        event_id, source, sku, quantity, kind, at, state, applied_at, run = row
         event = SaleEvent(
             event_id=event_id,
             source=source,
@@ -92,7 +103,7 @@ class _Entry:
             at=datetime.fromisoformat(at),
             kind=kind,
         )
-        return cls(event, state, applied_at)
+        return cls(event, state, applied_at, run)
 
 
 @dataclass(frozen=True)
@@ -120,10 +131,8 @@ def instant(moment: datetime) -> str:
 
 
 def _pending(entries: Iterable[_Entry]) -> str | None:
-    states = {entry.state for entry in entries}
-    if "sale" in states:
-        return "sale"
-    return "applying" if "applying" in states else None
+    """``sale`` while an event waits in the buffer (the item is then in the index)."""
+    return "sale" if any(entry.state == "sale" for entry in entries) else None
 
 
 def _read(item: Item) -> _Item:
@@ -209,40 +218,153 @@ class DynamoSalesLog:
     # --- the buffer ---------------------------------------------------------------------
 
     def unapplied(self) -> list[SaleEvent]:
-        return [e.event for e in self._pending_entries(("sale",)) if e.state == "sale"]
-
-    def unsettled(self, before: datetime) -> list[SaleEvent]:
-        stamp = sortable_utc(before)
-        return [
-            entry.event
-            for entry in self._pending_entries(("sale", "applying"))
-            if entry.state == "applying" and (entry.applied_at or "") < stamp
-        ]
+        return [e.event for e in self._pending_entries("sale") if e.state == "sale"]
 
     def mark_applied(self, events: Sequence[SaleEvent], now: datetime) -> list[SaleEvent]:
-        stamp = sortable_utc(now)
-        return self._change(
-            events,
+        """The take's record first (which events, when), then the items: a poll that dies
+        between leaves a record whose events are checked against their items, never taken
+        events without a record (they would never be reported as of unknown outcome)."""
+        run = f"{sortable_utc(now)}{_SLOT}{uuid.uuid4().hex[:12]}"
+        wanted = _in_order(events, {event.event_id for event in events})
+        if not wanted:
+            return []
+        self._put_record(run, wanted)
+        taken = self._change(
+            wanted,
             lambda entry: (
-                replace(entry, state="applying", applied_at=stamp)
+                replace(entry, state="applying", applied_at=sortable_utc(now), run=run)
                 if entry.state == "sale"
                 else None
             ),
         )
+        if len(taken) < len(wanted):  # another poller took the rest: its record names them
+            self._rewrite_record(run, taken)
+        return taken
 
     def unmark_applied(self, events: Sequence[SaleEvent]) -> None:
+        """Back into the buffer: the events a take record still holds (a settled one stays
+        applied), and taken events of the per-event layout."""
+        held = self._release(events)
         self._change(
-            events,
+            [event for event in events if event.event_id in held],
             lambda entry: (
-                replace(entry, state="sale", applied_at=None) if entry.state == "applying" else None
+                replace(entry, state="sale", applied_at=None, run=None)
+                if entry.state == "applying"
+                else None
             ),
+        )
+        self._change(
+            [event for event in events if event.event_id not in held],
+            lambda entry: (
+                replace(entry, state="sale", applied_at=None)
+                if entry.state == "applying" and entry.run is None
+                else None
+            ),
+            legacy_only=True,
         )
 
     def settle_applied(self, events: Sequence[SaleEvent]) -> None:
+        """The take records let go of the events (their items stay as taken: no write per
+        item); taken events of the per-event layout are settled in their items."""
+        held = self._release(events)
         self._change(
-            events,
+            [event for event in events if event.event_id not in held],
             lambda entry: replace(entry, state="settled") if entry.state == "applying" else None,
+            legacy_only=True,
         )
+
+    def unsettled(self, before: datetime) -> list[SaleEvent]:
+        """The events of take records older than ``before`` that their items still show as
+        taken by that take; and taken events of the per-event layout (in the index)."""
+        stamp = sortable_utc(before)
+        found: list[_Entry] = []
+        for run, events in self._records(before=stamp):
+            by_instant: dict[str, set[str]] = {}
+            for moment, event_id in events:
+                by_instant.setdefault(moment, set()).add(event_id)
+            for moment, ids in by_instant.items():
+                found += [
+                    entry
+                    for item in self._items_at(moment)
+                    for entry in item.entries
+                    if entry.event.event_id in ids and entry.state == "applying"
+                    and entry.run == run
+                ]  # fmt: skip
+        found += [
+            entry
+            for entry in self._pending_entries("applying")
+            if entry.state == "applying" and entry.run is None
+            and (entry.applied_at or "") < stamp
+        ]  # fmt: skip
+        return [entry.event for entry in sorted(found, key=lambda e: instant(e.event.at))]
+
+    # --- take records ---------------------------------------------------------------------
+
+    def _put_record(self, run: str, events: Sequence[SaleEvent]) -> None:
+        self._client.put_item(
+            TableName=self._table,
+            Item={
+                tables.LIVE_KEY: {"S": TAKEN_PARTITION},
+                tables.LIVE_SORT: {"S": run},
+                _EVENTS: {"S": _record_events(events)},
+            },
+        )
+
+    def _rewrite_record(self, run: str, events: Sequence[SaleEvent]) -> None:
+        if events:
+            self._put_record(run, events)
+        else:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={tables.LIVE_KEY: {"S": TAKEN_PARTITION}, tables.LIVE_SORT: {"S": run}},
+            )
+
+    def _records(self, *, before: str | None = None) -> list[tuple[str, list[list[str]]]]:
+        """The take records not yet let go of (all, or those older than ``before``): each
+        its key and its events as (instant, event id)."""
+        condition = "#pk = :pk AND #sk < :before" if before is not None else "#pk = :pk"
+        values: dict[str, Any] = {":pk": {"S": TAKEN_PARTITION}}
+        if before is not None:
+            values[":before"] = {"S": before}
+        items = query_all(
+            self._client,
+            {
+                "TableName": self._table,
+                "KeyConditionExpression": condition,
+                "ExpressionAttributeNames": _NAMES
+                if before is not None
+                else {"#pk": _NAMES["#pk"]},
+                "ExpressionAttributeValues": values,
+                "ConsistentRead": True,
+            },
+        )
+        return [(text(item, tables.LIVE_SORT), json.loads(text(item, _EVENTS))) for item in items]
+
+    def _release(self, events: Sequence[SaleEvent]) -> set[str]:
+        """Take ``events`` out of the take records that hold them; the ids they held."""
+        ids = {event.event_id for event in events}
+        held: set[str] = set()
+        for run, recorded in self._records():
+            mine = {event_id for _, event_id in recorded if event_id in ids}
+            if not mine:
+                continue
+            held |= mine
+            rest = [pair for pair in recorded if pair[1] not in mine]
+            if rest:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item={
+                        tables.LIVE_KEY: {"S": TAKEN_PARTITION},
+                        tables.LIVE_SORT: {"S": run},
+                        _EVENTS: {"S": json.dumps(rest, separators=(",", ":"))},
+                    },
+                )
+            else:
+                self._client.delete_item(
+                    TableName=self._table,
+                    Key={tables.LIVE_KEY: {"S": TAKEN_PARTITION}, tables.LIVE_SORT: {"S": run}},
+                )
+        return held
 
     # --- reads and writes ---------------------------------------------------------------
 
@@ -262,26 +384,29 @@ class DynamoSalesLog:
         )
         return [_read(item) for item in items]
 
-    def _pending_entries(self, states: Sequence[str]) -> list[_Entry]:
-        """The entries of the items in the sparse index under ``states``, oldest first (the
-        index is eventually consistent: a write's condition is what keeps a change once)."""
-        entries: list[_Entry] = []
-        for state in states:
-            items = query_all(
-                self._client,
-                {
-                    "TableName": self._table,
-                    "IndexName": tables.LIVE_PENDING_INDEX,
-                    "KeyConditionExpression": "#pending = :state",
-                    "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
-                    "ExpressionAttributeValues": {":state": {"S": state}},
-                },
-            )
-            entries += [entry for item in items for entry in _read(item).entries]
+    def _pending_entries(self, state: str) -> list[_Entry]:
+        """The entries of the items the sparse index lists under ``state``, oldest first
+        (the index is eventually consistent: a write's condition is what keeps a change
+        once). New items are listed only as ``sale``; ``applying`` is the per-event layout's."""
+        items = query_all(
+            self._client,
+            {
+                "TableName": self._table,
+                "IndexName": tables.LIVE_PENDING_INDEX,
+                "KeyConditionExpression": "#pending = :state",
+                "ExpressionAttributeNames": {"#pending": tables.LIVE_PENDING},
+                "ExpressionAttributeValues": {":state": {"S": state}},
+            },
+        )
+        entries = [entry for item in items for entry in _read(item).entries]
         return sorted(entries, key=lambda entry: instant(entry.event.at))
 
     def _change(
-        self, events: Sequence[SaleEvent], change: Callable[[_Entry], _Entry | None]
+        self,
+        events: Sequence[SaleEvent],
+        change: Callable[[_Entry], _Entry | None],
+        *,
+        legacy_only: bool = False,
     ) -> list[SaleEvent]:
         """Apply ``change`` to each of ``events`` where it returns a new entry; return the
         events changed by this call (an event in another state is left out)."""
@@ -291,16 +416,23 @@ class DynamoSalesLog:
             wanted.setdefault(instant(event.at), set()).add(event.event_id)
         changed: set[str] = set()
         for moment, ids in wanted.items():
-            changed |= self._change_at(moment, set(ids), change)
+            changed |= self._change_at(moment, set(ids), change, legacy_only=legacy_only)
         return _in_order(events, changed)
 
     def _change_at(
-        self, moment: str, ids: set[str], change: Callable[[_Entry], _Entry | None]
+        self,
+        moment: str,
+        ids: set[str],
+        change: Callable[[_Entry], _Entry | None],
+        *,
+        legacy_only: bool,
     ) -> set[str]:
         changed: set[str] = set()
         for attempt in range(ATTEMPTS):
             conflict = False
             for item in self._items_at(moment):
+                if legacy_only and not item.legacy:
+                    continue
                 entries, mine = [], set()
                 for entry in item.entries:
                     new = change(entry) if entry.event.event_id in ids else None
@@ -375,6 +507,10 @@ class DynamoSalesLog:
                 return False
             raise
         return True
+
+
+def _record_events(events: Sequence[SaleEvent]) -> str:
+    return json.dumps([[instant(e.at), e.event_id] for e in events], separators=(",", ":"))
 
 
 def _in_order(events: Sequence[SaleEvent], ids: set[str]) -> list[SaleEvent]:
