@@ -323,6 +323,12 @@ def test_fuzzed_number_cells_are_located_problems_and_owner_cells_survive(
     _assert_due_items_have_a_line_or_a_problem(workbook)
     assert _owner_cells(workbook) == owner_before
 
+    # the other runs read the same cells: none fails, none changes an owner cell
+    for command, now in (("poll", "2026-11-23T09:30:00Z"), ("summary", "2026-12-01T09:00:00Z")):
+        code = main([command, "--workbook", str(workbook), "--now", now])
+        assert code == 0, (command, capsys.readouterr().err)
+    assert _owner_cells(workbook) == owner_before
+
 
 # --- the other tabs' numbers ----------------------------------------------------------------
 
