@@ -65,6 +65,8 @@ PACK_SIZE = _range(1, 10**6)
 UNIT_COST = _range(0, 10**7)
 ORDER_LIMIT = _range(1, 10**9)
 """Min order and Max order."""
+ORDER_VALUE = _range(0, 10**10)
+"""A money amount per order (a supplier's minimum order value)."""
 SETTING_DAYS = _range(0, 3650, low_open=True)
 """Settings in days (Watch days, Max cover days): up to ten years."""
 SETTING_FACTOR = _range(0, 1000, low_open=True)

@@ -23,9 +23,11 @@ def quantity_problem(event: SaleEvent) -> str | None:
         limits, quantity, what = SIGNED_COUNT, event.quantity, "count"
     else:
         limits, quantity, what = SALE_QUANTITY, abs(event.quantity), "quantity"
-    if not isinstance(quantity, int | float) or not limits.contains(Decimal(quantity)):
-        return f"its {what} {event.quantity!r} is not a number {limits.describe()}"
-    return None
+    try:
+        sane = limits.contains(Decimal(quantity))
+    except (TypeError, ValueError, ArithmeticError):  # not a number at all
+        sane = False
+    return None if sane else f"its {what} {event.quantity!r} is not a number {limits.describe()}"
 
 
 def time_problem(event: SaleEvent, arrived: datetime) -> str | None:

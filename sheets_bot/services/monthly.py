@@ -26,6 +26,7 @@ from sheets_bot.documents.monthly_narrative import (
 from sheets_bot.documents.stock_chart import stock_chart_png
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.monthly import ItemInfo, Month, MonthlyFigures, OrderLine, monthly_figures
+from sheets_bot.domain.number_ranges import COUNT, UNIT_COST
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import NarrationFailed
@@ -122,12 +123,20 @@ def order_lines(orders: Table) -> tuple[list[OrderLine], list[Problem]]:
             continue
         if quantity is None:
             continue
+        if not COUNT.contains(quantity):
+            message = f"is out of range: it must be {COUNT.describe()} (left out of the summary)"
+            problem(row.number, "Qty", message, row["Qty"])
+            continue
         try:
             cost = parse_number(row["Unit cost"])
         except NotANumber:
             problem(
                 row.number, "Unit cost", "is not a number (counted as unpriced)", row["Unit cost"]
             )
+            cost = None
+        if cost is not None and not UNIT_COST.contains(cost):
+            message = f"is out of range: it must be {UNIT_COST.describe()} (counted as unpriced)"
+            problem(row.number, "Unit cost", message, row["Unit cost"])
             cost = None
         try:
             sent_on = read_date(row["Sent at"])

@@ -335,6 +335,12 @@ def test_fuzzed_number_cells_are_located_problems_and_owner_cells_survive(
     _assert_due_items_have_a_line_or_a_problem(workbook)
     assert _owner_cells(workbook) == owner_before
 
+    # the other runs read the same cells: none fails, none changes an owner cell
+    for command, now in (("poll", "2026-11-23T09:30:00Z"), ("summary", "2026-12-01T09:00:00Z")):
+        code = main([command, "--workbook", str(workbook), "--now", now])
+        assert code == 0, (command, capsys.readouterr().err)
+    assert _owner_cells(workbook) == owner_before
+
 
 # --- the other tabs' numbers ----------------------------------------------------------------
 
@@ -421,3 +427,44 @@ def test_an_approved_order_qty_out_of_range_is_a_problem_and_nothing_is_sent(
     assert "is out of range" in out
     assert "Sent PO-" not in out
     assert WorkbookOwner(workbook).records("Orders") == []
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_cost", "column"),
+    [
+        (10**400, 3.5, "Qty"),
+        (1e308, 3.5, "Qty"),
+        (5, FLOAT_MAX, "Unit cost"),
+        (5, 10**400, "Unit cost"),
+    ],
+)
+def test_the_monthly_summary_reports_order_numbers_out_of_range(
+    workbook: Path,
+    capsys: pytest.CaptureFixture[str],
+    quantity: object,
+    unit_cost: object,
+    column: str,
+) -> None:
+    """Was `decimal.InvalidOperation` formatting the month's spend."""
+    _set(
+        workbook,
+        "Orders",
+        {
+            (2, "PO"): "PO-0001",
+            (2, "Supplier"): "Bean Brothers Roasters",
+            (2, "SKU"): "COF-ESP-1K",
+            (2, "Qty"): quantity,
+            (2, "Unit cost"): unit_cost,
+            (2, "Sent at"): "2026-11-02 10:00",
+            (2, "Status"): "received",
+            (2, "Received qty"): 5,
+            (2, "Received on"): "2026-11-05",
+        },
+    )
+
+    code = main(["summary", "--workbook", str(workbook), "--now", "2026-12-01T09:00:00Z"])
+    captured = capsys.readouterr()
+
+    assert code == 0, captured.err
+    assert "Orders row 2, column " in captured.out
+    assert f"'{column}'" in captured.out and "is out of range" in captured.out

@@ -55,7 +55,8 @@ def _order_with_second_quantity(raw: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "raw", ["1e400", "Infinity", "-Infinity", "NaN", "1" + "0" * 400, "-1", "2000001", '"abc"']
+    "raw",
+    ["1e400", "Infinity", "-Infinity", "NaN", "1e308", "1" + "0" * 400, "-1", "2000001", '"abc"'],
 )
 def test_a_shopify_line_quantity_that_is_not_sane_is_400_naming_the_line(
     sales: MemorySalesLog, raw: str
