@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from decimal import Decimal
 
-from sheets_bot.documents.po_csv import format_money
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.decision_links import DECISION_PATH
 from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -97,8 +97,8 @@ def confirmation_page(ready: Ready, token: str) -> str:
             line.item,
             line.sku,
             line.order_qty,
-            format_money(cost, currency),
-            format_money(line_total, currency),
+            money_for_owner(cost, currency),
+            money_for_owner(line_total, currency),
         ]
         if partly:
             cells.append(f"{decision} (this link)" if not line.decision else f"{decision} (sheet)")
@@ -130,7 +130,7 @@ def confirmation_page(ready: Ready, token: str) -> str:
             ],
             rows,
         )
-        + f"<p>Total: <strong>{escape(format_money(total, currency))}</strong></p>"
+        + f"<p>Total: <strong>{escape(money_for_owner(total, currency))}</strong></p>"
         + "".join(
             f'<p class="warn">{escape(line.sku)}: {escape(line.status)}</p>'
             for line in snapshot.lines

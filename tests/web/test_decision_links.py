@@ -91,7 +91,7 @@ def test_a_get_shows_the_po_and_changes_nothing(links: Links) -> None:
         assert response.status == 200
     page = _text(response)
     assert "Approve D-0001 for Bean Brothers Roasters?" in page
-    assert "House espresso blend 1kg" in page and "482.00 GBP" in page
+    assert "House espresso blend 1kg" in page and "£482.00" in page
     assert 'method="post" action="/decision"' in page
     assert links.shop.sheet.tabs == before
     assert links.shop.sheet.applies == applies
