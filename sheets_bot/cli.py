@@ -144,26 +144,46 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     return f"{record.po_number} re-opened; the next poll sends it again."
 
 
-def _serve(config: Config, host: str, port: int) -> str:
-    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C."""
+def _serve(config: Config, host: str, port: int, poll_every: str | None) -> str:
+    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C;
+    with ``poll_every``, run the poll on that timer too."""
+    from sheets_bot.services.decision_links import links_notice
+    from sheets_bot.services.shop import read_shop
+    from sheets_bot.sheet.layout import SETTINGS
+    from sheets_bot.web.decision import NEXT_POLL_UNKNOWN, next_poll_within
     from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.poll_timer import PollTimer, describe, parse_interval
     from sheets_bot.web.server import make_server
 
+    interval = parse_interval(poll_every) if poll_every else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with adapters_for(config) as adapters:
+        links_url = read_shop(adapters.sheet, (SETTINGS,)).settings.links_url
+    when_sent = next_poll_within(describe(interval)) if interval else NEXT_POLL_UNKNOWN
+    timer = PollTimer(interval, lambda: _poll(config)) if interval else None
     with state_store(config) as store:
-        apps = local_apps(config, store, build_clock(config))
+        apps = local_apps(config, store, build_clock(config), when_sent=when_sent)
         server = make_server(apps, host=host, port=port)
         bound_host, bound_port = server.server_address[:2]
+        polling = (
+            f"the poll runs every {describe(interval)}"
+            if interval
+            else "nothing polls: run `sheets-bot poll` from cron, or serve with --poll-every 5m"
+        )
         print(
             f"Serving {', '.join(sorted(apps))} on http://{bound_host!s}:{bound_port}"
-            " (Ctrl-C stops); the poll applies what arrives",
+            f" (Ctrl-C stops); {polling}.\n{links_notice(links_url, int(bound_port))}",
             flush=True,
         )
+        if timer is not None:
+            timer.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
+            if timer is not None:
+                timer.stop()
             server.server_close()
     return "Stopped."
 
@@ -272,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
+    serve.add_argument(
+        "--poll-every",
+        metavar="INTERVAL",
+        help="also run the poll on a timer (5m, 90s, 1h), so approved POs go out without cron",
+    )
     cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
     cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
     cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")
@@ -389,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "digest":
             output = _digest(config, args.force, args.links_url)
         elif args.command == "serve":
-            output = _serve(config, args.host, args.port)
+            output = _serve(config, args.host, args.port, args.poll_every)
         elif args.command == "poll":
             output = _poll(config)
         elif args.command == "ingest":

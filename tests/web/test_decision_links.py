@@ -21,7 +21,7 @@ from sheets_bot.services.check import run_check
 from sheets_bot.services.decision_links import LINK_WHO, LinkSigner, draft_snapshots
 from sheets_bot.services.shop import Adapters, read_shop
 from sheets_bot.testing.memory_marks import MemoryMarks
-from sheets_bot.web.decision import decision_app
+from sheets_bot.web.decision import decision_app, next_poll_within
 from sheets_bot.web.http_server import WebRequest, WebResponse
 from tests.services.harness import MONDAY_10AM, Shop
 
@@ -194,3 +194,12 @@ def test_the_page_shows_a_check_qty_flag(links: Links) -> None:
     links.shop.sheet.set_cell("Drafts", number, "Status", "CHECK QTY: <over 2x> the usual order")
     page = _text(links.get(links.token(draft)))
     assert '<p class="warn">PAK-CUP-8: CHECK QTY: &lt;over 2x&gt; the usual order</p>' in page
+
+
+def test_the_page_says_truthfully_when_the_po_goes_out(links: Links) -> None:
+    page = _text(links.get(links.token("D-0001")))
+    assert "when `sheets-bot poll` next runs" in page  # nothing is known to poll locally
+    assert "within minutes" not in page
+    timed = decision_app(links.open, KEY, when_sent=next_poll_within("5 minutes"))
+    page = timed(WebRequest("GET", "/decision", query={"t": links.token("D-0001")}))
+    assert "at the next poll, within 5 minutes" in page.body_bytes.decode()
