@@ -201,5 +201,5 @@ def test_the_page_says_truthfully_when_the_po_goes_out(links: Links) -> None:
     assert "when `sheets-bot poll` next runs" in page  # nothing is known to poll locally
     assert "within minutes" not in page
     timed = decision_app(links.open, KEY, when_sent=next_poll_within("5 minutes"))
-    page = timed(WebRequest("GET", "/decision", query={"t": links.token("D-0001")}))
-    assert "at the next poll, within 5 minutes" in page.body_bytes.decode()
+    response = timed(WebRequest("GET", "/decision", query={"t": links.token("D-0001")}))
+    assert "at the next poll, within 5 minutes" in _text(response)
