@@ -34,6 +34,7 @@ from sheets_bot.domain.digest import (
 from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.run_failures import FailureGroup, group_failures
+from sheets_bot.domain.words import hours_ago, plural
 
 DIGEST_HEADER = "X-Sheets-Bot-Digest"
 """The shop date a digest is for, so an outbox file can be traced back to its day."""
@@ -46,10 +47,6 @@ _URGENT_H2 = H2 + "color:#b42318;"
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _number(value: float) -> str:
@@ -72,10 +69,10 @@ def _days_left(value: float | None, on_hand: float) -> str:
 
 def _delivery_when(delivery: Delivery) -> str:
     if delivery.days_late > 0:
-        return f"{_plural(delivery.days_late, 'day')} late"
+        return f"{plural(delivery.days_late, 'day')} late"
     if delivery.days_late == 0:
         return "due today"
-    return f"due in {_plural(-delivery.days_late, 'day')}"
+    return f"due in {plural(-delivery.days_late, 'day')}"
 
 
 def _row_name(problem: ProblemRow) -> str:
@@ -114,7 +111,7 @@ def digest_subject(data: DigestData) -> str:
         (len(data.unread_mail), "unreadable mail", "unreadable mails"),
         (len(data.failed_runs), "failed run", "failed runs"),
     ]
-    parts = [_plural(count, one, many) for count, one, many in counts if count]
+    parts = [plural(count, one, many) for count, one, many in counts if count]
     if not parts:
         parts = ["nothing waiting on you"]
     return f"{shop}: {', '.join(parts)} — {day}"
@@ -204,7 +201,7 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
     if data.proposed_waiting:
         out += _section(
             "Proposed counts",
-            [f"{_plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab."],
+            [f"{plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab."],
         )
     if data.problems:
         out += _section(
@@ -251,7 +248,7 @@ def _local(moment: datetime, timezone: str) -> str:
 def _unconfirmed_text(po: UnconfirmedPo, timezone: str) -> str:
     return (
         f"- {_one_line(po.po)} to {_one_line(po.supplier)}: sent {_local(po.sent_at, timezone)},"
-        f" {po.hours} hours ago, still not confirmed - set Status in Orders when it is"
+        f" {hours_ago(po.hours)}, still not confirmed - set Status in Orders when it is"
     )
 
 
@@ -513,7 +510,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.proposed_waiting:
         parts.append(_h2("Proposed counts"))
         parts.append(
-            f"<p>{_plural(data.proposed_waiting, 'proposed count')} waiting in the"
+            f"<p>{plural(data.proposed_waiting, 'proposed count')} waiting in the"
             " Proposed tab.</p>\n"
         )
     if data.problems:
@@ -551,13 +548,13 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Not confirmed by the supplier"))
         parts.append(
             html_table(
-                [("PO", False), ("Supplier", False), ("Sent", False), ("Hours", True)],
+                [("PO", False), ("Supplier", False), ("Sent", False), ("Waiting", True)],
                 [
                     [
                         (_esc(u.po), False),
                         (_esc(u.supplier), False),
                         (_esc(_local(u.sent_at, zone)), False),
-                        (str(u.hours), True),
+                        (hours_ago(u.hours).removesuffix(" ago"), True),
                     ]
                     for u in data.unconfirmed
                 ],
