@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -42,8 +43,13 @@ def _program() -> str:
     return invoked if Path(invoked).name == "sheets-bot" else "sheets-bot"
 
 
-def _what(sample: bool) -> str:
-    return "the sample café" if sample else "empty tabs and default Settings"
+def _what(sample: bool, *, existed: bool) -> str:
+    """What ``init`` made: a new sheet is empty or the sample; an existing one is completed,
+    the rows it had kept (the sample only fills tabs that were empty)."""
+    if not existed:
+        return "the sample café" if sample else "empty tabs and default Settings"
+    filled = "; the sample café where a tab was empty" if sample else ""
+    return f"missing tabs, headers and formats added, your rows kept{filled}"
 
 
 def _init(config: Config, sample: bool) -> str:
@@ -52,17 +58,19 @@ def _init(config: Config, sample: bool) -> str:
             sheet = open_sheet(config)
             tabs = run_init(sheet, sample=sample)
         return (
-            f"Ready: {config.sheet_url} with {', '.join(tabs)} ({_what(sample)}).\n"
+            f"Ready: {config.sheet_url} with {', '.join(tabs)}"
+            f" ({_what(sample, existed=True)}).\n"
             f"sheets-bot works on it as {sheet.account} (shared as Editor).\n"
             f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
             f"Next: {_program()} check --sheet {config.spreadsheet_id}"
         )
     config.workbook.parent.mkdir(parents=True, exist_ok=True)
+    existed = config.workbook.exists()
     private_dir(config.state_dir)
     with LocalWorkbook(config.workbook, lock_dir=config.state_dir, create=True) as workbook:
         tabs = run_init(workbook, sample=sample)
     return (
-        f"Ready: {config.workbook} with {', '.join(tabs)} ({_what(sample)}).\n"
+        f"Ready: {config.workbook} with {', '.join(tabs)} ({_what(sample, existed=existed)}).\n"
         f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
         f"Next: {_program()} check --workbook {config.workbook}"
     )
@@ -145,26 +153,46 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     return f"{record.po_number} re-opened; the next poll sends it again."
 
 
-def _serve(config: Config, host: str, port: int) -> str:
-    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C."""
+def _serve(config: Config, host: str, port: int, poll_every: str | None) -> str:
+    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C;
+    with ``poll_every``, run the poll on that timer too."""
+    from sheets_bot.services.decision_links import links_notice
+    from sheets_bot.services.shop import read_shop
+    from sheets_bot.sheet.layout import SETTINGS
+    from sheets_bot.web.decision import NEXT_POLL_UNKNOWN, next_poll_within
     from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.poll_timer import PollTimer, describe, parse_interval
     from sheets_bot.web.server import make_server
 
+    interval = parse_interval(poll_every) if poll_every else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with adapters_for(config) as adapters:
+        links_url = read_shop(adapters.sheet, (SETTINGS,)).settings.links_url
+    when_sent = next_poll_within(describe(interval)) if interval else NEXT_POLL_UNKNOWN
+    timer = PollTimer(interval, lambda: _poll(config)) if interval else None
     with state_store(config) as store:
-        apps = local_apps(config, store, build_clock(config))
+        apps = local_apps(config, store, build_clock(config), when_sent=when_sent)
         server = make_server(apps, host=host, port=port)
         bound_host, bound_port = server.server_address[:2]
+        polling = (
+            f"the poll runs every {describe(interval)}"
+            if interval
+            else "nothing polls: run `sheets-bot poll` from cron, or serve with --poll-every 5m"
+        )
         print(
             f"Serving {', '.join(sorted(apps))} on http://{bound_host!s}:{bound_port}"
-            " (Ctrl-C stops); the poll applies what arrives",
+            f" (Ctrl-C stops); {polling}.\n{links_notice(links_url, int(bound_port))}",
             flush=True,
         )
+        if timer is not None:
+            timer.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
+            if timer is not None:
+                timer.stop()
             server.server_close()
     return "Stopped."
 
@@ -177,6 +205,18 @@ def _summary(config: Config, month: str | None) -> str:
     with adapters_for(config) as adapters:
         report = run_summary(adapters, wanted)
     return format_summary(report, outbox=config.outbox if config.smtp is None else None)
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    **options: Any,
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` page opens with what it does (the line the command list
+    shows, as a sentence)."""
+    return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,8 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="for cron: a check, poll or digest that fails is also listed in the next digest"
         " (nobody reads cron's terminal); without it, errors stay in the terminal",
     )
-    init = sub.add_parser(
-        "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
+    init = _command(
+        sub, "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
     )
     init.add_argument("--sample", action="store_true", help="fill it with the sample café")
     links = argparse.ArgumentParser(add_help=False)
@@ -230,40 +270,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the digest's Approve/Skip links point (default: Settings 'Links URL',"
         " else http://127.0.0.1:8080, where `sheets-bot serve` answers)",
     )
-    sub.add_parser(
+    _command(
+        sub,
         "check",
         parents=[common, links],
         help="the daily check: moves per item, draft purchase orders; then the digest if due",
     )
-    digest = sub.add_parser(
-        "digest", parents=[common, links], help="send the owner's daily digest if it is due"
+    digest = _command(
+        sub, "digest", parents=[common, links], help="send the owner's daily digest if it is due"
     )
     digest.add_argument(
         "--force", action="store_true", help="send it now, even if sent today or not due yet"
     )
-    sub.add_parser(
-        "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
+    _command(
+        sub,
+        "poll",
+        parents=[common],
+        help="act on Decision dropdowns: send approved POs, close skips",
     )
-    ingest = sub.add_parser(
+    ingest = _command(
+        sub,
         "ingest",
         parents=[common],
         help="a forwarded count or price list (.eml) into the Proposed tab",
     )
     ingest.add_argument("message", metavar="MESSAGE.eml", help="the raw email, as saved")
-    summary = sub.add_parser(
-        "summary", parents=[common], help="email the owner the monthly summary (last month)"
+    summary = _command(
+        sub, "summary", parents=[common], help="email the owner the monthly summary (last month)"
     )
     summary.add_argument(
         "--month", metavar="YYYY-MM", help="the month to sum up (default: the month before)"
     )
-    resolve = sub.add_parser(
-        "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
+    resolve = _command(
+        sub, "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
     )
     resolve.add_argument("po", metavar="PO", help="the PO number, e.g. PO-0003")
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--sent", action="store_true", help="it did go out: record it as sent")
     outcome.add_argument("--resend", action="store_true", help="it did not: send it again")
-    serve = sub.add_parser(
+    serve = _command(
+        sub,
         "serve",
         parents=[common],
         help="answer the digest's Approve/Skip links, the POS webhooks and the suppliers'"
@@ -273,7 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
-    cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
+    serve.add_argument(
+        "--poll-every",
+        metavar="INTERVAL",
+        help="also run the poll on a timer (5m, 90s, 1h), so approved POs go out without cron",
+    )
+    cost = _command(sub, "cost", help="the monthly AWS bill of the deployment in infra/")
     cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
     cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")
     cost.add_argument(
@@ -294,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="emails to the intake address a month (default: weekly count + 1 per 50 items)",
     )
-    simulate = sub.add_parser(
+    simulate = _command(
+        sub,
         "simulate",
         help="replay real daily sales (M5, Walmart) through the reorder rules: fixed vs learned"
         " vs service level (needs the bench extra)",
@@ -390,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "digest":
             output = _digest(config, args.force, args.links_url)
         elif args.command == "serve":
-            output = _serve(config, args.host, args.port)
+            output = _serve(config, args.host, args.port, args.poll_every)
         elif args.command == "poll":
             output = _poll(config)
         elif args.command == "ingest":

@@ -333,7 +333,7 @@ def _stock_html(figures: MonthlyFigures, chart_cid: str | None) -> str:
         parts.append(
             _p(
                 "Closing stock per day (blue) against the reorder point (red dashes) for the"
-                " items that sold the most.",
+                " items that sold the most by value (units sold × unit cost).",
                 "margin:0 0 8px 0;color:#57606a;font-size:12px;",
             )
         )

@@ -32,7 +32,8 @@ from sheets_bot.domain.calendar_names import MONTH_NAMES
 from sheets_bot.domain.history import StockDay
 
 TOP_MOVERS = 4
-"""Items drawn in the chart: the ones whose stock went down the most."""
+"""Items drawn in the chart: the ones that sold the most by value (units sold × unit cost;
+items without a unit cost after, by units)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class ItemInfo:
     reorder_point: float | None
     lead_days: float | None
     """The item's own lead time; ``None`` falls back to the supplier's."""
+    unit_cost: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ class MoverSeries:
     days: tuple[date, ...]
     closing: tuple[float, ...]
     sold: float
+    sold_value: Decimal | None = None
+    """``sold`` × the item's unit cost; ``None`` without a unit cost."""
 
 
 @dataclass(frozen=True)
@@ -321,7 +325,15 @@ def stock_figures(
         and all(day.drops == 0 and day.low > 0 for day in days)
     ]
     sold = {key: sum(day.drops for day in days) for key, days in by_sku.items()}
-    top = sorted((key for key in by_sku if sold[key] > 0), key=lambda key: (-sold[key], key))
+    value = {
+        key: Decimal(str(sold[key])) * cost
+        for key in by_sku
+        if key in info and (cost := info[key].unit_cost) is not None
+    }
+    top = sorted(
+        (key for key in by_sku if sold[key] > 0),
+        key=lambda key: (key not in value, -value.get(key, Decimal(0)), -sold[key], key),
+    )
     movers = tuple(
         MoverSeries(
             by_sku[key][0].sku,
@@ -330,6 +342,7 @@ def stock_figures(
             tuple(day.day for day in by_sku[key]),
             tuple(day.closing for day in by_sku[key]),
             sold[key],
+            value.get(key),
         )
         for key in top[:TOP_MOVERS]
     )

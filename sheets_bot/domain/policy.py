@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from sheets_bot.domain.models import Move
 from sheets_bot.domain.sheet_numbers import plain
+from sheets_bot.domain.words import plural
 
 _EPSILON = 1e-9
 
@@ -163,7 +164,7 @@ def order_quantity(
         steps.append(f"raised to min order {min_order}")
     packed = _round_up(quantity, pack)
     if packed != quantity:
-        steps.append(f"rounded up to {packed // pack} packs of {pack}")
+        steps.append(f"rounded up to {plural(packed // pack, 'pack')} of {pack}")
     quantity = packed
 
     capped_by: list[str] = []

@@ -72,6 +72,9 @@ class CheckReport:
     lines_refreshed: int = 0
     lines_removed: int = 0
     problems: list[str] = field(default_factory=list)
+    sheet_problems: list[str] = field(default_factory=list)
+    """The problems of ``problems`` in Settings and Suppliers (not Stock rows): what they
+    affect, each says itself."""
     kept_owner_values: list[str] = field(default_factory=list)
     location: str = ""
     decision_column: str = ""
@@ -245,6 +248,7 @@ class _Check:
         )
         drafts_memory = self.write_drafts(plan)
         self.report.decision_column = column_letter(self.run.view[DRAFTS].column("Decision"))
+        self.report.sheet_problems = [str(problem) for problem in self.run.view.problems]
         self.report.problems = (
             [str(problem) for problem in self.run.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]

@@ -40,6 +40,20 @@ DEFAULT_LINKS_URL = "http://127.0.0.1:8080"
 Refusal = Literal["invalid", "expired", "used", "gone", "partly", "stale", "unavailable"]
 
 
+def links_notice(links_url: str, port: int) -> str:
+    """What ``sheets-bot serve`` says about where the digest's links point, when it starts:
+    a warning when they point to another port than the one it serves on."""
+    if links_url:
+        return f"The digest's Approve/Skip links point to {links_url} (Settings 'Links URL')."
+    if DEFAULT_LINKS_URL.endswith(f":{port}"):
+        return f"The digest's Approve/Skip links point here ({DEFAULT_LINKS_URL})."
+    return (
+        f"Warning: the digest's Approve/Skip links point to {DEFAULT_LINKS_URL}, not to port"
+        f" {port}: set 'Links URL' in Settings to http://127.0.0.1:{port}, or serve with"
+        f" --port {DEFAULT_LINKS_URL.rsplit(':', 1)[1]}."
+    )
+
+
 def draft_snapshots(drafts: Table) -> dict[str, DraftSnapshot]:
     """Every draft in the Drafts tab, by id, its lines in sheet order."""
     lines: dict[str, list[SnapshotLine]] = {}

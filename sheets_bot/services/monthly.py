@@ -96,6 +96,7 @@ def item_infos(stock: Table) -> list[ItemInfo]:
             daily_sales=item.daily_sales,
             reorder_point=reorder.get(item.row),
             lead_days=item.lead_time_days,
+            unit_cost=item.unit_cost,
         )
         for item in items
     ]

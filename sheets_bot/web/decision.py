@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from decimal import Decimal
+from typing import Final
 
-from sheets_bot.documents.po_csv import format_money
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.decision_links import DECISION_PATH
 from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -81,7 +82,18 @@ def _money(text: str) -> Decimal | None:
         return None
 
 
-def confirmation_page(ready: Ready, token: str) -> str:
+NEXT_POLL_UNKNOWN: Final = (
+    "when `sheets-bot poll` next runs: by cron, by `sheets-bot serve --poll-every 5m`, or by you"
+)
+"""When an approved PO goes out where nothing is known to poll (the default)."""
+
+
+def next_poll_within(every: str) -> str:
+    """The words for a deployment that polls on a timer: ``at the next poll, within 5 minutes``."""
+    return f"at the next poll, within {every}"
+
+
+def confirmation_page(ready: Ready, token: str, when_sent: str = NEXT_POLL_UNKNOWN) -> str:
     snapshot, claims = ready.snapshot, ready.claims
     currency = ready.settings.currency
     partly = not snapshot.undecided
@@ -97,8 +109,8 @@ def confirmation_page(ready: Ready, token: str) -> str:
             line.item,
             line.sku,
             line.order_qty,
-            format_money(cost, currency),
-            format_money(line_total, currency),
+            money_for_owner(cost, currency),
+            money_for_owner(line_total, currency),
         ]
         if partly:
             cells.append(f"{decision} (this link)" if not line.decision else f"{decision} (sheet)")
@@ -112,8 +124,8 @@ def confirmation_page(ready: Ready, token: str) -> str:
         else f"{verb} {snapshot.draft_id} for {snapshot.supplier}?"
     )
     what = (
-        f"The PO is emailed to {send_to or 'the supplier'} at the next poll (within minutes),"
-        " outside quiet hours."
+        f"The PO is emailed to {send_to or 'the supplier'} {when_sent}"
+        " (outside quiet hours; during them, when they end)."
         if approve or any(line.decision == "approve" for line in snapshot.lines)
         else "Nothing is ordered this round; the bot looks again at the next check."
     )
@@ -130,7 +142,7 @@ def confirmation_page(ready: Ready, token: str) -> str:
             ],
             rows,
         )
-        + f"<p>Total: <strong>{escape(format_money(total, currency))}</strong></p>"
+        + f"<p>Total: <strong>{escape(money_for_owner(total, currency))}</strong></p>"
         + "".join(
             f'<p class="warn">{escape(line.sku)}: {escape(line.status)}</p>'
             for line in snapshot.lines
@@ -149,13 +161,13 @@ def confirmation_page(ready: Ready, token: str) -> str:
     return page(title, body)
 
 
-def recorded_page(recorded: Recorded) -> str:
+def recorded_page(recorded: Recorded, when_sent: str = NEXT_POLL_UNKNOWN) -> str:
     snapshot = recorded.snapshot
     if recorded.claims.action == "approve":
         return message_page(
             f"Approved: {snapshot.draft_id}",
             f"{snapshot.draft_id} for {snapshot.supplier} is approved in the Drafts tab. The PO"
-            " goes out at the next poll, and the Orders tab shows it once sent.",
+            f" goes out {when_sent}, and the Orders tab shows it once sent.",
         )
     return message_page(
         f"Skipped: {snapshot.draft_id}",
@@ -165,10 +177,15 @@ def recorded_page(recorded: Recorded) -> str:
 
 
 def decision_app(
-    open_adapters: OpenAdapters, key: bytes, *, open_to_read: OpenAdapters | None = None
+    open_adapters: OpenAdapters,
+    key: bytes,
+    *,
+    open_to_read: OpenAdapters | None = None,
+    when_sent: str = NEXT_POLL_UNKNOWN,
 ) -> App:
     """``open_adapters`` for the POST (on AWS it holds the sheet's lease); ``open_to_read``,
-    if given, for the GET, which only reads: a mail scanner's fetch never holds up a poll."""
+    if given, for the GET, which only reads: a mail scanner's fetch never holds up a poll.
+    ``when_sent`` says truthfully when an approved PO goes out (what polls, how often)."""
 
     def app(request: WebRequest) -> WebResponse:
         if request.method not in ("GET", "POST"):
@@ -190,7 +207,7 @@ def decision_app(
                     shown = look(adapters, key, token)
                     if isinstance(shown, Refused):
                         return _refused(shown)
-                    return WebResponse(200, confirmation_page(shown, token))
+                    return WebResponse(200, confirmation_page(shown, token, when_sent))
                 done = use(adapters, key, token)
         except BotError as error:
             return WebResponse(
@@ -202,6 +219,6 @@ def decision_app(
             )
         if isinstance(done, Refused):
             return _refused(done)
-        return WebResponse(200, recorded_page(done))
+        return WebResponse(200, recorded_page(done, when_sent))
 
     return app

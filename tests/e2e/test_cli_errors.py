@@ -48,3 +48,44 @@ def test_resolve_an_unknown_po_is_not_quoted(
     assert message == (
         "no PO PO-9999 in the ledger: check the number in the Orders tab or the digest"
     )
+
+
+def test_init_on_a_full_workbook_says_it_kept_the_rows(
+    workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["init", "--workbook", str(workbook)]) == 0
+    out = capsys.readouterr().out
+    assert "your rows kept" in out
+    assert "empty tabs" not in out
+
+
+def test_settings_problems_are_not_under_nothing_is_drafted(
+    workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sheets_bot.testing.sheet_helpers import WorkbookOwner
+
+    owner = WorkbookOwner(workbook)
+    number = next(
+        n for n, row in enumerate(owner.records("Settings"), 2) if row["Setting"] == "Currency"
+    )
+    owner.set_cell("Settings", number, "Value", "pounds")
+    capsys.readouterr()
+    assert main(["check", "--workbook", str(workbook), "--now", "2026-11-23T10:00:00Z"]) == 0
+    out = capsys.readouterr().out
+    settings = out.index("Settings and Suppliers (1):")
+    rows = out.index("nothing is drafted from these rows")
+    assert "'pounds' is not a 3-letter ISO 4217" in out[settings:rows]
+
+
+@pytest.mark.parametrize("command", ["check", "poll", "serve", "summary", "cost", "resolve"])
+def test_every_command_help_says_what_it_does(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    description = out.split("\n\n")[1].strip()
+    assert description and description[0].isupper() and description.endswith(".")
+    if command == "cost":
+        assert "POS sale webhooks a day" in out

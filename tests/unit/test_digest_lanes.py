@@ -67,7 +67,7 @@ def test_later_sections_in_text_html_and_subject() -> None:
         failed_runs=(FailedRun("daily-check", None, "SheetBusy"),),
     )
     text, page = _bodies(data)
-    assert "- PO-0001 to Bean Co: sent 21 Nov 10:00, 69 hours ago, still not confirmed" in text
+    assert "- PO-0001 to Bean Co: sent 21 Nov 10:00, 3 days ago, still not confirmed" in text
     assert f"- {SCRIPT} (24 Nov 07:30): zip bomb" in text
     assert "- daily-check (time unknown): an unexpected error (SheetBusy)" in text
     assert "<script" not in page and "&lt;script&gt;" in page
@@ -203,3 +203,12 @@ def test_failed_runs_are_grouped_with_their_reason_in_words() -> None:
     ]
     assert "WorkbookBusyError" not in text and "WorkbookBusyError" not in page
     assert "13 polls" in page
+
+
+def test_counts_and_durations_read_as_words() -> None:
+    from sheets_bot.domain.words import hours_ago, plural
+
+    assert plural(1, "pack") == "1 pack" and plural(2, "pack") == "2 packs"
+    assert plural(1, "delivery", "deliveries") == "1 delivery"
+    assert hours_ago(5) == "5 hours ago" and hours_ago(1) == "1 hour ago"
+    assert hours_ago(502) == "21 days ago"

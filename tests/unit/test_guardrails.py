@@ -149,3 +149,12 @@ def test_3_the_check_is_about_the_need_not_the_pack_rounding() -> None:
     assert large.line.flag == (
         "needs 546, 2.18× the usual order (median past order 250); over the 2× check"
     )
+
+
+def test_one_pack_is_one_pack_in_why() -> None:
+    verdict = evaluate(
+        item(pack_size=600), suppliers=SUPPLIERS, on_order=0, settings=SETTINGS, history=[]
+    )
+    assert verdict.line is not None
+    assert verdict.line.quantity == 600
+    assert "rounded up to 1 pack of 600" in verdict.line.why

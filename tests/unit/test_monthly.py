@@ -163,3 +163,41 @@ def test_dead_stock_needs_every_day_of_the_month() -> None:
     stock = figures(history=partial).stock
     assert stock is not None
     assert stock.dead == ()
+
+
+def test_the_chart_shows_the_items_that_sold_the_most_by_value() -> None:
+    from dataclasses import replace
+
+    # Milk sells 150 units at 1.20 (180.00), coffee 20 at 12.00 (240.00): coffee leads.
+    priced = [
+        replace(ITEMS[0], unit_cost=Decimal("12.00")),
+        replace(ITEMS[1], unit_cost=Decimal("1.20")),
+        ITEMS[2],
+    ]
+    stock = monthly_figures(
+        NOVEMBER, LINES, priced, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY
+    ).stock
+    assert stock is not None
+    assert [(m.sku, m.sold_value) for m in stock.movers] == [
+        ("COF-1", Decimal("240.00")),
+        ("MLK-4", Decimal("180.00")),
+    ]
+    # Without a cost an item comes after the priced ones, however many units it sold.
+    half = [replace(ITEMS[0], unit_cost=Decimal("0.50")), ITEMS[1], ITEMS[2]]
+    stock = monthly_figures(
+        NOVEMBER, LINES, half, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY
+    ).stock
+    assert stock is not None
+    assert [m.sku for m in stock.movers] == ["COF-1", "MLK-4"]
+
+
+def test_the_chart_labels_a_day_a_week_and_keeps_the_reorder_label_off_the_plot() -> None:
+    from datetime import timedelta
+
+    from sheets_bot.documents.stock_chart import _MARGIN_LEFT, day_ticks, reorder_label_box
+
+    days = [date(2026, 11, 1) + timedelta(days=n) for n in range(30)]
+    assert day_ticks(days) == [(0, "1 Nov"), (7, "8"), (14, "15"), (21, "22"), (28, "29")]
+    assert day_ticks(days[:26]) == [(0, "1 Nov"), (7, "8"), (14, "15"), (21, "22"), (25, "26")]
+    left, _, right, _ = reorder_label_box(60.0)
+    assert 0 <= left < right <= _MARGIN_LEFT  # in the margin: never over the stock line
