@@ -24,7 +24,12 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class MailLimits:
-    max_message_bytes: int = 25 * MB
+    max_message_bytes: int = 40 * MB
+    """SES's own limit for a received message: past it nothing can be read."""
+    max_attachment_bytes: int = 10 * MB
+    """One attachment past this is refused by name; the others are still read."""
+    max_total_attachment_bytes: int = 30 * MB
+    """Attachments read from one message, together."""
     max_attachments: int = 10
     max_rows: int = 5_000
     """Proposed rows one message may add (every attachment together)."""
@@ -167,7 +172,19 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
                 continue
             if part.get_content_maintype() == "image" and len(payload) < limits.min_image_bytes:
                 continue
-            attachments.append(Attachment(name, part.get_content_type(), payload))
+            if _is_tnef(name, part.get_content_type()):
+                inner, problem = unpack_tnef(payload)
+                if problem:
+                    problems.append((name, problem))
+                candidates = inner
+            else:
+                candidates = [Attachment(name, part.get_content_type(), payload)]
+            for attachment in candidates:
+                problem = _over_limit(attachment, attachments, limits)
+                if problem:
+                    problems.append((attachment.filename, problem))
+                else:
+                    attachments.append(attachment)
         elif part.get_content_type() == "text/plain" and isinstance(part, EmailMessage):
             try:
                 bodies.append(str(part.get_content()))
@@ -175,6 +192,64 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
                 problems.append(("message body", "cannot be decoded"))
     body = "\n".join(bodies)[: limits.max_body_chars]
     return Parts(tuple(attachments), body, tuple(dict.fromkeys(forwarded)), tuple(problems))
+
+
+def _over_limit(attachment: Attachment, kept: list[Attachment], limits: MailLimits) -> str:
+    size = len(attachment.data)
+    if size > limits.max_attachment_bytes:
+        return (
+            f"is {size:,} bytes, over the limit of {limits.max_attachment_bytes:,} bytes for one"
+            " attachment; the message's other files are still read"
+        )
+    total = sum(len(other.data) for other in kept) + size
+    if total > limits.max_total_attachment_bytes:
+        return (
+            f"would bring the message's attachments to {total:,} bytes, over the limit of"
+            f" {limits.max_total_attachment_bytes:,} bytes together; forward it on its own"
+        )
+    return ""
+
+
+def _is_tnef(name: str, content_type: str) -> bool:
+    return name.casefold() == "winmail.dat" or content_type.casefold() in (
+        "application/ms-tnef",
+        "application/vnd.ms-tnef",
+    )
+
+
+def unpack_tnef(data: bytes) -> tuple[list[Attachment], str]:
+    """The files inside Outlook's ``winmail.dat`` (TNEF), read with tnefparse; or why not."""
+    from tnefparse import TNEF
+
+    try:
+        tnef = TNEF(data)
+        inner = [
+            Attachment(
+                PurePath(_one_line(_tnef_name(item), 120).replace("\\", "/")).name
+                or "winmail-attachment",
+                "application/octet-stream",
+                bytes(item.data),
+            )
+            for item in tnef.attachments
+        ]
+    except Exception as error:  # untrusted bytes: any parser failure refuses this file only
+        return [], (
+            f"is Outlook's TNEF wrapper and could not be unpacked ({type(error).__name__});"
+            " in Outlook send the file as a plain attachment (HTML or plain-text message)"
+            " and forward it again"
+        )
+    if not inner:
+        return [], "is Outlook's TNEF wrapper and holds no file"
+    return inner, ""
+
+
+def _tnef_name(item: object) -> str:
+    long_name = getattr(item, "long_filename", None)
+    name = long_name() if callable(long_name) else None
+    if not name:
+        raw = getattr(item, "name", b"")
+        name = raw.decode("latin-1", "replace") if isinstance(raw, bytes) else str(raw or "")
+    return str(name).strip("\x00 ")
 
 
 def _inner_senders(part: Message) -> list[str]:

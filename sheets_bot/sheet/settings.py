@@ -112,6 +112,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),
     "ai parsing": ("ai_parsing", _yes_no),
+    "count location": ("count_location", _text),
     # the daily digest
     "digest time": ("digest_time", _clock_time),
     "empty digest": ("empty_digest", _empty_digest),
