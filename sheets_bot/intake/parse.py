@@ -72,6 +72,8 @@ class ParsedRow:
     """Why each value reads as it does (column, location, number convention)."""
     confidence: dict[Field, float] = field(default_factory=dict)
     """How sure each reading is (1.0 when absent)."""
+    doubts: dict[Field, tuple[str, ...]] = field(default_factory=dict)
+    """The reasons that lowered a value's confidence (shown in its Status)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class _Value:
     value: Decimal | None
     reasons: list[str] = field(default_factory=list)
     confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 class _Reader:
@@ -216,6 +219,7 @@ class _Reader:
                 result.value = reading.value
                 if reading.ambiguous:
                     result.reasons.append(f"uncertain number: {reading.ambiguous}")
+                    result.doubts.append(reading.ambiguous)
                     result.confidence = AMBIGUOUS_NUMBER
                 elif reading.by_convention:
                     result.reasons.append(
@@ -265,7 +269,9 @@ class _Reader:
         total = sum((part.value for part in counted if part.value is not None), Decimal(0))
         reasons = [source.reason] + [r for part in counted for r in part.reasons]
         confidence = min([source.confidence] + [part.confidence for part in counted])
-        return _Value(total, reasons, confidence)
+        doubts = [source.reason] if source.confidence < 1 else []
+        doubts += [d for part in counted for d in part.doubts]
+        return _Value(total, reasons, confidence, doubts)
 
     # --- locations ------------------------------------------------------------------------
 
@@ -334,6 +340,7 @@ class _Reader:
             values: dict[Field, Decimal] = {}
             reasons: dict[Field, tuple[str, ...]] = {}
             confidence: dict[Field, float] = {}
+            doubts: dict[Field, tuple[str, ...]] = {}
             for field_name, source in columns.sources.items():
                 found = self.from_source(row, offset, source, field_name)
                 if found is None or found.value is None:
@@ -342,6 +349,7 @@ class _Reader:
                 values[field_name] = found.value
                 reasons[field_name] = (*found.reasons, *extra)
                 confidence[field_name] = found.confidence
+                doubts[field_name] = tuple(found.doubts)
             locations: dict[str, Decimal] = {}
             for place, source in columns.locations.items():
                 found = self.from_source(row, offset, source, Field.ON_HAND)
@@ -352,6 +360,7 @@ class _Reader:
                     values[Field.ON_HAND] = found.value
                     reasons[Field.ON_HAND] = (*found.reasons, wide_reason)
                     confidence[Field.ON_HAND] = found.confidence
+                    doubts[Field.ON_HAND] = tuple(found.doubts)
             if not sku and not name:
                 if values or locations:
                     self.problems.append(
@@ -359,7 +368,9 @@ class _Reader:
                     )
                 continue
             if values or locations:
-                parsed.append(ParsedRow(number, sku, name, values, locations, reasons, confidence))
+                parsed.append(
+                    ParsedRow(number, sku, name, values, locations, reasons, confidence, doubts)
+                )
         if totals:
             self.notes.append(f"{totals} total row(s) left out")
         if self.needs_choice:

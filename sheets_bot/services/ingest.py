@@ -490,9 +490,7 @@ class _IngestRun(Run):
                 continue
             value_confidence = match.row.confidence.get(field_name, 1.0)
             value_reasons = list(match.row.reasons.get(field_name, ()))
-            doubts = list(reasons)
-            if value_confidence < LOW_CONFIDENCE:
-                doubts = [r for r in value_reasons if r] + doubts
+            doubts = [*match.row.doubts.get(field_name, ()), *reasons]
             final = min(confidence, value_confidence)
             why = [*value_reasons, how, *reasons]
             replaced = self.replace_pending(item.sku, field_name, why)

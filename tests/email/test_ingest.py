@@ -417,3 +417,32 @@ def test_a_message_forwarded_as_an_attachment_is_read_inside(
     espresso, milk = proposals(shop)
     assert (espresso["SKU"], espresso["Proposed"], espresso["Status"]) == ("COF-ESP-1K", 19.2, None)
     assert str(milk["Status"]).startswith("unmatched: 'Whole milk 4L' (DAI-MLK-4L) is Dairy")
+
+
+def test_the_digest_marks_uncertain_and_unverified_proposals(
+    shop: Shop, blobs: FolderBlobs
+) -> None:
+    ingest(shop, blobs, forward(("napkins.csv", b"SKU,Count\nPAK-NAP-5,9.500\n")))
+    unverified = forward(
+        ("oat.csv", b"SKU,Count\nDAI-OAT-1L,3\n"), message_id="<u@x>", authenticated=False
+    )
+    ingest(shop, blobs, unverified)
+    ingest(shop, blobs, forward(("ok.csv", b"SKU,Count\nCOF-ESP-1K,14\n"), message_id="<k@x>"))
+
+    digest = run_digest(replace(shop.adapters, marks=MemoryMarks()), force=True)
+
+    assert digest.sent
+    [message] = shop.mailer.sent
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = " ".join(str(body.get_content()).split())
+    assert "3 proposed counts waiting" in text
+    assert "2 of them need checking before you apply" in text
+    assert (
+        "CHECK P-0001-01 PAK-NAP-5 on hand 9500: uncertain: '9.500' could be 9500 or 9.500" in text
+    )
+    assert "CHECK P-0002-01 DAI-OAT-1L on hand 3: sender not verified" in text
+    assert "COF-ESP-1K" not in text.split("Proposed counts", 1)[1].split("Problem", 1)[0]
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None
+    assert "PAK-NAP-5" in str(html_part.get_content())
