@@ -1,4 +1,4 @@
-"""Month names in English, spelled out here so no text depends on the machine's locale."""
+"""Month and weekday names in English, spelled out so no text depends on the locale."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ MONTH_NAMES: Final = (
     "November",
     "December",
 )
+WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def short_date(day: date) -> str:

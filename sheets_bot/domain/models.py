@@ -7,6 +7,7 @@ from datetime import time
 from decimal import Decimal
 from enum import StrEnum
 
+from sheets_bot.domain.ordering_days import EVERY_DAY, OrderingDays
 from sheets_bot.domain.quiet_hours import QuietHours
 
 
@@ -82,6 +83,10 @@ class Supplier:
     """Why ``email`` is unusable, located (the Suppliers row and column)."""
     problem: str | None = None
     """Why the Suppliers row could not be read at all, located; no order goes to it."""
+    ordering_days: OrderingDays = EVERY_DAY
+    """The days it takes orders (Suppliers, ``Order days``); every day when blank."""
+    min_order_value: Decimal | None = None
+    """The smallest PO it accepts (or its free-delivery threshold), in the shop's currency."""
 
 
 @dataclass(frozen=True)
