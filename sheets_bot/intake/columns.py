@@ -118,6 +118,11 @@ COUNT_HEADERS = (
     "inventorylevel",
     "available",
     "availablenoteditable",
+    "totalqty",
+    "totalquantity",
+    "totalstock",
+    "totalcount",
+    "totalonhand",
 )
 NEW_COUNT_HEADERS = ("onhandnew", "newquantity", "newcount", "newqty")
 """Columns an export leaves for a new count: filled in, they win over the current one."""
@@ -182,6 +187,7 @@ _NOT_COUNT_WORDS = (
     "unit",
     "date",
     "new",
+    "opening",
     "case",
     "pack",
     "lead",
@@ -234,6 +240,14 @@ def _pick(keys: list[str], synonyms: tuple[str, ...], taken: set[int]) -> int | 
 
 
 def _fuzzy_count(keys: list[str], taken: set[int]) -> int | None:
+    """A header that only looks like a count; a bare ``Total`` (areas added up by hand) last."""
+    found = _fuzzy_word(keys, taken)
+    if found is not None:
+        return found
+    return next((i for i, key in enumerate(keys) if key == "total" and i not in taken), None)
+
+
+def _fuzzy_word(keys: list[str], taken: set[int]) -> int | None:
     for index, key in enumerate(keys):
         if index in taken or not key:
             continue

@@ -82,13 +82,13 @@ def _per_location(
             for index, header in enumerate(headers):
                 match = new.match(header.strip())
                 if match and index not in taken:
-                    news[place_key(match["place"])] = index
+                    news[place_key(match["place"].strip().strip("[]()"))] = index
         places: dict[str, Source] = {}
         for index, header in enumerate(headers):
             match = current.match(header.strip())
             if not match or index in taken:
                 continue
-            place = match["place"].replace("_", " ").strip()
+            place = match["place"].replace("_", " ").strip().strip("[]()").strip()
             if not place or place_key(place) in ("new", "current"):
                 continue
             places[place] = Source(

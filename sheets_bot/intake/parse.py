@@ -259,6 +259,15 @@ class _Reader:
                 header = self.columns.header(source.override)
                 found.reasons.insert(0, f"column '{header}' (the new count, filled in)")
                 return found
+        if len(source.columns) > 1 and self.count_location:
+            chosen = [
+                index
+                for index in source.columns
+                if place_key(self.columns.header(index)) == place_key(self.count_location)
+            ]
+            if len(chosen) == 1:
+                header = self.columns.header(chosen[0])
+                source = Source(tuple(chosen), f"column '{header}' (Settings 'Count location')")
         before = len(self.problems)
         parts = [self.number(row, offset, index, field_name) for index in source.columns]
         if len(self.problems) > before:

@@ -487,6 +487,7 @@ class _IngestRun(Run):
             current = stock_row[column]
             if _same_number(current, value):
                 report.unchanged += 1
+                self.settle_pending(item.sku, field_name)
                 continue
             value_confidence = match.row.confidence.get(field_name, 1.0)
             value_reasons = list(match.row.reasons.get(field_name, ()))
@@ -546,6 +547,24 @@ class _IngestRun(Run):
         why.append(f"replaces {older} (an older count, {when or 'undated'})")
         del self.pending[key]
         return f"replaces {older}"
+
+    def settle_pending(self, sku: str, field_name: Field) -> None:
+        """A newer count that matches Stock leaves an older pending proposal nothing to do."""
+        found = self.pending.pop((sku.casefold(), field_name.value), None)
+        if found is None:
+            return
+        row_number, _, when = found
+        envelope_when = self.when().strftime("%Y-%m-%d %H:%M")
+        if when and envelope_when < when:
+            self.pending[(sku.casefold(), field_name.value)] = found
+            return
+        self.batch.writes.append(
+            self.proposed_table.write(
+                row_number,
+                "Status",
+                f"{REPLACED} by a newer count ({envelope_when}) that matches Stock; not applied",
+            )
+        )
 
     def next_batch(self) -> int:
         if self.batch_number == 0:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
+from sheets_bot.intake.columns import Field
 from sheets_bot.intake.message import MailLimits
 from sheets_bot.services.ingest import IngestReport, Outcome, ingest_message
 from sheets_bot.sheet.layout import PROPOSED
@@ -103,3 +104,36 @@ def test_several_locations_tell_the_owner_in_the_sheet(shop: Shop, tmp_path: Pat
     [row] = shop.rows(PROPOSED)
     assert str(row["Status"]).startswith("not proposed: this file counts 2 locations")
     assert "'Front', 'Depot'" in str(row["Status"])
+
+
+def test_the_ingest_output_says_the_sender_was_not_verified(shop: Shop, tmp_path: Path) -> None:
+    from sheets_bot.ingest_output import format_ingest
+
+    report = ingest(shop, tmp_path, forward(SMALL, authenticated=False))
+    out = format_ingest(report)
+    assert "Sender not verified (no Authentication-Results" in out
+    assert "count.csv: 1 change(s) proposed" in out
+
+
+def test_a_newer_count_matching_stock_settles_the_pending_one(shop: Shop, tmp_path: Path) -> None:
+    ingest(shop, tmp_path, forward(("c.csv", b"SKU,Count\nCOF-ESP-1K,14\n")))
+    later = forward(
+        ("d.csv", b"SKU,Count\nCOF-ESP-1K,6\n"),
+        message_id="<4@x>",
+        date="Mon, 23 Nov 2026 12:00:00 +0000",
+    )
+    ingest(shop, tmp_path, later)
+    [row] = shop.rows(PROPOSED)
+    assert str(row["Status"]).startswith("replaced by a newer count (2026-11-23 12:00)")
+
+
+def test_square_bracketed_location_names() -> None:
+    from sheets_bot.intake.parse import parse_attachment
+
+    data = (
+        b"Item Name,Variation Name,SKU,Current Quantity [Main St],New Quantity [Main St]\n"
+        b"Oat milk,Regular,A-1,4,\n"
+    )
+    sheet = parse_attachment("sq.csv", data)
+    assert list(sheet.columns.locations) == ["Main St"]
+    assert sheet.rows[0].values[Field.ON_HAND] == Decimal(4)

@@ -134,3 +134,17 @@ def test_a_shelf_location_column_in_a_hand_made_sheet_is_not_a_store() -> None:
     sheet = parse_attachment("count.csv", data)
     assert [row.values[ON_HAND] for row in sheet.rows] == [Decimal(4), Decimal(5)]
     assert sheet.needs_choice == ""
+
+
+def test_a_merged_header_sub_column_named_in_settings_is_read_alone() -> None:
+    data = xlsx_bytes([["SKU", "On hand", None], [None, "Main St", "Airport"], ["A-1", 2, 3]])
+    row = parse_attachment("c.xlsx", data, count_location="Main St").rows[0]
+    assert row.values[ON_HAND] == Decimal(2)
+    assert row.confidence[ON_HAND] == 1.0
+
+
+def test_a_bare_total_column_is_read_as_an_uncertain_count() -> None:
+    data = b"Item,Front,Back room,Total\nButter 250g,10,26,36\n"
+    row = parse_attachment("c.csv", data).rows[0]
+    assert row.values[ON_HAND] == Decimal(36)
+    assert row.confidence[ON_HAND] < 0.8
