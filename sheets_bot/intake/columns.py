@@ -10,6 +10,7 @@ never summed), or from the sub-columns of a merged header (``Count`` over ``Fron
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -52,8 +53,11 @@ def header_key(text: str) -> str:
 
 
 def place_key(text: str) -> str:
-    """A location's name compared loosely: ``Main_Outlet`` is ``main outlet``."""
-    return " ".join(text.replace("_", " ").casefold().split())
+    """A location's name compared loosely: ``Main_Outlet`` is ``main outlet``, ``Café`` is
+    ``cafe``."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("_", " "))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
 
 # Synonyms in order of preference: the first one present wins.

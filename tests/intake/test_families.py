@@ -148,3 +148,9 @@ def test_a_bare_total_column_is_read_as_an_uncertain_count() -> None:
     row = parse_attachment("c.csv", data).rows[0]
     assert row.values[ON_HAND] == Decimal(36)
     assert row.confidence[ON_HAND] < 0.8
+
+
+def test_count_location_ignores_case_accents_and_underscores() -> None:
+    data = b"handle,sku,name,inventory_Corner_Caf\xc3\xa9,inventory_Kiosk\nh,A-1,Jam,4,9\n"
+    row = parse_attachment("x.csv", data, count_location="corner cafe").rows[0]
+    assert row.values[ON_HAND] == Decimal(4)
