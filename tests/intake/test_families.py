@@ -154,3 +154,10 @@ def test_count_location_ignores_case_accents_and_underscores() -> None:
     data = b"handle,sku,name,inventory_Corner_Caf\xc3\xa9,inventory_Kiosk\nh,A-1,Jam,4,9\n"
     row = parse_attachment("x.csv", data, count_location="corner cafe").rows[0]
     assert row.values[ON_HAND] == Decimal(4)
+
+
+def test_count_location_setting_none_is_no_choice() -> None:
+    from sheets_bot.sheet.settings import _FIELDS
+
+    parse = _FIELDS["count location"][1]
+    assert (parse("none"), parse(" Corner Cafe ")) == ("", "Corner Cafe")
