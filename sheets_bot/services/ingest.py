@@ -29,15 +29,13 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.audit import BOT, AuditAction, AuditEntry
 from sheets_bot.domain.inbound import (
-    ATTACHMENT_UNREADABLE,
-    MAIL_REFUSED,
     SesVerdicts,
     sender_allowed,
 )
 from sheets_bot.domain.models import Item, ItemStatus, Supplier, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import STOCK_COLUMN, Field, SheetKind, place_key
 from sheets_bot.intake.limits import AttachmentRejected
 from sheets_bot.intake.matching import Match, MatchedBy, match_rows, normalise_name
@@ -327,7 +325,7 @@ class _IngestRun(Run):
             )
             self.audit(
                 BOT,
-                ATTACHMENT_UNREADABLE,
+                AuditAction.ATTACHMENT_UNREADABLE,
                 attachment.filename,
                 None,
                 {"file": attachment.filename, "problem": sheet.needs_choice},
@@ -370,7 +368,9 @@ class _IngestRun(Run):
 
     def unreadable(self, name: str, problem: str, outcome: Outcome = Outcome.UNREADABLE) -> None:
         self.report.files.append(FileReport(name, outcome, problem=problem))
-        self.audit(BOT, ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem})
+        self.audit(
+            BOT, AuditAction.ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem}
+        )
 
     # --- which supplier's price list ----------------------------------------------------
 
@@ -539,11 +539,9 @@ class _IngestRun(Run):
         envelope_when = self.when().strftime("%Y-%m-%d %H:%M")
         if when and envelope_when < when:
             return f"{REPLACED} by {older}, a newer count already waiting ({when}); not applied"
-        self.batch.writes.append(
-            self.proposed_table.write(
-                row_number, "Status", f"{REPLACED} by {mine}, a newer count ({envelope_when})"
-            )
-        )
+        text = f"{REPLACED} by {mine}, a newer count ({envelope_when})"
+        self.batch.writes.append(self.proposed_table.write(row_number, "Status", text))
+        self.audit(BOT, AuditAction.PROPOSAL_REPLACED, older, None, {"Status": text})
         why.append(f"replaces {older} (an older count, {when or 'undated'})")
         del self.pending[key]
         return f"replaces {older}"
@@ -553,18 +551,14 @@ class _IngestRun(Run):
         found = self.pending.pop((sku.casefold(), field_name.value), None)
         if found is None:
             return
-        row_number, _, when = found
+        row_number, proposal, when = found
         envelope_when = self.when().strftime("%Y-%m-%d %H:%M")
         if when and envelope_when < when:
             self.pending[(sku.casefold(), field_name.value)] = found
             return
-        self.batch.writes.append(
-            self.proposed_table.write(
-                row_number,
-                "Status",
-                f"{REPLACED} by a newer count ({envelope_when}) that matches Stock; not applied",
-            )
-        )
+        text = f"{REPLACED} by a newer count ({envelope_when}) that matches Stock; not applied"
+        self.batch.writes.append(self.proposed_table.write(row_number, "Status", text))
+        self.audit(BOT, AuditAction.PROPOSAL_REPLACED, proposal, None, {"Status": text})
 
     def next_batch(self) -> int:
         if self.batch_number == 0:
@@ -644,7 +638,7 @@ class _IngestRun(Run):
         for attachment, ids in self.seen:
             self.audit(
                 BOT,
-                "proposed",
+                AuditAction.PROPOSED,
                 attachment.filename,
                 None,
                 {
@@ -673,7 +667,7 @@ def _refuse(adapters: Adapters, now: datetime, report: IngestReport, reason: str
     mail cannot flood the sheet."""
     report.refused = reason
     after = {"reason": reason, "sender": report.sender or "(unknown)", "message": report.key}
-    adapters.audit.record([AuditEntry(now, BOT, MAIL_REFUSED, report.key, None, after)])
+    adapters.audit.record([AuditEntry(now, BOT, AuditAction.MAIL_REFUSED, report.key, None, after)])
     return report
 
 

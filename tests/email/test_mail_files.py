@@ -137,3 +137,13 @@ def test_square_bracketed_location_names() -> None:
     sheet = parse_attachment("sq.csv", data)
     assert list(sheet.columns.locations) == ["Main St"]
     assert sheet.rows[0].values[Field.ON_HAND] == Decimal(4)
+
+
+def test_a_replaced_proposal_is_audited(shop: Shop, tmp_path: Path) -> None:
+    from sheets_bot.domain.audit import AuditAction
+
+    ingest(shop, tmp_path, forward(("c.csv", b"SKU,Count\nCOF-ESP-1K,14\n")))
+    ingest(shop, tmp_path, forward(("c.csv", b"SKU,Count\nCOF-ESP-1K,15\n"), message_id="<9@x>"))
+    [entry] = [e for e in shop.store.audit.entries() if e.action == AuditAction.PROPOSAL_REPLACED]
+    assert entry.subject == "P-0001-01"
+    assert str((entry.after or {})["Status"]).startswith("replaced by P-0002-01")

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
-from sheets_bot.domain.inbound import MAIL_REFUSED, parse_authentication_results
+from sheets_bot.domain.audit import AuditAction
+from sheets_bot.domain.inbound import parse_authentication_results
 from sheets_bot.intake.sender_auth import check_sender
 from sheets_bot.services.ingest import ingest_message
 from sheets_bot.sheet.layout import PROPOSED
@@ -131,7 +132,7 @@ def test_failing_server_checks_refuse_the_mail_as_on_aws(tmp_path: Path) -> None
     report = ingest_message(shop.adapters, FolderBlobs(tmp_path), raw)
     assert report.refused is not None
     assert shop.rows(PROPOSED) == []
-    assert [e.action for e in shop.store.audit.entries()] == [MAIL_REFUSED]
+    assert [e.action for e in shop.store.audit.entries()] == [AuditAction.MAIL_REFUSED]
 
 
 def test_a_signed_message_is_verified_through_the_intake(
