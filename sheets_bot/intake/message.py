@@ -15,6 +15,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
 from pathlib import PurePath
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
@@ -79,6 +80,9 @@ class Parts:
     """From addresses of forwarded messages inside (``message/rfc822`` parts)."""
     problems: tuple[tuple[str, str], ...]
     """(file name, problem) for parts that could not be decoded or were over a limit."""
+    tables: tuple[str, ...] = ()
+    """Tables of the HTML body (a count pasted from a spreadsheet), each as tab-separated
+    text."""
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -150,6 +154,7 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
     attachments: list[Attachment] = []
     problems: list[tuple[str, str]] = []
     bodies: list[str] = []
+    html_tables: list[str] = []
     forwarded: list[str] = []
     for index, part in enumerate(message.walk()):
         if part is not message and part.get_content_type() == "message/rfc822":
@@ -185,13 +190,69 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
                     problems.append((attachment.filename, problem))
                 else:
                     attachments.append(attachment)
+        elif part.get_content_type() == "text/html" and isinstance(part, EmailMessage):
+            try:
+                html_tables.extend(
+                    html_tables_of(str(part.get_content())[: limits.max_body_chars * 5])
+                )
+            except Exception:  # an undecodable HTML body is left out like a plain one
+                problems.append(("message body", "cannot be decoded"))
         elif part.get_content_type() == "text/plain" and isinstance(part, EmailMessage):
             try:
                 bodies.append(str(part.get_content()))
             except Exception:  # an undecodable body is left out, the attachments still count
                 problems.append(("message body", "cannot be decoded"))
     body = "\n".join(bodies)[: limits.max_body_chars]
-    return Parts(tuple(attachments), body, tuple(dict.fromkeys(forwarded)), tuple(problems))
+    return Parts(
+        tuple(attachments),
+        body,
+        tuple(dict.fromkeys(forwarded)),
+        tuple(problems),
+        tuple(html_tables),
+    )
+
+
+class _TableText(HTMLParser):
+    """``<table>`` rows of an HTML body as tab-separated lines (cells' text, tags dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.depth += 1
+            self.tables.append([])
+        elif tag == "tr" and self.depth:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.depth and self.tables[-1]:
+            self.cell = []
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "table" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables_of(html_text: str) -> list[str]:
+    parser = _TableText()
+    parser.feed(html_text)
+    parser.close()
+    return [
+        "\n".join("\t".join(cell.replace("\t", " ") for cell in row) for row in table) + "\n"
+        for table in parser.tables
+        if len(table) >= 2
+    ]
 
 
 def _over_limit(attachment: Attachment, kept: list[Attachment], limits: MailLimits) -> str:

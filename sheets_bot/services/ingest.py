@@ -265,6 +265,15 @@ class _IngestRun(Run):
         if sheet is not None and sheet.rows:
             self.sheet(body, sheet, parts)
             return
+        for number, table in enumerate(parts.tables, start=1):
+            pasted = Attachment(f"table {number} in the message", "text/plain", table.encode())
+            try:
+                found = parse_attachment("table.txt", pasted.data, count_location=self.location)
+            except AttachmentRejected:
+                continue
+            if found.rows or found.needs_choice:
+                self.sheet(pasted, found, parts)
+                return
         if parser is not None and self.view.settings.ai_parsing and parts.body.strip():
             self.ai_file(body, "numbers in the mail body", parts, parser)
             return

@@ -147,3 +147,24 @@ def test_a_replaced_proposal_is_audited(shop: Shop, tmp_path: Path) -> None:
     [entry] = [e for e in shop.store.audit.entries() if e.action == AuditAction.PROPOSAL_REPLACED]
     assert entry.subject == "P-0001-01"
     assert str((entry.after or {})["Status"]).startswith("replaced by P-0002-01")
+
+
+def test_a_table_pasted_as_html_is_read(shop: Shop, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Authentication-Results"] = (
+        "mx.cornercafe.example; dkim=pass header.d=cornercafe.example;"
+        " dmarc=pass header.from=cornercafe.example"
+    )
+    message["From"] = "owner@cornercafe.example"
+    message["Subject"] = "count"
+    message.set_content("Count below.")
+    message.add_alternative(
+        "<p>Count below.</p><table><tr><th>SKU</th><th>Count</th></tr>"
+        "<tr><td>DAI-OAT-1L</td><td>7</td></tr><tr><td>DAI-MLK-4L</td><td>9</td></tr></table>",
+        subtype="html",
+    )
+    report = ingest(shop, tmp_path, bytes(message))
+    assert [file.name for file in report.files] == ["table 1 in the message"]
+    assert [row["Proposed"] for row in shop.rows(PROPOSED)] == [7, 9]
