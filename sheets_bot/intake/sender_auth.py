@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 
-import dkim
-
 from sheets_bot.domain.inbound import aligned, parse_authentication_results, verified_by
 
 DnsLookup = Callable[..., bytes | None]
@@ -54,6 +52,8 @@ def check_sender(raw: bytes, sender: str, dns: DnsLookup | None = None) -> Sende
 
 
 def _dkim(raw: bytes, sender: str, dns: DnsLookup | None) -> SenderCheck:
+    import dkim  # only a signed message on one machine needs it (not the AWS lane's cold start)
+
     verifier = dkim.DKIM(raw)
     try:
         ok = verifier.verify(dnsfunc=dns) if dns is not None else verifier.verify()
