@@ -20,6 +20,8 @@ HEADER_SEARCH_ROWS = 10
 EXACT_HEADER = 1.0
 FUZZY_HEADER = 0.6
 """A header that only looks like a count column ("Qty counted 12/11"): shown as uncertain."""
+AVAILABLE_ONLY = 0.6
+"""Shopify's "Only Available quantities" export: not the physical count, shown as uncertain."""
 SUB_COLUMNS = 0.6
 """Areas under one merged count header, added up: shown as uncertain."""
 
@@ -349,6 +351,14 @@ def _single_count(
         reason = f"column '{headers[column]}'"
         if family is not HAND_MADE:
             reason += f" of a {family.name} export"
+        if keys[column].startswith("available"):
+            return Source(
+                (column,),
+                f"{reason}: Available leaves out units committed to orders (On hand is the"
+                " count; export all quantity types to get it)",
+                AVAILABLE_ONLY,
+                override,
+            )
         return Source((column,), reason, EXACT_HEADER, override)
     if override is not None:
         return Source((override,), f"column '{headers[override]}'", EXACT_HEADER)

@@ -161,3 +161,14 @@ def test_count_location_setting_none_is_no_choice() -> None:
 
     parse = _FIELDS["count location"][1]
     assert (parse("none"), parse(" Corner Cafe ")) == ("", "Corner Cafe")
+
+
+def test_shopify_available_only_export_is_uncertain() -> None:
+    data = (
+        corpus.SHOPIFY_IDS + ",Location,Available\n"
+        "mug,Retail ceramic mug,Title,Default Title,,,,,RET-MUG-1,,,Corner Cafe,25\n"
+    ).encode()
+    row = parse_attachment("inventory.csv", data).rows[0]
+    assert row.values[ON_HAND] == Decimal(25)
+    assert row.confidence[ON_HAND] < 0.8
+    assert "committed to orders" in row.doubts[ON_HAND][0]
