@@ -201,7 +201,10 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
     if data.proposed_waiting:
         out += _section(
             "Proposed counts",
-            [f"{plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab."],
+            [
+                f"{plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab.",
+                *_flagged_lines(data),
+            ],
         )
     if data.problems:
         out += _section(
@@ -513,6 +516,9 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
             f"<p>{plural(data.proposed_waiting, 'proposed count')} waiting in the"
             " Proposed tab.</p>\n"
         )
+        if data.proposed_flagged:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in _flagged_lines(data))
+            parts.append(f"<ul>{items}</ul>\n")
     if data.problems:
         parts.append(_h2("Problem rows"))
         parts.append(
@@ -591,3 +597,21 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
             )
         )
     return "".join(parts)
+
+
+FLAGGED_SHOWN = 10
+
+
+def _flagged_lines(data: DigestData) -> list[str]:
+    """The waiting proposals to check before applying (uncertain, sender not verified)."""
+    if not data.proposed_flagged:
+        return []
+    lines = [
+        f"{plural(len(data.proposed_flagged), 'of them needs', 'of them need')} checking"
+        " before you apply (see Status and Why):"
+    ]
+    lines += [f"CHECK {line}" for line in data.proposed_flagged[:FLAGGED_SHOWN]]
+    more = len(data.proposed_flagged) - FLAGGED_SHOWN
+    if more > 0:
+        lines.append(f"... and {more} more in the Proposed tab")
+    return lines

@@ -49,6 +49,8 @@ class AuditAction(StrEnum):
     PROPOSED = "proposed"
     PROPOSAL_APPLIED = "proposal applied"
     PROPOSAL_SKIPPED = "proposal skipped"
+    PROPOSAL_REPLACED = "proposal replaced"
+    """A newer forwarded count of the same item replaced a proposal still waiting."""
     MAIL_REFUSED = "mail refused"
     ATTACHMENT_UNREADABLE = "attachment unreadable"
     # the owner's emails

@@ -160,6 +160,9 @@ class DigestData:
     """Deliveries due today or late."""
     proposed_waiting: int = 0
     """Proposed count updates waiting for the owner's approval."""
+    proposed_flagged: tuple[str, ...] = ()
+    """Waiting proposals to check before applying: uncertain values (low confidence, their
+    reason) and counts whose sender was not verified; one line each."""
     problems: tuple[ProblemRow, ...] = ()
     attention: tuple[AttentionSend, ...] = ()
     """Sends whose outcome is unknown or that failed."""

@@ -257,10 +257,16 @@ def gather(
             unconfirmed.append(UnconfirmedPo(po.po, po.supplier, po.sent_at, hours))
 
     proposed = view.tables.get(PROPOSED)
-    proposed_waiting = (
-        sum(1 for row in proposed if row.text("Proposal") and not row.text("Decision"))
-        if proposed is not None
-        else 0
+    waiting_rows = [
+        row
+        for row in (proposed if proposed is not None else [])
+        if row.text("Proposal")
+        and not row.text("Decision")
+        and not row.text("Status").casefold().startswith(_PROPOSAL_FINISHED)
+    ]
+    proposed_waiting = len(waiting_rows)
+    proposed_flagged = tuple(
+        line for row in waiting_rows if (line := _flagged_proposal(row)) is not None
     )
     attention = [
         AttentionSend(
@@ -284,6 +290,7 @@ def gather(
         sent=tuple(sent),
         deliveries=tuple(sorted(deliveries, key=lambda d: -d.days_late)),
         proposed_waiting=proposed_waiting,
+        proposed_flagged=proposed_flagged,
         problems=tuple(problems),
         attention=tuple(attention),
         unconfirmed=tuple(unconfirmed),
@@ -320,6 +327,34 @@ def _unread_mail(entries: Sequence[AuditEntry], since: datetime) -> list[UnreadM
     return unread
 
 
+_PROPOSAL_FINISHED = ("done", "skipped", "stale", "cannot apply", "replaced")
+_LOW_CONFIDENCE = 0.8
+"""The intake's own threshold (services/ingest.py LOW_CONFIDENCE), read from the sheet here."""
+
+
+def _flagged_proposal(row: Row) -> str | None:
+    """One line for a waiting proposal the owner must check, or None."""
+    status = row.text("Status")
+    try:
+        confidence = float(row.text("Confidence") or 1)
+    except ValueError:
+        confidence = 1.0
+    lowered = status.casefold()
+    if not (
+        "uncertain" in lowered
+        or "sender not verified" in lowered
+        or lowered.startswith("not proposed")
+        or confidence < _LOW_CONFIDENCE
+    ):
+        return None
+    what = " ".join(
+        part
+        for part in (row.text("Proposal"), row.text("SKU"), row.text("Field"), row.text("Proposed"))
+        if part
+    )
+    return f"{what}: {status or f'confidence {confidence:.2f}'}"
+
+
 def _counts(data: DigestData) -> dict[str, int]:
     return {
         "urgent": len(data.urgent),
@@ -327,6 +362,7 @@ def _counts(data: DigestData) -> dict[str, int]:
         "sent": len(data.sent),
         "deliveries": len(data.deliveries),
         "proposed_waiting": data.proposed_waiting,
+        "proposed_flagged": len(data.proposed_flagged),
         "problems": len(data.problems),
         "attention": len(data.attention),
         "unconfirmed": len(data.unconfirmed),

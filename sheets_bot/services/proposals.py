@@ -26,7 +26,9 @@ DONE = "done"
 SKIPPED = "skipped"
 STALE = "stale"
 CANNOT = "cannot apply"
-FINISHED = (DONE, SKIPPED, STALE, CANNOT)
+REPLACED = "replaced"
+UNVERIFIED = "sender not verified"
+FINISHED = (DONE, SKIPPED, STALE, CANNOT, REPLACED)
 """Status prefixes of rows already acted on: a later poll leaves them alone."""
 _FIELDS = {f.value: f for f in Field}
 
@@ -107,6 +109,11 @@ class _Applier:
             self.report.refused.append(f"{proposal}: {error}")
 
     def apply(self, row: Row, proposal: str, when: str) -> None:
+        if UNVERIFIED in row.text("Status").casefold():
+            raise ValueError(
+                "the sender of this count was not verified; check the file and type the"
+                " value into Stock yourself"
+            )
         field_name = _FIELDS.get(row.text("Field").casefold())
         if field_name is None:
             raise ValueError(f"Field {row.text('Field')!r} is not one the bot can change")

@@ -52,6 +52,11 @@ def _text(text: str) -> str:
     return text
 
 
+def _count_location(text: str) -> str:
+    """A location's name; ``none`` (the default) or ``-`` is no choice."""
+    return "" if text.strip().casefold() in ("none", "-") else text.strip()
+
+
 def _prefix(text: str) -> str:
     if len(text) > 12 or any(not (char.isalnum() or char in "-_/") for char in text):
         raise ValueError("must be up to 12 letters, digits, - or _")
@@ -119,6 +124,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),
     "ai parsing": ("ai_parsing", _yes_no),
+    "count location": ("count_location", _count_location),
     # the daily digest
     "digest time": ("digest_time", _clock_time),
     "empty digest": ("empty_digest", _empty_digest),

@@ -264,6 +264,7 @@ def test_the_stored_action_strings_are_unchanged() -> None:
         "proposed",
         "proposal applied",
         "proposal skipped",
+        "proposal replaced",
         "mail refused",
         "attachment unreadable",
         "digest sent",
