@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from sheets_bot.intake.errors import IntakeError
+
 NOT_COUNTED = frozenset(
     {
         "",
@@ -73,7 +75,7 @@ _CELL = re.compile(
 )
 
 
-class NotANumber(ValueError):
+class NotANumber(IntakeError):
     """The text is not a number a person would recognise."""
 
 
