@@ -523,11 +523,15 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Problem rows"))
         parts.append(
             html_table(
-                [("Tab", False), ("Row", True), ("What is wrong", False)],
+                [("Where", False), ("What is wrong", False)],
                 [
                     [
-                        (_esc(p.tab), False),
-                        ("-" if p.row is None else str(p.row), True),
+                        (
+                            f'<span style="white-space:nowrap;">{_esc(p.tab)}'
+                            + ("" if p.row is None else f" row {p.row}")
+                            + "</span>",
+                            False,
+                        ),
                         (_esc(p.message), False),
                     ]
                     for p in data.problems

@@ -18,9 +18,9 @@ from typing import Final
 
 from sheets_bot.documents.email_html import H2, html_table
 from sheets_bot.documents.owner_mail import owner_message
-from sheets_bot.documents.po_csv import format_money
 from sheets_bot.documents.po_email import address_domain
 from sheets_bot.domain.calendar_names import short_date
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.monthly import MonthlyFigures
 
@@ -52,7 +52,7 @@ def summary_subject(figures: MonthlyFigures, shop_name: str, currency: str) -> s
     """``Corner Café: November 2026 - 3 POs, 132.00 GBP, 2 late deliveries``."""
     parts = [
         f"{figures.pos_sent} PO{'' if figures.pos_sent == 1 else 's'}",
-        format_money(figures.total_spend, currency),
+        money_for_owner(figures.total_spend, currency),
     ]
     if figures.late:
         parts.append(f"{len(figures.late)} late deliver{'y' if len(figures.late) == 1 else 'ies'}")
@@ -121,13 +121,13 @@ def summary_text(
         out.append("(Written by AI from the figures below; the figures are the bot's own.)")
     spend = [
         f"- {_one_line(s.supplier)}: {s.pos} PO{'' if s.pos == 1 else 's'},"
-        f" {format_money(s.spend, currency)}"
+        f" {money_for_owner(s.spend, currency)}"
         + (f" ({s.unpriced_lines} line(s) without a unit cost)" if s.unpriced_lines else "")
         for s in figures.spend
     ] or ["No purchase orders were sent."]
     spend.append(
         f"Total: {figures.pos_sent} PO{'' if figures.pos_sent == 1 else 's'},"
-        f" {format_money(figures.total_spend, currency)}"
+        f" {money_for_owner(figures.total_spend, currency)}"
     )
     out += _section("Spend by supplier", spend)
     out += _section("Stock", _stock_text(figures))
@@ -215,7 +215,7 @@ def summary_html(
             (_esc(s.supplier), False),
             (str(s.pos), True),
             (
-                _esc(format_money(s.spend, currency))
+                _esc(money_for_owner(s.spend, currency))
                 + (f" ({s.unpriced_lines} unpriced)" if s.unpriced_lines else ""),
                 True,
             ),
@@ -226,7 +226,7 @@ def summary_html(
         [
             ("<strong>Total</strong>", False),
             (f"<strong>{figures.pos_sent}</strong>", True),
-            (f"<strong>{_esc(format_money(figures.total_spend, currency))}</strong>", True),
+            (f"<strong>{_esc(money_for_owner(figures.total_spend, currency))}</strong>", True),
         ]
     )
     parts.append(html_table([("Supplier", False), ("POs sent", True), ("Spend", True)], rows))

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Final
 
 from sheets_bot.documents.po_csv import format_money
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.monthly import MonthlyFigures
 
 MAX_NARRATIVE_CHARS: Final = 900
@@ -106,7 +107,7 @@ def template_narrative(figures: MonthlyFigures, currency: str) -> str:
     sentences = [
         f"{opening} the bot sent {figures.pos_sent} purchase order"
         f"{'' if figures.pos_sent == 1 else 's'} for "
-        f"{format_money(figures.total_spend, currency)}."
+        f"{money_for_owner(figures.total_spend, currency)}."
     ]
     if figures.late:
         sentences.append(

@@ -83,7 +83,8 @@ def _money(text: str) -> Decimal | None:
 
 
 NEXT_POLL_UNKNOWN: Final = (
-    "when `sheets-bot poll` next runs: by cron, by `sheets-bot serve --poll-every 5m`, or by you"
+    "when the bot next polls: on this computer only if cron runs sheets-bot poll, or"
+    " sheets-bot serve was started with --poll-every"
 )
 """When an approved PO goes out where nothing is known to poll (the default)."""
 

@@ -60,11 +60,11 @@ def test_the_summary_of_last_month_goes_to_the_owner_once() -> None:
     [message] = world.mailer.sent
     assert message["To"] == "owner@cornercafe.example"
     assert message["Subject"] == (
-        "Corner Café & Pantry: November 2026 - 3 POs, 132.00 GBP, 3 late deliveries, 1 out of stock"
+        "Corner Café & Pantry: November 2026 - 3 POs, £132.00, 3 late deliveries, 1 out of stock"
     )
     text = body(message, "plain")
-    assert "- Bean Bros: 1 PO, 84.00 GBP" in text
-    assert "- Dairy Co: 2 POs, 48.00 GBP (1 line(s) without a unit cost)" in text
+    assert "- Bean Bros: 1 PO, £84.00" in text
+    assert "- Dairy Co: 2 POs, £48.00 (1 line(s) without a unit cost)" in text
     assert "In stock 95.6% of 90 item-days (4 stockout days)." in text
     assert "- PO-0001 from Bean Bros: expected 7 Nov, received 13 Nov, 6 days late" in text
     assert "- Strawberry jam <b> (SKU JAM-1): 12 on hand" in text

@@ -221,7 +221,7 @@ def test_a_junk_token_is_refused_before_anything_is_opened(links: Links) -> None
 
 def test_the_page_says_truthfully_when_the_po_goes_out(links: Links) -> None:
     page = _text(links.get(links.token("D-0001")))
-    assert "when `sheets-bot poll` next runs" in page  # nothing is known to poll locally
+    assert "when the bot next polls: on this computer only if cron runs" in page
     assert "within minutes" not in page
     timed = decision_app(links.open, KEY, when_sent=next_poll_within("5 minutes"))
     response = timed(WebRequest("GET", "/decision", query={"t": links.token("D-0001")}))
