@@ -1,11 +1,47 @@
-"""``init``: give a sheet every tab of the contract, optionally filled with the sample shop."""
+"""``init``: give a sheet every tab of the contract, optionally filled with the sample shop.
+
+On a sheet that already has items, ``init`` also migrates it: the Supplier items tab (new in
+the contract) gets one row per item with the item's Stock ``Supplier``, its figures left blank
+(blank means "the Stock row's"), so the shop works exactly as before and the owner adds
+second suppliers, purchase units and prices beside the rows already there. Nothing typed is
+touched: ``prepare`` only adds missing tabs and headers, and rows to empty tabs.
+"""
 
 from __future__ import annotations
 
-from sheets_bot.ports import SeedRows, Sheet
+from sheets_bot.errors import BotError
+from sheets_bot.ports import Grid, SeedRows, Sheet
 from sheets_bot.sheet.dashboard import figure_rows
-from sheets_bot.sheet.layout import SETTINGS, load_layout
+from sheets_bot.sheet.layout import SETTINGS, STOCK, SUPPLIER_ITEMS, Layout, load_layout
 from sheets_bot.sheet.sample_shop import default_settings, sample_rows
+from sheets_bot.sheet.table import Table
+
+
+def supplier_items_from_stock(layout: Layout, stock: Grid) -> Grid:
+    """One Supplier items row per Stock item (SKU and Supplier; the first row of a SKU)."""
+    try:
+        table = Table.from_grid(layout.tab(STOCK), stock)
+    except BotError:
+        return []
+    headers = layout.tab(SUPPLIER_ITEMS).headers
+    rows: Grid = []
+    seen: set[str] = set()
+    for row in table:
+        sku, supplier = row.text("SKU"), row.text("Supplier")
+        if not sku or not supplier or sku.casefold() in seen:
+            continue
+        seen.add(sku.casefold())
+        values = {"SKU": sku, "Supplier": supplier}
+        rows.append([values.get(header) for header in headers])
+    return rows
+
+
+def _existing_stock(sheet: Sheet) -> Grid:
+    try:
+        grids = sheet.read([STOCK])
+    except BotError:  # no workbook yet: nothing to migrate
+        return []
+    return list(grids.get(STOCK, []))
 
 
 def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
@@ -15,5 +51,8 @@ def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
     rows.update(figure_rows(layout))
     if sample:
         rows.update(sample_rows(layout))
+    migrated = supplier_items_from_stock(layout, _existing_stock(sheet))
+    if migrated:
+        rows[SUPPLIER_ITEMS] = migrated
     sheet.prepare(layout, rows)
     return [tab.name for tab in layout.tabs]
