@@ -23,6 +23,8 @@ from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
+from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.supplier_drafts import shape_supplier_drafts
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -36,9 +38,18 @@ from sheets_bot.ports import (
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.purchasing import choose_suppliers
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
-from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.layout import (
+    AUDIT,
+    DRAFTS,
+    ORDERS,
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+)
 from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
@@ -146,9 +157,19 @@ def _trend(closings: list[float], on_hand: float) -> Sparkline | None:
 
 
 def _line_status(line: PlannedLine) -> str:
-    if line.flag:
-        return f"CHECK QTY: {line.flag}"
-    return "awaiting your decision"
+    status = f"CHECK QTY: {line.flag}" if line.flag else "awaiting your decision"
+    return f"{status}; {line.hold}" if line.hold else status
+
+
+def purchase_text(unit: PurchaseUnit | None, quantity: str) -> Cell:
+    """``3 cases (36 bottles)`` for an Order qty, where the supplier sells in its own units."""
+    if unit is None:
+        return None
+    try:
+        number = parse_number(quantity)
+    except NotANumber:
+        return None
+    return None if number is None else unit.describe(float(number))
 
 
 def _line_values(line: PlannedLine) -> dict[str, Cell]:
@@ -161,6 +182,7 @@ def _line_values(line: PlannedLine) -> dict[str, Cell]:
         "On order": _number_cell(line.on_order),
         "Reorder point": _number_cell(line.reorder_point),
         "Suggested qty": line.quantity,
+        "Purchase qty": purchase_text(line.unit, str(line.quantity)),
         "Unit cost": _number_cell(float(line.unit_cost)) if line.unit_cost is not None else None,
         "Status": _line_status(line),
         "Why": line.why,
@@ -196,6 +218,10 @@ class _CheckRun(Run):
     def run(self) -> CheckReport:
         stock = self.view[STOCK]
         items, row_problems = read_stock(stock)
+        purchasing = choose_suppliers(
+            items, self.view.tables, self.view.suppliers, self.adapters.receipts, self.settings
+        )
+        items = [purchasing.choices[item.row].item for item in items]
         on_order = on_order_by_sku(self.view[ORDERS])
         history = self.adapters.ledger.order_history()
         history_problems: list[str] = []
@@ -218,14 +244,25 @@ class _CheckRun(Run):
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
-                basis=numbers.basis,
+                basis=purchasing.basis(numbers.item.row, numbers.basis),
             )
             for numbers in self.numbers.values()
         ]
+        planned = shape_supplier_drafts(
+            [
+                purchasing.finish_line(verdict.item.row, verdict.line)
+                for verdict in verdicts
+                if verdict.line is not None
+            ],
+            verdicts,
+            self.view.suppliers,
+            self.settings,
+            self.now.astimezone(self.view.zone).date(),
+        )
         self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         plan = plan_drafts(
-            [verdict.line for verdict in verdicts if verdict.line is not None],
+            planned,
             existing_draft_lines(self.view[DRAFTS]),
             self.adapters.memory.recall(DRAFTS),
             self.new_draft_id,
@@ -235,6 +272,7 @@ class _CheckRun(Run):
         self.report.problems = (
             [str(problem) for problem in self.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
+            + [str(problem) for problem in purchasing.problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
         )
@@ -343,6 +381,7 @@ class _CheckRun(Run):
                 values["Send to"] = line.send_to
                 memory[(key, "Send to")] = line.send_to
             values["Line total"] = _line_total(quantity, values["Unit cost"])
+            values["Purchase qty"] = purchase_text(line.unit, quantity)
             changed = False
             for column, value in values.items():
                 if drafts.has(column) and cell_text(value) != row.text(column):
@@ -421,7 +460,7 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     """The daily check; ``also_read`` names optional tabs to read in the same request (the
     digest's Proposed)."""
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
+    view = read_shop(adapters.sheet, CHECK_TABS, optional=(*also_read, SUPPLIER_ITEMS))
     run = _CheckRun(adapters, view, now)
     report = run.run()
     return CheckOutcome(report, view, run.batch, now)

@@ -50,9 +50,13 @@ def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
     rows: dict[str, SeedRows] = {SETTINGS: default_settings(layout)}
     rows.update(figure_rows(layout))
     if sample:
+        # The sample brings its own Supplier items; on a sheet that already had items they
+        # only name SKUs it does not have, which nothing reads, and its items keep their
+        # Stock supplier.
         rows.update(sample_rows(layout))
-    migrated = supplier_items_from_stock(layout, _existing_stock(sheet))
-    if migrated:
-        rows[SUPPLIER_ITEMS] = migrated
+    else:
+        migrated = supplier_items_from_stock(layout, _existing_stock(sheet))
+        if migrated:
+            rows[SUPPLIER_ITEMS] = migrated
     sheet.prepare(layout, rows)
     return [tab.name for tab in layout.tabs]
