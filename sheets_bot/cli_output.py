@@ -113,7 +113,10 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
     for po in report.sent:
         parts.append(f"Sent {po}")
     for po in report.deferred:
-        parts.append(f"Approved {po} (quiet hours: it goes out when they end)")
+        parts.append(
+            f"Approved {po} (held for quiet hours or the supplier's next ordering day: it"
+            " goes out then)"
+        )
     for draft in report.skipped:
         parts.append(f"Skipped {draft}: nothing ordered; the items are looked at again next check")
     if report.waiting:

@@ -24,18 +24,31 @@ from sheets_bot.documents.po_email import attachment_stem, compose_po_email
 from sheets_bot.domain.audit import BOT, OWNER
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
 from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.models import PoFormat, supplier_key
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.domain.supplier_drafts import send_not_before
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.live import LiveSummary, apply_live
 from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.po_details import complete_order, draft_rows_by_sku
 from sheets_bot.services.proposals import ProposalReport, apply_proposals
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
-from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, PROPOSED, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.layout import (
+    AUDIT,
+    DRAFTS,
+    ORDERS,
+    PROPOSED,
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+)
 from sheets_bot.sheet.table import Row
 
 POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, PROPOSED, AUDIT)
+POLL_OPTIONAL_TABS = (PROPOSED, SUPPLIER_ITEMS)
 SEND_LEASE = timedelta(minutes=15)
 """A claim older than this with no result belongs to a run that died: its outcome is unknown."""
 FILING_GRACE = timedelta(minutes=5)
@@ -165,12 +178,38 @@ class _PollRun(Run):
         elif decision.order is not None:
             self.approved(decision.order, rows)
 
+    def not_before(self, order: ApprovedOrder) -> tuple[datetime | None, str]:
+        """When the order may go out, and why it waits: the supplier's next ordering day,
+        then the end of quiet hours on it."""
+        supplier = self.view.suppliers.get(supplier_key(order.supplier))
+        ordering_day = send_not_before(supplier, self.now, self.view.zone)
+        quiet = quiet_until(ordering_day or self.now, self.view)
+        if quiet is not None:
+            return quiet, "when quiet hours end"
+        if ordering_day is not None:
+            return ordering_day, "on the supplier's next ordering day"
+        return None, ""
+
     def approved(self, order: ApprovedOrder, rows: list[Row]) -> None:
         ledger = self.adapters.ledger
-        wait = quiet_until(self.now, self.view)
+        order, problems = complete_order(
+            order,
+            self.view.tables,
+            self.view.suppliers,
+            draft_rows_by_sku([(row.number, row.text("SKU")) for row in rows]),
+        )
+        if problems:
+            status = "not sent: " + "; ".join(problems)
+            self.report.problems.append(f"{order.draft_id}: {status}")
+            self.set_status(rows, status)
+            return
+        wait, reason = self.not_before(order)
         if wait is not None:
             order = replace(order, not_before=wait)
         previous = ledger.get(order.draft_id)
+        if previous is not None and previous.po_number:
+            # A failed send approved again keeps the number it was given.
+            order = replace(order, po_number=previous.po_number)
         record = ledger.record_approval(order, self.now)
         if previous is None or (
             previous.fingerprint != order.fingerprint and record.fingerprint == order.fingerprint
@@ -180,11 +219,8 @@ class _PollRun(Run):
             not_before = record.order.not_before
             if not_before is not None and self.now < not_before:
                 local = not_before.astimezone(self.view.zone)
-                self.report.deferred.append(f"{record.po_number} at {local:%H:%M}")
-                status = (
-                    f"approved as {record.po_number}; goes out at {local:%Y-%m-%d %H:%M}"
-                    " when quiet hours end"
-                )
+                self.report.deferred.append(f"{record.draft_id} at {local:%H:%M}")
+                status = f"approved; goes out at {local:%Y-%m-%d %H:%M} {reason}".rstrip()
                 if any(row.text("Status") != status for row in rows):
                     self.schedule_send(record, not_before)
                 self.set_status(rows, status)
@@ -203,25 +239,25 @@ class _PollRun(Run):
         scheduler = self.adapters.scheduler
         if scheduler is None:
             return
-        name = f"send-{attachment_stem(record.po_number)}"[:64]
-        payload = {"reason": "quiet hours ended", "po": record.po_number, "draft": record.draft_id}
+        name = f"send-{attachment_stem(record.draft_id)}"[:64]
+        payload = {"reason": "deferred send", "draft": record.draft_id}
         try:
             scheduler.schedule_once(name, at, payload)
         except Exception as error:  # the regular poll is the fallback
             self.report.problems.append(
-                f"{record.po_number}: could not schedule its send when quiet hours end"
-                f" ({type(error).__name__}); it goes out at the first poll after they end"
+                f"{record.draft_id}: could not schedule its deferred send"
+                f" ({type(error).__name__}); it goes out at the first poll after its time"
             )
             return
         self.report.scheduled.append(name)
-        self.audit(BOT, "send scheduled", record.po_number, None, {"at": at.isoformat()})
+        self.audit(BOT, "send scheduled", record.draft_id, None, {"at": at.isoformat()})
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
         drafted = {row.text("SKU"): row.text("Suggested qty") for row in rows}
         self.audit(
             OWNER,
             "approve",
-            f"{order.draft_id} -> {order.po_number}",
+            order.draft_id,
             {"drafted": drafted},
             order.snapshot(),
         )
@@ -230,20 +266,27 @@ class _PollRun(Run):
         """Compose, claim, send; the record as it stands after, and whether this run claimed it."""
         ledger = self.adapters.ledger
         try:
-            links = self.adapters.confirm_links
-            message = compose_po_email(
-                record.order,
+            # A trial run with a stand-in number: a bad address stops here, nothing claimed.
+            compose_po_email(
+                replace(record.order, po_number=record.po_number or "PO", po_format=PoFormat.CSV),
                 self.view.settings,
                 now=self.now,
-                confirm_url=links.url_for(record.po_number, self.now) if links else None,
             )
         except ValueError as error:
-            status = f"approved as {record.po_number} but not sent: {error}"
+            status = f"approved but not sent: {error}"
             self.report.problems.append(f"{record.draft_id}: {status}")
             self.set_status(rows, status)
             return record, False
+        record = ledger.assign_po_number(record.draft_id, self.view.settings.po_prefix)
         if not ledger.claim(record.draft_id, self.now):
             return ledger.get(record.draft_id) or record, False
+        links = self.adapters.confirm_links
+        message = compose_po_email(
+            record.order,
+            self.view.settings,
+            now=self.now,
+            confirm_url=links.url_for(record.po_number, self.now) if links else None,
+        )
         self.audit(BOT, "send claimed", record.po_number, None, {"to": record.order.send_to})
         try:
             message_id = self.adapters.mailer.send(message)
@@ -290,7 +333,7 @@ class _PollRun(Run):
                     self.audit(BOT, "send outcome unknown", po, None, {"reason": "run stopped"})
                 self.follow_up(self.adapters.ledger.get(record.draft_id) or record, rows)
             else:
-                self.set_status(rows, f"{po} is being sent by another run")
+                self.set_status(rows, f"{record.label} is being sent by another run")
         elif record.state is PoState.FAILED:
             status = (
                 f"SEND FAILED for {po}: {record.detail}. Fix the draft (for example Send to)"
@@ -314,7 +357,9 @@ class _PollRun(Run):
         """
         order = record.order
         orders = self.view[ORDERS]
-        sent_at = record.updated_at.astimezone(self.view.zone).strftime("%Y-%m-%d %H:%M")
+        sent_local = record.updated_at.astimezone(self.view.zone)
+        sent_at = sent_local.strftime("%Y-%m-%d %H:%M")
+        expected = order.requested_delivery(sent_local.date())
         if order.po_number not in self.po_in_orders:
             self.po_in_orders.add(order.po_number)
             for line in order.lines:
@@ -331,6 +376,8 @@ class _PollRun(Run):
                             else None,
                             "Sent at": sent_at,
                             "Status": "sent",
+                            "Purchase qty": line.quantity_text if line.unit else None,
+                            "Expected": expected.isoformat() if expected else None,
                         }
                     )
                 )
@@ -361,5 +408,5 @@ class _PollRun(Run):
 
 def run_poll(adapters: Adapters) -> PollReport:
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, POLL_TABS, optional=(PROPOSED,))
+    view = read_shop(adapters.sheet, POLL_TABS, optional=POLL_OPTIONAL_TABS)
     return _PollRun(adapters, view, now).run()
