@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.po_fields import requested_delivery_iso
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.purchase_order import ApprovedOrder
+from sheets_bot.domain.sheet_numbers import plain
 
 HEADER = (
     "PO number",

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.history import SaleEvent, StockDay
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 WINDOW_DAYS = 30
 MIN_DAYS = 7

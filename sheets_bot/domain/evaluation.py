@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
 from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.sheet_numbers import plain
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from sheets_bot.domain.demand import RateEstimate
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.safety_stock import SERVICE_TARGETS, SafetyStock, safety_stock
+from sheets_bot.domain.sheet_numbers import plain
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from statistics import NormalDist
 from sheets_bot.domain.demand import RateEstimate
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import SafetyMethod
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 SERVICE_TARGETS = {"A": 0.99, "B": 0.95, "C": 0.90}
 __all__ = ["SERVICE_TARGETS", "SafetyMethod", "SafetyStock", "safety_stock", "z_score"]

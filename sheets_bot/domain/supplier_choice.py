@@ -29,8 +29,8 @@ from decimal import Decimal
 
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.models import Item, ScoreWeights, Supplier, supplier_key
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.sheet_numbers import plain
 from sheets_bot.domain.supplier_items import SupplierItem
 
 __all__ = [

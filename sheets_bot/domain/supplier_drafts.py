@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 from sheets_bot.domain.calendar_names import WEEKDAYS, short_date
 from sheets_bot.domain.evaluation import PlannedLine, Verdict
 from sheets_bot.domain.models import ItemStatus, ShopSettings, Supplier, supplier_key
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.policy import order_quantity
+from sheets_bot.domain.sheet_numbers import plain
 
 __all__ = ["draft_total", "ordering_day_hold", "send_not_before", "shape_supplier_drafts"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sheets_bot.domain.models import supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number, plain
 from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number, plain
 
 __all__ = [
     "PriceBreak",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sheets_bot.domain.abc import classify
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.models import SafetyMethod, UseLearned
 from sheets_bot.errors import BotError
 from sheets_bot.simulation.engine import Policy, Result, Scenario, SimItem, Tally, run_policy

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheets_bot.domain.abc import classify
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.demand import (
     DemandDay,
     RateEstimate,
