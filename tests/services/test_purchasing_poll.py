@@ -5,11 +5,14 @@ not a whole number of cases refused with its place."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, datetime
 
 import pytest
 
+from sheets_bot.services.daily import run_daily
+from sheets_bot.testing.memory_marks import MemoryMarks
 from tests.services.harness import Shop
 from tests.services.test_purchasing_check import shop as purchasing_shop  # noqa: F401
 
@@ -70,3 +73,29 @@ def test_an_order_qty_that_is_not_whole_cases_is_refused_with_its_place(shop: Sh
     assert shop.poll().sent == ["PO-0001 to Milk Direct <trade@milkdirect.example>"]
     [row] = list(csv.DictReader(io.StringIO(_csv_of(shop.mailer.sent[0]))))
     assert (row["Quantity"], row["Unit"], row["Stock units"]) == ("5", "case of 12 bottles", "60")
+
+
+def test_the_digest_lists_a_delivery_due_by_its_expected_date(shop: Shop) -> None:
+    milk = shop.draft_of("Milk Direct")
+    shop.decide(milk, "approve")
+    shop.poll()
+    # Expected 27 Nov (Monday + 4 days). Move it to the 25th: the digest follows the column.
+    number = next(n for n, row in shop.numbered("Orders") if row["PO"] == "PO-0001")
+    shop.sheet.set_cell("Orders", number, "Expected", "2026-11-25")
+    adapters = dataclasses.replace(shop.adapters, marks=MemoryMarks())
+    shop.clock.instant = datetime(2026, 11, 24, 7, 45, tzinfo=UTC)
+    run_daily(adapters)
+    shop.clock.instant = datetime(2026, 11, 25, 7, 45, tzinfo=UTC)
+    run_daily(adapters)
+    digests = [
+        m.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        for m in shop.mailer.sent
+        if m["X-Sheets-Bot-Digest"]
+    ]
+    assert "PO-0001" not in _due(digests[0])  # the 24th: not due yet
+    assert "PO-0001" in _due(digests[1]) and "Milk Direct" in _due(digests[1])
+
+
+def _due(digest: str) -> str:
+    title = "Deliveries due or late"
+    return digest.split(title, 1)[1].split("\n\n", 1)[0] if title in digest else ""
