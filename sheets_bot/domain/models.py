@@ -167,3 +167,6 @@ class ShopSettings:
     tax_number: str = ""
     payment_terms: str = ""
     supplier_score: ScoreWeights = field(default_factory=ScoreWeights)
+    backorders: bool = True
+    """Settings ``Short deliveries``: ``backorder`` keeps the missing quantity on order as a
+    new Orders line; ``cancel`` closes it."""

@@ -138,6 +138,8 @@ class _PollRun(Run):
         if self.deleted_rows:
             self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
         live = apply_live(self)
+        for sku, quantity in live.receiving.backordered.items():
+            self.on_order[sku] = self.on_order.get(sku, 0.0) + quantity
         if live.skus:
             self.update_on_order(live.skus)
         memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}

@@ -99,6 +99,13 @@ def _safety_method(text: str) -> SafetyMethod:
         raise ValueError("is not one of buffer, peak, service level") from error
 
 
+def _short_deliveries(text: str) -> bool:
+    choice = " ".join(text.lower().split())
+    if choice not in ("backorder", "cancel"):
+        raise ValueError("must be backorder or cancel")
+    return choice == "backorder"
+
+
 _WEIGHT_NAMES = {
     "price": "price",
     "reliability": "reliability",
@@ -160,6 +167,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "tax number": ("tax_number", _text),
     "payment terms": ("payment_terms", _text),
     "supplier score": ("supplier_score", parse_score_weights),
+    "short deliveries": ("backorders", _short_deliveries),
 }
 
 
