@@ -83,6 +83,9 @@ def format_check(
         parts.append(report.learned)
     for draft, supplier in report.drafts_created.items():
         parts.append(f"  new draft {draft} for {supplier}")
+    if report.purchasing:
+        parts.append("\nBuying (the Why column of each line says it in full):")
+        parts.extend(f"  - {note}" for note in report.purchasing)
     if report.problems:
         parts.append(f"\nProblems ({len(report.problems)}): nothing is drafted from these rows")
         parts.extend(f"  - {problem}" for problem in report.problems)

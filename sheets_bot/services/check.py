@@ -86,6 +86,9 @@ class CheckReport:
     """The Drafts column letter the owner picks decisions in, as the sheet has it."""
     learned: str = ""
     """What was learned from history and whether the check used it, in one line (or empty)."""
+    purchasing: list[str] = field(default_factory=list)
+    """Lines whose supplier was chosen among several, or that top a draft up to its
+    supplier's minimum order value: SKU and the first part of their ``Why``."""
 
     def count(self, move: str) -> int:
         return sum(1 for item in self.items if item.move == move)
@@ -264,6 +267,13 @@ class _CheckRun(Run):
         )
         self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
         stock_memory = self.write_stock(stock, verdicts, row_problems)
+        self.report.purchasing = [
+            f"{line.sku} ({line.supplier}): {first}"
+            for line in planned
+            if (first := line.why.split(". ", 1)[0]).startswith("top-up")
+            or "supplier chosen:" in first
+            or "supplier pinned:" in first
+        ]
         plan = plan_drafts(
             planned,
             existing_draft_lines(self.view[DRAFTS]),

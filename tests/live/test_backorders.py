@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sheets_bot.ports import Cell
 from tests.live.live_shop import LiveShop
 
 PO = "PO-0001"
@@ -19,7 +20,7 @@ def shop() -> LiveShop:
     return shop
 
 
-def _lines(shop: LiveShop) -> list[tuple[int, dict[str, object]]]:
+def _lines(shop: LiveShop) -> list[tuple[int, dict[str, Cell]]]:
     return [(n, row) for n, row in shop.numbered("Orders") if row["SKU"] == ESP]
 
 

@@ -23,25 +23,16 @@ def _set(shop: Shop, tab: str, key_column: str, key: str, column: str, value: Ce
 
 @pytest.fixture
 def shop() -> Shop:
+    """The sample café (which lists Milk Direct for oat milk, cheaper and slower, with a
+    10-case MOQ that keeps it second) with Milk Direct's MOQ dropped, and Dairy Fresh taking
+    orders on Tuesdays and Fridays with a minimum order of 150."""
     shop = Shop.sample()
-    _add_row(
-        shop,
-        "Suppliers",
-        {"Supplier": "Milk Direct", "Email": "trade@milkdirect.example", "Lead time (days)": 4},
+    milk_direct = next(
+        n
+        for n, row in shop.numbered("Supplier items")
+        if row["SKU"] == "DAI-OAT-1L" and row["Supplier"] == "Milk Direct"
     )
-    _add_row(
-        shop,
-        "Supplier items",
-        {
-            "SKU": "DAI-OAT-1L",
-            "Supplier": "Milk Direct",
-            "Supplier code": "MD-OAT-12",
-            "Purchase unit": "case",
-            "Units per purchase unit": 12,
-            "Price": 16.80,
-        },
-    )
-    _set(shop, "Stock", "SKU", "DAI-OAT-1L", "Unit", "bottle")
+    shop.sheet.set_cell("Supplier items", milk_direct, "MOQ", None)
     _set(shop, "Suppliers", "Supplier", "Dairy Fresh Co", "Order days", "Tue, Fri")
     _set(shop, "Suppliers", "Supplier", "Dairy Fresh Co", "Min order value", 150)
     return shop
@@ -113,10 +104,25 @@ def test_a_paused_supplier_hands_its_items_to_the_other_with_a_note(shop: Shop) 
     assert oat["Order qty"] == 30  # the sample's own numbers: 26 rounded to packs of 6
 
 
-def test_a_pin_keeps_the_item_with_its_supplier(shop: Shop) -> None:
-    _add_row(
-        shop, "Supplier items", {"SKU": "DAI-OAT-1L", "Supplier": "Dairy Fresh Co", "Pin": "yes"}
+def test_the_samples_moq_keeps_the_cheaper_supplier_second() -> None:
+    shop = Shop.sample()
+    shop.check()
+    oat = _line(shop, "DAI-OAT-1L")
+    assert oat["Supplier"] == "Dairy Fresh Co"
+    # Milk Direct's MOQ part: 9/day × 4 days = 36 of a 120-bottle minimum -> 10 × 0.3 = 3.
+    assert "runner-up Milk Direct 68 (price 40, reliability 15, quality 10, MOQ 3" in str(
+        oat["Why"]
     )
+    assert oat["Purchase qty"] == "5 cases (30 bottles)"
+
+
+def test_a_pin_keeps_the_item_with_its_supplier(shop: Shop) -> None:
+    dairy = next(
+        n
+        for n, row in shop.numbered("Supplier items")
+        if row["SKU"] == "DAI-OAT-1L" and row["Supplier"] == "Dairy Fresh Co"
+    )
+    shop.sheet.set_cell("Supplier items", dairy, "Pin", "yes")
     shop.check()
     oat = _line(shop, "DAI-OAT-1L")
     assert oat["Supplier"] == "Dairy Fresh Co"
