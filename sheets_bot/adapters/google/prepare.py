@@ -237,7 +237,7 @@ def _plan_formats(plan: _Plan, spec: TabSpec, look: TabLook, positions: Mapping[
             (header.get("userEnteredFormat") or {}).get("backgroundColor"), tint
         ):
             colours[position] = tint
-        if column.note and not header.get("note"):
+        if column.note and column.bot_owned and not header.get("note"):
             plan.formats.append(fmt.header_note(sheet_id, position, column.note))
         if column.bot_owned and not column.editable and not look.protected_by_bot(position):
             unprotected.append(position)
