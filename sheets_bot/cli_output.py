@@ -85,6 +85,9 @@ def format_check(
         parts.append(report.learned)
     for draft, supplier in report.drafts_created.items():
         parts.append(f"  new draft {draft} for {supplier}")
+    if report.purchasing:
+        parts.append("\nBuying (the Why column of each line says it in full):")
+        parts.extend(f"  - {note}" for note in report.purchasing)
     sheet_problems = [p for p in report.problems if p in report.sheet_problems]
     row_problems = [p for p in report.problems if p not in report.sheet_problems]
     if sheet_problems:
@@ -120,7 +123,10 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
     for po in report.sent:
         parts.append(f"Sent {po}")
     for po in report.deferred:
-        parts.append(f"Approved {po} (quiet hours: it goes out when they end)")
+        parts.append(
+            f"Approved {po} (held for quiet hours or the supplier's next ordering day: it"
+            " goes out then)"
+        )
     for draft in report.skipped:
         parts.append(f"Skipped {draft}: nothing ordered; the items are looked at again next check")
     if report.waiting:

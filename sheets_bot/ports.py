@@ -174,6 +174,17 @@ class Ledger(Protocol):
         """The next number of a counter (draft ids), starting at 1."""
         ...
 
+    def assign_po_number(self, draft_id: str, prefix: str) -> PoRecord:
+        """The record with its PO number: ``prefix`` and the next number of the ``po`` series
+        (``PO-0001``), given the first time it is asked; the same number every time after.
+
+        The poll asks when an approved order's time to go out has come, before it claims the
+        send, so numbers follow the order POs go out, a PO held for later takes none until
+        then, and a run that dies after the claim leaves a numbered record for the owner to
+        resolve. Two runs asking at once get the same number, and no number is skipped.
+        ``KeyError`` when the draft has no record."""
+        ...
+
 
 class AuditLog(Protocol):
     """Append-only record of every state change."""

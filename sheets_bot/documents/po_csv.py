@@ -1,4 +1,5 @@
-"""The purchase order as a CSV file the supplier can open in a spreadsheet or import.
+"""The purchase order as a CSV file a supplier's system can import: one header row, then one
+row per line, every row complete on its own (the order's fields repeated), no total row.
 
 Item names and SKUs come from the owner's sheet and, through it, from supplier files and
 forwarded mail, so every text cell is defused against formula injection: a spreadsheet that
@@ -9,12 +10,39 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+from sheets_bot.documents.po_fields import requested_delivery_iso
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder
+from sheets_bot.domain.sheet_numbers import plain
 
-HEADER = ("PO", "SKU", "Item", "Qty", "Unit cost", "Line total", "Currency")
+HEADER = (
+    "PO number",
+    "PO date",
+    "Requested delivery",
+    "Supplier",
+    "Supplier contact",
+    "Account",
+    "Buyer",
+    "Delivery address",
+    "Buyer phone",
+    "Buyer tax number",
+    "Payment terms",
+    "Line",
+    "Supplier code",
+    "SKU",
+    "Description",
+    "Quantity",
+    "Unit",
+    "Unit price",
+    "Line total",
+    "Stock units",
+    "Currency",
+    "Note",
+)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CENT = Decimal("0.01")
@@ -53,36 +81,46 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def po_csv(order: ApprovedOrder, settings: ShopSettings) -> bytes:
-    """UTF-8 CSV (no BOM, CRLF rows): a header row, one row per line, then a total row.
+def po_csv(order: ApprovedOrder, settings: ShopSettings, *, issued: datetime) -> bytes:
+    """UTF-8 CSV (no BOM, CRLF rows). A line without a unit cost has blank price cells.
 
-    A line without a unit cost has blank cost cells, and so has the total row, whose item cell
-    then says the total is incomplete.
-    """
-    po = safe_cell(order.po_number)
-    currency = safe_cell(settings.currency)
+    ``Quantity`` and ``Unit price`` are in the supplier's purchase unit (``Unit``: ``case of 12
+    bottles``); ``Stock units`` is the same quantity as the shop counts it."""
+    if issued.tzinfo is None:
+        raise ValueError("the issue time must be timezone-aware")
+    one_line = " ".join
+    fixed = [
+        order.po_number,
+        issued.astimezone(ZoneInfo(settings.timezone)).date().isoformat(),
+        requested_delivery_iso(order, settings, issued),
+        order.supplier,
+        order.supplier_contact,
+        order.supplier_code,
+        settings.business_name,
+        one_line(settings.delivery_address.split()),
+        settings.phone,
+        settings.tax_number,
+        settings.payment_terms,
+    ]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for line in order.lines:
+    for number, line in enumerate(order.lines, start=1):
+        price = line.unit_price
         writer.writerow(
-            (
-                po,
+            [
+                *(safe_cell(text) for text in fixed),
+                str(number),
+                safe_cell(line.supplier_code),
                 safe_cell(line.sku),
                 safe_cell(line.item),
-                str(line.quantity),
-                "" if line.unit_cost is None else format_amount(line.unit_cost),
+                str(line.purchase_quantity),
+                safe_cell(line.unit_name_text),
+                "" if price is None else format_amount(price),
                 "" if line.total is None else format_amount(line.total),
-                currency,
-            )
+                plain(line.quantity),
+                safe_cell(settings.currency),
+                safe_cell(one_line(order.note.split())),
+            ]
         )
-    total = order.total
-    if total is None:
-        missing = sum(1 for line in order.lines if line.unit_cost is None)
-        label = f"Total incomplete: {missing} line(s) without a unit cost"
-    else:
-        label = "Total"
-    writer.writerow(
-        (po, "", label, "", "", "" if total is None else format_amount(total), currency)
-    )
     return buffer.getvalue().encode("utf-8")

@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid
 from sheets_bot.documents.dates import shop_date
 from sheets_bot.documents.email_html import CELL, HEAD, NUMBER_CELL
 from sheets_bot.documents.po_csv import format_money, po_csv, total_text
+from sheets_bot.documents.po_fields import header_fields
 from sheets_bot.domain.addresses import AddressProblem, validate_address
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
@@ -103,7 +104,7 @@ def compose_po_email(
         )
     if order.po_format.wants_csv:
         message.add_attachment(
-            po_csv(order, settings),
+            po_csv(order, settings, issued=now),
             maintype="text",
             subtype="csv",
             filename=f"{stem}.csv",
@@ -157,15 +158,35 @@ def _attached(order: ApprovedOrder) -> str:
     return f"The order is attached as {' and '.join(kinds)}."
 
 
+def _codes(line: OrderLine) -> str:
+    code = _one_line(line.supplier_code)
+    sku = _one_line(line.sku)
+    return f"your code {code}, our SKU {sku}" if code else f"SKU {sku}"
+
+
+def _per_unit(line: OrderLine) -> str:
+    unit = line.unit
+    return unit.name if unit is not None else (line.stock_unit or "unit")
+
+
 def _text_line(line: OrderLine, currency: str) -> str:
     item = _one_line(line.item)
-    sku = _one_line(line.sku)
     if line.unit_cost is None:
-        return f"- {line.quantity} x {item} (SKU {sku}), no unit cost on file"
+        return f"- {line.quantity_text} {item} ({_codes(line)}), no unit cost on file"
     return (
-        f"- {line.quantity} x {item} (SKU {sku}) at {format_money(line.unit_cost, currency)}"
+        f"- {line.quantity_text} {item} ({_codes(line)}) at"
+        f" {format_money(line.unit_price, currency)} a {_per_unit(line)}"
         f" = {format_money(line.total, currency)}"
     )
+
+
+def _header_lines(order: ApprovedOrder, settings: ShopSettings, now: datetime) -> list[str]:
+    skip = ("PO number", "Date", "From", "Supplier")
+    return [
+        f"{label}: {value}"
+        for label, value in header_fields(order, settings, now)
+        if label not in skip
+    ]
 
 
 def _text_body(
@@ -182,6 +203,8 @@ def _text_body(
         "",
         f"Please supply the items below for purchase order {order.po_number} from {business},"
         f" dated {shop_date(now, settings.timezone)}.",
+        "",
+        *_header_lines(order, settings, now),
         "",
         *(_text_line(line, settings.currency) for line in order.lines),
         "",
@@ -213,10 +236,12 @@ def _html_body(
     po = esc(order.po_number)
     rows = "\n".join(
         "<tr>"
+        f'<td style="{CELL}">{esc(_one_line(line.supplier_code))}</td>'
         f'<td style="{CELL}">{esc(_one_line(line.sku))}</td>'
         f'<td style="{CELL}">{esc(_one_line(line.item))}</td>'
-        f'<td style="{NUMBER_CELL}">{line.quantity}</td>'
-        f'<td style="{NUMBER_CELL}">{esc(format_money(line.unit_cost, currency))}</td>'
+        f'<td style="{NUMBER_CELL}">{esc(line.quantity_text)}</td>'
+        f'<td style="{NUMBER_CELL}">{esc(format_money(line.unit_price, currency))}'
+        f" a {esc(_per_unit(line))}</td>"
         f'<td style="{NUMBER_CELL}">{esc(format_money(line.total, currency))}</td>'
         "</tr>"
         for line in order.lines
@@ -224,13 +249,15 @@ def _html_body(
     headings = "".join(
         f'<th style="{style}{HEAD}">{name}</th>'
         for name, style in (
+            ("Code", CELL),
             ("SKU", CELL),
             ("Item", CELL),
             ("Qty", NUMBER_CELL),
-            ("Unit cost", NUMBER_CELL),
+            ("Unit price", NUMBER_CELL),
             ("Line total", NUMBER_CELL),
         )
     )
+    details = "".join(f"{esc(line)}<br>" for line in _header_lines(order, settings, now))
     note = _note(order)
     note_html = (
         '<p style="margin:16px 0 4px 0;font-weight:bold;">Note from '
@@ -250,7 +277,8 @@ def _html_body(
         f"<p>Hello {esc(_one_line(order.supplier))},</p>\n"
         f"<p>Please supply the items below for purchase order {po},"
         f" dated {esc(shop_date(now, settings.timezone))}.</p>\n"
-        '<table style="border-collapse:collapse;margin:8px 0;">\n'
+        + (f"<p>{details}</p>\n" if details else "")
+        + '<table style="border-collapse:collapse;margin:8px 0;">\n'
         f"<thead><tr>{headings}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
         f'<p style="font-weight:bold;">{esc(total_text(order, currency))}</p>\n'
         f"{note_html}"

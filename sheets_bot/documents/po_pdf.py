@@ -1,4 +1,5 @@
-"""The purchase order as an A4 PDF, drawn with fpdf2 and a core font.
+"""The purchase order as a PDF that prints whole on A4 and on Letter, drawn with fpdf2 and a
+core font.
 
 Core fonts only cover Latin-1, and a PO must never fail because an item is called
 "Café crème – 1kg" or "Łódź rye": text is mapped to Latin-1 first (typographic punctuation to
@@ -14,8 +15,8 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from sheets_bot.documents.dates import shop_date
 from sheets_bot.documents.po_csv import format_money, total_text
+from sheets_bot.documents.po_fields import header_fields
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.purchase_order import ApprovedOrder
 
@@ -58,20 +59,25 @@ _PLAIN = str.maketrans(
         "\ufeff": "",
     }
 )
-_COLUMNS = ("SKU", "Item", "Qty", "Unit cost", "Line total")
-_WIDTHS = (30, 76, 16, 34, 34)
-_ALIGN = ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT")
+_COLUMNS = ("Code", "SKU", "Description", "Qty", "Unit", "Unit price", "Total")
+_WIDTHS = (22, 24, 50, 12, 30, 26, 26)
+_ALIGN = ("LEFT", "LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT")
+_MARGIN = 10.0
+_LETTER_HEIGHT = 279.4
+"""The page is A4 (210 × 297 mm) and everything is drawn inside Letter's height (and 190 mm
+wide, inside both widths), so it prints whole on either paper."""
+_BOTTOM = 297.0 - _LETTER_HEIGHT + 18.0
 
 
 class _PoDocument(FPDF):
-    """An A4 page with a small footer naming the PO and the page, for multi-page orders."""
+    """An A4 page drawn to fit Letter too, with a small footer naming the PO and the page."""
 
     def __init__(self, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._footer_text = footer_text
 
     def footer(self) -> None:
-        self.set_y(-12)
+        self.set_y(-(297.0 - _LETTER_HEIGHT + 12))
         self.set_font("Helvetica", size=8)
         self.cell(0, 5, f"{self._footer_text} - page {self.page_no()} of {{nb}}", align="C")
 
@@ -105,15 +111,14 @@ def po_pdf(order: ApprovedOrder, settings: ShopSettings, *, issued: datetime) ->
 
     ``issued`` is also the document's creation date, so the same inputs give the same bytes.
     """
-    date = shop_date(issued, settings.timezone)
     title = f"Purchase order {order.po_number}"
     pdf = _PoDocument(latin1_text(title))
     pdf.set_creation_date(issued)
     pdf.set_title(latin1_text(title))
     pdf.set_author(latin1_text(settings.business_name))
     pdf.set_creator("sheets-bot")
-    pdf.set_margins(left=10, top=12, right=10)
-    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_margins(left=_MARGIN, top=12, right=_MARGIN)
+    pdf.set_auto_page_break(auto=True, margin=_BOTTOM)
     pdf.add_page()
 
     def paragraph(text: str, *, size: float = 10, style: str = "", gap: float = 0) -> None:
@@ -126,18 +131,20 @@ def po_pdf(order: ApprovedOrder, settings: ShopSettings, *, issued: datetime) ->
 
     paragraph(settings.business_name, size=18, style="B", gap=2)
     paragraph(title, size=14, style="B", gap=1)
-    paragraph(f"Date: {date}", gap=3)
-    paragraph(f"Supplier: {order.supplier}")
+    for label, value in header_fields(order, settings, issued):
+        if label in ("PO number", "From"):
+            continue
+        paragraph(f"{label}: {value}")
     paragraph(f"Send to: {order.send_to}", gap=4)
 
     currency = settings.currency
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font("Helvetica", size=9)
     with pdf.table(
         col_widths=_WIDTHS,
         text_align=_ALIGN,
         width=sum(_WIDTHS),
         align="LEFT",
-        line_height=5,
+        line_height=4.5,
         repeat_headings=1,
     ) as table:
         heading = table.row()
@@ -145,10 +152,12 @@ def po_pdf(order: ApprovedOrder, settings: ShopSettings, *, issued: datetime) ->
             heading.cell(column)
         for line in order.lines:
             row = table.row()
+            row.cell(latin1_text(line.supplier_code))
             row.cell(latin1_text(line.sku))
             row.cell(latin1_text(line.item))
-            row.cell(str(line.quantity))
-            row.cell(latin1_text(format_money(line.unit_cost, currency)))
+            row.cell(str(line.purchase_quantity))
+            row.cell(latin1_text(line.unit_name_text))
+            row.cell(latin1_text(format_money(line.unit_price, currency)))
             row.cell(latin1_text(format_money(line.total, currency)))
     pdf.ln(3)
 

@@ -59,11 +59,6 @@ class DraftDecision:
     """The rows still without a decision (``Outcome.WAITING``)."""
 
 
-def po_number(draft_id: str, prefix: str) -> str:
-    """``D-0007`` -> ``PO-0007``: one PO number per draft, so racing pollers agree on it."""
-    return prefix + draft_id.removeprefix("D-")
-
-
 def _problem(
     line: DraftLine, column: str, value: object, message: str, columns: Mapping[str, int]
 ) -> Problem:
@@ -194,7 +189,7 @@ def decide(
     notes = list(dict.fromkeys(line.note.strip() for line in approved if line.note.strip()))
     order = ApprovedOrder(
         draft_id=draft,
-        po_number=po_number(draft, settings.po_prefix),
+        po_number="",  # given at send, in the order POs go out (Ledger.assign_po_number)
         supplier=lines[0].supplier,
         send_to=send_to,
         po_format=supplier.po_format if supplier is not None else PoFormat.CSV,

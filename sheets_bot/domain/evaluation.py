@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
+from sheets_bot.domain.purchase_units import PurchaseUnit
 from sheets_bot.domain.sheet_numbers import plain
 
 
@@ -36,6 +37,12 @@ class PlannedLine:
     why: str
     flag: str | None
     """Why the owner should look twice, or ``None``."""
+    unit: PurchaseUnit | None = None
+    """The supplier's purchase unit, when it is not the stock unit (``quantity`` stays in
+    stock units)."""
+    hold: str = ""
+    """Why the draft cannot simply go out yet (the supplier's next ordering day, below its
+    minimum order value); shown in the line's Status."""
 
     @property
     def line_total(self) -> Decimal | None:
@@ -70,7 +77,8 @@ def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
             f"{where} cannot be read on the Suppliers tab ({supplier.problem}); no order is drafted"
         )
     if not supplier.active:
-        return f"{where} is inactive (Suppliers row {supplier.row}); no order is drafted"
+        state = "paused" if supplier.paused else "inactive"
+        return f"{where} is {state} (Suppliers row {supplier.row}); no order is drafted"
     if supplier.email is None:
         return f"{where} has no valid email ({supplier.email_problem}); no order is drafted"
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 from enum import StrEnum
@@ -87,6 +87,11 @@ class Supplier:
     """The days it takes orders (Suppliers, ``Order days``); every day when blank."""
     min_order_value: Decimal | None = None
     """The smallest PO it accepts (or its free-delivery threshold), in the shop's currency."""
+    paused: bool = False
+    """Suppliers ``Status`` is ``paused``: out for now, skipped with a note (``active`` is
+    then False too)."""
+    code: str = ""
+    """The shop's account number or code with the supplier (Suppliers, ``Code``), on each PO."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,22 @@ class Item:
     row: int
     use_learned: UseLearned | None = None
     """The owner's per-item choice (Stock, ``Use learned``); ``None`` follows Settings."""
+    unit: str = ""
+    """What one stock unit is called (Stock, ``Unit``: ``bottle``); blank says "units"."""
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """How the supplier score weighs its four parts (Settings ``Supplier score``), in %."""
+
+    price: float = 40
+    reliability: float = 30
+    quality: float = 20
+    moq: float = 10
+
+    @property
+    def total(self) -> float:
+        return self.price + self.reliability + self.quality + self.moq
 
 
 @dataclass(frozen=True)
@@ -143,3 +164,12 @@ class ShopSettings:
     the computed figures only) where the deployment offers one."""
     use_learned: UseLearned = UseLearned.NO
     safety_method: SafetyMethod = SafetyMethod.BUFFER
+    # --- purchasing: what each PO carries, and how suppliers are chosen
+    delivery_address: str = ""
+    phone: str = ""
+    tax_number: str = ""
+    payment_terms: str = ""
+    supplier_score: ScoreWeights = field(default_factory=ScoreWeights)
+    backorders: bool = True
+    """Settings ``Short deliveries``: ``backorder`` keeps the missing quantity on order as a
+    new Orders line; ``cancel`` closes it."""

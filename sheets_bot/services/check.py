@@ -23,7 +23,9 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
+from sheets_bot.domain.purchase_units import PurchaseUnit
 from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
+from sheets_bot.domain.supplier_drafts import shape_supplier_drafts
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -37,9 +39,18 @@ from sheets_bot.ports import (
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
+from sheets_bot.services.purchasing import choose_suppliers
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
-from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.layout import (
+    AUDIT,
+    DRAFTS,
+    ORDERS,
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+)
 from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
@@ -81,6 +92,9 @@ class CheckReport:
     """The Drafts column letter the owner picks decisions in, as the sheet has it."""
     learned: str = ""
     """What was learned from history and whether the check used it, in one line (or empty)."""
+    purchasing: list[str] = field(default_factory=list)
+    """Lines whose supplier was chosen among several, or that top a draft up to its
+    supplier's minimum order value: SKU and the first part of their ``Why``."""
 
     def count(self, move: str) -> int:
         return sum(1 for item in self.items if item.move == move)
@@ -152,7 +166,19 @@ def _trend(closings: list[float], on_hand: float) -> Sparkline | None:
 
 
 def _line_status(line: PlannedLine) -> str:
-    return fresh_status(line.flag or "")
+    status = fresh_status(line.flag or "")
+    return f"{status}; {line.hold}" if line.hold else status
+
+
+def purchase_text(unit: PurchaseUnit | None, quantity: str) -> Cell:
+    """``3 cases (36 bottles)`` for an Order qty, where the supplier sells in its own units."""
+    if unit is None:
+        return None
+    try:
+        number = parse_number(quantity)
+    except NotANumber:
+        return None
+    return None if number is None else unit.describe(float(number))
 
 
 def _line_values(line: PlannedLine) -> dict[str, Cell]:
@@ -165,6 +191,7 @@ def _line_values(line: PlannedLine) -> dict[str, Cell]:
         "On order": _number_cell(line.on_order),
         "Reorder point": _number_cell(line.reorder_point),
         "Suggested qty": line.quantity,
+        "Purchase qty": purchase_text(line.unit, str(line.quantity)),
         "Unit cost": _number_cell(float(line.unit_cost)) if line.unit_cost is not None else None,
         "Status": _line_status(line),
         "Why": line.why,
@@ -207,6 +234,14 @@ class _Check:
     def check(self) -> CheckReport:
         stock = self.run.view[STOCK]
         items, row_problems = read_stock(stock)
+        purchasing = choose_suppliers(
+            items,
+            self.run.view.tables,
+            self.run.view.suppliers,
+            self.run.adapters.receipts,
+            self.settings,
+        )
+        items = [purchasing.choices[item.row].item for item in items]
         on_order = on_order_by_sku(self.run.view[ORDERS])
         history = self.run.adapters.ledger.order_history()
         history_problems: list[str] = []
@@ -234,14 +269,32 @@ class _Check:
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
-                basis=numbers.basis,
+                basis=purchasing.basis(numbers.item.row, numbers.basis),
             )
             for numbers in self.numbers.values()
         ]
+        planned = shape_supplier_drafts(
+            [
+                purchasing.finish_line(verdict.item.row, verdict.line)
+                for verdict in verdicts
+                if verdict.line is not None
+            ],
+            verdicts,
+            self.run.view.suppliers,
+            self.settings,
+            self.run.now.astimezone(self.run.view.zone).date(),
+        )
         self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
         stock_memory = self.write_stock(stock, verdicts, row_problems)
+        self.report.purchasing = [
+            f"{line.sku} ({line.supplier}): {first}"
+            for line in planned
+            if (first := line.why.split(". ", 1)[0]).startswith("top-up")
+            or "supplier chosen:" in first
+            or "supplier pinned:" in first
+        ]
         plan = plan_drafts(
-            [verdict.line for verdict in verdicts if verdict.line is not None],
+            planned,
             existing_draft_lines(self.run.view[DRAFTS]),
             self.run.adapters.memory.recall(DRAFTS),
             self.new_draft_id,
@@ -252,6 +305,7 @@ class _Check:
         self.report.problems = (
             [str(problem) for problem in self.run.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
+            + [str(problem) for problem in purchasing.problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
             + [str(problem) for problem in on_order_problems(self.run.view[ORDERS])]
@@ -368,6 +422,7 @@ class _Check:
                 values["Send to"] = line.send_to
                 memory[(key, "Send to")] = line.send_to
             values["Line total"] = _line_total(quantity, values["Unit cost"])
+            values["Purchase qty"] = purchase_text(line.unit, quantity)
             changed = {
                 column: value
                 for column, value in values.items()
@@ -465,7 +520,7 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     """The daily check; ``also_read`` names optional tabs to read in the same request (the
     digest's Proposed)."""
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
+    view = read_shop(adapters.sheet, CHECK_TABS, optional=(*also_read, SUPPLIER_ITEMS))
     with Run(_with_run_history(adapters, view, now), view, now) as run:
         report = _Check(run).check()
     return CheckOutcome(report, view, run.batch, now)

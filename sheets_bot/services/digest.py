@@ -140,6 +140,14 @@ def _flag(status: str) -> str:
     return note if note.upper().startswith("CHECK QTY") else ""
 
 
+def _expected_day(row: Row) -> date | None:
+    """The Orders line's ``Expected`` date as the poll writes it (ISO); ``None`` otherwise."""
+    try:
+        return date.fromisoformat(row.text("Expected")[:10])
+    except ValueError:
+        return None
+
+
 def _waiting(
     drafts: Table, now: datetime, signer: LinkSigner | None, settings: ShopSettings
 ) -> list[WaitingDraft]:
@@ -246,8 +254,13 @@ def gather(
         open_rows = [row for row in po.rows if row.text("Status").lower() in OPEN_STATUSES]
         leads = [_lead_days(row, stock_by_sku, view, po.supplier) for row in open_rows]
         known = [days for days in leads if days is not None]
-        if open_rows and known:
+        asked = [day for row in open_rows if (day := _expected_day(row)) is not None]
+        expected: date | None = None
+        if open_rows and asked:
+            expected = max(asked)  # the delivery date the PO asked for (Orders 'Expected')
+        elif open_rows and known:
             expected = po.sent_at.astimezone(zone).date() + timedelta(days=round(max(known)))
+        if expected is not None:
             days_late = (today - expected).days
             if days_late >= 0:
                 deliveries.append(Delivery(po.po, po.supplier, expected, days_late))

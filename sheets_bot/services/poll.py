@@ -31,18 +31,31 @@ from sheets_bot.domain.drafts import (
     undecided_status,
     waiting_status,
 )
+from sheets_bot.domain.models import PoFormat, supplier_key
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
+from sheets_bot.domain.supplier_drafts import send_not_before
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.live import LiveSummary, apply_live
 from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.po_details import complete_order, draft_rows_by_sku
 from sheets_bot.services.proposals import ProposalReport, apply_proposals
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
-from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, PROPOSED, SETTINGS, STOCK, SUPPLIERS
+from sheets_bot.sheet.layout import (
+    AUDIT,
+    DRAFTS,
+    ORDERS,
+    PROPOSED,
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+)
 from sheets_bot.sheet.table import Row
 
 POLL_TABS = (DRAFTS, SUPPLIERS, SETTINGS, STOCK, ORDERS, PROPOSED, AUDIT)
+POLL_OPTIONAL_TABS = (PROPOSED, SUPPLIER_ITEMS)
 SEND_LEASE = timedelta(minutes=15)
 """A claim older than this with no result belongs to a run that died: its outcome is unknown."""
 FILING_GRACE = timedelta(minutes=5)
@@ -148,6 +161,8 @@ class _Poll:
             self.run, self.run.view.tables.get(PROPOSED), self.run.view[STOCK]
         )
         live = apply_live(self.run)
+        for sku, quantity in live.receiving.backordered.items():
+            self.on_order[sku] = self.on_order.get(sku, 0.0) + quantity
         if live.skus:
             self.update_on_order(live.skus)
         self.run.commit(self.memory())
@@ -202,12 +217,38 @@ class _Poll:
             if status != current:
                 self.run.batch.writes.append(drafts.write(row.number, "Status", status))
 
+    def not_before(self, order: ApprovedOrder) -> tuple[datetime | None, str]:
+        """When the order may go out, and why it waits: the supplier's next ordering day,
+        then the end of quiet hours on it."""
+        supplier = self.run.view.suppliers.get(supplier_key(order.supplier))
+        ordering_day = send_not_before(supplier, self.run.now, self.run.view.zone)
+        quiet = quiet_until(ordering_day or self.run.now, self.run.view)
+        if quiet is not None:
+            return quiet, "when quiet hours end"
+        if ordering_day is not None:
+            return ordering_day, "on the supplier's next ordering day"
+        return None, ""
+
     def approved(self, order: ApprovedOrder, rows: list[Row]) -> None:
         ledger = self.run.adapters.ledger
-        wait = quiet_until(self.run.now, self.run.view)
+        order, problems = complete_order(
+            order,
+            self.run.view.tables,
+            self.run.view.suppliers,
+            draft_rows_by_sku([(row.number, row.text("SKU")) for row in rows]),
+        )
+        if problems:
+            status = "not sent: " + "; ".join(problems)
+            self.report.problems.append(f"{order.draft_id}: {status}")
+            self.set_status(rows, status)
+            return
+        wait, reason = self.not_before(order)
         if wait is not None:
             order = replace(order, not_before=wait)
         previous = ledger.get(order.draft_id)
+        if previous is not None and previous.po_number:
+            # A failed send approved again keeps the number it was given.
+            order = replace(order, po_number=previous.po_number)
         record = ledger.record_approval(order, self.run.now)
         if previous is None or (
             previous.fingerprint != order.fingerprint and record.fingerprint == order.fingerprint
@@ -217,11 +258,8 @@ class _Poll:
             not_before = record.order.not_before
             if not_before is not None and self.run.now < not_before:
                 local = not_before.astimezone(self.run.view.zone)
-                self.report.deferred.append(f"{record.po_number} at {local:%H:%M}")
-                status = (
-                    f"approved as {record.po_number}; goes out at {local:%Y-%m-%d %H:%M}"
-                    " when quiet hours end"
-                )
+                self.report.deferred.append(f"{record.draft_id} at {local:%H:%M}")
+                status = f"approved; goes out at {local:%Y-%m-%d %H:%M} {reason}".rstrip()
                 if any(row.text("Status") != status for row in rows):
                     self.schedule_send(record, not_before)
                 self.set_status(rows, status)
@@ -240,19 +278,19 @@ class _Poll:
         scheduler = self.run.adapters.scheduler
         if scheduler is None:
             return
-        name = f"send-{attachment_stem(record.po_number)}"[:64]
-        payload = {"reason": "quiet hours ended", "po": record.po_number, "draft": record.draft_id}
+        name = f"send-{attachment_stem(record.draft_id)}"[:64]
+        payload = {"reason": "deferred send", "draft": record.draft_id}
         try:
             scheduler.schedule_once(name, at, payload)
         except Exception as error:  # the regular poll is the fallback
             self.report.problems.append(
-                f"{record.po_number}: could not schedule its send when quiet hours end"
-                f" ({type(error).__name__}); it goes out at the first poll after they end"
+                f"{record.draft_id}: could not schedule its deferred send"
+                f" ({type(error).__name__}); it goes out at the first poll after its time"
             )
             return
         self.report.scheduled.append(name)
         self.run.audit(
-            BOT, AuditAction.SEND_SCHEDULED, record.po_number, None, {"at": at.isoformat()}
+            BOT, AuditAction.SEND_SCHEDULED, record.draft_id, None, {"at": at.isoformat()}
         )
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
@@ -260,7 +298,7 @@ class _Poll:
         self.run.audit(
             OWNER,
             AuditAction.APPROVE,
-            f"{order.draft_id} -> {order.po_number}",
+            order.draft_id,
             {"drafted": drafted},
             order.snapshot(),
         )
@@ -269,20 +307,27 @@ class _Poll:
         """Compose, claim, send; the record as it stands after, and whether this run claimed it."""
         ledger = self.run.adapters.ledger
         try:
-            links = self.run.adapters.confirm_links
-            message = compose_po_email(
-                record.order,
+            # A trial run with a stand-in number: a bad address stops here, nothing claimed.
+            compose_po_email(
+                replace(record.order, po_number=record.po_number or "PO", po_format=PoFormat.CSV),
                 self.run.view.settings,
                 now=self.run.now,
-                confirm_url=links.url_for(record.po_number, self.run.now) if links else None,
             )
         except ValueError as error:
-            status = f"approved as {record.po_number} but not sent: {error}"
+            status = f"approved but not sent: {error}"
             self.report.problems.append(f"{record.draft_id}: {status}")
             self.set_status(rows, status)
             return record, False
+        record = ledger.assign_po_number(record.draft_id, self.run.view.settings.po_prefix)
         if not ledger.claim(record.draft_id, self.run.now):
             return ledger.get(record.draft_id) or record, False
+        links = self.run.adapters.confirm_links
+        message = compose_po_email(
+            record.order,
+            self.run.view.settings,
+            now=self.run.now,
+            confirm_url=links.url_for(record.po_number, self.run.now) if links else None,
+        )
         self.run.audit(
             BOT, AuditAction.SEND_CLAIMED, record.po_number, None, {"to": record.order.send_to}
         )
@@ -340,7 +385,7 @@ class _Poll:
                     )
                 self.follow_up(self.run.adapters.ledger.get(record.draft_id) or record, rows)
             else:
-                self.set_status(rows, f"{po} is being sent by another run")
+                self.set_status(rows, f"{record.label} is being sent by another run")
         elif record.state is PoState.FAILED:
             status = (
                 f"SEND FAILED for {po}: {record.detail}. Fix the draft (for example Send to)"
@@ -364,7 +409,9 @@ class _Poll:
         """
         order = record.order
         orders = self.run.view[ORDERS]
-        sent_at = record.updated_at.astimezone(self.run.view.zone).strftime("%Y-%m-%d %H:%M")
+        sent_local = record.updated_at.astimezone(self.run.view.zone)
+        sent_at = sent_local.strftime("%Y-%m-%d %H:%M")
+        expected = order.requested_delivery(sent_local.date())
         if order.po_number not in self.po_in_orders:
             self.po_in_orders.add(order.po_number)
             for line in order.lines:
@@ -381,6 +428,8 @@ class _Poll:
                             else None,
                             "Sent at": sent_at,
                             "Status": "sent",
+                            "Purchase qty": line.quantity_text if line.unit else None,
+                            "Expected": expected.isoformat() if expected else None,
                         }
                     )
                 )
@@ -411,6 +460,6 @@ class _Poll:
 
 def run_poll(adapters: Adapters) -> PollReport:
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, POLL_TABS, optional=(PROPOSED,))
+    view = read_shop(adapters.sheet, POLL_TABS, optional=POLL_OPTIONAL_TABS)
     with Run(adapters, view, now) as run:
         return _Poll(run).poll()

@@ -15,6 +15,7 @@ poll tries again; a receipt's lead time is stored only once the run committed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -25,7 +26,7 @@ from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
-from sheets_bot.ports import Cell, Claims
+from sheets_bot.ports import Cell, Claims, RowsAppend
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.layout import ORDERS
@@ -45,14 +46,27 @@ class ReceivingOutcome:
     attention: list[str] = field(default_factory=list)
     skus: set[str] = field(default_factory=set)
     """SKUs (case-folded) whose on-order quantity changed."""
+    backordered: dict[str, float] = field(default_factory=dict)
+    """Quantities kept on order as new backorder lines, by SKU (case-folded)."""
 
 
 class LineProblem(BotError, ValueError):
     """A located reason an Orders line can not be processed yet."""
 
 
-def received_key(po: str, sku: str) -> str:
-    return f"received:{po}:{sku}"
+def received_key(po: str, sku: str, backorder: int = 0) -> str:
+    suffix = f":backorder{backorder}" if backorder else ""
+    return f"received:{po}:{sku}{suffix}"
+
+
+_BACKORDER = re.compile(r"^backorder (\d+)\b", re.IGNORECASE)
+BACKORDER = "backorder"
+
+
+def backorder_number(note: str) -> int:
+    """``backorder 2: ...`` -> 2; 0 for a line that is not a backorder."""
+    match = _BACKORDER.match(note)
+    return int(match[1]) if match else 0
 
 
 def parse_sent_at(text: str, zone: ZoneInfo) -> datetime | None:
@@ -161,6 +175,13 @@ class _Receiving:
         self.orders: Table = run.view[ORDERS]
         self.zone = run.view.zone
         self.outcome = ReceivingOutcome()
+        self.new_rows: list[list[Cell]] = []
+        self.backorders: dict[tuple[str, str], int] = {}
+        for existing in self.orders:
+            number = backorder_number(existing.text("Note"))
+            if number:
+                key = (existing.text("PO"), existing.text("SKU").casefold())
+                self.backorders[key] = max(self.backorders.get(key, 0), number)
 
     def note(self, row: Row, text: str) -> None:
         if row.text("Note") != text:
@@ -177,6 +198,8 @@ class _Receiving:
                     self.cancel(row)
             except LineProblem as problem:
                 self.outcome.problems.append(f"{problem}; nothing was changed for this line")
+        if self.new_rows:
+            self.run.batch.appends.append(RowsAppend(ORDERS, self.new_rows))
         return self.outcome
 
     def receive(self, row: Row) -> None:
@@ -200,7 +223,8 @@ class _Receiving:
         if item is not None and item.on_hand is None:
             raise LineProblem(item.problem)
 
-        key = received_key(po, sku)
+        backorder = backorder_number(row.text("Note"))
+        key = received_key(po, sku, backorder)
         if not self.claims.claim(key, self.run.now):
             earlier = self.claims.claimed_at(key)
             when = f" on {earlier.astimezone(self.zone):%Y-%m-%d %H:%M}" if earlier else ""
@@ -228,7 +252,13 @@ class _Receiving:
             self.on_hand.set(item, new_value)
         else:
             parts.append("On hand not changed (Settings: Receiving updates on hand = no)")
-        if sent_at is not None:
+        if flag.startswith("SHORT"):
+            parts.append(self.short(row, ordered - received, local_day, backorder))
+        if backorder:
+            # The lead time was learned from the first delivery of this line (its receipt);
+            # a backorder's later arrival is the supplier's shortfall, already counted there.
+            parts.append("a backorder: its delivery date does not count as a lead time")
+        elif sent_at is not None:
             receipt = Receipt(
                 po=po,
                 supplier=row.text("Supplier"),
@@ -250,9 +280,41 @@ class _Receiving:
         if flag:
             self.outcome.attention.append(f"{po} {sku} ({row.text('Supplier')}): {text}")
 
+    def short(self, row: Row, missing: float, day: str, backorder: int) -> str:
+        """The missing quantity stays on order as a backorder line (a new Orders row, status
+        sent), unless Settings says ``Short deliveries: cancel``."""
+        if not self.run.view.settings.backorders:
+            return "the rest is cancelled (Settings: Short deliveries = cancel)"
+        number = (
+            max(self.backorders.get((row.text("PO"), row.text("SKU").casefold()), 0), backorder) + 1
+        )
+        self.backorders[(row.text("PO"), row.text("SKU").casefold())] = number
+        self.new_rows.append(
+            self.orders.new_row(
+                {
+                    "PO": row["PO"],
+                    "Supplier": row["Supplier"],
+                    "SKU": row["SKU"],
+                    "Item": row["Item"],
+                    "Qty": as_cell(missing),
+                    "Unit cost": row["Unit cost"],
+                    "Sent at": row["Sent at"],
+                    "Status": "sent",
+                    "Note": f"{BACKORDER} {number}: {as_cell(missing)} still to come"
+                    f" (Orders row {row.number} came short on {day}); set Status to"
+                    " cancelled if it is not coming",
+                }
+            )
+        )
+        sku = row.text("SKU").casefold()
+        self.outcome.skus.add(sku)
+        self.outcome.backordered[sku] = self.outcome.backordered.get(sku, 0.0) + missing
+        return f"{as_cell(missing)} kept on order as backorder {number} (a new line below)"
+
     def cancel(self, row: Row) -> None:
         po, sku = row.text("PO"), row.text("SKU")
-        key = f"cancelled:{po}:{sku}"
+        backorder = backorder_number(row.text("Note"))
+        key = f"cancelled:{po}:{sku}" + (f":backorder{backorder}" if backorder else "")
         if not self.claims.claim(key, self.run.now):
             self.note(row, "cancelled; no longer on order")
             return

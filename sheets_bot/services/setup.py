@@ -1,4 +1,11 @@
-"""``init``: give a sheet every tab of the contract, optionally filled with the sample shop."""
+"""``init``: give a sheet every tab of the contract, optionally filled with the sample shop.
+
+On a sheet that already has items, ``init`` also migrates it: the Supplier items tab (new in
+the contract) gets one row per item with the item's Stock ``Supplier``, its figures left blank
+(blank means "the Stock row's"), so the shop works exactly as before and the owner adds
+second suppliers, purchase units and prices beside the rows already there. Nothing typed is
+touched: ``prepare`` only adds missing tabs and headers, and rows to empty tabs.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,43 @@ from sheets_bot.domain.models import ShopSettings
 from sheets_bot.errors import BotError, SheetLayoutError
 from sheets_bot.ports import Grid, SeedRows, Sheet
 from sheets_bot.sheet.dashboard import figure_rows
-from sheets_bot.sheet.layout import SETTINGS, Layout, load_layout, normalise_header
+from sheets_bot.sheet.layout import (
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    Layout,
+    load_layout,
+    normalise_header,
+)
 from sheets_bot.sheet.sample_shop import default_settings, sample_rows
 from sheets_bot.sheet.table import Table
+
+
+def supplier_items_from_stock(layout: Layout, stock: Grid) -> Grid:
+    """One Supplier items row per Stock item (SKU and Supplier; the first row of a SKU)."""
+    try:
+        table = Table.from_grid(layout.tab(STOCK), stock)
+    except BotError:
+        return []
+    headers = layout.tab(SUPPLIER_ITEMS).headers
+    rows: Grid = []
+    seen: set[str] = set()
+    for row in table:
+        sku, supplier = row.text("SKU"), row.text("Supplier")
+        if not sku or not supplier or sku.casefold() in seen:
+            continue
+        seen.add(sku.casefold())
+        values = {"SKU": sku, "Supplier": supplier}
+        rows.append([values.get(header) for header in headers])
+    return rows
+
+
+def _existing_stock(sheet: Sheet) -> Grid:
+    try:
+        grids = sheet.read([STOCK])
+    except BotError:  # no workbook yet: nothing to migrate
+        return []
+    return list(grids.get(STOCK, []))
 
 
 def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
@@ -20,7 +61,14 @@ def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
     rows: dict[str, SeedRows] = {SETTINGS: default_settings(layout)}
     rows.update(figure_rows(layout))
     if sample:
+        # The sample brings its own Supplier items; on a sheet that already had items they
+        # only name SKUs it does not have, which nothing reads, and its items keep their
+        # Stock supplier.
         rows.update(sample_rows(layout))
+    else:
+        migrated = supplier_items_from_stock(layout, _existing_stock(sheet))
+        if migrated:
+            rows[SUPPLIER_ITEMS] = migrated
     sheet.prepare(layout.with_currency(shop_currency(sheet, layout, rows)), rows)
     return [tab.name for tab in layout.tabs]
 

@@ -26,12 +26,15 @@ from sheets_bot.domain.number_ranges import (
     DAILY_SALES,
     LEAD_TIME_DAYS,
     ORDER_LIMIT,
+    ORDER_VALUE,
     PACK_SIZE,
     UNIT_COST,
     NumberRange,
 )
+from sheets_bot.domain.ordering_days import EVERY_DAY, OrderingDays, parse_ordering_days
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.domain.supplier_items import SupplierItem, parse_price_breaks
 from sheets_bot.sheet.table import Row, Table, cell_text, is_blank
 
 
@@ -112,6 +115,7 @@ SafetyBuffer = Annotated[Decimal | None, BeforeValidator(_amount(COUNT, required
 UnitCost = Annotated[Decimal | None, BeforeValidator(_amount(UNIT_COST, required=False))]
 PackSize = Annotated[int | None, BeforeValidator(_positive_whole(PACK_SIZE))]
 OrderLimit = Annotated[int | None, BeforeValidator(_positive_whole(ORDER_LIMIT))]
+OrderValue = Annotated[Decimal | None, BeforeValidator(_amount(ORDER_VALUE, required=False))]
 
 
 def _status(value: Any) -> ItemStatus:
@@ -157,6 +161,28 @@ def _yes_no(value: Any) -> bool:
     raise ValueError("is not yes or no")
 
 
+def _supplier_status(value: Any) -> str:
+    text = cell_text(value).lower()
+    if text not in ("", "active", "paused", "inactive"):
+        raise ValueError("is not one of active, paused, inactive")
+    return text
+
+
+def _ordering_days(value: Any) -> OrderingDays:
+    return parse_ordering_days(cell_text(value))
+
+
+def _positive_number(value: Any) -> Decimal | None:
+    number = _non_negative(_number(value))
+    if number is not None and number == 0:
+        raise ValueError("must be above 0")
+    return _within(PACK_SIZE, number)
+
+
+def _price_breaks(value: Any) -> Any:
+    return parse_price_breaks(cell_text(value))
+
+
 class _SheetRow(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=False)
 
@@ -175,6 +201,7 @@ class StockRow(_SheetRow):
     max_order: OrderLimit = None
     status: Annotated[ItemStatus, BeforeValidator(_status)] = ItemStatus.ACTIVE
     use_learned: Annotated[UseLearned | None, BeforeValidator(_use_learned)] = None
+    unit: Text = ""
 
 
 STOCK_COLUMNS = {
@@ -191,6 +218,7 @@ STOCK_COLUMNS = {
     "max_order": "Max order",
     "status": "Status",
     "use_learned": "Use learned",
+    "unit": "Unit",
 }
 
 
@@ -201,6 +229,10 @@ class SupplierRow(_SheetRow):
     lead_time_days: LeadTime = None
     po_format: Annotated[PoFormat, BeforeValidator(_po_format)] = PoFormat.CSV
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
+    status: Annotated[str, BeforeValidator(_supplier_status)] = ""
+    ordering_days: Annotated[OrderingDays, BeforeValidator(_ordering_days)] = EVERY_DAY
+    min_order_value: OrderValue = None
+    code: Text = ""
 
 
 SUPPLIER_COLUMNS = {
@@ -210,6 +242,39 @@ SUPPLIER_COLUMNS = {
     "lead_time_days": "Lead time (days)",
     "po_format": "PO format",
     "active": "Active",
+    "status": "Status",
+    "ordering_days": "Order days",
+    "min_order_value": "Min order value",
+    "code": "Code",
+}
+
+
+class SupplierItemRow(_SheetRow):
+    sku: RequiredText
+    supplier: RequiredText
+    code: Text = ""
+    unit_name: Text = ""
+    per: Annotated[Decimal | None, BeforeValidator(_positive_number)] = None
+    price: UnitCost = None
+    breaks: Annotated[Any, BeforeValidator(_price_breaks)] = ()
+    moq: OrderLimit = None
+    lead_time_days: LeadTime = None
+    pinned: Annotated[bool, BeforeValidator(lambda v: _yes_no(v) if not is_blank(v) else False)] = (
+        False
+    )
+
+
+SUPPLIER_ITEM_COLUMNS = {
+    "sku": "SKU",
+    "supplier": "Supplier",
+    "code": "Supplier code",
+    "unit_name": "Purchase unit",
+    "per": "Units per purchase unit",
+    "price": "Price",
+    "breaks": "Price breaks",
+    "moq": "MOQ",
+    "lead_time_days": "Lead time (days)",
+    "pinned": "Pin",
 }
 
 M = TypeVar("M", bound=_SheetRow)
@@ -281,6 +346,7 @@ def read_suppliers(table: Table) -> tuple[dict[str, Supplier], list[Problem]]:
                     column_index=table.columns.get("Email"),
                 )
             )
+        status = parsed.status or ("active" if parsed.active else "inactive")
         suppliers[key] = Supplier(
             name=parsed.supplier,
             email=email,
@@ -289,9 +355,13 @@ def read_suppliers(table: Table) -> tuple[dict[str, Supplier], list[Problem]]:
             if parsed.lead_time_days is not None
             else None,
             po_format=parsed.po_format,
-            active=parsed.active,
+            active=status == "active",
             row=row.number,
             email_problem=email_problem,
+            ordering_days=parsed.ordering_days,
+            min_order_value=parsed.min_order_value,
+            paused=status == "paused",
+            code=parsed.code,
         )
     return suppliers, problems
 
@@ -367,7 +437,66 @@ def _item(row: StockRow, number: int) -> Item:
         status=row.status,
         row=number,
         use_learned=row.use_learned,
+        unit=row.unit,
     )
+
+
+def read_supplier_items(
+    table: Table, suppliers: dict[str, Supplier] | None = None
+) -> tuple[list[SupplierItem], list[Problem]]:
+    """The offers that can be read; a located problem for each bad cell (the row is left
+    out), for a supplier not on the Suppliers tab (when ``suppliers`` is given) and for a
+    SKU listed twice at one supplier (the first row is used)."""
+    offers: list[SupplierItem] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in table:
+        parsed = validate_row(SupplierItemRow, table, row, SUPPLIER_ITEM_COLUMNS)
+        if isinstance(parsed, list):
+            problems.extend(parsed)
+            continue
+        key = (parsed.sku.casefold(), supplier_key(parsed.supplier))
+        if key in seen:
+            problems.append(
+                Problem(
+                    table.name,
+                    row.number,
+                    "Supplier",
+                    f"is listed twice for SKU {parsed.sku} (also row {seen[key]}); the first"
+                    " row is used",
+                    value=parsed.supplier,
+                    column_index=table.columns.get("Supplier"),
+                )
+            )
+            continue
+        seen[key] = row.number
+        if suppliers is not None and key[1] not in suppliers:
+            problems.append(
+                Problem(
+                    table.name,
+                    row.number,
+                    "Supplier",
+                    "is not on the Suppliers tab; this row is skipped",
+                    value=parsed.supplier,
+                    column_index=table.columns.get("Supplier"),
+                )
+            )
+        offers.append(
+            SupplierItem(
+                sku=parsed.sku,
+                supplier=parsed.supplier,
+                row=row.number,
+                code=parsed.code,
+                unit_name=parsed.unit_name,
+                per=parsed.per,
+                price=parsed.price,
+                breaks=tuple(parsed.breaks),
+                moq=parsed.moq,
+                lead_time_days=_optional_float(parsed.lead_time_days),
+                pinned=parsed.pinned,
+            )
+        )
+    return offers, problems
 
 
 __all__ = [
@@ -375,6 +504,7 @@ __all__ = [
     "SupplierRow",
     "is_blank",
     "read_stock",
+    "read_supplier_items",
     "read_suppliers",
     "validate_row",
 ]

@@ -8,9 +8,21 @@ from importlib import resources
 
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import Cell, Grid
-from sheets_bot.sheet.layout import SETTINGS, STOCK, SUPPLIERS, Layout, normalise_header
+from sheets_bot.sheet.layout import (
+    SETTINGS,
+    STOCK,
+    SUPPLIER_ITEMS,
+    SUPPLIERS,
+    Layout,
+    normalise_header,
+)
 
-_FILES = {STOCK: "stock.csv", SUPPLIERS: "suppliers.csv", SETTINGS: "settings.csv"}
+_FILES = {
+    STOCK: "stock.csv",
+    SUPPLIERS: "suppliers.csv",
+    SUPPLIER_ITEMS: "supplier_items.csv",
+    SETTINGS: "settings.csv",
+}
 
 
 def default_settings(layout: Layout) -> Grid:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sheets_bot.domain.addresses import validate_address
 from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.inbound import parse_allowlist
-from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
+from sheets_bot.domain.models import SafetyMethod, ScoreWeights, ShopSettings, UseLearned
 from sheets_bot.domain.number_ranges import SETTING_DAYS, SETTING_FACTOR, NumberRange
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
@@ -111,6 +111,47 @@ def _safety_method(text: str) -> SafetyMethod:
         raise ValueError("is not one of buffer, peak, service level") from error
 
 
+def _short_deliveries(text: str) -> bool:
+    choice = " ".join(text.lower().split())
+    if choice not in ("backorder", "cancel"):
+        raise ValueError("must be backorder or cancel")
+    return choice == "backorder"
+
+
+_WEIGHT_NAMES = {
+    "price": "price",
+    "reliability": "reliability",
+    "lead time": "reliability",
+    "lead-time reliability": "reliability",
+    "quality": "quality",
+    "moq": "moq",
+    "moq flexibility": "moq",
+}
+
+
+def parse_score_weights(text: str) -> ScoreWeights:
+    """``price 40, reliability 30, quality 20, MOQ 10`` (``%`` allowed; a part left out
+    weighs 0). The weights need not add up to 100: each counts in proportion."""
+    weights: dict[str, float] = {}
+    for part in re.split(r"[,;]", text):
+        match = re.fullmatch(r"\s*([a-zA-Z][a-zA-Z \-]*?)\s*:?\s*(\d+(?:\.\d+)?)\s*%?\s*", part)
+        name = _WEIGHT_NAMES.get(" ".join(match[1].lower().split())) if match else None
+        if match is None or name is None:
+            raise ValueError(
+                f"'{part.strip()}' is not a weight; type like 'price 40, reliability 30,"
+                " quality 20, MOQ 10'"
+            )
+        weights[name] = float(match[2])
+    if sum(weights.values()) <= 0:
+        raise ValueError("gives every part a weight of 0")
+    return ScoreWeights(
+        price=weights.get("price", 0),
+        reliability=weights.get("reliability", 0),
+        quality=weights.get("quality", 0),
+        moq=weights.get("moq", 0),
+    )
+
+
 _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "business name": ("business_name", _text),
     "owner email": ("owner_email", validate_address),
@@ -133,6 +174,13 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "ai summary": ("ai_summary", _yes_no),
     "use learned": ("use_learned", _use_learned),
     "safety method": ("safety_method", _safety_method),
+    # purchasing
+    "delivery address": ("delivery_address", _text),
+    "phone": ("phone", _text),
+    "tax number": ("tax_number", _text),
+    "payment terms": ("payment_terms", _text),
+    "supplier score": ("supplier_score", parse_score_weights),
+    "short deliveries": ("backorders", _short_deliveries),
 }
 
 

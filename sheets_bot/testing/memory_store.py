@@ -16,7 +16,13 @@ from datetime import datetime
 from typing import Final
 
 from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
+from sheets_bot.domain.purchase_order import (
+    ApprovedOrder,
+    PoRecord,
+    PoState,
+    po_number_text,
+    single_unknown,
+)
 
 _FINISHED_STATES: Final = frozenset({PoState.SENT, PoState.FAILED, PoState.UNKNOWN})
 _RESOLVED_STATES: Final = frozenset({PoState.SENT, PoState.APPROVED})
@@ -118,6 +124,19 @@ class MemoryLedger:
             number = self._counters.get(series, 0) + 1
             self._counters[series] = number
             return number
+
+    def assign_po_number(self, draft_id: str, prefix: str) -> PoRecord:
+        with self._lock:
+            current = self._records.get(draft_id)
+            if current is None:
+                raise KeyError(f"no PO record for draft {draft_id} in the ledger")
+            if current.order.po_number:
+                return current
+            number = self._counters.get("po", 0) + 1
+            self._counters["po"] = number
+            order = replace(current.order, po_number=po_number_text(prefix, number))
+            self._records[draft_id] = replace(current, order=order)
+            return self._records[draft_id]
 
     def _add_sent_lines(self, order: ApprovedOrder) -> None:
         self._sent_lines.extend((line.sku, line.quantity) for line in order.lines)

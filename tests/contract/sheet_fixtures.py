@@ -19,7 +19,11 @@ from sheets_bot.testing.sheet_helpers import SheetOwner, WorkbookOwner
 LAYOUT = load_layout()
 STOCK_HEADERS = LAYOUT.tab(STOCK).headers
 DEFAULT_ROWS: dict[str, Grid] = {
-    SETTINGS: [[setting.key, setting.value] for setting in LAYOUT.settings]
+    # A blank default (Delivery address, ...) reads back trimmed, as every trailing blank does.
+    SETTINGS: [
+        [setting.key, setting.value] if setting.value else [setting.key]
+        for setting in LAYOUT.settings
+    ]
 }
 
 

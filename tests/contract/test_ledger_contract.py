@@ -338,6 +338,28 @@ def test_next_number_counts_from_one_per_series(ledger: Ledger) -> None:
     assert ledger.next_number("draft") == 4
 
 
+def test_po_numbers_are_given_at_send_in_send_order_once_each(ledger: Ledger) -> None:
+    for draft in ("D-0001", "D-0002", "D-0003"):
+        ledger.record_approval(make_order(draft, ""), at(0))
+    assert ledger.get("D-0002") is not None and ledger.get("D-0002").po_number == ""  # type: ignore[union-attr]
+    # Sent in the order 3, 1; draft 2 is never sent and takes no number.
+    for draft in ("D-0003", "D-0001"):
+        assert ledger.claim(draft, at(1))
+        record = ledger.assign_po_number(draft, "CAFE-")
+        assert ledger.assign_po_number(draft, "CAFE-") == record  # asked again: the same
+        ledger.finish(draft, "sent", "<id@mail.example>", at(2))
+    numbers = {d: r.po_number for d in ("D-0001", "D-0002", "D-0003") if (r := ledger.get(d))}
+    assert numbers == {"D-0001": "CAFE-0002", "D-0002": "", "D-0003": "CAFE-0001"}
+    # The number is part of the stored order: an unknown send resolves by it.
+    ledger.record_approval(make_order("D-0004", ""), at(3))
+    assert ledger.claim("D-0004", at(4))
+    assert ledger.assign_po_number("D-0004", "CAFE-").po_number == "CAFE-0003"
+    ledger.finish("D-0004", "unknown", "dropped", at(5))
+    assert ledger.resolve("CAFE-0003", "sent", at(6)).draft_id == "D-0004"
+    with pytest.raises(KeyError):
+        ledger.assign_po_number("D-0099", "CAFE-")
+
+
 def test_naive_times_are_refused(ledger: Ledger) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         ledger.record_approval(make_order(), datetime(2025, 3, 14, 9, 30))
@@ -424,6 +446,48 @@ def test_racing_threads_each_with_a_client_claim_once_dynamodb() -> None:
     assert record is not None
     assert record.state is PoState.SENDING
     assert len(unfinished) == 1
+
+
+def test_racing_threads_number_pos_without_gaps_or_repeats_dynamodb() -> None:
+    """Eight pollers numbering four drafts, two each, at once: four numbers, none skipped."""
+    barrier = threading.Barrier(8)
+    given: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    with dynamodb_tables() as client, one_request_at_a_time():
+        ledger = DynamoLedger(client, TABLES.ledger)
+        for n in range(1, 5):
+            ledger.record_approval(make_order(f"D-000{n}", ""), at(1))
+
+        def poller(draft: str) -> None:
+            mine = DynamoLedger(aws_session().client("dynamodb"), TABLES.ledger)
+            barrier.wait(timeout=30)
+            record = mine.assign_po_number(draft, "PO-")
+            with lock:
+                given.append((draft, record.po_number))
+
+        threads = [threading.Thread(target=poller, args=(f"D-000{n}",)) for n in (1, 2, 3, 4) * 2]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        stored = {n: ledger.get(f"D-000{n}") for n in range(1, 5)}
+
+    by_draft: dict[str, set[str]] = {}
+    for draft, number in given:
+        by_draft.setdefault(draft, set()).add(number)
+    assert all(len(numbers) == 1 for numbers in by_draft.values())
+    assert sorted(n for numbers in by_draft.values() for n in numbers) == [
+        "PO-0001",
+        "PO-0002",
+        "PO-0003",
+        "PO-0004",
+    ]
+    assert {r.po_number for r in stored.values() if r} == {
+        "PO-0001",
+        "PO-0002",
+        "PO-0003",
+        "PO-0004",
+    }
 
 
 def test_racing_processes_claim_once_sqlite(tmp_path: Path) -> None:

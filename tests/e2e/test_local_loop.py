@@ -120,7 +120,7 @@ def test_quiet_hours_through_the_command_line(
         capsys, "poll", "--workbook", str(workbook), "--now", "2026-11-23T23:00:00Z"
     )
     assert code == 0
-    assert "Approved PO-0001 at 06:00 (quiet hours" in out
+    assert "Approved D-0001 at 06:00 (held for quiet hours" in out
     assert _outbox(workbook) == []
     code, out, _ = _cli(
         capsys, "poll", "--workbook", str(workbook), "--now", "2026-11-24T06:00:00Z"

@@ -107,14 +107,14 @@ def test_a_quiet_hours_approval_goes_out_by_its_one_off_schedule(world: CloudWor
 
     polled = world.invoke(poll_decisions)
 
-    assert polled["deferred"] == ["PO-0002"]
-    assert polled["scheduled"] == ["send-PO-0002"]
+    assert polled["deferred"] == ["D-0002"]
+    assert polled["scheduled"] == ["send-D-0002"]
     assert world.schedules() == {
-        "send-PO-0002": {
+        "send-D-0002": {
             "expression": "at(2026-11-24T06:00:00)",
             "zone": "Europe/London",
             "target": function_arn("poll-decisions"),
-            "payload": {"reason": "quiet hours ended", "po": "PO-0002", "draft": "D-0002"},
+            "payload": {"reason": "deferred send", "draft": "D-0002"},
         }
     }
     world.at(datetime(2026, 11, 23, 23, 5, tzinfo=UTC))
@@ -127,8 +127,8 @@ def test_a_quiet_hours_approval_goes_out_by_its_one_off_schedule(world: CloudWor
     world.ran(name)
     polled = world.invoke(poll_decisions, schedule["payload"])
 
-    assert polled["sent"] == ["PO-0002"]
-    assert polled["reason"] == "quiet hours ended"
+    assert polled["sent"] == ["PO-0001"]  # the first PO to go out, whatever its draft
+    assert polled["reason"] == "deferred send"
     assert len(world.emails()) == 1
     assert world.schedules() == {}
 
@@ -285,7 +285,7 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     assert again["statusCode"] == 410
 
     world.at(datetime(2026, 11, 23, 10, 5, tzinfo=UTC))
-    assert world.invoke(poll_decisions)["sent"] == ["PO-0002"]
+    assert world.invoke(poll_decisions)["sent"] == ["PO-0001"]  # numbered as it goes out
     who = [e.who for e in world.wiring.audit.entries() if e.action == "approve"]
     assert who == ["owner (digest link)", "owner (sheet)"]
 
@@ -300,7 +300,7 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     [_, second] = world.digests()
     text = _body(second, "plain")
     sent = text.split("Sent since the last digest", 1)[1].split("\n\n", 1)[0]
-    assert "PO-0002 to Dairy Fresh Co" in sent
+    assert "PO-0001 to Dairy Fresh Co" in sent
     runs = text.split("Runs that failed", 1)[1]
     assert "sheets-bot-test-drive-sync at 23 Nov 23:00: a service did not answer in time" in runs
     assert "private detail" not in text

@@ -89,7 +89,8 @@ def test_short_and_over_deliveries_are_flagged(shop: LiveShop) -> None:
     report = shop.poll()
 
     assert shop.order(PO, ESP)["Note"] == (
-        "received 20 of 24 on 2026-11-25; SHORT by 4; On hand 6 -> 26"
+        "received 20 of 24 on 2026-11-25; SHORT by 4; On hand 6 -> 26;"
+        " 4 kept on order as backorder 1 (a new line below)"
     )
     assert shop.order(PO, DEC)["Note"] == "received 3 of 2 on 2026-11-26; OVER by 1; On hand 3 -> 6"
     assert shop.stock(ESP)["On hand"] == 26

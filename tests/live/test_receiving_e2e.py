@@ -77,7 +77,7 @@ def test_receiving_on_a_local_workbook(workbook: Path, capsys: pytest.CaptureFix
     )
     assert "NEEDS YOU: PO-0001 COF-ESP-1K (Bean Brothers Roasters)" in out
     assert owner.stock("COF-ESP-1K")["On hand"] == 26
-    assert owner.stock("COF-ESP-1K")["On order"] == 0
+    assert owner.stock("COF-ESP-1K")["On order"] == 4  # the rest, on a backorder line
     assert "received short" in [r["Action"] for r in owner.rows("Audit")]
     with SqliteStore(workbook.parent / "sheets-bot-state" / "sheets-bot.sqlite") as store:
         [receipt] = SqliteReceiptLog(store).receipts()
@@ -104,7 +104,8 @@ def test_receiving_on_a_google_sheet_in_the_poll_request_bars(
     assert world.fake.total <= 4
     assert owner.stock("COF-ESP-1K")["On hand"] == 26
     assert owner.rows("Orders")[0]["Note"] == (
-        "received 20 of 24 on 2026-11-30; SHORT by 4; On hand 6 -> 26"
+        "received 20 of 24 on 2026-11-30; SHORT by 4; On hand 6 -> 26;"
+        " 4 kept on order as backorder 1 (a new line below)"
     )
 
     world.fake.reset_counts()

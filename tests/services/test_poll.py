@@ -159,7 +159,7 @@ def test_quiet_hours_hold_an_approval_until_they_end(shop: Shop) -> None:
     shop.decide(draft, "approve")
     shop.clock.instant = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 23:00 in London
     report = shop.poll()
-    assert report.deferred == ["PO-0001 at 06:00"]
+    assert report.deferred == ["D-0001 at 06:00"]
     assert shop.mailer.sent == []
     assert "goes out at 2026-11-24 06:00 when quiet hours end" in str(
         shop.draft_lines(draft)[0]["Status"]

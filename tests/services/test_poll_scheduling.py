@@ -42,14 +42,14 @@ def test_a_deferred_approval_schedules_one_poll_when_quiet_hours_end(shop: Shop)
 
     report = poll(shop, scheduler)
 
-    assert report.deferred == ["PO-0001 at 06:00"]
-    assert report.scheduled == ["send-PO-0001"]
+    assert report.deferred == ["D-0001 at 06:00"]
+    assert report.scheduled == ["send-D-0001"]
     [run] = scheduler.scheduled.values()
-    assert (run.name, run.at) == ("send-PO-0001", QUIET_END)
-    assert run.payload == {"reason": "quiet hours ended", "po": "PO-0001", "draft": draft}
+    assert (run.name, run.at) == ("send-D-0001", QUIET_END)
+    assert run.payload == {"reason": "deferred send", "draft": draft}
     assert shop.mailer.sent == []
     audit = [row for row in shop.rows("Audit") if row["Action"] == "send scheduled"]
-    assert [row["Subject"] for row in audit] == ["PO-0001"]
+    assert [row["Subject"] for row in audit] == ["D-0001"]
 
 
 def test_polls_during_quiet_hours_do_not_schedule_it_again(shop: Shop) -> None:
@@ -97,10 +97,10 @@ def test_a_scheduler_failure_is_reported_and_the_regular_poll_still_sends(shop: 
 
     report = poll(shop, FailingScheduler())
 
-    assert report.deferred == ["PO-0001 at 06:00"]
+    assert report.deferred == ["D-0001 at 06:00"]
     assert report.problems == [
-        "PO-0001: could not schedule its send when quiet hours end (ConnectionError);"
-        " it goes out at the first poll after they end"
+        "D-0001: could not schedule its deferred send (ConnectionError);"
+        " it goes out at the first poll after its time"
     ]
     shop.clock.instant = datetime(2026, 11, 24, 6, 5, tzinfo=UTC)
     assert poll(shop, RecordingScheduler()).sent

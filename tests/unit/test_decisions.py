@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sheets_bot.domain.decisions import DraftLine, Outcome, decide, po_number
+from sheets_bot.domain.decisions import DraftLine, Outcome, decide
 from sheets_bot.domain.models import PoFormat, ShopSettings
+from sheets_bot.domain.purchase_order import po_number_text
 from tests.unit.tables import supplier
 
 SUPPLIERS = {"bean bros": supplier(po_format=PoFormat.BOTH)}
@@ -54,7 +55,7 @@ def test_approve_and_skip_send_the_approved_lines_with_the_owners_edits() -> Non
     assert decision.outcome is Outcome.APPROVED
     order = decision.order
     assert order is not None
-    assert order.po_number == "PO-0003"
+    assert order.po_number == ""  # numbered when it is sent, not when approved
     assert [(ln.sku, ln.quantity) for ln in order.lines] == [("A", 12), ("C", 10)]
     assert order.lines[0].unit_cost == Decimal("2.5")
     assert order.lines[0].drafted_quantity == 10
@@ -113,5 +114,6 @@ def test_the_fingerprint_changes_with_what_was_approved() -> None:
     assert len({first.fingerprint, more.fingerprint, elsewhere.fingerprint}) == 3
 
 
-def test_po_number_follows_the_draft_number() -> None:
-    assert po_number("D-0042", "ACME-") == "ACME-0042"
+def test_po_number_text_has_the_prefix_and_four_digits() -> None:
+    assert po_number_text("ACME-", 42) == "ACME-0042"
+    assert po_number_text("PO-", 12345) == "PO-12345"

@@ -95,25 +95,34 @@ def attachments(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def test_csv_has_a_header_a_row_per_line_and_a_total() -> None:
-    rows = csv_rows(po_csv(make_order(), make_settings()))
+def _column(rows: list[list[str]], name: str) -> list[str]:
+    index = rows[0].index(name)
+    return [row[index] for row in rows[1:]]
 
-    assert rows == [
-        list(HEADER),
-        ["PO-0001", "BEAN-1", "House blend 1kg", "12", "8.50", "102.00", "EUR"],
-        ["PO-0001", "CUP-8", "Paper cups 8oz", "500", "0.05", "22.50", "EUR"],
-        ["PO-0001", "", "Total", "", "", "124.50", "EUR"],
-    ]
+
+def test_csv_has_a_header_and_one_complete_row_per_line_and_no_total_row() -> None:
+    rows = csv_rows(po_csv(make_order(), make_settings(), issued=NOW))
+
+    assert rows[0] == list(HEADER)
+    assert len(rows) == 3
+    assert all(len(row) == len(HEADER) for row in rows)
+    assert _column(rows, "PO number") == ["PO-0001", "PO-0001"]
+    assert _column(rows, "PO date") == ["2026-11-23", "2026-11-23"]
+    assert _column(rows, "SKU") == ["BEAN-1", "CUP-8"]
+    assert _column(rows, "Quantity") == ["12", "500"]
+    assert _column(rows, "Unit price") == ["8.50", "0.05"]
+    assert _column(rows, "Line total") == ["102.00", "22.50"]
+    assert _column(rows, "Currency") == ["EUR", "EUR"]
 
 
 def test_csv_is_utf8_with_crlf_rows() -> None:
     order = make_order(lines=(OrderLine("C-1", "Café crème – 1kg", 2, Decimal(3)),))
 
-    data = po_csv(order, make_settings())
+    data = po_csv(order, make_settings(), issued=NOW)
 
     assert "Café crème – 1kg".encode() in data
     assert not data.startswith(b"\xef\xbb\xbf")
-    assert data.count(b"\r\n") == 3
+    assert data.count(b"\r\n") == 2
     assert b"\n" not in data.replace(b"\r\n", b"")
 
 
@@ -126,18 +135,17 @@ def test_csv_defuses_formula_injection_in_every_text_cell() -> None:
         OrderLine("OK-1", "Plain = fine", 1, Decimal(1)),
     )
 
-    rows = csv_rows(po_csv(make_order(po_number="=PO", lines=lines), make_settings()))
+    rows = csv_rows(po_csv(make_order(po_number="=PO", lines=lines), make_settings(), issued=NOW))
 
-    body_rows = rows[1:-1]
-    assert [row[1] for row in body_rows] == ["'=1+1", "'+SKU", "'@SUM", "'\tTAB", "OK-1"]
-    assert [row[2] for row in body_rows] == [
+    assert _column(rows, "SKU") == ["'=1+1", "'+SKU", "'@SUM", "'\tTAB", "OK-1"]
+    assert _column(rows, "Description") == [
         '\'=HYPERLINK("http://evil.example","x")',
         "'-2+3",
         "'@SUM(A1:A2)",
         "'\rcarriage",
         "Plain = fine",
     ]
-    assert {row[0] for row in rows[1:]} == {"'=PO"}
+    assert set(_column(rows, "PO number")) == {"'=PO"}
 
 
 @pytest.mark.parametrize(
@@ -158,17 +166,16 @@ def test_safe_cell(text: str, expected: str) -> None:
     assert safe_cell(text) == expected
 
 
-def test_csv_leaves_costs_blank_and_says_the_total_is_incomplete() -> None:
+def test_csv_leaves_costs_blank_without_a_unit_cost() -> None:
     lines = (
         OrderLine("BEAN-1", "House blend 1kg", 12, Decimal("8.50")),
         OrderLine("NEW-1", "New item", 3, None),
     )
 
-    rows = csv_rows(po_csv(make_order(lines=lines), make_settings()))
+    rows = csv_rows(po_csv(make_order(lines=lines), make_settings(), issued=NOW))
 
-    assert rows[2] == ["PO-0001", "NEW-1", "New item", "3", "", "", "EUR"]
-    assert rows[3][2].startswith("Total incomplete")
-    assert rows[3][5] == ""
+    assert _column(rows, "Unit price") == ["8.50", ""]
+    assert _column(rows, "Line total") == ["102.00", ""]
 
 
 def test_money_is_two_decimals_with_the_currency() -> None:
@@ -336,7 +343,7 @@ def test_email_text_and_html_bodies_show_the_order() -> None:
     text = body(message, "plain")
     assert "Hello Bean Bros," in text
     assert "purchase order PO-0001 from Corner Café, dated 23 November 2026" in text
-    assert "- 12 x House blend 1kg (SKU BEAN-1) at 8.50 EUR = 102.00 EUR" in text
+    assert "- 12 House blend 1kg (SKU BEAN-1) at 8.50 EUR a unit = 102.00 EUR" in text
     assert "Total: 124.50 EUR" in text
     assert "Please deliver before Friday." in text
     assert "replies go to owner@corner.example" in text
@@ -347,6 +354,7 @@ def test_email_text_and_html_bodies_show_the_order() -> None:
     assert page.count("<tr>") == 3
     assert ">House blend 1kg</td>" in page
     assert ">102.00 EUR</td>" in page
+    assert ">8.50 EUR a unit</td>" in page
     assert "Total: 124.50 EUR" in page
     assert "Please deliver before Friday." in page
 
@@ -418,7 +426,7 @@ def test_email_attachments_follow_the_po_format(
 
     assert {name: kind for name, (kind, _) in found.items()} == expected
     if "PO-0001.csv" in found:
-        assert found["PO-0001.csv"][1] == po_csv(order, settings)
+        assert found["PO-0001.csv"][1] == po_csv(order, settings, issued=NOW)
     if "PO-0001.pdf" in found:
         assert found["PO-0001.pdf"][1] == po_pdf(order, settings, issued=NOW)
 

@@ -15,6 +15,12 @@ How it stays safe when several Lambdas poll at once, with no read-modify-write a
   attempt may have been applied. ``claim``, ``finish`` and ``resolve`` store a fresh write
   token with the new state, and their condition also accepts "already in the new state with
   my token": the retry of a won claim still reports the win instead of losing to itself.
+* ``assign_po_number`` is one transaction: the ``po`` counter moves from the value read to
+  the next on condition that it still holds it, and the record takes that number on
+  condition that it has none yet. Two runs numbering at once: one transaction goes through,
+  the other is cancelled and reads again (its record numbered, or the next number free), so
+  numbers have no gaps and no repeats. Before its number a record's ``po_number`` attribute
+  holds ``unassigned#<draft>``: the PO index takes no blank keys.
 * ``next_number`` is an atomic ``ADD`` on a counter item. (A retried ``ADD`` whose first
   response was lost skips a number: numbers never repeat, though one may be missing.)
 
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
@@ -54,7 +61,14 @@ from sheets_bot.adapters.aws.dynamo_items import (
     sortable_utc,
     text,
 )
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
+from sheets_bot.domain.purchase_order import (
+    ApprovedOrder,
+    PoRecord,
+    PoState,
+    po_number_text,
+    single_unknown,
+)
+from sheets_bot.errors import BotError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -65,6 +79,9 @@ if TYPE_CHECKING:
 _FINISHED_STATES: Final = frozenset({PoState.SENT, PoState.FAILED, PoState.UNKNOWN})
 _RESOLVED_STATES: Final = frozenset({PoState.SENT, PoState.APPROVED})
 _OPEN: Final = "open"
+_UNASSIGNED: Final = "unassigned#"
+_ASSIGN_ATTEMPTS: Final = 20
+_PO_COUNTER: Final[dict[str, AttributeValueTypeDef]] = {tables.LEDGER_KEY: {"S": "counter#po"}}
 _SENT: Final = "sent"
 
 _NAMES: Final = {
@@ -118,7 +135,7 @@ class DynamoLedger:
                 | _names("#updated", "#detail", "#list", "#list_order"),
                 ExpressionAttributeValues={
                     ":draft": {"S": order.draft_id},
-                    ":po": {"S": order.po_number},
+                    ":po": {"S": order.po_number or f"{_UNASSIGNED}{order.draft_id}"},
                     ":approved": {"S": PoState.APPROVED.value},
                     ":failed": {"S": PoState.FAILED.value},
                     ":fingerprint": {"S": order.fingerprint},
@@ -279,6 +296,57 @@ class DynamoLedger:
             ReturnValues="UPDATED_NEW",
         )
         return number(response["Attributes"], "value")
+
+    def assign_po_number(self, draft_id: str, prefix: str) -> PoRecord:
+        for _ in range(_ASSIGN_ATTEMPTS):
+            current = self.get(draft_id)
+            if current is None:
+                raise KeyError(f"no PO record for draft {draft_id} in the ledger")
+            if current.order.po_number:
+                return current
+            counter = self._client.get_item(
+                TableName=self._table, Key=_PO_COUNTER, ConsistentRead=True
+            ).get("Item")
+            last = number(counter, "value") if counter else 0
+            order = replace(current.order, po_number=po_number_text(prefix, last + 1))
+            try:
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Update": {
+                                "TableName": self._table,
+                                "Key": _PO_COUNTER,
+                                "UpdateExpression": "SET #value = :next",
+                                "ConditionExpression": (
+                                    "#value = :last" if counter else "attribute_not_exists(#value)"
+                                ),
+                                "ExpressionAttributeNames": {"#value": "value"},
+                                "ExpressionAttributeValues": {":next": {"N": str(last + 1)}}
+                                | ({":last": {"N": str(last)}} if counter else {}),
+                            }
+                        },
+                        {
+                            "Update": {
+                                "TableName": self._table,
+                                "Key": _record_key(draft_id),
+                                "UpdateExpression": "SET #po = :po, #order = :order",
+                                "ConditionExpression": "begins_with(#po, :unassigned)",
+                                "ExpressionAttributeNames": _names("#po", "#order"),
+                                "ExpressionAttributeValues": {
+                                    ":po": {"S": order.po_number},
+                                    ":order": {"S": order.to_json()},
+                                    ":unassigned": {"S": _UNASSIGNED},
+                                },
+                            }
+                        },
+                    ]
+                )
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                continue  # another run took that number, or numbered this record: look again
+            return replace(current, order=order)
+        raise BotError(f"could not give draft {draft_id} a PO number: the ledger is too busy")
 
     def _list(self, name: str, projection: str | None = None) -> list[Item]:
         """The records in list ``name`` of the ``lists`` index, in list order."""

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +35,13 @@ from typing import Any, Final
 
 from sheets_bot.adapters.local.private_files import private_dir, private_file, tighten
 from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
-from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
+from sheets_bot.domain.purchase_order import (
+    ApprovedOrder,
+    PoRecord,
+    PoState,
+    po_number_text,
+    single_unknown,
+)
 from sheets_bot.errors import BotError
 
 BUSY_TIMEOUT_SECONDS: Final = 30.0
@@ -354,6 +361,25 @@ class SqliteLedger:
                 (series,),
             ).fetchone()
             return int(row[0])
+
+    def assign_po_number(self, draft_id: str, prefix: str) -> PoRecord:
+        with self._store.transaction() as conn:
+            row = conn.execute(_SELECT_RECORD, (draft_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no PO record for draft {draft_id} in the ledger")
+            current = _record(row)
+            if current.order.po_number:
+                return current
+            (number,) = conn.execute(
+                "INSERT INTO counters (series, value) VALUES ('po', 1)"
+                " ON CONFLICT (series) DO UPDATE SET value = value + 1 RETURNING value"
+            ).fetchone()
+            order = replace(current.order, po_number=po_number_text(prefix, int(number)))
+            conn.execute(
+                "UPDATE po_records SET po_number = ?, order_json = ? WHERE draft_id = ?",
+                (order.po_number, order.to_json(), draft_id),
+            )
+            return replace(current, order=order)
 
 
 class SqliteAuditLog:
