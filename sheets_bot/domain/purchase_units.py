@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from sheets_bot.domain.errors import InputError
 from sheets_bot.domain.sheet_numbers import plain
 
 __all__ = ["PurchaseUnit", "UnitMismatch", "plural"]
@@ -43,7 +44,7 @@ def plural(word: str, count: float | Fraction) -> str:
     return " ".join(words)
 
 
-class UnitMismatch(ValueError):
+class UnitMismatch(InputError):
     """A quantity in stock units that is not a whole number of purchase units."""
 
 

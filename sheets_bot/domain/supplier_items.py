@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sheets_bot.domain.errors import InputError
 from sheets_bot.domain.models import supplier_key
 from sheets_bot.domain.purchase_units import PurchaseUnit
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number, plain
@@ -29,7 +30,7 @@ __all__ = [
 _BREAK = re.compile(r"^\s*(?P<qty>[\d,.]+)\s*(?:\+|or more)?\s*(?:[:=@]|at)\s*(?P<price>.+?)\s*$")
 
 
-class PriceBreakError(ValueError):
+class PriceBreakError(InputError):
     """A ``Price breaks`` cell the bot cannot read; the message says what to type."""
 
 

@@ -16,7 +16,7 @@ from sheets_bot.web.decision import decision_app
 from sheets_bot.web.http_server import WebRequest
 from tests.services.harness import Shop
 
-TEA = "D-0005"  # the sample's four-line draft (rows 11 to 14)
+TEA = "D-0005"  # the sample's four-line draft (its rows are read from the sheet)
 KEY = b"p" * 32
 
 
@@ -27,19 +27,24 @@ def shop() -> Shop:
     return shop
 
 
+def _rows(shop: Shop, draft: str) -> list[int]:
+    return [n for n, row in shop.numbered("Drafts") if row["Draft"] == draft]
+
+
 def _statuses(shop: Shop, draft: str) -> dict[int, str]:
     return {n: str(row["Status"]) for n, row in shop.numbered("Drafts") if row["Draft"] == draft}
 
 
 def test_the_poll_names_the_undecided_row_on_every_line(shop: Shop) -> None:
+    first, second, third, last = _rows(shop, TEA)
     shop.decide(TEA, "approve", "approve", "skip", "")
     report = shop.poll()
-    assert report.waiting_rows[TEA] == (14,)
+    assert report.waiting_rows[TEA] == (last,)
     assert _statuses(shop, TEA) == {
-        11: "approve noted; the draft goes on once you decide row 14",
-        12: "approve noted; the draft goes on once you decide row 14",
-        13: "skip noted; the draft goes on once you decide row 14",
-        14: "waiting for your decision on row 14",
+        first: f"approve noted; the draft goes on once you decide row {last}",
+        second: f"approve noted; the draft goes on once you decide row {last}",
+        third: f"skip noted; the draft goes on once you decide row {last}",
+        last: f"waiting for your decision on row {last}",
     }
     assert shop.mailer.sent == []
 
@@ -67,7 +72,7 @@ def test_when_the_last_line_is_decided_the_draft_goes_out(shop: Shop) -> None:
     shop.poll()
     shop.decide(TEA, "approve")
     report = shop.poll()
-    assert [entry.split(" to ")[0] for entry in report.sent] == ["PO-0005"]
+    assert [entry.split(" to ")[0] for entry in report.sent] == ["PO-0001"]
 
 
 class _Links:
@@ -100,6 +105,7 @@ class _Links:
 
 
 def test_the_digest_and_its_links_agree_with_the_poll(shop: Shop) -> None:
+    last = _rows(shop, TEA)[-1]
     links = _Links(shop)
     before = links.digest()
     whole_draft = links.token(before[before.index(TEA) :], "Approve")
@@ -109,28 +115,29 @@ def test_the_digest_and_its_links_agree_with_the_poll(shop: Shop) -> None:
     refused = links.get(whole_draft)
     assert "no longer waiting" not in refused
     assert "Part of this draft was decided in the sheet" in refused
-    assert "D-0005 is waiting for your decision on row 14" in refused
+    assert f"D-0005 is waiting for your decision on row {last}" in refused
 
     text = links.digest()
     section = text[text.index(TEA) :]
     assert section.splitlines()[0] == (
-        "D-0005 for Leaf & Co Tea Merchants, waiting for your decision on row 14"
+        f"D-0005 for Leaf & Co Tea Merchants, waiting for your decision on row {last}"
         " (3 of 4 lines decided):"
     )
-    page = links.get(links.token(section, "Approve row 14"))
-    assert "Approve row 14 of D-0005" in page
-    assert links.post(links.token(section, "Approve row 14")) == 200
+    page = links.get(links.token(section, f"Approve row {last}"))
+    assert f"Approve row {last} of D-0005" in page
+    assert links.post(links.token(section, f"Approve row {last}")) == 200
     assert [row["Decision"] for row in shop.draft_lines(TEA)] == ["approve"] * 4
-    assert [entry.split(" to ")[0] for entry in shop.poll().sent] == ["PO-0005"]
+    assert [entry.split(" to ")[0] for entry in shop.poll().sent] == ["PO-0001"]
 
 
 def test_skipping_the_rest_by_link_keeps_the_sheets_decisions(shop: Shop) -> None:
+    _, second, _, last = _rows(shop, TEA)
     links = _Links(shop)
     shop.decide(TEA, "approve", "", "approve", "")
     shop.poll()
     section = links.digest()
     section = section[section.index(TEA) :]
-    assert links.post(links.token(section, "Skip rows 12 and 14")) == 200
+    assert links.post(links.token(section, f"Skip rows {second} and {last}")) == 200
     assert [row["Decision"] for row in shop.draft_lines(TEA)] == [
         "approve",
         "skip",
