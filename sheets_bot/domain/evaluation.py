@@ -12,11 +12,15 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.ordering_days import EVERY_DAY
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
+from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, fill_rate_stock
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Verdict:
     """What the Move column shows: a move, or the item's paused/discontinued status."""
     problem: str | None
     line: PlannedLine | None
+    safety: SafetyStock | None = None
+    """The fill-rate safety stock, when the learned policy set it."""
 
 
 def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, str]:
@@ -76,6 +82,65 @@ def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """What ``assess`` takes besides the item's own numbers."""
+
+    cover_days: float
+    cover_note: str
+    cycle_days: float
+    wait_days: float
+    safety_buffer: float
+    buffer_note: str = ""
+
+
+def _days(value: float) -> str:
+    return f"{plain(value)} day{'' if value == 1 else 's'}"
+
+
+def _policy(
+    item: Item,
+    lead_time: float,
+    supplier: Supplier | None,
+    today: date | None,
+    plan: DemandPlan | None,
+) -> tuple[_Spans, SafetyStock | None]:
+    """The days the reorder point covers and the safety stock, as ``assess`` takes them.
+
+    Typed numbers keep the seed's rule (cover = lead time) and add the days an order waits
+    beyond a daily supplier's: wait + review period − 1. The learned policy covers wait +
+    lead time + review period and sets the safety stock for the plan's fill target, for the
+    order actually placed (one cycle of demand, raised to Min order, in whole packs)."""
+    days = supplier.ordering_days if supplier is not None else EVERY_DAY
+    wait = days.wait_days(today) if today is not None else 0
+    review = days.review_days(today) if today is not None else 1
+    cycle = max(lead_time, float(review))
+    if plan is None:
+        extra = wait + review - 1
+        note = ""
+        if extra:
+            note = (
+                f"{_days(lead_time)} lead time + {_days(extra)} until an order after the next"
+                f" one can go ({supplier.name if supplier else ''} takes orders {days})"
+            )
+        return _Spans(lead_time + extra, note, cycle, wait, item.safety_buffer), None
+    cover = wait + lead_time + review
+    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
+    safety = fill_rate_stock(
+        rate=item.daily_sales,
+        daily_variance=plan.forecast.variance,
+        cover_days=cover,
+        lead_stdev=plan.lead_stdev,
+        skewed=plan.skewed,
+        target=plan.target,
+        order=order,
+    )
+    parts = [f"{_days(lead_time)} lead time", f"{_days(review)} review"]
+    if wait:
+        parts.insert(0, f"{_days(wait)} to the next order day")
+    return _Spans(cover, " + ".join(parts), cycle, wait, safety.units, safety.why), safety
+
+
 def evaluate(
     item: Item,
     *,
@@ -84,9 +149,14 @@ def evaluate(
     settings: ShopSettings,
     history: Sequence[int],
     basis: str = "",
+    today: date | None = None,
+    plan: DemandPlan | None = None,
+    keep_minimum: bool = False,
 ) -> Verdict:
-    """``basis`` says where the item's numbers came from when they are not all the owner's
-    (learned sales, lead time, safety stock); it leads the order line's ``Why``."""
+    """``basis`` says which numbers were used and why (``choose_numbers``); it leads the order
+    line's ``Why``. ``today`` places the supplier's ordering days (without it: every day);
+    ``plan`` (the learned demand and its fill target) sets the safety stock in place of the
+    typed buffer; ``keep_minimum`` keeps one pack of a new item that has not sold yet."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = item.lead_time_days
     if lead_time is None and supplier is not None:
@@ -100,21 +170,28 @@ def evaluate(
             f" '{item.supplier}' has no lead time on the Suppliers tab; no order is drafted",
             None,
         )
+    spans, safety = _policy(item, lead_time, supplier, today, plan)
     assessment = assess(
         on_hand=item.on_hand,
         on_order=on_order,
         daily_sales=item.daily_sales,
         lead_time_days=lead_time,
-        safety_buffer=item.safety_buffer,
+        safety_buffer=spans.safety_buffer,
         watch_days=settings.watch_days,
+        cover_days=spans.cover_days,
+        cover_note=spans.cover_note,
+        buffer_note=spans.buffer_note,
+        cycle_days=spans.cycle_days,
+        wait_days=spans.wait_days,
+        keep_minimum=keep_minimum,
     )
     if item.status is not ItemStatus.ACTIVE:
-        return Verdict(item, assessment, item.status.value, None, None)
+        return Verdict(item, assessment, item.status.value, None, None, safety)
     problem = _supplier_problem(item, supplier)
     if problem is not None or supplier is None or supplier.email is None:
-        return Verdict(item, assessment, assessment.move.value, problem, None)
+        return Verdict(item, assessment, assessment.move.value, problem, None, safety)
     if assessment.move not in (Move.URGENT, Move.REORDER):
-        return Verdict(item, assessment, assessment.move.value, None, None)
+        return Verdict(item, assessment, assessment.move.value, None, None, safety)
     if item.max_order is not None and item.max_order < item.pack_size:
         return Verdict(
             item,
@@ -123,6 +200,7 @@ def evaluate(
             f"Stock row {item.row}, column 'Max order': {item.max_order} is smaller than one"
             f" pack of {item.pack_size}; no order is drafted",
             None,
+            safety,
         )
 
     quantity = order_quantity(
@@ -133,7 +211,7 @@ def evaluate(
         max_cover_days=settings.max_cover_days,
     )
     if quantity.quantity <= 0:
-        return Verdict(item, assessment, assessment.move.value, None, None)
+        return Verdict(item, assessment, assessment.move.value, None, None, safety)
 
     flags = []
     if quantity.capped_by:
@@ -158,4 +236,4 @@ def evaluate(
         why=f"{basis + '. ' if basis else ''}{assessment.why}. Order: {quantity.steps}",
         flag="; ".join(flags) if flags else None,
     )
-    return Verdict(item, assessment, assessment.move.value, None, line)
+    return Verdict(item, assessment, assessment.move.value, None, line, safety)

@@ -6,7 +6,10 @@ nothing, in which case the owner's typed numbers stay. The sheet is not read aga
 lives in the SalesLog, the ReceiptLog and the stock-history blobs.
 
 Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call where those exist,
-and one or two blob GETs for the 30-day window of stock days.
+and the blob GETs for the 56-day window of stock days.
+
+ABC classes rank the items by units × unit cost a day (the learned rate where there is one,
+else the typed one).
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from sheets_bot.domain.abc import classify
 from sheets_bot.domain.demand import (
     WINDOW_DAYS,
     DemandDay,
-    RateEstimate,
     days_from_events,
     days_from_stock,
-    estimate_rate,
+    learn_from_days,
 )
+from sheets_bot.domain.forecast import Forecast
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
 from sheets_bot.domain.learning import ItemLearning
@@ -72,14 +75,14 @@ def learn(
         by_sku.setdefault(receipt.sku.casefold(), []).append(receipt)
         by_supplier.setdefault(supplier_key(receipt.supplier), []).append(receipt)
 
-    rates: dict[int, RateEstimate | None] = {}
+    rates: dict[int, Forecast | None] = {}
     leads: dict[int, LeadEstimate | None] = {}
     for item in items:
         key = item.sku.casefold()
         if key in sales:
-            rates[item.row] = estimate_rate(sales[key], today, source="POS sales")
+            rates[item.row] = learn_from_days(sales[key], today)
         elif key in stock:
-            rates[item.row] = estimate_rate(stock[key], today, source="stock snapshots")
+            rates[item.row] = learn_from_days(stock[key], today)
         else:
             rates[item.row] = None
         typed = sheet_lead_time(item, suppliers)
@@ -93,7 +96,7 @@ def learn(
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
-        daily = estimate.rate if estimate is not None else item.daily_sales
+        daily = estimate.rate if estimate is not None and estimate.enough else item.daily_sales
         revenue[str(item.row)] = daily * float(item.unit_cost or 0)
     classes = classify(revenue)
     return {
