@@ -118,7 +118,7 @@ def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
     leads = sum(1 for n in numbers if n.learning.lead is not None and n.learning.lead.learned)
     if not rates and not leads:
         return ""
-    used = sum(1 for n in numbers if n.used != "typed")
+    used = sum(1 for n in numbers if "learned" in n.used)
     unsure = sum(1 for n in numbers if n.unsure)
     return (
         f"Learned sales for {rates} of {len(numbers)} items, lead times for {leads};"
