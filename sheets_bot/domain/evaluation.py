@@ -108,9 +108,12 @@ def _policy(
     """The days the reorder point covers and the safety stock, as ``assess`` takes them.
 
     Typed numbers keep the seed's rule (cover = lead time) and add the days an order waits
-    beyond a daily supplier's: wait + review period − 1. The learned policy covers wait +
-    lead time + review period and sets the safety stock for the plan's fill target, for the
-    order actually placed (one cycle of demand, raised to Min order, in whole packs)."""
+    beyond a daily supplier's: wait + review period − 1. The learned policy covers the wait
+    and the lead time, plus what is sold between two chances to order (the review period:
+    a day's sale, or the days to the next ordering day), which takes the stock below the
+    reorder point before an order can go; it sets the safety stock for the plan's fill target,
+    for the order actually placed (lead time + review period of demand, raised to Min order,
+    in whole packs)."""
     days = supplier.ordering_days if supplier is not None else EVERY_DAY
     wait = days.wait_days(today) if today is not None else 0
     review = days.review_days(today) if today is not None else 1
@@ -124,9 +127,14 @@ def _policy(
                 f" one can go ({supplier.name if supplier else ''} takes orders {days})"
             )
         return _Spans(lead_time + extra, note, cycle, wait, item.safety_buffer), None
-    cover = wait + lead_time + review
+    cover = wait + lead_time
+    cycle = lead_time + review
     order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
+    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
     safety = fill_rate_stock(
+        sale_size=size,
+        size_cv2=size_cv2,
+        review_days=review,
         rate=item.daily_sales,
         daily_variance=plan.forecast.variance,
         cover_days=cover,
@@ -135,10 +143,24 @@ def _policy(
         target=plan.target,
         order=order,
     )
-    parts = [f"{_days(lead_time)} lead time", f"{_days(review)} review"]
+    parts = [f"{_days(lead_time)} lead time"]
     if wait:
         parts.insert(0, f"{_days(wait)} to the next order day")
-    return _Spans(cover, " + ".join(parts), cycle, wait, safety.units, safety.why), safety
+    note = " + ".join(parts) if wait else ""
+    return _Spans(cover, note, cycle, wait, safety.units, safety.why), safety
+
+
+def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float, float]:
+    """The demand between two chances to order (mean, CV²): one day's sale when the supplier
+    takes orders every day (sale size = rate × ADI), else ``review`` days of demand. The last
+    of it takes the position below the reorder point before an order can go."""
+    shape = plan.forecast.shape
+    if shape is None:
+        return 0.0, 0.0
+    if review <= shape.adi:
+        return rate * shape.adi, shape.cv2
+    total = rate * review
+    return total, plan.forecast.variance * review / (total * total) if total else 0.0
 
 
 def evaluate(

@@ -1,14 +1,15 @@
 """Demand over the protection interval, and the reorder point that reaches a fill rate.
 
-The protection interval is the time an order decided today must cover: the wait for the
-supplier's ordering day + the lead time + the review period (until the next chance to order).
-Its demand has
+The protection interval is the time an order decided today must cover until it arrives: the
+wait for the supplier's ordering day + the lead time; the review period (until the next chance
+to order) enters as the undershoot: what is sold between two chances to order takes the stock
+below the reorder point before the order can go. Its demand has
 
-- mean = rate × days;
-- variance = days × σ² × (1 + days × c) + rate² × σL²: the daily forecast error σ² summed over
-  the days, the error of the forecast itself (c = α ÷ (2 − α), the variance of an
-  exponentially smoothed level, which the same error repeats on every day of the interval),
-  and the spread of lead times σL where receipts show one.
+- mean = rate × days + the undershoot (an order is placed when a sale takes the position below
+  the reorder point, on average half a sale below it, more for lumpy sales);
+- variance = days × σ² + rate² × σL² + the undershoot's: the daily forecast error σ² (the mean
+  squared one-day-ahead error, so the forecast's own error is in it) summed over the days, and
+  the spread of lead times σL where receipts show one.
 
 Its distribution: normal for smooth demand; gamma (same mean and variance, skewed, never
 negative) for erratic, intermittent and lumpy demand, where a normal would put weight on
@@ -31,10 +32,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from sheets_bot.domain.forecast import ALPHA
-
-FORECAST_ERROR = ALPHA / (2 - ALPHA)
-"""Variance of an exponentially smoothed level, per unit of daily variance."""
 NORMAL = "normal"
 GAMMA = "gamma"
 _NORMAL_SHAPE = 50.0
@@ -137,12 +134,34 @@ class ProtectionDemand:
         return min(max(fill, 0.0), 1.0), (cdf_high - cdf_low) / order
 
 
+def undershoot(size: float, cv2: float) -> tuple[float, float]:
+    """Mean and variance of how far below the reorder point the position is when an order is
+    placed: a sale of ``size`` units on average (squared coefficient of variation ``cv2``)
+    crosses the reorder point somewhere inside itself. Renewal theory: E[U] = E[X²] ÷ 2E[X],
+    E[U²] = E[X³] ÷ 3E[X], with gamma-shaped sizes (E[X³] = m³(1 + cv²)(1 + 2cv²))."""
+    if size <= 0:
+        return 0.0, 0.0
+    mean = size * (1 + cv2) / 2
+    second = size * size * (1 + cv2) * (1 + 2 * cv2) / 3
+    return mean, max(second - mean * mean, 0.0)
+
+
 def protection_demand(
-    *, rate: float, daily_variance: float, days: float, lead_stdev: float, skewed: bool
+    *,
+    rate: float,
+    daily_variance: float,
+    days: float,
+    lead_stdev: float,
+    skewed: bool,
+    sale_size: float = 0.0,
+    size_cv2: float = 0.0,
 ) -> ProtectionDemand:
-    """``skewed``: erratic, intermittent or lumpy demand (a gamma); smooth demand is normal."""
-    mean = rate * days
-    variance = days * daily_variance * (1 + days * FORECAST_ERROR) + (rate * lead_stdev) ** 2
+    """``skewed``: erratic, intermittent or lumpy demand (a gamma); smooth demand is normal.
+    ``sale_size`` and ``size_cv2`` (a day's sale when there is one) add the undershoot: the
+    bigger the sales, the further below the reorder point an order is placed."""
+    short_mean, short_variance = undershoot(sale_size, size_cv2)
+    mean = rate * days + short_mean
+    variance = days * daily_variance + (rate * lead_stdev) ** 2 + short_variance
     distribution = NORMAL
     if skewed and mean > 0 and variance > 0 and mean * mean / variance < _NORMAL_SHAPE:
         distribution = GAMMA

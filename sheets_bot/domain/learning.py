@@ -2,8 +2,11 @@
 
 Learned numbers are the default wherever the history is enough (``Forecast.enough``: four
 weeks and three days with a sale; eight receipts for a lead time); the typed ones stay where
-it is not. The owner turns learning off for the shop (Settings ``Use learned``: no; or only
-``sales`` / ``lead time``) or pins one item to its typed numbers (Stock ``Use learned``: no).
+it is not, except a typed 0 a day once the item has sold (even a little history beats "does
+not sell"; marked unsure). An item that has not sold yet and is typed 0 a day is new: the bot
+keeps one pack of it. The owner turns learning off for the shop (Settings ``Use learned``: no;
+or only ``sales`` / ``lead time``) or pins one item to its typed numbers (Stock ``Use
+learned``: no).
 
 With the learned rate the safety stock follows Settings ``Safety method``: ``fill rate`` (the
 default) sets it for the item's fill target (by ABC class, Settings ``Fill target A/B/C``)
@@ -34,6 +37,8 @@ class ItemLearning:
     forecast: Forecast | None
     lead: LeadEstimate | None
     abc: str
+    target: float | None = None
+    """The item's own fill target (``domain.targets``); ``None``: its class's."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,8 @@ def choose_numbers(
     pinned = item.use_learned is UseLearned.NO
     use = item.use_learned or settings.use_learned
     forecast, lead = learning.forecast, learning.lead
-    target = targets.get(learning.abc, targets.get("C", FILL_TARGETS["C"]))
+    class_target = targets.get(learning.abc, targets.get("C", FILL_TARGETS["C"]))
+    target = learning.target if learning.target is not None else class_target
     if use is UseLearned.NO:
         where = "Stock 'Use learned': no" if pinned else "Settings 'Use learned': no"
         return ItemNumbers(item, f"Typed numbers ({where})", None, learning, "typed")
@@ -94,7 +100,12 @@ def choose_numbers(
     unsure: tuple[str, ...] = ()
     new_item = False
     if use.sales:
-        if forecast is not None and forecast.enough:
+        # the typed rate says the item does not sell, and it has sold: even a little history
+        # beats that (marked unsure)
+        sold_against_typed = (
+            forecast is not None and forecast.selling_days > 0 and item.daily_sales <= 0
+        )
+        if forecast is not None and (forecast.enough or sold_against_typed):
             daily = forecast.rate
             unsure = tuple(forecast.unsure)
             notes.append(f"Learned {forecast.why}")
@@ -102,7 +113,10 @@ def choose_numbers(
             if settings.safety_method is SafetyMethod.FILL_RATE:
                 lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0
                 plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
-                notes.append(f"fill target {_percent(target)} (class {learning.abc})")
+                notes.append(
+                    f"fill target {_percent(target)} (class {learning.abc}:"
+                    f" {_percent(class_target)} on average)"
+                )
             else:
                 notes.append(f"your safety buffer {plain(item.safety_buffer)}")
         else:

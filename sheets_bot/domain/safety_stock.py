@@ -51,19 +51,28 @@ def fill_rate_stock(
     skewed: bool,
     target: float,
     order: int,
+    sale_size: float = 0.0,
+    size_cv2: float = 0.0,
+    review_days: int = 1,
 ) -> SafetyStock:
+    """``sale_size`` and ``size_cv2``: the demand between two chances to order (a day's sale,
+    or ``review_days`` of demand), which takes the stock below the reorder point before an
+    order goes: the reorder point allows for it (its undershoot)."""
     demand = protection_demand(
         rate=rate,
         daily_variance=daily_variance,
         days=cover_days,
         lead_stdev=lead_stdev,
         skewed=skewed,
+        sale_size=sale_size,
+        size_cv2=size_cv2,
     )
     point = reorder_point_for_fill(demand, target, order)
-    units = point - demand.mean
+    units = point - rate * cover_days
+    between = "a day's sale" if review_days <= 1 else f"{review_days} days of sales"
     why = (
         f"safety stock {plain(round(units, 1))} for {plain(round(target * 100, 1))}% fill"
-        f" with orders of {order} ({demand.distribution}, σ {plain(round(demand.stdev, 1))}"
-        f" over {plain(cover_days)} days)"
+        f" with orders of {order}, allowing for {between} before the next order can go"
+        f" ({demand.distribution}, σ {plain(round(demand.stdev, 1))})"
     )
     return SafetyStock(units, point, order, demand.distribution, why)

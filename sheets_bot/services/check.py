@@ -223,7 +223,13 @@ class _CheckRun(Run):
         history = self.adapters.ledger.order_history()
         history_problems: list[str] = []
         learned = learn(
-            self.adapters, items, self.view.suppliers, self.now, self.view.zone, history_problems
+            self.adapters,
+            items,
+            self.view.suppliers,
+            self.now,
+            self.view.zone,
+            history_problems,
+            self.settings.fill_targets,
         )
         self.numbers = {
             item.row: choose_numbers(

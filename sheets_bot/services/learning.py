@@ -31,6 +31,8 @@ from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
 from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
+from sheets_bot.domain.safety_stock import FILL_TARGETS
+from sheets_bot.domain.targets import TargetInput, item_targets
 from sheets_bot.services.shop import Adapters
 
 
@@ -42,6 +44,11 @@ def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | No
     return supplier.lead_time_days if supplier is not None else None
 
 
+def _cycle_days(lead: LeadEstimate | None) -> float:
+    """Days between the learned policy's orders: lead time + a day's review."""
+    return (lead.days if lead is not None else 0.0) + 1
+
+
 def learn(
     adapters: Adapters,
     items: Sequence[Item],
@@ -49,11 +56,14 @@ def learn(
     now: datetime,
     zone: ZoneInfo,
     problems: list[str] | None = None,
+    fill_targets: Mapping[str, float] | None = None,
 ) -> dict[int, ItemLearning]:
     """What was learned per item, by Stock row number; a history that cannot be read adds to
     ``problems`` and is left out."""
     if problems is None:
         problems = []
+    if fill_targets is None:
+        fill_targets = FILL_TARGETS
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
     stock: dict[str, list[DemandDay]] = {}
@@ -93,13 +103,30 @@ def learn(
             related, sku=item.sku, supplier=item.supplier, sheet_days=typed or 0.0
         )
         leads[item.row] = lead if typed is not None or lead.learned else None
+    daily: dict[int, float] = {}
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
-        daily = estimate.rate if estimate is not None and estimate.enough else item.daily_sales
-        revenue[str(item.row)] = daily * float(item.unit_cost or 0)
+        usable = estimate is not None and estimate.enough
+        daily[item.row] = estimate.rate if estimate is not None and usable else item.daily_sales
+        revenue[str(item.row)] = daily[item.row] * float(item.unit_cost or 0)
     classes = classify(revenue)
+    targets = item_targets(
+        [
+            TargetInput(
+                str(item.row),
+                classes[str(item.row)],
+                daily[item.row],
+                float(item.unit_cost) if item.unit_cost is not None else None,
+                _cycle_days(leads[item.row]),
+            )
+            for item in items
+        ],
+        fill_targets,
+    )
     return {
-        item.row: ItemLearning(rates[item.row], leads[item.row], classes[str(item.row)])
+        item.row: ItemLearning(
+            rates[item.row], leads[item.row], classes[str(item.row)], targets[str(item.row)]
+        )
         for item in items
     }

@@ -10,7 +10,9 @@ Conventions (so that anyone can replay the same thing independently):
   demand is served from the shelf; what cannot be served is lost (or, with ``backorders``,
   served from the next delivery, and still not counted as served from the shelf);
 - at the end of the day the item is reviewed: an order placed at the end of day t arrives at
-  the start of day t + max(lead, 1);
+  the start of day t + max(lead, 1). That is the morning after day t with a lead time of
+  max(lead, 1) − 1 days, which is the lead time the bot's learned policy is given (as its
+  receipts would show it); the typed numbers keep the item's lead time;
 - ``fill rate`` = units served from the shelf ÷ units demanded over the scored days;
   ``average inventory`` = mean end-of-day on hand over the scored days (× unit cost for its
   value); ``orders`` = order lines placed in the scored days.
@@ -52,6 +54,7 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
+from sheets_bot.domain.targets import TargetInput, item_targets
 from sheets_bot.simulation.inputs import SimItem
 
 GROUPS = ("all", "A", "B", "C")
@@ -120,6 +123,25 @@ def abc_classes(items: Sequence[SimItem], warmup: int) -> dict[str, str]:
     return classify({item.sku: warmup_rate(item, warmup) * item.unit_cost for item in items})
 
 
+def fill_targets(
+    items: Sequence[SimItem], warmup: int, classes: Mapping[str, str], settings: ShopSettings
+) -> dict[str, float]:
+    """Each item's fill target from the warm-up, as the check sets them (``domain.targets``)."""
+    return item_targets(
+        [
+            TargetInput(
+                item.sku,
+                classes.get(item.sku, "C"),
+                warmup_rate(item, warmup),
+                item.unit_cost,
+                float(item.arrival_days),
+            )
+            for item in items
+        ],
+        settings.fill_targets,
+    )
+
+
 def _suppliers(items: Sequence[SimItem]) -> dict[str, Supplier]:
     names = sorted({item.supplier for item in items})
     return {
@@ -164,6 +186,7 @@ def _replay_item(
     suppliers: Mapping[str, Supplier],
     abc: str,
     backorders: bool,
+    target: float | None,
 ) -> Tally:
     tally = Tally(items=1)
     rate = warmup_rate(sim, warmup)
@@ -209,6 +232,7 @@ def _replay_item(
             settings,
             suppliers,
             abc,
+            target,
             on_hand - backlog,
             on_order,
         )
@@ -229,6 +253,7 @@ def _decide(
     settings: ShopSettings,
     suppliers: Mapping[str, Supplier],
     abc: str,
+    target: float | None,
     on_hand: float,
     on_order: float,
 ) -> int:
@@ -246,9 +271,17 @@ def _decide(
     forecast = learner.forecast()
     if policy.forecast is not None and forecast.enough:
         forecast = policy.forecast(sim, day, forecast)
-    numbers = choose_numbers(typed, ItemLearning(forecast, None, abc), settings, sim.lead_time_days)
+    numbers = choose_numbers(
+        typed, ItemLearning(forecast, None, abc, target), settings, sim.lead_time_days
+    )
+    item = replace(numbers.item, on_hand=on_hand)
+    if numbers.plan is not None:
+        # what the bot's own receipts would show: an order of the evening of day t is on the
+        # shelf before any sale of day t + max(lead, 1), as one placed in the morning of t + 1
+        # with a lead time one day shorter
+        item = replace(item, lead_time_days=float(sim.arrival_days - 1))
     verdict = evaluate(
-        replace(numbers.item, on_hand=on_hand),
+        item,
         suppliers=suppliers,
         on_order=on_order,
         settings=settings,
@@ -288,10 +321,13 @@ def replay(
             else ShopSettings()
         )
     suppliers = _suppliers(items)
+    targets = fill_targets(items, warmup, classes, settings)
     result = Result(policy, {group: Tally() for group in GROUPS})
     for row, sim in enumerate(items, start=2):
         abc = classes.get(sim.sku, "C")
-        tally = _replay_item(sim, row, start, warmup, policy, settings, suppliers, abc, backorders)
+        tally = _replay_item(
+            sim, row, start, warmup, policy, settings, suppliers, abc, backorders, targets[sim.sku]
+        )
         _add(result.groups["all"], tally)
         _add(result.groups[abc], tally)
         if not any(sim.demand[:warmup]):

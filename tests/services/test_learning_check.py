@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sheets_bot.domain.fill_rate import protection_demand
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.numbers import parse_number
 from sheets_bot.services.check import CheckReport, run_check
@@ -82,11 +83,17 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
     assert espresso["Learned sales"] == 10
     assert espresso["Demand class"] == "smooth"
     assert espresso["Fill target"] == f"{target * 100:g}%"
-    # 10 a day every day: no forecast error, so the demand over 5 days lead + 1 review is 60
-    # for sure; orders of 10 × 5 = 50, in packs of 6: 54, serve the target when the shortfall
-    # per order, 60 − reorder point, is (1 − target) × 54
-    assert espresso["Reorder point"] == pytest.approx(60 - (1 - target) * 54, abs=0.01)
-    assert espresso["Safety stock"] == pytest.approx(-(1 - target) * 54, abs=0.05)
+    # 10 a day every day: no forecast error, so the demand over the 5-day lead time is 50 for
+    # sure; the day's sale of 10 before the next order takes the stock below the reorder
+    # point by 5 on average (uniform, variance 100/12). Orders of 10 × (5 + 1) = 60 (packs of
+    # 6) serve the target when the shortfall per order is (1 − target) × 60
+    demand = protection_demand(
+        rate=10, daily_variance=0, days=5, lead_stdev=0, skewed=False, sale_size=10, size_cv2=0
+    )
+    point = float(str(espresso["Reorder point"]))
+    assert (demand.mean, demand.variance) == pytest.approx((55, 100 / 12))
+    assert demand.fill_rate(point, 60) == pytest.approx(target, abs=0.002)
+    assert espresso["Safety stock"] == pytest.approx(point - 50, abs=0.05)
     assert (
         espresso["Numbers used"] == "learned rate (unsure: little history (30 days, 30 with sales))"
     )
@@ -94,7 +101,8 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
         "Learned 10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
         f" fill target {target * 100:g}% (class {espresso['ABC']}); unsure: little history"
     )
-    assert "= 10/day × 6 days (5 days lead time + 1 day review)" in why(shop)
+    assert "= 10/day × 5 days + " in why(shop)
+    assert "fill with orders of 60, allowing for a day's sale" in why(shop)
 
 
 def test_the_shop_can_switch_learning_off(shop: Shop) -> None:
@@ -129,7 +137,7 @@ def test_learned_lead_times_and_their_spread(shop: Shop) -> None:
     assert espresso["Learned lead time"] == 9
     assert str(espresso["Numbers used"]).startswith("learned (unsure")
     assert "9 days lead time learned (85th percentile of 10 item receipts)" in why(shop)
-    assert "= 10/day × 10 days (9 days lead time + 1 day review)" in why(shop)
+    assert "= 10/day × 9 days + " in why(shop)
     # the spread of those lead times (σ 1.2 days × 10/day) is the only uncertainty: a normal
     # safety stock, above zero (without it: −(1 − target) × 90, orders of 10 × 9)
     assert float(str(espresso["Safety stock"])) > 0

@@ -16,6 +16,7 @@ from sheets_bot.domain.fill_rate import (
     gamma_q,
     protection_demand,
     reorder_point_for_fill,
+    undershoot,
 )
 from sheets_bot.domain.forecast import Forecast
 from sheets_bot.domain.learning import DemandPlan
@@ -68,11 +69,19 @@ def test_a_bigger_order_needs_less_safety_stock_for_the_same_fill() -> None:
     assert demand.fill_rate(small, 6) >= 0.95
 
 
-def test_protection_demand_adds_forecast_error_and_lead_time_spread() -> None:
-    # 6 days × 4 × (1 + 6 × 0.1/1.9) + (2 × 1.5)² = 24 × 1.315789 + 9 = 40.579
+def test_protection_demand_adds_lead_time_spread_and_the_undershoot() -> None:
+    # 6 days × 4 + (2 × 1.5)² = 33
     demand = protection_demand(rate=2, daily_variance=4, days=6, lead_stdev=1.5, skewed=False)
-    assert (demand.mean, demand.distribution) == (12, NORMAL)
-    assert demand.variance == pytest.approx(24 * (1 + 6 * 0.1 / 1.9) + 9)
+    assert (demand.mean, demand.variance, demand.distribution) == (12, 33, NORMAL)
+    # sales of 10 every time: the position is 5 below the reorder point on average, uniform
+    # over 0..10 (variance 100/12 = 8.33)
+    assert undershoot(10, 0) == pytest.approx((5, 100 / 12))
+    # exponential-like sizes (CV² 1) of mean 4: E[X²]/2E[X] = 32/8 = 4, E[X³]/3E[X] = 384/12 = 32
+    assert undershoot(4, 1) == pytest.approx((4, 32 - 16))
+    with_sales = protection_demand(
+        rate=2, daily_variance=4, days=6, lead_stdev=0, skewed=False, sale_size=10, size_cv2=0
+    )
+    assert (with_sales.mean, with_sales.variance) == pytest.approx((17, 24 + 100 / 12))
 
 
 def test_the_order_placed_is_a_cycle_raised_to_the_minimum_in_whole_packs() -> None:
@@ -103,16 +112,49 @@ def test_the_learned_policy_covers_lead_time_and_review_for_its_fill_target() ->
 
     assessment, safety = verdict.assessment, verdict.safety
     assert assessment is not None and safety is not None
-    # cover 0 wait + 5 lead + 1 review = 6 days: mean 12; orders of 2 × 5 = 10
-    assert assessment.cover_days == 6
-    assert safety.order == 10
-    demand = protection_demand(rate=2, daily_variance=4, days=6, lead_stdev=0, skewed=False)
-    assert demand.fill_rate(assessment.reorder_point, 10) == pytest.approx(0.95, abs=1e-4)
-    assert assessment.reorder_point == pytest.approx(12 + safety.units)
+    # covers the 5-day lead time (mean 10), and a day's sale (2 × ADI 1, CV² 0.1) taking the
+    # stock below the reorder point before the next order; orders of 2 × (5 + 1 review) = 12
+    assert (assessment.cover_days, assessment.cycle_days) == (5, 6)
+    assert safety.order == 12
+    demand = protection_demand(
+        rate=2, daily_variance=4, days=5, lead_stdev=0, skewed=False, sale_size=2, size_cv2=0.1
+    )
+    assert demand.fill_rate(assessment.reorder_point, 12) == pytest.approx(0.95, abs=1e-4)
+    assert assessment.reorder_point == pytest.approx(10 + safety.units)
     assert assessment.move is Move.REORDER
-    assert "= 2/day × 6 days (5 days lead time + 1 day review) + " in assessment.why
-    assert "for 95% fill with orders of 10 (normal" in assessment.why
+    assert "= 2/day × 5 days + " in assessment.why
+    assert (
+        "for 95% fill with orders of 12, allowing for a day's sale before the next order can go"
+        " (normal" in assessment.why
+    )
     assert verdict.line is not None
+
+
+def test_the_learned_policy_waits_for_the_ordering_day_and_allows_for_the_days_between() -> None:
+    mon_thu = {"bean bros": supplier(ordering_days=parse_ordering_days("Mon, Thu"))}
+    thing = item(daily_sales=2.0, lead_time_days=5.0, safety_buffer=0.0, on_hand=10)
+
+    verdict = evaluate(
+        thing,
+        suppliers=mon_thu,
+        on_order=0,
+        settings=SETTINGS,
+        history=[],
+        today=TUESDAY,
+        plan=DemandPlan(_forecast(2.0, 4.0), 0.95, "B"),
+    )
+
+    # Tuesday: 2 days to Thursday, then 5 lead; Thursday to Monday is 4 days of sales (8,
+    # variance 16: CV² 0.25) between chances; orders of 2 × (5 + 4) = 18
+    assessment, safety = verdict.assessment, verdict.safety
+    assert assessment is not None and safety is not None
+    assert (assessment.cover_days, safety.order) == (7, 18)
+    assert "× 7 days (2 days to the next order day + 5 days lead time)" in assessment.why
+    assert "allowing for 4 days of sales before the next order can go" in assessment.why
+    demand = protection_demand(
+        rate=2, daily_variance=4, days=7, lead_stdev=0, skewed=False, sale_size=8, size_cv2=0.25
+    )
+    assert demand.fill_rate(assessment.reorder_point, 18) == pytest.approx(0.95, abs=1e-4)
 
 
 def test_typed_numbers_keep_the_seed_arithmetic_with_a_daily_supplier() -> None:
@@ -168,9 +210,10 @@ def test_lead_time_zero_still_orders() -> None:
     # typed: reorder point 0, order one day of sales (the review period): 5
     assert typed.assessment is not None and typed.assessment.move is Move.URGENT
     assert typed.line is not None and typed.line.quantity == 5
-    # learned: covers 0 lead + 1 review day, so the reorder point is above a day's sales
-    assert learned.assessment is not None and learned.assessment.cover_days == 1
-    assert learned.assessment.reorder_point > 5
+    # learned: nothing to cover but the day's sale before the next order (5 on average, half
+    # of it below the reorder point), so the reorder point is above 0 and it orders a day
+    assert learned.assessment is not None and learned.assessment.cover_days == 0
+    assert learned.assessment.reorder_point > 2.5
     assert learned.line is not None and learned.line.quantity >= 5
 
 
