@@ -11,7 +11,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sheets_bot.adapters.aws.wiring import cloud
 from sheets_bot.web.decision import decision_app
-from sheets_bot.web.http import WebResponse, from_function_url_event, to_function_url_response
+from sheets_bot.web.http_server import (
+    WebResponse,
+    from_function_url_event,
+    to_function_url_response,
+)
 from sheets_bot.web.pages import message_page
 
 logger = Logger(service="sheets-bot")

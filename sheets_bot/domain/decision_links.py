@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from typing import Final
 from urllib.parse import quote
 
+from sheets_bot.domain.audit import AuditAction
 from sheets_bot.domain.tokens import TokenClaims, content_digest
 
 DECISION_PURPOSE: Final = "decision"
 LINK_LIFETIME: Final = timedelta(hours=72)
-LINK_ACTIONS: Final = ("approve", "skip")
+LINK_ACTIONS: Final = (AuditAction.APPROVE, AuditAction.SKIP)
 DECISION_PATH: Final = "/decision"
 """Where the decision app is mounted (``sheets-bot serve``) and what a link's path is."""
 

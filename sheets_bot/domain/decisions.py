@@ -14,9 +14,9 @@ from enum import StrEnum
 from sheets_bot.domain.addresses import AddressProblem, validate_address
 from sheets_bot.domain.drafts import DECISIONS
 from sheets_bot.domain.models import PoFormat, ShopSettings, Supplier, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 
 DRAFTS_TAB = "Drafts"
 

@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.ordering_days import EVERY_DAY
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
 from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, fill_rate_stock
+from sheets_bot.domain.sheet_numbers import plain
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sheets_bot.domain.demand_class import DemandClass, Shape, shape_of
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 ALPHA = 0.1
 """Smoothing weight of SES, and of the sizes and intervals in SBA and TSB."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-MAIL_REFUSED = "mail refused"
-ATTACHMENT_UNREADABLE = "attachment unreadable"
 PASS = "PASS"  # noqa: S105 - an SES verdict, not a password
 FAIL = "FAIL"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.models import supplier_key
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 MIN_RECEIPTS = 8
 PERCENTILE = 0.85

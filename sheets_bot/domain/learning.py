@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, Forecast
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings, UseLearned
-from sheets_bot.domain.numbers import plain
 from sheets_bot.domain.safety_stock import FILL_TARGETS
+from sheets_bot.domain.sheet_numbers import plain
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 from sheets_bot.domain.models import Move
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 _EPSILON = 1e-9
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sheets_bot.domain.fill_rate import protection_demand, reorder_point_for_fill
 from sheets_bot.domain.models import SafetyMethod
-from sheets_bot.domain.numbers import plain
+from sheets_bot.domain.sheet_numbers import plain
 
 FILL_TARGETS = {"A": 0.98, "B": 0.95, "C": 0.90}
 """Default share of units demanded served from the shelf, per ABC class."""

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import ColumnMap, Field, SheetKind, find_header
 from sheets_bot.intake.csv_reader import NotText, read_csv
 from sheets_bot.intake.limits import DEFAULT_LIMITS, AttachmentRejected, Limits, TooLarge

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.demand import WINDOW_DAYS
 from sheets_bot.domain.drafts import (
     DraftPlan,
@@ -21,8 +21,8 @@ from sheets_bot.domain.drafts import (
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem, column_letter
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -45,17 +45,20 @@ from sheets_bot.sheet.table import Table, cell_text
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemResult:
+    """One Stock row as the check's summary shows it; the texts are as the sheet shows them,
+    empty where the row has no such figure (an item with a Problem has no move)."""
+
     row: int
     sku: str
     item: str
-    move: str
-    on_hand: str
-    reorder_point: str
-    days_left: str
-    order_qty: str
-    problem: str
+    move: str = ""
+    on_hand: str = ""
+    reorder_point: str = ""
+    days_left: str = ""
+    order_qty: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -300,15 +303,11 @@ class _CheckRun(Run):
                 values["Problem"] = problem
                 self.report.items.append(
                     ItemResult(
-                        row.number,
-                        row.text("SKU"),
-                        row.text("Item"),
-                        "",
-                        row.text("On hand"),
-                        "",
-                        "",
-                        "",
-                        problem,
+                        row=row.number,
+                        sku=row.text("SKU"),
+                        item=row.text("Item"),
+                        on_hand=row.text("On hand"),
+                        problem=problem,
                     )
                 )
             else:
@@ -321,7 +320,7 @@ class _CheckRun(Run):
                 if previous and previous != verdict.label:
                     self.audit(
                         BOT,
-                        "move changed",
+                        AuditAction.MOVE_CHANGED,
                         f"{verdict.item.sku} {verdict.item.name}",
                         {"move": previous},
                         {"move": verdict.label},
@@ -385,7 +384,7 @@ class _CheckRun(Run):
                 if row.text("Suggested qty") != str(line.quantity):
                     self.audit(
                         BOT,
-                        "draft line refreshed",
+                        AuditAction.DRAFT_LINE_REFRESHED,
                         f"{refresh.existing.draft} {line.sku}",
                         {"suggested": row.text("Suggested qty")},
                         {"suggested": line.quantity},
@@ -410,20 +409,22 @@ class _CheckRun(Run):
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
             lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
-            self.audit(BOT, "draft created", f"{draft} {supplier}", None, {"lines": lines})
+            self.audit(
+                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines}
+            )
         added_to_existing: dict[str, dict[str, int]] = {}
         for draft, line in plan.add:
             if draft not in plan.new_drafts:
                 added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
         for draft, lines in added_to_existing.items():
-            self.audit(BOT, "draft lines added", draft, None, {"lines": lines})
+            self.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
             memory.pop((existing.key, "Send to"), None)
             self.audit(
                 BOT,
-                "draft line removed",
+                AuditAction.DRAFT_LINE_REMOVED,
                 f"{existing.draft} {existing.sku}",
                 {"order_qty": existing.order_qty},
                 {"reason": "no longer due"},

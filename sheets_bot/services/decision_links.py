@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from sheets_bot.domain.audit import AuditAction
 from sheets_bot.domain.decision_links import (
     DECISION_PURPOSE,
+    LINK_ACTIONS,
     DraftSnapshot,
     SnapshotLine,
     decision_claims,
@@ -114,9 +116,12 @@ class Recorded:
 
 def _claims(token: str, key: bytes, now: datetime) -> TokenClaims | Refused:
     try:
-        return verify_token(token, key, purpose=DECISION_PURPOSE, now=now)
+        claims = verify_token(token, key, purpose=DECISION_PURPOSE, now=now)
     except TokenRejected as rejected:
         return Refused("expired" if rejected.reason == "expired" else "invalid", rejected.reason)
+    if claims.action not in LINK_ACTIONS:
+        return Refused("invalid", f"a decision link is approve or skip, not {claims.action!r}")
+    return claims
 
 
 def _current(claims: TokenClaims, drafts: Table) -> DraftSnapshot | Refused:
@@ -172,7 +177,7 @@ def use(adapters: Adapters, key: bytes, token: str) -> Recorded | Refused:
         run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
     run.audit(
         LINK_WHO,
-        claims.action,
+        AuditAction(claims.action),
         snapshot.draft_id,
         {"lines": {line.sku: line.order_qty for line in snapshot.lines}},
         {"decision": claims.action, "supplier": snapshot.supplier},

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Final, Literal, cast
 
 from sheets_bot.documents.digest_email import AllStockedMode, compose_digest
-from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.audit import BOT, AuditAction, AuditEntry
 from sheets_bot.domain.digest import (
     AttentionSend,
     Delivery,
@@ -34,8 +34,8 @@ from sheets_bot.domain.digest import (
     digest_due,
 )
 from sheets_bot.domain.models import ShopSettings, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.purchase_order import PoState
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import PendingFailure, SheetBatch
 from sheets_bot.services.check import CHECK_TABS
 from sheets_bot.services.decision_links import LinkSigner, draft_snapshots
@@ -47,7 +47,7 @@ from sheets_bot.sheet.table import Row, Table
 DIGEST_OPTIONAL_TABS: Final = (PROPOSED,)
 """Read with the check's one request when the sheet has them."""
 UNCONFIRMED_AFTER: Final = timedelta(hours=48)
-UNREAD_MAIL_ACTIONS: Final = ("mail refused", "attachment unreadable")
+UNREAD_MAIL_ACTIONS: Final = (AuditAction.MAIL_REFUSED, AuditAction.ATTACHMENT_UNREADABLE)
 FIRST_DIGEST_WINDOW: Final = timedelta(hours=24)
 """With no digest before, "since the last digest" means the last day."""
 OPEN_STATUSES: Final = ("", "sent", "confirmed")
@@ -370,7 +370,7 @@ def send_digest(
             AuditEntry(
                 now,
                 BOT,
-                "digest sent",
+                AuditAction.DIGEST_SENT,
                 data.local_date.isoformat(),
                 None,
                 {**report.counts, "message_id": report.message_id},

@@ -23,15 +23,13 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sheets_bot.domain.audit import BOT, AuditEntry
+from sheets_bot.domain.audit import BOT, AuditAction, AuditEntry
 from sheets_bot.domain.inbound import (
-    ATTACHMENT_UNREADABLE,
-    MAIL_REFUSED,
     SesVerdicts,
     sender_allowed,
 )
 from sheets_bot.domain.models import Item, ItemStatus, Supplier, supplier_key
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import STOCK_COLUMN, Field, SheetKind
 from sheets_bot.intake.limits import AttachmentRejected
 from sheets_bot.intake.matching import Match, match_rows, normalise_name
@@ -259,7 +257,9 @@ class _IngestRun(Run):
 
     def unreadable(self, name: str, problem: str, outcome: Outcome = Outcome.UNREADABLE) -> None:
         self.report.files.append(FileReport(name, outcome, problem=problem))
-        self.audit(BOT, ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem})
+        self.audit(
+            BOT, AuditAction.ATTACHMENT_UNREADABLE, name, None, {"file": name, "problem": problem}
+        )
 
     # --- which supplier's price list ----------------------------------------------------
 
@@ -446,7 +446,7 @@ class _IngestRun(Run):
         for attachment, ids in self.seen:
             self.audit(
                 BOT,
-                "proposed",
+                AuditAction.PROPOSED,
                 attachment.filename,
                 None,
                 {
@@ -470,7 +470,7 @@ def _refuse(adapters: Adapters, now: datetime, report: IngestReport, reason: str
     mail cannot flood the sheet."""
     report.refused = reason
     after = {"reason": reason, "sender": report.sender or "(unknown)", "message": report.key}
-    adapters.audit.record([AuditEntry(now, BOT, MAIL_REFUSED, report.key, None, after)])
+    adapters.audit.record([AuditEntry(now, BOT, AuditAction.MAIL_REFUSED, report.key, None, after)])
     return report
 
 

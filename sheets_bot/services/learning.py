@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sheets_bot.domain.abc import classify
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.demand import (
     WINDOW_DAYS,
     DemandDay,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sheets_bot.documents.followup_email import compose_followup_email
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.models import supplier_key
 from sheets_bot.errors import MailRejected
 from sheets_bot.services.on_hand import OnHandChanges
@@ -133,7 +133,7 @@ class _Confirmations:
                     self.write(row, "Note", f"confirmed by the supplier on {when}")
                 self.run.audit(
                     SUPPLIER,
-                    "po confirmed",
+                    AuditAction.PO_CONFIRMED,
                     po,
                     {"Status": "sent"},
                     {"Status": "confirmed", "at": confirmed_at.isoformat()},
@@ -198,7 +198,13 @@ class _Confirmations:
         local = f"{run.now.astimezone(run.view.zone):%Y-%m-%d %H:%M}"
         for row in rows:
             self.write(row, "Note", f"{FOLLOWED_UP} {local}; waiting for confirmation")
-        run.audit(BOT, "follow-up sent", po, None, {"to": supplier.email, "message_id": message_id})
+        run.audit(
+            BOT,
+            AuditAction.FOLLOW_UP_SENT,
+            po,
+            None,
+            {"to": supplier.email, "message_id": message_id},
+        )
         self.summary.followed_up.append(f"{po} to {supplier_name} <{supplier.email}>")
 
 

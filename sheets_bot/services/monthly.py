@@ -24,10 +24,10 @@ from sheets_bot.documents.monthly_narrative import (
     template_narrative,
 )
 from sheets_bot.documents.stock_chart import stock_chart_png
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.monthly import ItemInfo, Month, MonthlyFigures, OrderLine, monthly_figures
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import NarrationFailed
 from sheets_bot.ports import Narrator
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
@@ -244,7 +244,7 @@ def run_summary(
     run = Run(adapters, view, now)
     run.audit(
         BOT,
-        "monthly summary sent",
+        AuditAction.MONTHLY_SUMMARY_SENT,
         str(month),
         None,
         {

@@ -5,7 +5,7 @@ Its own module so the poll (whose cold start counts) does not load the check to 
 
 from __future__ import annotations
 
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.sheet.table import Table
 
 OPEN_ORDER_STATES = ("", "sent", "confirmed")

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.po_email import attachment_stem, compose_po_email
-from sheets_bot.domain.audit import BOT, OWNER
+from sheets_bot.domain.audit import BOT, OWNER, AuditAction
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
 from sheets_bot.domain.drafts import normalise_decision
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
@@ -156,7 +156,7 @@ class _PollRun(Run):
             self.report.skipped.append(draft)
             self.audit(
                 OWNER,
-                "skip",
+                AuditAction.SKIP,
                 draft,
                 {"lines": {row.text("SKU"): row.text("Order qty") for row in rows}},
                 {"sent": False},
@@ -214,13 +214,13 @@ class _PollRun(Run):
             )
             return
         self.report.scheduled.append(name)
-        self.audit(BOT, "send scheduled", record.po_number, None, {"at": at.isoformat()})
+        self.audit(BOT, AuditAction.SEND_SCHEDULED, record.po_number, None, {"at": at.isoformat()})
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
         drafted = {row.text("SKU"): row.text("Suggested qty") for row in rows}
         self.audit(
             OWNER,
-            "approve",
+            AuditAction.APPROVE,
             f"{order.draft_id} -> {order.po_number}",
             {"drafted": drafted},
             order.snapshot(),
@@ -244,21 +244,25 @@ class _PollRun(Run):
             return record, False
         if not ledger.claim(record.draft_id, self.now):
             return ledger.get(record.draft_id) or record, False
-        self.audit(BOT, "send claimed", record.po_number, None, {"to": record.order.send_to})
+        self.audit(
+            BOT, AuditAction.SEND_CLAIMED, record.po_number, None, {"to": record.order.send_to}
+        )
         try:
             message_id = self.adapters.mailer.send(message)
         except MailRejected as error:
             ledger.finish(record.draft_id, PoState.FAILED, str(error), self.now)
-            self.audit(BOT, "send failed", record.po_number, None, {"reason": str(error)})
+            self.audit(BOT, AuditAction.SEND_FAILED, record.po_number, None, {"reason": str(error)})
         except Exception as error:  # any other failure leaves the outcome unknown
             detail = f"{type(error).__name__}: {error}"
             ledger.finish(record.draft_id, PoState.UNKNOWN, detail, self.now)
-            self.audit(BOT, "send outcome unknown", record.po_number, None, {"error": detail})
+            self.audit(
+                BOT, AuditAction.SEND_OUTCOME_UNKNOWN, record.po_number, None, {"error": detail}
+            )
         else:
             ledger.finish(record.draft_id, PoState.SENT, message_id, self.now)
             self.audit(
                 BOT,
-                "po sent",
+                AuditAction.PO_SENT,
                 record.po_number,
                 None,
                 {**record.order.snapshot(), "message_id": message_id},
@@ -287,7 +291,9 @@ class _PollRun(Run):
                     self.adapters.ledger.finish(
                         record.draft_id, PoState.UNKNOWN, "the sending run stopped midway", self.now
                     )
-                    self.audit(BOT, "send outcome unknown", po, None, {"reason": "run stopped"})
+                    self.audit(
+                        BOT, AuditAction.SEND_OUTCOME_UNKNOWN, po, None, {"reason": "run stopped"}
+                    )
                 self.follow_up(self.adapters.ledger.get(record.draft_id) or record, rows)
             else:
                 self.set_status(rows, f"{po} is being sent by another run")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from sheets_bot.domain.audit import BOT
+from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.ports import SalesLog
 from sheets_bot.services.on_hand import OnHandChanges, StockItem, as_cell
@@ -146,7 +146,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
             outcome.items += 1
         run.audit(
             BOT,
-            "pos applied",
+            AuditAction.POS_APPLIED,
             item.sku,
             {"On hand": as_cell(before)},
             {
@@ -166,7 +166,11 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
         line = f"{reason}: {len(mine)} POS event(s) from {mine[0].source} kept, not applied"
         outcome.unknown.append(line)
         run.audit(
-            BOT, "pos unknown sku", sku or "(no SKU)", None, {"reason": reason, **_tally(mine)}
+            BOT,
+            AuditAction.POS_UNKNOWN_SKU,
+            sku or "(no SKU)",
+            None,
+            {"reason": reason, **_tally(mine)},
         )
 
     for item, count in waiting.values():
@@ -186,7 +190,7 @@ def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
     )
     run.audit(
         BOT,
-        "pos outcome unknown",
+        AuditAction.POS_OUTCOME_UNKNOWN,
         shown,
         None,
         {"events": len(stuck), "skus": skus, "first": stuck[0].at.isoformat()},

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sheets_bot.domain.audit import OWNER
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.audit import OWNER, AuditAction
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
 from sheets_bot.services.shop import Run
@@ -91,7 +91,7 @@ class _Applier:
             self.report.skipped.append(proposal)
             self.run.audit(
                 OWNER,
-                "proposal skipped",
+                AuditAction.PROPOSAL_SKIPPED,
                 proposal,
                 None,
                 {"sku": row.text("SKU"), "field": row.text("Field"), "value": row.text("Proposed")},
@@ -132,7 +132,7 @@ class _Applier:
         self.report.applied.append(proposal)
         self.run.audit(
             OWNER,
-            "proposal applied",
+            AuditAction.PROPOSAL_APPLIED,
             sku,
             {column: target[column], "proposal": proposal},
             {column: value, "proposal": proposal},

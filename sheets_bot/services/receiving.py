@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sheets_bot.domain.audit import OWNER
+from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.history import Receipt
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import Cell, Claims
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
@@ -142,13 +142,13 @@ def _quantity(row: Row, column: str, where: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _delivery_words(received: float, ordered: float) -> tuple[str, str]:
+def _delivery_words(received: float, ordered: float) -> tuple[AuditAction, str]:
     """(action, flag): ``received`` with no flag, or ``received short`` / ``received over``."""
     if received < ordered:
-        return "received short", f"SHORT by {as_cell(ordered - received)}"
+        return AuditAction.RECEIVED_SHORT, f"SHORT by {as_cell(ordered - received)}"
     if received > ordered:
-        return "received over", f"OVER by {as_cell(received - ordered)}"
-    return "received", ""
+        return AuditAction.RECEIVED_OVER, f"OVER by {as_cell(received - ordered)}"
+    return AuditAction.RECEIVED, ""
 
 
 class _Receiving:
@@ -259,7 +259,7 @@ class _Receiving:
         self.note(row, "cancelled; no longer on order")
         self.run.audit(
             OWNER,
-            "po line cancelled",
+            AuditAction.PO_LINE_CANCELLED,
             f"{po} {sku}",
             {"on order": row["Qty"]},
             {"Status": CANCELLED, "on order": 0},

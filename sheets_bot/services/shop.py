@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.audit import AuditAction, AuditEntry
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
@@ -126,7 +126,7 @@ class Run:
     def audit(
         self,
         who: str,
-        action: str,
+        action: AuditAction,
         subject: str,
         before: Mapping[str, object] | None = None,
         after: Mapping[str, object] | None = None,
@@ -164,7 +164,7 @@ def commit(
                         {
                             "When": entry.when.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
                             "Who": entry.who,
-                            "Action": entry.action,
+                            "Action": str(entry.action),
                             "Subject": entry.subject,
                             "Before": entry.before_text(),
                             "After": entry.after_text(),

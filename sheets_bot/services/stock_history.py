@@ -25,7 +25,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.history import StockDay
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.stock_days import fold_reading, latest_on_hand
 from sheets_bot.ports import Blobs, Grid, StockHistory
 from sheets_bot.sheet.layout import normalise_header

@@ -20,8 +20,8 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.sheet.table import Row, Table, cell_text, is_blank
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 from importlib import resources
 
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import Cell, Grid
 from sheets_bot.sheet.layout import SETTINGS, STOCK, SUPPLIERS, Layout, normalise_header
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sheets_bot.domain.addresses import validate_address
 from sheets_bot.domain.inbound import parse_allowlist
 from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
-from sheets_bot.domain.numbers import NotANumber, parse_number
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.sheet.layout import normalise_header
 from sheets_bot.sheet.table import Table
 

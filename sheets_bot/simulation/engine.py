@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sheets_bot.domain.abc import classify
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.evaluation import evaluate
 from sheets_bot.domain.forecast import DemandFilter, Forecast
 from sheets_bot.domain.learning import ItemLearning, choose_numbers

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
-from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.audit import AuditEntry, action_of
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 
 _FINISHED_STATES: Final = frozenset({PoState.SENT, PoState.FAILED, PoState.UNKNOWN})
@@ -140,7 +140,7 @@ class _StoredEntry:
         return AuditEntry(
             when=self.when,
             who=self.who,
-            action=self.action,
+            action=action_of(self.action),
             subject=self.subject,
             before=_load_snapshot(self.before_json),
             after=_load_snapshot(self.after_json),
@@ -163,7 +163,7 @@ class MemoryAuditLog:
                 _StoredEntry(
                     when=entry.when,
                     who=entry.who,
-                    action=entry.action,
+                    action=str(entry.action),
                     subject=entry.subject,
                     before_json=_dump_snapshot(entry.before),
                     after_json=_dump_snapshot(entry.after),

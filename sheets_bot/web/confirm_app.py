@@ -13,7 +13,7 @@ from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.tokens import TokenRejected
 from sheets_bot.ports import Claims, Clock
 from sheets_bot.services.live import confirmed_key
-from sheets_bot.web.http import App, WebRequest, WebResponse
+from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import escape, message_page, page
 
 CONFIRM_PATH = "/confirm"

@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from sheets_bot.documents.po_csv import format_money
 from sheets_bot.domain.decision_links import DECISION_PATH
-from sheets_bot.domain.numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
 from sheets_bot.services.decision_links import Ready, Recorded, Refused, look, use
 from sheets_bot.services.shop import Adapters
-from sheets_bot.web.http import App, WebRequest, WebResponse
+from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import confirm_form, escape, message_page, page, table
 
 OpenAdapters = Callable[[], AbstractContextManager[Adapters]]

@@ -8,7 +8,7 @@ from sheets_bot.config import LiveConfig
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.ports import Claims, Clock, SalesLog
 from sheets_bot.web.confirm_app import CONFIRM_PATH, confirm_app
-from sheets_bot.web.http import App
+from sheets_bot.web.http_server import App
 from sheets_bot.web.pos_webhook import POS_PATH, PosSecrets, pos_webhook_app
 
 

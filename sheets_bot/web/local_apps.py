@@ -15,7 +15,7 @@ from sheets_bot.ports import Clock
 from sheets_bot.services.shop import Adapters
 from sheets_bot.web.confirm_app import CONFIRM_PATH
 from sheets_bot.web.decision import decision_app
-from sheets_bot.web.http import App
+from sheets_bot.web.http_server import App
 from sheets_bot.web.live_apps import live_apps, pos_secrets
 from sheets_bot.wiring import adapters_for, link_key
 

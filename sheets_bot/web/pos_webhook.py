@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.ports import SalesLog
-from sheets_bot.web.http import App, WebRequest, WebResponse
+from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pos_payloads import PayloadError, shopify_events, square_events
 from sheets_bot.web.signatures import SHOPIFY_HEADER, SQUARE_HEADER, shopify_valid, square_valid
 

@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from sheets_bot.web.http import MAX_BODY_BYTES, SECURITY_HEADERS, App, WebRequest, WebResponse
+from sheets_bot.web.http_server import (
+    MAX_BODY_BYTES,
+    SECURITY_HEADERS,
+    App,
+    WebRequest,
+    WebResponse,
+)
 from sheets_bot.web.pages import message_page
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from sheets_bot.adapters.aws.dynamodb_audit import DynamoAuditLog
 from sheets_bot.adapters.local.sqlite_store import SqliteAuditLog, SqliteStore
-from sheets_bot.domain.audit import BOT, OWNER, AuditEntry
+from sheets_bot.domain.audit import BOT, OWNER, AuditAction, AuditEntry
 from sheets_bot.ports import AuditLog
 from sheets_bot.testing.memory_store import MemoryAuditLog
 from tests.aws.moto_support import TABLES, aws_session
@@ -34,7 +34,9 @@ def audit(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AuditLog]:
         yield stores.audit
 
 
-def _entry(minute: int, action: str = "approve", subject: str = "PO-0001") -> AuditEntry:
+def _entry(
+    minute: int, action: AuditAction | str = "approve", subject: str = "PO-0001"
+) -> AuditEntry:
     return AuditEntry(at(minute), OWNER, action, subject, before=None, after={"minute": minute})
 
 
@@ -196,3 +198,73 @@ def test_since_reads_back_to_the_first_older_entry(audit: AuditLog) -> None:
     assert [e.action for e in audit.since(at(3))] == ["send", "receive"]
     assert [e.action for e in audit.since(at(0))] == ["draft", "approve", "send", "receive"]
     assert audit.since(at(8)) == []
+
+
+def test_actions_read_back_as_the_enum_and_unknown_ones_as_their_text(audit: AuditLog) -> None:
+    """An entry written by this version reads back as its ``AuditAction``; one whose action
+    this version does not write (an older log, a retired action) reads back as stored."""
+    audit.record([_entry(0, AuditAction.PO_SENT), _entry(1, "a retired action")])
+
+    sent, retired = audit.entries()
+
+    assert sent.action is AuditAction.PO_SENT
+    assert type(retired.action) is str
+    assert retired.action == "a retired action"
+
+
+def test_an_audit_log_written_before_the_enum_still_reads_sqlite(tmp_path: Path) -> None:
+    """Rows stored as plain text (every log before ``AuditAction``) are the same strings."""
+    path = database_path(tmp_path)
+    with SqliteStore(path) as store:
+        store.audit.record([_entry(0)])
+    connection = sqlite3.connect(path)
+    try:
+        stored = connection.execute("SELECT action FROM audit").fetchall()
+        connection.execute(
+            'INSERT INTO audit ("when", who, action, subject, before_json, after_json)'
+            " SELECT \"when\", who, 'mail refused', subject, before_json, after_json FROM audit"
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+    assert stored == [("approve",)]
+    with SqliteStore(path) as reopened:
+        actions = [entry.action for entry in reopened.audit.entries()]
+    assert actions == [AuditAction.APPROVE, AuditAction.MAIL_REFUSED]
+    assert all(isinstance(action, AuditAction) for action in actions)
+
+
+def test_the_stored_action_strings_are_unchanged() -> None:
+    """The values are what the audit logs, Audit tabs and digests already hold: renaming a
+    member is fine, changing a value would orphan every stored entry with it."""
+    assert {action.value for action in AuditAction} == {
+        "move changed",
+        "draft created",
+        "draft lines added",
+        "draft line refreshed",
+        "draft line removed",
+        "approve",
+        "skip",
+        "send scheduled",
+        "send claimed",
+        "send failed",
+        "send outcome unknown",
+        "po sent",
+        "po confirmed",
+        "follow-up sent",
+        "received",
+        "received short",
+        "received over",
+        "po line cancelled",
+        "pos applied",
+        "pos unknown sku",
+        "pos outcome unknown",
+        "proposed",
+        "proposal applied",
+        "proposal skipped",
+        "mail refused",
+        "attachment unreadable",
+        "digest sent",
+        "monthly summary sent",
+    }

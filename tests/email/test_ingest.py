@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
-from sheets_bot.domain.inbound import ATTACHMENT_UNREADABLE, MAIL_REFUSED, SesVerdicts
+from sheets_bot.domain.audit import AuditAction
+from sheets_bot.domain.inbound import SesVerdicts
 from sheets_bot.intake.columns import Field
 from sheets_bot.intake.message import MailLimits
 from sheets_bot.ports import Cell
@@ -140,13 +141,13 @@ def test_an_unknown_sender_is_refused_before_any_attachment_and_never_answered(
     assert opened == []
     assert proposals(shop) == []
     assert shop.mailer.sent == []
-    [entry] = audit(shop, MAIL_REFUSED)
+    [entry] = audit(shop, AuditAction.MAIL_REFUSED)
     assert entry["sender"] == "mallory@evil.example"
     assert entry["reason"] == report.refused
     assert blobs.get(report.key) == raw, "the raw message is kept"
     assert shop.sheet.applies == 0, "refused mail writes nothing to the sheet"
     shop.poll()
-    assert shop.rows("Audit")[-1]["Action"] == MAIL_REFUSED, "the next poll mirrors it"
+    assert shop.rows("Audit")[-1]["Action"] == AuditAction.MAIL_REFUSED, "the next poll mirrors it"
 
 
 def test_verdicts_are_checked_before_the_sheet_is_read(shop: Shop, blobs: FolderBlobs) -> None:
@@ -211,7 +212,7 @@ def test_ses_verdicts(
     assert report.refused == refusal
     assert bool(proposals(shop)) is (refusal is None)
     if refusal:
-        assert audit(shop, MAIL_REFUSED)[0]["sender"] == OWNER
+        assert audit(shop, AuditAction.MAIL_REFUSED)[0]["sender"] == OWNER
 
 
 def test_a_malformed_message_without_a_sender_is_refused(shop: Shop, blobs: FolderBlobs) -> None:
@@ -251,7 +252,7 @@ def test_a_zip_bomb_is_an_unreadable_attachment_in_the_audit_and_the_digest(
     good = b"SKU,Count\nCOF-ESP-1K,14\n"
     report = ingest(shop, blobs, forward(("count.xlsx", bomb), ("ok.csv", good)))
 
-    [entry] = audit(shop, ATTACHMENT_UNREADABLE)
+    [entry] = audit(shop, AuditAction.ATTACHMENT_UNREADABLE)
     assert entry["file"] == "count.xlsx"
     assert "zip bomb" in str(entry["problem"])
     assert [f.outcome for f in report.files] == [Outcome.UNREADABLE, Outcome.PROPOSED]
@@ -286,7 +287,7 @@ def test_a_pdf_needs_ai_parsing_which_is_off(shop: Shop, blobs: FolderBlobs) -> 
     [file] = report.files
     assert file.outcome is Outcome.NEEDS_AI
     assert "needs AI parsing, which is turned off" in file.problem
-    assert audit(shop, ATTACHMENT_UNREADABLE)[0]["file"] == "count.pdf"
+    assert audit(shop, AuditAction.ATTACHMENT_UNREADABLE)[0]["file"] == "count.pdf"
 
 
 def test_numbers_in_the_body_need_ai_parsing(shop: Shop, blobs: FolderBlobs) -> None:

@@ -17,7 +17,7 @@ from botocore.stub import ANY, Stubber
 
 from lambdas import inbound_email, poll_decisions
 from lambdas.ses_events import INBOUND_PREFIX, InboundMail
-from sheets_bot.domain.inbound import MAIL_REFUSED
+from sheets_bot.domain.audit import AuditAction
 from sheets_bot.sheet.layout import PROPOSED, SETTINGS, STOCK
 from tests.aws.test_textract_tables import table_blocks
 from tests.email.mail import forward
@@ -156,7 +156,7 @@ def test_failed_dkim_and_spf_is_refused_kept_and_not_answered(world: CloudWorld)
     assert summary["refused"] is True
     assert world.owner.records(PROPOSED) == []
     assert world.emails() == []
-    [entry] = [e for e in world.wiring.audit.entries() if e.action == MAIL_REFUSED]
+    [entry] = [e for e in world.wiring.audit.entries() if e.action == AuditAction.MAIL_REFUSED]
     assert entry.after == {
         "reason": "neither SPF (FAIL) nor DKIM (FAIL) passed",
         "sender": OWNER,

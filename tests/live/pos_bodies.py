@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sheets_bot.web.http import WebRequest
+from sheets_bot.web.http_server import WebRequest
 from sheets_bot.web.signatures import shopify_signature, square_signature
 
 SHOPIFY_SECRET = b"shopify-app-secret-for-tests"

@@ -16,7 +16,7 @@ import pytest
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.tokens import TokenClaims, sign_token
 from sheets_bot.web.confirm_app import confirm_app
-from sheets_bot.web.http import App, WebRequest, WebResponse
+from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.server import make_server
 from tests.browser import screenshot
 from tests.live.live_shop import LINK_KEY, LiveShop

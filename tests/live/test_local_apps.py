@@ -10,7 +10,7 @@ from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.config import LocalConfig
-from sheets_bot.web.http import WebRequest
+from sheets_bot.web.http_server import WebRequest
 from sheets_bot.web.local_apps import local_apps
 from sheets_bot.web.server import route
 from sheets_bot.wiring import build_confirm_links, link_key

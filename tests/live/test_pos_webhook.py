@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from sheets_bot.testing.memory_live import MemorySalesLog
-from sheets_bot.web.http import WebRequest, WebResponse
+from sheets_bot.web.http_server import WebRequest, WebResponse
 from sheets_bot.web.pos_webhook import PosSecrets, pos_webhook_app
 from sheets_bot.web.signatures import shopify_signature
 from tests.live.pos_bodies import (

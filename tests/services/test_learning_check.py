@@ -14,7 +14,7 @@ import pytest
 
 from sheets_bot.domain.fill_rate import protection_demand
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
-from sheets_bot.domain.numbers import parse_number
+from sheets_bot.domain.sheet_numbers import parse_number
 from sheets_bot.services.check import CheckReport, run_check
 from sheets_bot.testing.learning_fakes import (
     MemoryReceiptLog,

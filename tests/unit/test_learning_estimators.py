@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sheets_bot.domain.abc import classify
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.demand import DemandDay, days_from_events, days_from_stock
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.lead_time import estimate_lead_time, percentile

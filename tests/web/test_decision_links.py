@@ -22,7 +22,7 @@ from sheets_bot.services.decision_links import LINK_WHO, LinkSigner, draft_snaps
 from sheets_bot.services.shop import Adapters, read_shop
 from sheets_bot.testing.memory_marks import MemoryMarks
 from sheets_bot.web.decision import decision_app
-from sheets_bot.web.http import WebRequest, WebResponse
+from sheets_bot.web.http_server import WebRequest, WebResponse
 from tests.services.harness import MONDAY_10AM, Shop
 
 KEY = b"s" * 32

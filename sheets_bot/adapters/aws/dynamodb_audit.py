@@ -39,7 +39,7 @@ from sheets_bot.adapters.aws.dynamo_items import (
     query_all,
     text,
 )
-from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.audit import AuditEntry, action_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -182,7 +182,7 @@ def _entry_attributes(entry: AuditEntry) -> dict[str, AttributeValueTypeDef]:
     attributes: dict[str, AttributeValueTypeDef] = {
         "when": {"S": iso(entry.when)},
         "who": {"S": entry.who},
-        "action": {"S": entry.action},
+        "action": {"S": str(entry.action)},
         "subject": {"S": entry.subject},
     }
     # A missing snapshot is a missing attribute; an empty one is "{}": they stay distinct.
@@ -217,7 +217,7 @@ def _entry(item: Item) -> AuditEntry:
     return AuditEntry(
         when=datetime.fromisoformat(text(item, "when")),
         who=text(item, "who"),
-        action=text(item, "action"),
+        action=action_of(text(item, "action")),
         subject=text(item, "subject"),
         before=_load_snapshot(item, "before"),
         after=_load_snapshot(item, "after"),

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from sheets_bot.domain.audit import AuditEntry
+from sheets_bot.domain.audit import AuditEntry, action_of
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 from sheets_bot.errors import BotError
 
@@ -366,7 +366,7 @@ class SqliteAuditLog:
             (
                 _iso(entry.when),
                 entry.who,
-                entry.action,
+                str(entry.action),
                 entry.subject,
                 _dump_snapshot(entry.before),
                 _dump_snapshot(entry.after),
@@ -485,7 +485,7 @@ def _entry(row: Sequence[Any]) -> AuditEntry:
     return AuditEntry(
         when=datetime.fromisoformat(when),
         who=who,
-        action=action,
+        action=action_of(action),
         subject=subject,
         before=_load_snapshot(before_json),
         after=_load_snapshot(after_json),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sheets_bot.web.http import (
+from sheets_bot.web.http_server import (
     WebRequest,
     WebResponse,
     from_function_url_event,

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from sheets_bot.domain.numbers import NotANumber, parse_number, plain
+from sheets_bot.domain.sheet_numbers import NotANumber, parse_number, plain
 
 
 @pytest.mark.parametrize(
