@@ -122,7 +122,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def monthly(count: int, months: int = 48, seed: int = 11) -> DataSet:
+def monthly(count: int, months: int = 36, seed: int = 11) -> DataSet:
     """Demand booked on the first of each month: a month sells with probability p (0.1-0.8);
     sizes 1 + Poisson (intermittent) or 1 + Poisson of an exponential mean (lumpy)."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible benchmark

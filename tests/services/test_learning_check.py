@@ -79,10 +79,13 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
     check(shop, sales=sales(10, 30))
 
     espresso = shop.stock(ESPRESSO)
-    target = {"A": 0.98, "B": 0.95, "C": 0.90}[str(espresso["ABC"])]
+    average = {"A": 0.98, "B": 0.95, "C": 0.90}[str(espresso["ABC"])]
+    # the item's own target: its class's, shifted by its unit cost × days between orders
+    target = float(str(espresso["Fill target"]).removesuffix("%")) / 100
+    assert 1 - 3 * (1 - average) <= target <= 1 - (1 - average) / 3
+    assert target != average
     assert espresso["Learned sales"] == 10
     assert espresso["Demand class"] == "smooth"
-    assert espresso["Fill target"] == f"{target * 100:g}%"
     # 10 a day every day: no forecast error, so the demand over the 5-day lead time is 50 for
     # sure; the day's sale of 10 before the next order takes the stock below the reorder
     # point by 5 on average (uniform, variance 100/12). Orders of 10 × (5 + 1) = 60 (packs of
@@ -99,9 +102,10 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
     )
     assert why(shop).startswith(
         "Learned 10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
-        f" fill target {target * 100:g}% (class {espresso['ABC']}); unsure: little history"
+        f" fill target {espresso['Fill target']} (class {espresso['ABC']}:"
+        f" {average * 100:g}% on average); unsure: little history"
     )
-    assert "= 10/day × 5 days + " in why(shop)
+    assert "= 10/day × 5 days " in why(shop)
     assert "fill with orders of 60, allowing for a day's sale" in why(shop)
 
 
@@ -137,7 +141,7 @@ def test_learned_lead_times_and_their_spread(shop: Shop) -> None:
     assert espresso["Learned lead time"] == 9
     assert str(espresso["Numbers used"]).startswith("learned (unsure")
     assert "9 days lead time learned (85th percentile of 10 item receipts)" in why(shop)
-    assert "= 10/day × 9 days + " in why(shop)
+    assert "= 10/day × 9 days " in why(shop)
     # the spread of those lead times (σ 1.2 days × 10/day) is the only uncertainty: a normal
     # safety stock, above zero (without it: −(1 − target) × 90, orders of 10 × 9)
     assert float(str(espresso["Safety stock"])) > 0
