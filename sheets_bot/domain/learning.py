@@ -127,7 +127,11 @@ def choose_numbers(
                 f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
                 f" learning needs {MIN_DAYS} and {MIN_SALES}"
             )
-            used.append("typed rate")
+            used.append(
+                f"typed rate ({days} of {MIN_DAYS} days of history)"
+                if days < MIN_DAYS
+                else f"typed rate ({sales} of {MIN_SALES} days with sales)"
+            )
     lead_days = sheet_lead
     if use.lead_time and lead is not None and lead.learned:
         lead_days = lead.days
