@@ -108,7 +108,7 @@ def choose_numbers(
         if forecast is not None and (forecast.enough or sold_against_typed):
             daily = forecast.rate
             unsure = tuple(forecast.unsure)
-            notes.append(f"Learned {forecast.why}")
+            notes.append(forecast.why)
             used.append("learned rate")
             if settings.safety_method is SafetyMethod.FILL_RATE:
                 lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0

@@ -101,7 +101,7 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
         espresso["Numbers used"] == "learned rate (unsure: little history (30 days, 30 with sales))"
     )
     assert why(shop).startswith(
-        "Learned 10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
+        "10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
         f" fill target {espresso['Fill target']} (class {espresso['ABC']}:"
         f" {average * 100:g}% on average); unsure: little history"
     )
@@ -173,7 +173,7 @@ def test_without_a_point_of_sale_the_stock_history_teaches_and_stock_outs_are_lo
 
     assert shop.stock(ESPRESSO)["Learned sales"] == 4
     assert why(shop).startswith(
-        "Learned 4/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days;"
+        "4/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days;"
         " 2 stock-out days counted as at least what they sold)"
     )
 
