@@ -115,8 +115,10 @@ def _policy(
     for the order actually placed (lead time + review period of demand, raised to Min order,
     in whole packs)."""
     days = supplier.ordering_days if supplier is not None else EVERY_DAY
-    wait = days.wait_days(today) if today is not None else 0
-    review = days.review_days(today) if today is not None else 1
+    if today is None or days.every_day:
+        wait, review = 0, 1
+    else:
+        wait, review = days.wait_days(today), days.review_days(today)
     cycle = max(lead_time, float(review))
     if plan is None:
         extra = wait + review - 1
