@@ -20,7 +20,9 @@ estimates are plain means, not the first value.
 **Stock-out days are lower bounds**: a day that ended with the shelf empty sold at least what
 it sold. When the forecast before that day is above the units sold, the forecast stands in
 for the day (the unserved demand is unknown, not zero); when the units sold are above it (a
-spike that emptied the shelf), the units sold count in full.
+spike that emptied the shelf), the units sold count in full, plus what such a sale takes
+beyond them on average (the mean residual of the sale sizes seen: mean × CV², 0 when sales
+are all of one size), so that lost sales do not cut the big days off the history.
 
 The spread of demand comes from the forecast errors: the mean squared one-day-ahead error of
 the method used (equal weights for the first 180 days, then exponentially weighted), so that
@@ -186,6 +188,16 @@ class DemandFilter:
             return 2
         return 1
 
+    def _excess(self, sold: float) -> float:
+        """What a sale that emptied the shelf would have taken beyond ``sold``, on average:
+        the mean residual of a gamma-shaped sale size far in its tail, mean × CV² (0 for sales
+        of one size; the mean itself for exponential ones). Nothing before two sales."""
+        if sold <= 0 or self.selling_days < 2:
+            return 0.0
+        mean = self.size_sum / self.selling_days
+        cv2 = max(self.size_squares / self.selling_days / (mean * mean) - 1, 0.0)
+        return mean * cv2
+
     def _forecasts(self) -> tuple[float, float, float]:
         return (self.ses, self.sba, self.tsb)
 
@@ -195,7 +207,7 @@ class DemandFilter:
         forecasts = self._forecasts()
         value = max(sold, 0.0)
         if stocked_out:
-            value = max(value, forecasts[self._method(kind)])
+            value = max(value + self._excess(value), forecasts[self._method(kind)])
             self.stock_out_days += 1
         self._recent.append(stocked_out)
         self.days += 1

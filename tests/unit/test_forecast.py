@@ -91,6 +91,18 @@ def test_a_censored_spike_counts_in_full_and_a_short_censored_day_is_the_forecas
     assert dropped_as_zero.rate == pytest.approx(9.2)
 
 
+def test_a_censored_big_day_adds_what_such_a_sale_takes_beyond_it() -> None:
+    base = [2.0, 6.0] * 10  # sizes mean 4, variance 4: CV² 0.25, a mean residual of 4 × 0.25
+    before = DemandFilter()
+    for value in base:
+        before.update(value)
+
+    emptied = learn_forecast(days([*base, 8.0], frozenset({20})))
+
+    # the shelf emptied after 8: at least 8, on average 8 + 1 = 9
+    assert emptied.rate == pytest.approx(before.ses + 0.1 * (9 - before.ses))
+
+
 # --- SBA and TSB for intermittent and lumpy demand
 
 
