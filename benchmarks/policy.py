@@ -57,6 +57,8 @@ class DataSet:
     start: date
     items: list[SimItem]
     warmup: int
+    refit_days: int = REFIT_DAYS
+    """How often the peers are refitted (monthly series: every quarter)."""
 
 
 def _pack(rate: float) -> int:
@@ -146,7 +148,12 @@ def monthly(count: int, months: int = 36, seed: int = 11) -> DataSet:
             )
         )
     return DataSet(
-        "monthly", "Monthly spare parts (synthetic compound Poisson)", date(2022, 1, 1), items, 120
+        "monthly",
+        "Monthly spare parts (synthetic compound Poisson)",
+        date(2022, 1, 1),
+        items,
+        120,
+        refit_days=91,
     )
 
 
@@ -162,16 +169,16 @@ def perfect_foresight(item: SimItem, day: int, forecast: Forecast) -> Forecast:
 
 
 class Peer:
-    """A statsforecast model refitted every ``REFIT_DAYS`` on the demand so far."""
+    """A statsforecast model refitted every ``refit_days`` on the demand so far."""
 
-    def __init__(self, name: str, make: Callable[[], object]) -> None:
-        self.name, self.make = name, make
+    def __init__(self, name: str, make: Callable[[], object], refit_days: int) -> None:
+        self.name, self.make, self.refit_days = name, make, refit_days
         self.cache: dict[tuple[str, int], tuple[float, float]] = {}
 
     def fit(self, item: SimItem, day: int) -> tuple[float, float]:
         import numpy as np
 
-        origin = day - day % REFIT_DAYS
+        origin = day - day % self.refit_days
         key = (item.sku, origin)
         if key not in self.cache:
             history = np.asarray(item.demand[: origin + 1], dtype=float)
@@ -191,13 +198,19 @@ class Peer:
         return replace(forecast, rate=rate, variance=variance, method=self.name)
 
 
-def peers() -> list[Policy]:
+def peers(refit_days: int) -> list[Policy]:
     from statsforecast.models import TSB, AutoETS, CrostonSBA
 
+    def tsb() -> object:
+        return TSB(alpha_d=0.1, alpha_p=0.1)
+
+    def ets() -> object:
+        return AutoETS(season_length=1)
+
     return [
-        Policy("CrostonSBA", forecast=Peer("CrostonSBA", CrostonSBA)),
-        Policy("TSB", forecast=Peer("TSB", lambda: TSB(alpha_d=0.1, alpha_p=0.1))),
-        Policy("AutoETS", forecast=Peer("AutoETS", lambda: AutoETS(season_length=1))),
+        Policy("CrostonSBA", forecast=Peer("CrostonSBA", CrostonSBA, refit_days)),
+        Policy("TSB", forecast=Peer("TSB", tsb, refit_days)),
+        Policy("AutoETS", forecast=Peer("AutoETS", ets, refit_days)),
         Policy("perfect foresight", forecast=perfect_foresight),
     ]
 
@@ -292,7 +305,7 @@ def main(argv: list[str]) -> None:
     for name in args.sets:
         started = time.perf_counter()
         data = loaders[name]()
-        options = Options(warmup=data.warmup, peers=peers() if args.peers else ())
+        options = Options(warmup=data.warmup, peers=peers(data.refit_days) if args.peers else ())
         comparison = compare(data.items, data.start, options)
         print(f"## {data.title}: {len(data.items)} items, warm-up {data.warmup} days\n")
         print(table(comparison))
