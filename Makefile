@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := demo-shop/shop.xlsx
 
-.PHONY: demo test lint typecheck unit bench clean system-deps deploy
+.PHONY: demo test lint typecheck unit bench clean system-deps deploy package-size
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sheets-bot needs Python 3.11 or newer")'
@@ -84,18 +84,31 @@ deploy: $(VENV)/.installed-dev
 	  echo "(or your platform's installer), configure AWS credentials, then run make deploy again"; \
 	  exit 1; }
 	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/python tools/lambda_package.py size
 	$(SAM) build --template-file infra/template.yaml --build-in-source
 	$(SAM) deploy --guided --capabilities CAPABILITY_IAM
 
-# `sam build` runs one of these per function (BuildMethod: makefile) with ARTIFACTS_DIR set:
-# the runtime dependencies as arm64 wheels for the Lambda runtime, then sheets-bot itself and
-# the handlers. Nothing from .venv or the tests goes in.
+# `sam build` runs these (BuildMethod: makefile) with ARTIFACTS_DIR set. The layer: the runtime
+# dependencies as arm64 wheels for the Lambda runtime, less what tools/lambda_package.py trims
+# (boto3 and botocore, which the runtime has; fontTools' compiled speed-ups). Each function:
+# sheets-bot itself (without its test fakes) and the handlers. Nothing from .venv goes in.
+build-DependenciesLayer: | $(BIN)/python
+	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
+	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
+	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)/python" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"
+	$(BIN)/python tools/lambda_package.py trim "$(ARTIFACTS_DIR)/python"
+	rm -f "$(ARTIFACTS_DIR)/requirements.txt"
+
 build-DailyCheckFunction build-DriveSyncFunction build-PollDecisionsFunction \
 build-InboundEmailFunction build-DecisionLinkFunction \
 build-PosWebhookFunction build-SupplierConfirmFunction build-MonthlySummaryFunction: | $(BIN)/python
 	@test -n "$(ARTIFACTS_DIR)" || { echo "run through sam build (ARTIFACTS_DIR is not set)"; exit 1; }
-	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > "$(ARTIFACTS_DIR)/requirements.txt"
-	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" $(LAMBDA_WHEELS) -r "$(ARTIFACTS_DIR)/requirements.txt"
 	$(BIN)/python -m pip install --quiet --target "$(ARTIFACTS_DIR)" --no-deps .
 	cp -R lambdas "$(ARTIFACTS_DIR)/"
-	rm -rf "$(ARTIFACTS_DIR)/requirements.txt" "$(ARTIFACTS_DIR)/bin"
+	rm -rf "$(ARTIFACTS_DIR)/bin" "$(ARTIFACTS_DIR)/sheets_bot/testing"
+	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
+
+# The zip sizes of the layer and of one function, measured from the installed distributions
+# (no network, no SAM CLI); fails above 25 MB per function. `make deploy` prints it first.
+package-size: $(VENV)/.installed
+	$(BIN)/python tools/lambda_package.py size

@@ -24,8 +24,9 @@ Per run it records:
   Lambda at 256 MB has about a seventh of a vCPU, and the cost model scales this part;
 * ``sheets_s``: time inside the Sheets API (added latency plus the fake's serving time), and
   ``aws_s``: time inside moto, both waits that do not scale with CPU;
-* requests by service, DynamoDB read and write units (from item and response sizes), S3 gets
-  and puts, SQS requests, emails, schedules, log bytes;
+* requests by service, DynamoDB read and write units (from item and response sizes) and the
+  write units of the tables' indexes (which moto does not bill: ``index_units``), S3 gets and
+  puts, SQS requests, emails, schedules, log bytes;
 * ``peak_mb``: peak Python allocation during the run (tracemalloc, in a second identical run so
   tracing does not slow the timed one).
 
@@ -55,7 +56,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
@@ -80,7 +81,7 @@ from lambdas import (
 )
 from lambdas.ses_events import INBOUND_PREFIX
 from sheets_bot.adapters.aws import web_wiring
-from sheets_bot.adapters.aws.tables import TableNames
+from sheets_bot.adapters.aws.tables import TableNames, table_definitions
 from sheets_bot.adapters.aws.web_wiring import WebSettings, WebWiring
 from sheets_bot.cost.model import FUNCTIONS, MEASUREMENTS, Usage, template_deployment
 from sheets_bot.sheet.layout import ORDERS
@@ -110,12 +111,67 @@ _READS: Final = {"GetItem", "Query", "BatchGetItem", "Scan"}
 _WRITES: Final = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 
 
+_INDEXES: Final = {
+    definition["TableName"]: [
+        (index["KeySchema"][0]["AttributeName"], index["Projection"].get("ProjectionType", "ALL"))
+        for index in definition.get("GlobalSecondaryIndexes", [])
+    ]
+    for definition in table_definitions(TableNames.with_prefix(PREFIX))
+}
+"""Per table, its global secondary indexes: (hash key attribute, projection)."""
+_IN_AN_ALL_INDEX: Final = {
+    TableNames.with_prefix(PREFIX).live: "sale",
+    TableNames.with_prefix(PREFIX).ledger: "po#",
+}
+"""Per table, the key prefix of the items in its ALL-projection index (sale events, PO
+records): any write of one writes that index too."""
+
+
+def _writes(operation: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The single-item writes in a DynamoDB write request."""
+    if operation == "TransactWriteItems":
+        return [
+            entry[kind]
+            for entry in body.get("TransactItems", [])
+            for kind in ("Put", "Update", "Delete")
+            if kind in entry
+        ]
+    if operation == "BatchWriteItem":
+        return [
+            {"TableName": table, **(r.get("PutRequest") or r.get("DeleteRequest") or {})}
+            for table, requests in body.get("RequestItems", {}).items()
+            for r in requests
+        ]
+    return [body]
+
+
+def index_units(operation: str, body: dict[str, Any]) -> int:
+    """Index write units of a write request (moto bills no index): one per index whose key
+    attribute the write sets or removes, or whose item it changes with projection ALL (a KB
+    of the item a unit); KEYS_ONLY index writes are one unit."""
+    units = 0
+    for write in _writes(operation, body):
+        table = write.get("TableName", "")
+        item = write.get("Item") or write.get("Key") or {}
+        named = set(item) | set(write.get("ExpressionAttributeNames", {}).values())
+        named |= set(re.findall(r"[A-Za-z_]+", write.get("UpdateExpression", "")))
+        pk = str(next(iter(item.get("pk", {}).values()), ""))
+        size = max(1, math.ceil(len(json.dumps(write)) / 1024))
+        for attribute, projection in _INDEXES.get(table, []):
+            prefix = _IN_AN_ALL_INDEX.get(table)
+            in_all = projection == "ALL" and prefix is not None and pk.startswith(prefix)
+            if attribute in named or in_all:
+                units += size if projection == "ALL" else 1
+    return units
+
+
 @dataclass
 class AwsMeter:
     seconds: float = 0.0
     requests: Counter[str] = field(default_factory=Counter)
     rru: float = 0.0
     wru: float = 0.0
+    index_wru: float = 0.0
     email_bytes: int = 0
     put_bytes: int = 0
 
@@ -145,6 +201,7 @@ def metering_aws(meter: AwsMeter) -> Iterator[None]:
             elif operation in _WRITES:
                 units = max(1, math.ceil(sent / 1024))
                 meter.wru += units * (2 if operation == "TransactWriteItems" else 1)
+                meter.index_wru += index_units(operation, json.loads(body or b"{}"))
                 if operation == "PutItem":
                     meter.put_bytes += sent
         if host == "email":
@@ -178,6 +235,8 @@ class Sample:
     log_bytes: int
     dynamodb_put_bytes: int = 0
     """Request bytes of the items put: an upper bound of what they store."""
+    dynamodb_index_wru: float = 0.0
+    """Write units of the tables' global secondary indexes (``index_units``)."""
     snapshot_bytes: int = 0
     peak_mb: float = 0.0
 
@@ -207,6 +266,7 @@ def invoke(world: CloudWorld, module: ModuleType, event: dict[str, Any] | None =
         aws_requests=requests,
         dynamodb_rru=meter.rru,
         dynamodb_wru=meter.wru,
+        dynamodb_index_wru=meter.index_wru,
         s3_gets=sum(n for k, n in requests.items() if k.startswith("s3") and k.endswith("GET")),
         s3_puts=sum(n for k, n in requests.items() if k.startswith("s3") and k.endswith("PUT")),
         emails=sum(n for k, n in requests.items() if k.startswith("email")),
@@ -263,9 +323,12 @@ def new_web_container(world: CloudWorld) -> None:
 
 
 def webhook(n: int, items: int) -> dict[str, Any]:
-    """The ``n``th Shopify orders/create webhook of the day: two lines of the shop's SKUs."""
+    """The ``n``th Shopify orders/create webhook of the day: two lines of the shop's SKUs, an
+    order every 20 seconds from 08:00 (before the poll that applies them)."""
     lines = tuple((n * 10 + k, f"SKU-{(n * 7 + k * 13) % items:06d}", 1 + k) for k in range(2))
-    request = shopify_request("orders/create", shopify_order(order_id=10_000 + n, lines=lines))
+    placed = (DAY.replace(hour=8) + timedelta(seconds=20 * n)).isoformat()
+    order = shopify_order(order_id=10_000 + n, lines=lines, created_at=placed)
+    request = shopify_request("orders/create", order)
     headers = {**dict(request.headers), "x-shopify-webhook-id": str(uuid.UUID(int=n))}
     return url_event("POST", "/pos/shopify", request.body, **headers)
 

@@ -107,7 +107,7 @@ def _webhooks(count: int, skus: list[str], rng: random.Random) -> list[Webhook]:
     for n in range(count):
         sku = rng.choice(skus)
         quantity = rng.randint(1, 3)
-        at = START + timedelta(seconds=n)
+        at = START - timedelta(seconds=count - n)  # sold just before the load: never ahead
         order = {
             "id": 5_000_000_000 + n,
             "created_at": at.isoformat(),
@@ -241,7 +241,7 @@ def run_load(
                 claims=SqliteClaims(store),
             )
 
-        server = make_server({"/pos": pos_webhook_app(PosSecrets(SECRET), sales)}, port=0)
+        server = make_server({"/pos": pos_webhook_app(PosSecrets(SECRET), sales, clock)}, port=0)
         url = f"http://127.0.0.1:{server.server_address[1]}/pos/shopify"
         serving = threading.Thread(target=server.serve_forever, daemon=True)
         serving.start()

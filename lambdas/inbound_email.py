@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lambdas.log import logger
+from lambdas.runs import sheet_run
 from lambdas.ses_events import InboundMail
 from lambdas.summaries import ingest_summary
 from sheets_bot.adapters.aws.wiring import cloud
@@ -16,19 +17,19 @@ from sheets_bot.services.ingest import ingest_message
 WAIT_FOR_SHEET: Final = 60.0
 """Seconds to wait for a check or poll that is writing the sheet."""
 
-logger = Logger(service="sheets-bot")
-
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    mail = InboundMail.parse(event)
+@sheet_run(
+    parse=InboundMail.parse, what="the email intake", wait=WAIT_FOR_SHEET, message="email ingested"
+)
+def handler(mail: InboundMail, context: LambdaContext) -> dict[str, Any]:
     wiring = cloud()
     blobs = wiring.blobs()
-    raw = blobs.get(mail.object_key)
-    with wiring.sheet_lock(context.aws_request_id, "the email intake", wait=WAIT_FOR_SHEET):
-        report = ingest_message(
-            wiring.adapters(), blobs, raw, verdicts=mail.verdicts, parser=wiring.parser()
-        )
-    summary = ingest_summary(report)
-    logger.info("email ingested", extra=summary)
-    return summary
+    report = ingest_message(
+        wiring.intake_adapters(),
+        blobs,
+        blobs.get(mail.object_key),
+        verdicts=mail.verdicts,
+        parser=wiring.parser(),
+    )
+    return ingest_summary(report)

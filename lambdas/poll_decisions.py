@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.events import ScheduledRun
+from lambdas.log import logger
+from lambdas.runs import sheet_run
 from lambdas.summaries import poll_summary
 from sheets_bot.adapters.aws.wiring import cloud
 from sheets_bot.services.poll import run_poll
@@ -18,15 +19,9 @@ from sheets_bot.services.poll import run_poll
 WAIT_FOR_SHEET: Final = 20.0
 """Seconds to wait for the daily check to finish writing the sheet."""
 
-logger = Logger(service="sheets-bot")
-
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    run = ScheduledRun.parse(event)
-    wiring = cloud()
-    with wiring.sheet_lock(context.aws_request_id, "the poll", wait=WAIT_FOR_SHEET):
-        report = run_poll(wiring.adapters(scheduler_target=context.invoked_function_arn))
-    summary = poll_summary(report, run)
-    logger.info("poll done", extra=summary)
-    return summary
+@sheet_run(parse=ScheduledRun.parse, what="the poll", wait=WAIT_FOR_SHEET, message="poll done")
+def handler(run: ScheduledRun, context: LambdaContext) -> dict[str, Any]:
+    report = run_poll(cloud().poll_adapters(context.invoked_function_arn))
+    return poll_summary(report, run)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lambdas.log import logger
 from sheets_bot.adapters.aws.web_wiring import web
 from sheets_bot.web.http_server import from_function_url_event, to_function_url_response
 from sheets_bot.web.server import route
-
-logger = Logger(service="sheets-bot")
 
 
 @logger.inject_lambda_context(clear_state=True)

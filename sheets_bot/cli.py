@@ -8,9 +8,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from sheets_bot.adapters.local.private_files import private_dir
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.cli_output import format_check, format_poll, format_summary
 from sheets_bot.config import LocalConfig, SheetConfig
@@ -41,8 +43,13 @@ def _program() -> str:
     return invoked if Path(invoked).name == "sheets-bot" else "sheets-bot"
 
 
-def _what(sample: bool) -> str:
-    return "the sample café" if sample else "empty tabs and default Settings"
+def _what(sample: bool, *, existed: bool) -> str:
+    """What ``init`` made: a new sheet is empty or the sample; an existing one is completed,
+    the rows it had kept (the sample only fills tabs that were empty)."""
+    if not existed:
+        return "the sample café" if sample else "empty tabs and default Settings"
+    filled = "; the sample café where a tab was empty" if sample else ""
+    return f"missing tabs, headers and formats added, your rows kept{filled}"
 
 
 def _init(config: Config, sample: bool) -> str:
@@ -51,17 +58,19 @@ def _init(config: Config, sample: bool) -> str:
             sheet = open_sheet(config)
             tabs = run_init(sheet, sample=sample)
         return (
-            f"Ready: {config.sheet_url} with {', '.join(tabs)} ({_what(sample)}).\n"
+            f"Ready: {config.sheet_url} with {', '.join(tabs)}"
+            f" ({_what(sample, existed=True)}).\n"
             f"sheets-bot works on it as {sheet.account} (shared as Editor).\n"
             f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
             f"Next: {_program()} check --sheet {config.spreadsheet_id}"
         )
     config.workbook.parent.mkdir(parents=True, exist_ok=True)
-    config.state_dir.mkdir(parents=True, exist_ok=True)
+    existed = config.workbook.exists()
+    private_dir(config.state_dir)
     with LocalWorkbook(config.workbook, lock_dir=config.state_dir, create=True) as workbook:
         tabs = run_init(workbook, sample=sample)
     return (
-        f"Ready: {config.workbook} with {', '.join(tabs)} ({_what(sample)}).\n"
+        f"Ready: {config.workbook} with {', '.join(tabs)} ({_what(sample, existed=existed)}).\n"
         f"State (ledger, audit, outbox) lives in {config.state_dir}.\n"
         f"Next: {_program()} check --workbook {config.workbook}"
     )
@@ -144,26 +153,46 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
     return f"{record.po_number} re-opened; the next poll sends it again."
 
 
-def _serve(config: Config, host: str, port: int) -> str:
-    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C."""
+def _serve(config: Config, host: str, port: int, poll_every: str | None) -> str:
+    """Serve the digest's links, the POS webhooks and the confirmation page until Ctrl-C;
+    with ``poll_every``, run the poll on that timer too."""
+    from sheets_bot.services.decision_links import links_notice
+    from sheets_bot.services.shop import read_shop
+    from sheets_bot.sheet.layout import SETTINGS
+    from sheets_bot.web.decision import NEXT_POLL_UNKNOWN, next_poll_within
     from sheets_bot.web.local_apps import local_apps
+    from sheets_bot.web.poll_timer import PollTimer, describe, parse_interval
     from sheets_bot.web.server import make_server
 
+    interval = parse_interval(poll_every) if poll_every else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with adapters_for(config) as adapters:
+        links_url = read_shop(adapters.sheet, (SETTINGS,)).settings.links_url
+    when_sent = next_poll_within(describe(interval)) if interval else NEXT_POLL_UNKNOWN
+    timer = PollTimer(interval, lambda: _poll(config)) if interval else None
     with state_store(config) as store:
-        apps = local_apps(config, store, build_clock(config))
+        apps = local_apps(config, store, build_clock(config), when_sent=when_sent)
         server = make_server(apps, host=host, port=port)
         bound_host, bound_port = server.server_address[:2]
+        polling = (
+            f"the poll runs every {describe(interval)}"
+            if interval
+            else "nothing polls: run `sheets-bot poll` from cron, or serve with --poll-every 5m"
+        )
         print(
             f"Serving {', '.join(sorted(apps))} on http://{bound_host!s}:{bound_port}"
-            " (Ctrl-C stops); the poll applies what arrives",
+            f" (Ctrl-C stops); {polling}.\n{links_notice(links_url, int(bound_port))}",
             flush=True,
         )
+        if timer is not None:
+            timer.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
+            if timer is not None:
+                timer.stop()
             server.server_close()
     return "Stopped."
 
@@ -176,6 +205,18 @@ def _summary(config: Config, month: str | None) -> str:
     with adapters_for(config) as adapters:
         report = run_summary(adapters, wanted)
     return format_summary(report, outbox=config.outbox if config.smtp is None else None)
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    **options: Any,
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` page opens with what it does (the line the command list
+    shows, as a sentence)."""
+    return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,8 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--now", metavar="ISO-8601", help="run as of this time, e.g. 2026-11-23T09:00:00Z"
     )
-    init = sub.add_parser(
-        "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
+    common.add_argument(
+        "--unattended",
+        action="store_true",
+        help="for cron: a check, poll or digest that fails is also listed in the next digest"
+        " (nobody reads cron's terminal); without it, errors stay in the terminal",
+    )
+    init = _command(
+        sub, "init", parents=[common], help="create the sheet's tabs, headers, dropdowns, colours"
     )
     init.add_argument("--sample", action="store_true", help="fill it with the sample café")
     links = argparse.ArgumentParser(add_help=False)
@@ -223,40 +270,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the digest's Approve/Skip links point (default: Settings 'Links URL',"
         " else http://127.0.0.1:8080, where `sheets-bot serve` answers)",
     )
-    sub.add_parser(
+    _command(
+        sub,
         "check",
         parents=[common, links],
         help="the daily check: moves per item, draft purchase orders; then the digest if due",
     )
-    digest = sub.add_parser(
-        "digest", parents=[common, links], help="send the owner's daily digest if it is due"
+    digest = _command(
+        sub, "digest", parents=[common, links], help="send the owner's daily digest if it is due"
     )
     digest.add_argument(
         "--force", action="store_true", help="send it now, even if sent today or not due yet"
     )
-    sub.add_parser(
-        "poll", parents=[common], help="act on Decision dropdowns: send approved POs, close skips"
+    _command(
+        sub,
+        "poll",
+        parents=[common],
+        help="act on Decision dropdowns: send approved POs, close skips",
     )
-    ingest = sub.add_parser(
+    ingest = _command(
+        sub,
         "ingest",
         parents=[common],
         help="a forwarded count or price list (.eml) into the Proposed tab",
     )
     ingest.add_argument("message", metavar="MESSAGE.eml", help="the raw email, as saved")
-    summary = sub.add_parser(
-        "summary", parents=[common], help="email the owner the monthly summary (last month)"
+    summary = _command(
+        sub, "summary", parents=[common], help="email the owner the monthly summary (last month)"
     )
     summary.add_argument(
         "--month", metavar="YYYY-MM", help="the month to sum up (default: the month before)"
     )
-    resolve = sub.add_parser(
-        "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
+    resolve = _command(
+        sub, "resolve", parents=[common], help="settle a PO whose send outcome is unknown"
     )
     resolve.add_argument("po", metavar="PO", help="the PO number, e.g. PO-0003")
     outcome = resolve.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--sent", action="store_true", help="it did go out: record it as sent")
     outcome.add_argument("--resend", action="store_true", help="it did not: send it again")
-    serve = sub.add_parser(
+    serve = _command(
+        sub,
         "serve",
         parents=[common],
         help="answer the digest's Approve/Skip links, the POS webhooks and the suppliers'"
@@ -266,7 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
-    cost = sub.add_parser("cost", help="the monthly AWS bill of the deployment in infra/")
+    serve.add_argument(
+        "--poll-every",
+        metavar="INTERVAL",
+        help="also run the poll on a timer (5m, 90s, 1h), so approved POs go out without cron",
+    )
+    cost = _command(sub, "cost", help="the monthly AWS bill of the deployment in infra/")
     cost.add_argument("--items", type=int, required=True, metavar="N", help="items in Stock")
     cost.add_argument("--json", action="store_true", help="one JSON object (with total_usd)")
     cost.add_argument(
@@ -287,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="emails to the intake address a month (default: weekly count + 1 per 50 items)",
     )
-    simulate = sub.add_parser(
+    simulate = _command(
+        sub,
         "simulate",
         help="replay your daily sales through the bot's rules and the fixed rule, side by side",
     )
@@ -343,17 +402,39 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 RECORDED_FAILURES = ("check", "poll", "digest")
-"""Commands cron runs: a failure is kept for the next digest (nobody reads cron's terminal)."""
+"""Commands cron runs: with ``--unattended`` a failure is kept for the next digest (nobody
+reads cron's terminal). Without it, the person at the terminal has read the error already."""
 
 
-def _record_failure(config: Config | None, command: str, error: BaseException) -> None:
-    if config is None or command not in RECORDED_FAILURES:
+def _record_failure(config: Config | None, args: argparse.Namespace, error: BaseException) -> None:
+    command = args.command
+    if config is None or command not in RECORDED_FAILURES or not args.unattended:
         return
+    reason = getattr(error, "reason", "")
     try:
         now = build_clock(config).now()
-        run_failures(config).record(FailedRun(f"sheets-bot {command}", now, type(error).__name__))
+        run_failures(config).record(
+            FailedRun(
+                f"sheets-bot {command}",
+                now,
+                type(error).__name__,
+                reason if isinstance(reason, str) else "",
+            )
+        )
     except OSError:
         return
+
+
+def _one_line_error(error: BaseException) -> str:
+    """The error's first line as the user should read it: a KeyError's text without the
+    quotes ``str()`` puts around it, a pydantic error as its first message."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0] if error.errors() else None
+        if first is not None:
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    return text.splitlines()[0] if text.strip() else type(error).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -374,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "digest":
             output = _digest(config, args.force, args.links_url)
         elif args.command == "serve":
-            output = _serve(config, args.host, args.port)
+            output = _serve(config, args.host, args.port, args.poll_every)
         elif args.command == "poll":
             output = _poll(config)
         elif args.command == "ingest":
@@ -384,12 +465,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             output = _resolve(config, args.po, args.sent)
     except (BotError, ValueError, KeyError, ValidationError) as error:
-        _record_failure(config, args.command, error)
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _record_failure(config, args, error)
+        message = _one_line_error(error)
         print(f"sheets-bot: error: {message}", file=sys.stderr)
         return 1
     except Exception as error:
-        _record_failure(config, args.command, error)
+        _record_failure(config, args, error)
         raise
     print(output)
     return 0

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import Move
+from sheets_bot.domain.words import plural
 from sheets_bot.services.check import CheckReport, ItemResult
 from sheets_bot.services.live import LiveSummary
 from sheets_bot.services.poll import PollReport
@@ -83,9 +85,14 @@ def format_check(
         parts.append(report.learned)
     for draft, supplier in report.drafts_created.items():
         parts.append(f"  new draft {draft} for {supplier}")
-    if report.problems:
-        parts.append(f"\nProblems ({len(report.problems)}): nothing is drafted from these rows")
-        parts.extend(f"  - {problem}" for problem in report.problems)
+    sheet_problems = [p for p in report.problems if p in report.sheet_problems]
+    row_problems = [p for p in report.problems if p not in report.sheet_problems]
+    if sheet_problems:
+        parts.append(f"\nSettings and Suppliers ({len(sheet_problems)}):")
+        parts.extend(f"  - {problem}" for problem in sheet_problems)
+    if row_problems:
+        parts.append(f"\nProblems ({len(row_problems)}): nothing is drafted from these rows")
+        parts.extend(f"  - {problem}" for problem in row_problems)
     if report.kept_owner_values:
         parts.append("\nKept your edits in bot columns:")
         parts.extend(f"  - {note}" for note in report.kept_owner_values)
@@ -117,7 +124,13 @@ def format_poll(report: PollReport, *, outbox: Path | None) -> str:
     for draft in report.skipped:
         parts.append(f"Skipped {draft}: nothing ordered; the items are looked at again next check")
     if report.waiting:
-        parts.append(f"Waiting for your decision: {', '.join(report.waiting)}")
+        waiting = (
+            f"{draft} ({rows_text(report.waiting_rows[draft])})"
+            if draft in report.waiting_rows
+            else draft
+            for draft in report.waiting
+        )
+        parts.append(f"Waiting for your decision: {', '.join(waiting)}")
     if report.held:
         parts.append(f"Held for your edit: {', '.join(report.held)}")
     parts.extend(format_live(report.live))
@@ -167,8 +180,9 @@ def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
     figures = report.figures
     spend = f"{figures.total_spend:,.2f} {report.currency}"
     lines = [
-        f"Monthly summary for {report.month.title}: {figures.pos_sent} POs sent, {spend} spent,"
-        f" {len(figures.late)} late deliveries.",
+        f"Monthly summary for {figures.period}: {plural(figures.pos_sent, 'PO')} sent,"
+        f" {spend} spent,"
+        f" {plural(len(figures.late), 'late delivery', 'late deliveries')}.",
     ]
     stock = figures.stock
     if stock is None:
@@ -176,7 +190,8 @@ def format_summary(report: SummaryReport, *, outbox: Path | None) -> str:
     elif stock.in_stock_rate is not None:
         lines.append(
             f"In stock {stock.in_stock_rate * 100:.1f}% of item-days,"
-            f" {stock.stockout_days} stockout days, {len(stock.dead)} items did not sell."
+            f" {plural(stock.stockout_days, 'stockout day')}"
+            + (f", {plural(len(stock.dead), 'item')} did not sell." if figures.complete else ".")
         )
     lines.append(
         "Narrative: written by AI from the figures."

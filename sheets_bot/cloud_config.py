@@ -63,16 +63,50 @@ ENV: Final = {
 }
 """Field -> environment variable. ``AWS_REGION`` is set by the Lambda runtime itself."""
 
-REQUIRED: Final = (
+REQUIRED: Final = ("sheet_id", "region", "google_credentials")
+"""What every function that opens the sheet needs; the rest is per lane (``LANES``)."""
+
+_GOOGLE: Final = (
     "sheet_id",
     "region",
-    "ledger_table",
-    "audit_table",
-    "memory_table",
-    "bucket",
-    "from_address",
     "google_credentials",
+    "google_wif_config",
+    "google_secret_id",
 )
+_STATE: Final = ("ledger_table", "audit_table", "memory_table")
+_MAIL: Final = ("from_address", "ses_configuration_set")
+LANES: Final[dict[str, tuple[str, ...]]] = {
+    "daily_check": (
+        *_GOOGLE,
+        *_STATE,
+        *_MAIL,
+        "bucket",
+        "failure_queue_arn",
+        "live_table",
+        "link_key",
+        "links_url",
+        "digest_time",
+    ),
+    "drive_sync": (*_GOOGLE, "bucket", "timezone"),
+    "poll_decisions": (
+        *_GOOGLE,
+        *_STATE,
+        *_MAIL,
+        "schedule_group",
+        "scheduler_role_arn",
+        "timezone",
+        "failure_queue_arn",
+        "live_table",
+        "link_key",
+        "confirm_url",
+    ),
+    "inbound_email": (*_GOOGLE, *_STATE, "bucket", "bedrock_model"),
+    "decision_link": (*_GOOGLE, *_STATE, "link_key"),
+    "monthly_summary": (*_GOOGLE, *_STATE, *_MAIL, "bucket", "live_table", "summary_model"),
+}
+"""The settings each function that opens the sheet reads (by its handler module): its
+wiring sees only these (``CloudSettings.only``), and the template sets only their variables
+(tests/aws/test_template.py compares the two)."""
 
 _SHEET_ID: Final = re.compile(r"[A-Za-z0-9_-]{20,}")
 _SCHEDULE_GROUP: Final = re.compile(r"[0-9A-Za-z_.-]{1,64}")
@@ -85,11 +119,11 @@ class CloudSettings(BaseModel):
 
     sheet_id: str = Field(pattern=_SHEET_ID.pattern)
     region: str = Field(min_length=1)
-    ledger_table: str = Field(min_length=3)
-    audit_table: str = Field(min_length=3)
-    memory_table: str = Field(min_length=3)
-    bucket: str = Field(min_length=3)
-    from_address: str
+    ledger_table: str | None = Field(default=None, min_length=3)
+    audit_table: str | None = Field(default=None, min_length=3)
+    memory_table: str | None = Field(default=None, min_length=3)
+    bucket: str | None = Field(default=None, min_length=3)
+    from_address: str | None = None
     """The SES identity's address every email is sent From; Settings must agree with it."""
     google_credentials: GoogleCredentialMode
     google_wif_config: SecretStr | None = Field(default=None, repr=False)
@@ -131,11 +165,32 @@ class CloudSettings(BaseModel):
     @property
     def tables(self) -> TableNames:
         return TableNames(
-            ledger=self.ledger_table,
-            audit=self.audit_table,
-            memory=self.memory_table,
+            ledger=self.ledger_table or "",
+            audit=self.audit_table or "",
+            memory=self.memory_table or "",
             live=self.live_table or "",
         )
+
+    def need(self, field: str) -> str:
+        """The value of ``field``, which the caller cannot work without: ``BotError`` naming
+        its variable when this function's environment lacks it."""
+        value = getattr(self, field)
+        if value is None or value == "":
+            raise BotError(
+                f"the function's environment lacks {ENV[field]}: deploy it with"
+                " infra/template.yaml, which sets it for the functions that use it"
+            )
+        return str(value)
+
+    def only(self, fields: tuple[str, ...]) -> CloudSettings:
+        """These settings as a function that reads only ``fields`` sees them: the others at
+        their defaults (a lane's wiring is built from this, so it cannot read more)."""
+        cleared = {
+            name: info.default
+            for name, info in type(self).model_fields.items()
+            if name not in fields and not info.is_required()
+        }
+        return self.model_copy(update=cleared)
 
     @property
     def schedules_sends(self) -> bool:
@@ -172,10 +227,11 @@ class CloudSettings(BaseModel):
 
     def check(self) -> None:
         """What pydantic's field checks cannot say: addresses, zones, the credential mode."""
-        try:
-            validate_address(self.from_address)
-        except AddressProblem as problem:
-            raise BotError(f"{ENV['from_address']} {self.from_address!r} {problem}") from None
+        if self.from_address is not None:
+            try:
+                validate_address(self.from_address)
+            except AddressProblem as problem:
+                raise BotError(f"{ENV['from_address']} {self.from_address!r} {problem}") from None
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from sheets_bot.adapters.google.spreadsheet_id import parse_spreadsheet_id, sheet_url
+from sheets_bot.errors import BotError
 
 STATE_FOLDER = "sheets-bot-state"
 """Local mode: state beside the workbook."""
@@ -74,6 +75,20 @@ class LiveConfig(BaseModel):
         )
 
 
+def parse_now(text: str | None) -> datetime | None:
+    """``--now``: an ISO-8601 time with its zone; ``BotError`` saying what to type."""
+    if not text:
+        return None
+    example = "like 2026-11-23T09:00:00Z or 2026-11-23T09:00:00+01:00"
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BotError(f"--now {text!r} is not a time: give an ISO-8601 time, {example}") from None
+    if moment.tzinfo is None:
+        raise BotError(f"--now {text!r} has no time zone: add Z (UTC) or an offset, {example}")
+    return moment
+
+
 class RunConfig(BaseModel):
     """What every run needs besides the sheet: where state lives, the time, and mail."""
 
@@ -124,7 +139,7 @@ class LocalConfig(RunConfig):
         return cls(
             workbook=path,
             state_dir=state_dir,
-            now=datetime.fromisoformat(now) if now else None,
+            now=parse_now(now),
             smtp=SmtpConfig.from_env(env),
             live=LiveConfig.from_env(env),
         )
@@ -167,7 +182,7 @@ class SheetConfig(RunConfig):
             credentials_file=Path(file).expanduser() if file else None,
             credentials_json=SecretStr(json_text) if json_text and not file else None,
             state_dir=state_dir,
-            now=datetime.fromisoformat(now) if now else None,
+            now=parse_now(now),
             smtp=SmtpConfig.from_env(env),
             live=LiveConfig.from_env(env),
         )

@@ -1,4 +1,11 @@
-"""Errors a user can act on. Each says what is wrong and what to do, in one line."""
+"""Errors a user can act on. Each says what is wrong and what to do, in one line.
+
+One base per layer: the domain's refusals derive from ``domain.errors.DomainError`` (its
+input errors are also ``ValueError``s); the services' and the user's from ``BotError``; what
+an adapter (a port's implementation: the sheet, the mail system, DynamoDB, a model) raises
+from ``AdapterError``, itself a ``BotError`` since the user acts on it the same way. The
+command line prints any ``BotError`` as one line.
+"""
 
 from __future__ import annotations
 
@@ -24,13 +31,23 @@ class SheetLayoutError(BotError):
 
 
 class WorkbookBusyError(BotError):
-    """The workbook is open in LibreOffice or Excel, or another run holds it."""
+    """The workbook is open in LibreOffice or Excel, or another run holds it.
+
+    ``reason`` is a fixed phrase (no path, no value) for the digest's list of failed runs."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
-class MailRejected(Exception):
+class AdapterError(BotError):
+    """A port's implementation failed; the message names the service and what to do."""
+
+
+class MailRejected(AdapterError):
     """The mail system refused the message: it certainly did not go out."""
 
 
-class NarrationFailed(Exception):
+class NarrationFailed(AdapterError):
     """The model gave no usable text (refused, throttled, unreachable, empty): the monthly
     summary falls back to its plain template narrative."""

@@ -15,6 +15,11 @@ def format_ingest(
     if report.refused is not None:
         lines.append(f"Refused (recorded in the audit log, not answered): {report.refused}")
         return "\n".join(lines)
+    if not report.sender_verified:
+        lines.append(
+            f"Sender not verified ({report.sender_check}): its rows are marked and cannot be"
+            " applied; check them and type the values into Stock yourself"
+        )
     if report.supplier:
         lines.append(f"Price list from {report.supplier}")
     for file in report.files:

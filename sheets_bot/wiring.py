@@ -20,6 +20,7 @@ from sheets_bot.adapters.local.file_failures import FileRunFailures
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.adapters.local.link_key import local_link_key
 from sheets_bot.adapters.local.outbox import OutboxMailer
+from sheets_bot.adapters.local.private_files import private_dir
 from sheets_bot.adapters.local.smtp import SmtpMailer
 from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_marks import SqliteMarks
@@ -84,7 +85,7 @@ def record_snapshot(config: LocalConfig | SheetConfig, adapters: Adapters) -> Sn
 
 @contextmanager
 def state_store(config: RunConfig) -> Iterator[SqliteStore]:
-    config.state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.state_dir)
     store = SqliteStore(config.database)
     try:
         yield store
@@ -145,7 +146,7 @@ def run_failures(config: RunConfig) -> FileRunFailures:
 @contextmanager
 def sheet_run(config: SheetConfig) -> Iterator[None]:
     """Hold the lock of this sheet's state folder for one run."""
-    config.state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.state_dir)
     with _locked(config.state_dir / "run.lock", config.sheet_url):
         yield
 

@@ -180,15 +180,28 @@ class Prices:
     read_on: str
     region: str
     table: dict[str, dict[str, float]]
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The text values of the file (which SES plan the outbound price is)."""
 
     def __call__(self, service: str, name: str) -> float:
         return float(self.table[service][name])
 
+    def text(self, service: str, name: str) -> str:
+        return self.notes.get(service, {}).get(name, "")
+
     @classmethod
     def load(cls, path: Path = PRICES) -> Prices:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        table = {key: value for key, value in data.items() if isinstance(value, dict)}
-        return cls(read_on=str(data["read_on"]), region=str(data["region"]), table=table)
+        sections = {key: value for key, value in data.items() if isinstance(value, dict)}
+        table = {
+            key: {k: v for k, v in values.items() if not isinstance(v, str)}
+            for key, values in sections.items()
+        }
+        notes = {
+            key: {k: v for k, v in values.items() if isinstance(v, str)}
+            for key, values in sections.items()
+        }
+        return cls(str(data["read_on"]), str(data["region"]), table, notes)
 
 
 @dataclass(frozen=True)
@@ -326,13 +339,17 @@ class Bill:
     region: str
     lines: list[Line]
     durations_s: dict[str, float]
-    """Modelled billed duration of a warm run of each function at this size."""
+    """Modelled billed seconds of a typical run of each function at this size, imports not
+    included: the daily check's is its run of the day (a new container's first call, with the
+    digest), the others' a warm one."""
     peak_memory_mb: dict[str, float]
     invocations: dict[str, float]
     """Invocations a month, per function."""
     gb_seconds: dict[str, float]
     """Billed GB-seconds a month, per function (cold starts included)."""
     assumptions: dict[str, Any]
+    excludes: str = ""
+    """What the bill leaves out, with its price where it has one."""
 
     @property
     def total_usd(self) -> float:
@@ -360,7 +377,7 @@ class Bill:
             "invocations": {k: round(v, 1) for k, v in self.invocations.items()},
             "gb_seconds": {k: round(v, 2) for k, v in self.gb_seconds.items()},
             "assumptions": self.assumptions,
-            "excludes": "Bedrock (optional parsing of forwarded counts, monthly narrative)",
+            "excludes": self.excludes,
         }
 
 
@@ -369,62 +386,112 @@ def cpu_scale(memory_mb: int) -> float:
     return max(1.0, FULL_VCPU_MB / memory_mb)
 
 
-def estimate(
-    usage: Usage,
-    measurements: Measurements | None = None,
-    prices: Prices | None = None,
-) -> Bill:
-    """The monthly bill of ``usage`` on this deployment."""
-    m = measurements or Measurements.load()
-    price = prices or Prices.load()
-    deployment = m.deployment
-    items = usage.items
-    lines: list[Line] = []
-    with_sales = usage.polls_with_pos_events_per_day
-    per_poll = usage.pos_events_per_day / with_sales if with_sales else 0.0
-    pos_ratio = per_poll / m.pos_batch(items)
+@dataclass(frozen=True)
+class Month:
+    """One month of the deployment at ``usage``: which measured run each invocation looks
+    like (``mix``), which of them start a new container (``cold_runs``), and the counts every
+    builder reads. The builders (``lambda_lines``, ``dynamodb_lines``, ...) each price one
+    service from it."""
 
-    def run(name: str, metric: str) -> float:
+    usage: Usage
+    measurements: Measurements
+    price: Prices
+    mix: dict[str, list[tuple[str, float]]]
+    """Per function: (measured run, invocations a month) pairs."""
+    cold_runs: dict[str, tuple[str, str, float]]
+    """Per function: (warm run, cold run, cold starts a month)."""
+    pos_ratio: float
+    """Sales a POS poll finds buffered, against the batch ``poll_pos`` was measured with."""
+
+    @property
+    def deployment(self) -> Deployment:
+        return self.measurements.deployment
+
+    def runs(self, function: str) -> float:
+        return self.deployment.functions[function].runs_per_month
+
+    @property
+    def pos(self) -> float:
+        return self.usage.pos
+
+    @property
+    def follow_ups(self) -> float:
+        return self.usage.follow_ups_per_po * self.usage.pos
+
+    @property
+    def pos_events(self) -> float:
+        """POS webhooks a month (each one item in the live table)."""
+        return self.usage.pos_events_per_day * DAYS_PER_MONTH
+
+    def run(self, name: str, metric: str) -> float:
         """A measured run at this size; the poll applying POS sales is scaled from the quiet
         poll by the sales it finds buffered, against the batch it was measured with."""
-        value = m.run(name, metric, items)
+        items = self.usage.items
+        value = self.measurements.run(name, metric, items)
         if name == "poll_pos":
-            quiet = m.run("poll_quiet", metric, items)
-            return quiet + max(value - quiet, 0.0) * pos_ratio
+            quiet = self.measurements.run("poll_quiet", metric, items)
+            return quiet + max(value - quiet, 0.0) * self.pos_ratio
         return value
 
-    def duration(name: str, function: str) -> float:
-        scale = cpu_scale(deployment.functions[function].memory_mb)
-        return run(name, "bot_s") * scale + run(name, "sheets_s") + run(name, "aws_s")
+    def duration(self, name: str, function: str) -> float:
+        """Billed seconds of run ``name`` of ``function``: its own work at the function's CPU
+        share, the waits on the Sheets API and AWS as they were."""
+        scale = cpu_scale(self.deployment.functions[function].memory_mb)
+        return (
+            self.run(name, "bot_s") * scale + self.run(name, "sheets_s") + self.run(name, "aws_s")
+        )
 
-    def cold_extra(function: str, warm: str, cold: str) -> float:
-        scale = cpu_scale(deployment.functions[function].memory_mb)
+    def cold_extra(self, function: str) -> float:
+        """What a cold start adds to a warm run: the imports and the first call's extra work."""
+        warm, cold, _ = self.cold_runs[function]
+        scale = cpu_scale(self.deployment.functions[function].memory_mb)
+        m = self.measurements
         imports = m.cold(function, "handler_import_s") + m.cold(function, "first_call_imports_s")
-        return imports * scale + max(duration(cold, function) - duration(warm, function), 0.0)
+        return imports * scale + max(
+            self.duration(cold, function) - self.duration(warm, function), 0.0
+        )
 
-    shapes = deployment.functions
+    def total(self, metric: str) -> float:
+        """``metric`` summed over every invocation of the month."""
+        return sum(self.run(name, metric) * n for runs in self.mix.values() for name, n in runs)
+
+    def invocations(self) -> dict[str, float]:
+        return {name: sum(n for _, n in runs) for name, runs in self.mix.items()}
+
+    def gb_seconds(self) -> dict[str, float]:
+        """Billed GB-seconds per function, cold starts included."""
+        found = {}
+        for function, runs in self.mix.items():
+            gb = self.deployment.functions[function].memory_mb / 1024
+            seconds = sum(self.duration(name, function) * count for name, count in runs)
+            seconds += self.cold_extra(function) * self.cold_runs[function][2]
+            found[function] = seconds * gb
+        return found
+
+
+def month_of(usage: Usage, measurements: Measurements, price: Prices) -> Month:
+    """Which measured run each invocation of the month looks like. The polls that do work are
+    taken out of the quiet ones: sending (and a follow-up email: measured as a send), applying
+    buffered POS sales, claiming a confirmation, applying a receiving or the Proposed rows of a
+    forwarded count (measured as a receiving: both write the Stock tab)."""
+    shapes = measurements.deployment.functions
     polls = shapes["poll_decisions"].runs_per_month
     syncs = shapes["drive_sync"].runs_per_month
     checks = shapes["daily_check"].runs_per_month
     summaries = shapes["monthly_summary"].runs_per_month
     pos = usage.pos
-    sends = min(pos, polls)
+    with_sales = usage.polls_with_pos_events_per_day
+    per_poll = usage.pos_events_per_day / with_sales if with_sales else 0.0
     changed = min(usage.snapshot_changes_per_day * DAYS_PER_MONTH, syncs)
     deferred = usage.deferred_sends_per_month
     cold = {name: per_day * DAYS_PER_MONTH for name, per_day in usage.cold_starts_per_day.items()}
     pos_events = usage.pos_events_per_day * DAYS_PER_MONTH
     clicks = usage.link_clicks_per_po * pos
     confirmations = usage.confirmations_per_po * pos
-    follow_ups = usage.follow_ups_per_po * pos
     forwarded = usage.forwarded
-
-    # Which measured run each invocation of the month looks like. The polls that do work are
-    # taken out of the quiet ones: sending (and a follow-up email: measured as a send),
-    # applying buffered POS sales, claiming a confirmation, applying a receiving or the
-    # Proposed rows of a forwarded count (measured as a receiving: both write the Stock tab).
     working = {
-        "poll_send": sends + follow_ups,
-        "poll_pos": usage.polls_with_pos_events_per_day * DAYS_PER_MONTH,
+        "poll_send": min(pos, polls) + usage.follow_ups_per_po * pos,
+        "poll_pos": with_sales * DAYS_PER_MONTH,
         "poll_confirm": confirmations,
         "poll_receive": usage.receivings_per_po * pos + forwarded,
     }
@@ -466,49 +533,51 @@ def estimate(
             min(cold.get("pos_webhook", 0.0), pos_events),
         ),
     }
-    invocations = {name: sum(n for _, n in runs) for name, runs in mix.items()}
+    return Month(
+        usage=usage,
+        measurements=measurements,
+        price=price,
+        mix=mix,
+        cold_runs=cold_runs,
+        pos_ratio=per_poll / measurements.pos_batch(usage.items),
+    )
 
-    # Lambda
-    gb_seconds: dict[str, float] = {}
-    for function, runs in mix.items():
-        gb = shapes[function].memory_mb / 1024
-        seconds = sum(duration(name, function) * count for name, count in runs)
-        warm, cold_name, starts = cold_runs[function]
-        seconds += cold_extra(function, warm, cold_name) * starts
-        gb_seconds[function] = seconds * gb
-    requests = sum(invocations.values())
-    all_gb_seconds = sum(gb_seconds.values())
-    lines.append(
+
+def lambda_lines(month: Month) -> list[Line]:
+    requests = sum(month.invocations().values())
+    gb_seconds = sum(month.gb_seconds().values())
+    price = month.price
+    return [
         Line(
             "Lambda",
             "requests (Function URLs add no charge)",
             requests,
             "requests",
             requests / 1e6 * price("lambda", "requests_per_million"),
-        )
-    )
-    lines.append(
+        ),
         Line(
             "Lambda",
             "duration, arm64 (incl. cold starts)",
-            all_gb_seconds,
+            gb_seconds,
             "GB-s",
-            all_gb_seconds * price("lambda", "arm64_gb_second"),
-        )
-    )
+            gb_seconds * price("lambda", "arm64_gb_second"),
+        ),
+    ]
 
-    # Everything counted per run
-    def total(metric: str) -> float:
-        return sum(run(name, metric) * n for runs in mix.values() for name, n in runs)
 
-    rru, wru = total("dynamodb_rru"), total("dynamodb_wru")
-    # The live table's sparse "pending" index: a sale event enters it when the webhook puts
-    # it and leaves it when the poll applies it, a write each (moto does not bill indexes).
-    index_wru = 2 * run("pos_webhook", "dynamodb_wru") * pos_events
-    event_bytes = run("pos_webhook", "dynamodb_put_bytes")
-    live_gb = event_bytes * usage.pos_events_per_day * SALE_EVENT_DAYS / GB
-    table_gb = (items * 2_000 + 5_000_000) / GB + live_gb
-    lines += [
+def dynamodb_lines(month: Month) -> list[Line]:
+    """The four tables on demand, encrypted with AWS-owned keys (no KMS requests to price),
+    their global secondary indexes (the live table's ``pending``, the ledger's ``lists`` and
+    ``by_po``, the audit table's ``pending``: written as measured), storage and point-in-time
+    recovery."""
+    price = month.price
+    wru_price = price("dynamodb", "write_request_units_per_million") / 1e6
+    rru, wru = month.total("dynamodb_rru"), month.total("dynamodb_wru")
+    index_wru = month.total("dynamodb_index_wru")
+    item_bytes = month.run("pos_webhook", "dynamodb_put_bytes")
+    live_gb = item_bytes * month.usage.pos_events_per_day * SALE_EVENT_DAYS / GB
+    table_gb = (month.usage.items * 2_000 + 5_000_000) / GB + live_gb
+    return [
         Line(
             "DynamoDB",
             "read request units (4 tables, on demand)",
@@ -516,19 +585,13 @@ def estimate(
             "RRU",
             rru / 1e6 * price("dynamodb", "read_request_units_per_million"),
         ),
+        Line("DynamoDB", "write request units (4 tables, on demand)", wru, "WRU", wru * wru_price),
         Line(
             "DynamoDB",
-            "write request units (4 tables, on demand)",
-            wru,
-            "WRU",
-            wru / 1e6 * price("dynamodb", "write_request_units_per_million"),
-        ),
-        Line(
-            "DynamoDB",
-            "write request units, the live table's pending index",
+            "write request units of the 4 indexes (live, ledger x2, audit)",
             index_wru,
             "WRU",
-            index_wru / 1e6 * price("dynamodb", "write_request_units_per_million"),
+            index_wru * wru_price,
         ),
         Line(
             "DynamoDB",
@@ -546,11 +609,15 @@ def estimate(
         ),
     ]
 
-    gets = total("s3_gets")
-    puts = total("s3_puts") + forwarded  # SES's S3 action stores each message
-    snapshot_bytes = run("drive_sync_changed", "snapshot_bytes")
+
+def s3_lines(month: Month) -> list[Line]:
+    price = month.price
+    gets = month.total("s3_gets")
+    puts = month.total("s3_puts") + month.usage.forwarded  # SES's S3 action stores each message
+    snapshot_bytes = month.run("drive_sync_changed", "snapshot_bytes")
+    usage = month.usage
     stored_gb = snapshot_bytes * usage.snapshot_changes_per_day * usage.history_days / GB
-    lines += [
+    return [
         Line(
             "S3",
             "PUT requests (snapshots, history blobs, mail)",
@@ -574,28 +641,31 @@ def estimate(
         ),
     ]
 
-    emails = pos + follow_ups + usage.digests_per_month + summaries
+
+def ses_lines(month: Month) -> list[Line]:
+    """Outbound at the per-1,000 price of the plan in prices.toml (``ses.plan``), inbound per
+    message and per 256 KB chunk."""
+    price, usage = month.price, month.usage
+    summaries = month.runs("monthly_summary")
+    sent = month.pos + month.follow_ups
+    emails = sent + usage.digests_per_month + summaries
     mail_gb = (
-        run("poll_send", "email_bytes") * (pos + follow_ups)
-        + run("daily_check_cold", "email_bytes") * usage.digests_per_month
-        + run("monthly_summary", "email_bytes") * summaries
+        month.run("poll_send", "email_bytes") * sent
+        + month.run("daily_check_cold", "email_bytes") * usage.digests_per_month
+        + month.run("monthly_summary", "email_bytes") * summaries
     ) / GB
+    forwarded = usage.forwarded
     chunks = forwarded * usage.chunks_per_forwarded
-    lines += [
+    per_thousand = price("ses", "emails_per_thousand")
+    return [
         Line(
             "SES",
             "emails sent (POs, follow-ups, daily digests, monthly summaries)",
             emails,
             "emails",
-            emails / 1e3 * price("ses", "emails_per_thousand"),
+            emails / 1e3 * per_thousand,
         ),
-        Line(
-            "SES",
-            "outgoing data",
-            mail_gb,
-            "GB",
-            mail_gb * price("ses", "attachments_gb"),
-        ),
+        Line("SES", "outgoing data", mail_gb, "GB", mail_gb * price("ses", "attachments_gb")),
         Line(
             "SES",
             "emails received (forwarded counts, price lists)",
@@ -612,127 +682,199 @@ def estimate(
         ),
     ]
 
-    scheduled = polls + syncs + checks + summaries + deferred
-    lines.append(
+
+def scheduler_lines(month: Month) -> list[Line]:
+    scheduled = sum(month.runs(name) for name in SCHEDULED) + month.usage.deferred_sends_per_month
+    return [
         Line(
             "EventBridge Scheduler",
             "invocations (recurring and one-off)",
             scheduled,
             "invocations",
-            scheduled / 1e6 * price("scheduler", "invocations_per_million"),
+            scheduled / 1e6 * month.price("scheduler", "invocations_per_million"),
         )
-    )
+    ]
 
-    log_gb = total("log_bytes") / GB
-    stored_logs = log_gb * deployment.log_retention_days / DAYS_PER_MONTH
-    lines += [
+
+def logs_lines(month: Month) -> list[Line]:
+    retention = month.deployment.log_retention_days
+    log_gb = month.total("log_bytes") / GB
+    stored = log_gb * retention / DAYS_PER_MONTH
+    return [
         Line(
             "CloudWatch Logs",
             "ingestion",
             log_gb,
             "GB",
-            log_gb * price("logs", "ingestion_gb"),
+            log_gb * month.price("logs", "ingestion_gb"),
         ),
         Line(
             "CloudWatch Logs",
-            f"storage ({deployment.log_retention_days}-day retention)",
-            stored_logs,
+            f"storage ({retention}-day retention)",
+            stored,
             "GB-month",
-            stored_logs * price("logs", "storage_gb_month"),
+            stored * month.price("logs", "storage_gb_month"),
         ),
     ]
 
-    if usage.credentials == "secret":
-        reads = sum(cold_runs[function][2] for function in SHEET_READERS)
-        lines += [
-            Line(
-                "Secrets Manager",
-                "the Google key secret",
-                1,
-                "secret-month",
-                price("secrets_manager", "secret_month"),
-            ),
-            Line(
-                "Secrets Manager",
-                "reads (once per cold start)",
-                reads,
-                "API calls",
-                reads / 1e4 * price("secrets_manager", "api_calls_per_ten_thousand"),
-            ),
-        ]
 
-    queue = total("sqs_requests")
-    lines.append(
+def secrets_lines(month: Month) -> list[Line]:
+    """The Google key secret, read once per cold start of a function that opens the sheet;
+    none with workload identity federation."""
+    if month.usage.credentials != "secret":
+        return []
+    reads = sum(month.cold_runs[function][2] for function in SHEET_READERS)
+    price = month.price
+    return [
+        Line(
+            "Secrets Manager",
+            "the Google key secret",
+            1,
+            "secret-month",
+            price("secrets_manager", "secret_month"),
+        ),
+        Line(
+            "Secrets Manager",
+            "reads (once per cold start)",
+            reads,
+            "API calls",
+            reads / 1e4 * price("secrets_manager", "api_calls_per_ten_thousand"),
+        ),
+    ]
+
+
+def sqs_lines(month: Month) -> list[Line]:
+    queue = month.total("sqs_requests")
+    return [
         Line(
             "SQS",
             "failure queue: the daily check's reads (failed runs add one each)",
             queue,
             "requests",
-            queue / 1e6 * price("sqs", "requests_per_million"),
+            queue / 1e6 * month.price("sqs", "requests_per_million"),
         )
-    )
-    lines.append(
-        Line("AWS Budgets", "one budget, no actions", 1, "budget", price("budgets", "budget_month"))
-    )
-    out_gb = (total("sheets_bytes_sent") + run("poll_send", "email_bytes") * pos) / GB
-    lines.append(
+    ]
+
+
+def budget_lines(month: Month) -> list[Line]:
+    return [
+        Line(
+            "AWS Budgets",
+            "one budget, no actions",
+            1,
+            "budget",
+            month.price("budgets", "budget_month"),
+        )
+    ]
+
+
+def transfer_lines(month: Month) -> list[Line]:
+    out_gb = (
+        month.total("sheets_bytes_sent") + month.run("poll_send", "email_bytes") * month.pos
+    ) / GB
+    return [
         Line(
             "Data transfer",
             "out to the internet (Sheets API requests)",
             out_gb,
             "GB",
-            out_gb * price("data_transfer", "out_to_internet_gb"),
+            out_gb * month.price("data_transfer", "out_to_internet_gb"),
         )
-    )
+    ]
 
-    typical = {
-        "daily_check": "daily_check_cold",
-        "drive_sync": "drive_sync_unchanged",
-        "poll_decisions": "poll_quiet",
-        "monthly_summary": "monthly_summary",
-        "inbound_email": "inbound_email",
-        "decision_link": "decision_link_post",
-        "pos_webhook": "pos_webhook",
-        "supplier_confirm": "supplier_confirm_post",
+
+BUILDERS: Final = (
+    lambda_lines,
+    dynamodb_lines,
+    s3_lines,
+    ses_lines,
+    scheduler_lines,
+    logs_lines,
+    secrets_lines,
+    sqs_lines,
+    budget_lines,
+    transfer_lines,
+)
+"""One per service, in the order the bill lists them."""
+
+_TYPICAL_RUN: Final = {
+    "daily_check": "daily_check_cold",
+    "drive_sync": "drive_sync_unchanged",
+    "poll_decisions": "poll_quiet",
+    "monthly_summary": "monthly_summary",
+    "inbound_email": "inbound_email",
+    "decision_link": "decision_link_post",
+    "pos_webhook": "pos_webhook",
+    "supplier_confirm": "supplier_confirm_post",
+}
+
+
+def _assumptions(month: Month) -> dict[str, Any]:
+    usage, m = month.usage, month.measurements
+    return {
+        "pos_per_month": round(usage.pos, 1),
+        "digests_per_month": round(usage.digests_per_month, 1),
+        "deferred_sends_per_month": usage.deferred_sends_per_month,
+        "snapshot_changes_per_day": usage.snapshot_changes_per_day,
+        "cold_starts_per_day": dict(usage.cold_starts_per_day),
+        "snapshot_history_days": usage.history_days,
+        "pos_webhooks_per_day": round(usage.pos_events_per_day, 1),
+        "pos_orders_per_item_day": round(usage.pos_orders_per_item_day, 2),
+        "trading_hours_per_day": usage.trading_hours_per_day,
+        "forwarded_emails_per_month": round(usage.forwarded, 1),
+        "chunks_per_forwarded_email": usage.chunks_per_forwarded,
+        "digest_link_clicks_per_month": round(usage.link_clicks_per_po * usage.pos, 1),
+        "confirmation_clicks_per_month": round(usage.confirmations_per_po * usage.pos, 1),
+        "follow_up_emails_per_month": round(month.follow_ups, 1),
+        "receivings_per_month": round(usage.receivings_per_po * usage.pos, 1),
+        "ses_outbound_plan": (
+            f"${month.price('ses', 'emails_per_thousand'):.2f} per 1,000 emails,"
+            f" {month.price.text('ses', 'plan')}"
+        ),
+        "sheets_latency_s": m.data.get("sheets_latency_s"),
+        "measured_on": m.data.get("measured_on"),
     }
-    durations = {function: duration(name, function) for function, name in typical.items()}
-    durations["poll_decisions (sending)"] = duration("poll_send", "poll_decisions")
-    durations["poll_decisions (POS sales)"] = duration("poll_pos", "poll_decisions")
-    runs_of = {name: [*(n for n, _ in mix[name]), cold_runs[name][1]] for name in FUNCTIONS}
+
+
+def estimate(
+    usage: Usage,
+    measurements: Measurements | None = None,
+    prices: Prices | None = None,
+) -> Bill:
+    """The monthly bill of ``usage`` on this deployment: each builder's lines."""
+    m = measurements or Measurements.load()
+    price = prices or Prices.load()
+    month = month_of(usage, m, price)
+    durations = {f: month.duration(name, f) for f, name in _TYPICAL_RUN.items()}
+    durations["poll_decisions (sending)"] = month.duration("poll_send", "poll_decisions")
+    durations["poll_decisions (POS sales)"] = month.duration("poll_pos", "poll_decisions")
+    runs_of = {f: [*(n for n, _ in month.mix[f]), month.cold_runs[f][1]] for f in FUNCTIONS}
     peaks = {
-        function: m.cold(function, "rss_mb")
-        + max(run(name, "peak_mb") for name in runs_of[function])
-        for function in FUNCTIONS
+        f: m.cold(f, "rss_mb") + max(month.run(name, "peak_mb") for name in runs_of[f])
+        for f in FUNCTIONS
     }
     return Bill(
-        items=items,
+        items=usage.items,
         credentials=usage.credentials,
         prices_read_on=price.read_on,
         region=price.region,
-        lines=lines,
+        lines=[line for builder in BUILDERS for line in builder(month)],
         durations_s=durations,
         peak_memory_mb=peaks,
-        invocations=invocations,
-        gb_seconds=gb_seconds,
-        assumptions={
-            "pos_per_month": round(pos, 1),
-            "digests_per_month": round(usage.digests_per_month, 1),
-            "deferred_sends_per_month": usage.deferred_sends_per_month,
-            "snapshot_changes_per_day": usage.snapshot_changes_per_day,
-            "cold_starts_per_day": dict(usage.cold_starts_per_day),
-            "snapshot_history_days": usage.history_days,
-            "pos_webhooks_per_day": round(usage.pos_events_per_day, 1),
-            "pos_orders_per_item_day": round(usage.pos_orders_per_item_day, 2),
-            "trading_hours_per_day": usage.trading_hours_per_day,
-            "forwarded_emails_per_month": round(forwarded, 1),
-            "chunks_per_forwarded_email": usage.chunks_per_forwarded,
-            "digest_link_clicks_per_month": round(clicks, 1),
-            "confirmation_clicks_per_month": round(confirmations, 1),
-            "follow_up_emails_per_month": round(follow_ups, 1),
-            "receivings_per_month": round(usage.receivings_per_po * pos, 1),
-            "sheets_latency_s": m.data.get("sheets_latency_s"),
-            "measured_on": m.data.get("measured_on"),
-        },
+        invocations=month.invocations(),
+        gb_seconds=month.gb_seconds(),
+        assumptions=_assumptions(month),
+        excludes=excluded(price),
+    )
+
+
+def excluded(price: Prices) -> str:
+    """The optional services the bill leaves out: both run only when the owner turns them on
+    in Settings, and their use depends on what is forwarded."""
+    page = price("textract", "analyze_document_tables_per_page")
+    return (
+        "Bedrock (optional: parsing forwarded counts, the monthly narrative);"
+        f" Textract (optional: ${page:g} a page of a scanned count or photo)"
     )
 
 
@@ -745,8 +887,8 @@ def format_bill(bill: Bill) -> str:
     )
     rows = [
         f"Monthly AWS cost of sheets-bot at {bill.items:,} items ({google})",
-        f"List prices, {bill.region}, read {bill.prices_read_on}, without free tier; Bedrock"
-        " (optional) excluded.",
+        f"List prices, {bill.region}, read {bill.prices_read_on}, without free tier.",
+        f"Not included: {bill.excludes}.",
         "",
         f"{'Service':<22} {'Item':<64} {'Quantity':>22} {'USD':>8}",
         f"{'-' * 22} {'-' * 64} {'-' * 22} {'-' * 8}",
@@ -760,7 +902,8 @@ def format_bill(bill: Bill) -> str:
         rows.append(f"  {name:<18} {_quantity(count):>12} {_quantity(bill.gb_seconds[name]):>10}")
     rows.append("")
     rows.append(
-        "Warm run, billed seconds: "
+        "Billed seconds of a run (daily check: its run of the day with the digest; the rest"
+        " warm; cold-start imports not included): "
         + ", ".join(f"{name} {seconds:.2f}" for name, seconds in bill.durations_s.items())
     )
     rows.append(

@@ -16,16 +16,14 @@ from zoneinfo import ZoneInfo
 
 from sheets_bot.documents.email_html import H2, html_table
 from sheets_bot.documents.owner_mail import owner_message
-from sheets_bot.documents.po_csv import format_money
-
-# One checker and one IDNA rule for every email the bot writes.
 from sheets_bot.domain.calendar_names import short_date
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.digest import (
     AttentionSend,
     DecisionLinks,
     Delivery,
     DigestData,
-    FailedRun,
+    DigestLine,
     ProblemRow,
     SentPo,
     UnconfirmedPo,
@@ -33,7 +31,10 @@ from sheets_bot.domain.digest import (
     UrgentItem,
     WaitingDraft,
 )
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.models import ShopSettings
+from sheets_bot.domain.run_failures import FailureGroup, group_failures
+from sheets_bot.domain.words import hours_ago, plural
 
 DIGEST_HEADER = "X-Sheets-Bot-Digest"
 """The shop date a digest is for, so an outbox file can be traced back to its day."""
@@ -48,28 +49,30 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _number(value: float) -> str:
     """``12``, ``2.5``, ``0.25``: at most 2 decimals, no trailing zeros, never an exponent."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def _days_left(value: float | None) -> str:
+def _days_left(value: float | None, on_hand: float) -> str:
+    """``out of stock``, ``not selling``, ``under a day``, ``1 day``, ``2.5 days``."""
+    if on_hand <= 0:
+        return "out of stock"
     if value is None:
         return "not selling"
-    return f"{value:.1f} days"
+    if value < 1:
+        return "under a day"
+    shown = f"{value:.1f}".removesuffix(".0")
+    return f"{shown} day{'' if shown == '1' else 's'}"
 
 
 def _delivery_when(delivery: Delivery) -> str:
     if delivery.days_late > 0:
-        return f"{_plural(delivery.days_late, 'day')} late"
+        return f"{plural(delivery.days_late, 'day')} late"
     if delivery.days_late == 0:
         return "due today"
-    return f"due in {_plural(-delivery.days_late, 'day')}"
+    return f"due in {plural(-delivery.days_late, 'day')}"
 
 
 def _row_name(problem: ProblemRow) -> str:
@@ -108,7 +111,7 @@ def digest_subject(data: DigestData) -> str:
         (len(data.unread_mail), "unreadable mail", "unreadable mails"),
         (len(data.failed_runs), "failed run", "failed runs"),
     ]
-    parts = [_plural(count, one, many) for count, one, many in counts if count]
+    parts = [plural(count, one, many) for count, one, many in counts if count]
     if not parts:
         parts = ["nothing waiting on you"]
     return f"{shop}: {', '.join(parts)} — {day}"
@@ -182,7 +185,7 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
             "Sent since the last digest",
             [
                 f"- {_one_line(s.po)} to {_one_line(s.supplier)}: "
-                f"{format_money(s.total, currency)}, sent {_sent_at(s, settings.timezone)}"
+                f"{money_for_owner(s.total, currency)}, sent {_sent_at(s, settings.timezone)}"
                 for s in data.sent
             ],
         )
@@ -198,7 +201,10 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
     if data.proposed_waiting:
         out += _section(
             "Proposed counts",
-            [f"{_plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab."],
+            [
+                f"{plural(data.proposed_waiting, 'proposed count')} waiting in the Proposed tab.",
+                *_flagged_lines(data),
+            ],
         )
     if data.problems:
         out += _section(
@@ -228,7 +234,8 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
         )
     if data.failed_runs:
         out += _section(
-            "Runs that failed", [_failed_text(f, settings.timezone) for f in data.failed_runs]
+            "Runs that failed",
+            [_failed_text(g, settings.timezone) for g in group_failures(data.failed_runs)],
         )
     where = _where_text(data)
     if where:
@@ -244,7 +251,7 @@ def _local(moment: datetime, timezone: str) -> str:
 def _unconfirmed_text(po: UnconfirmedPo, timezone: str) -> str:
     return (
         f"- {_one_line(po.po)} to {_one_line(po.supplier)}: sent {_local(po.sent_at, timezone)},"
-        f" {po.hours} hours ago, still not confirmed - set Status in Orders when it is"
+        f" {hours_ago(po.hours)}, still not confirmed - set Status in Orders when it is"
     )
 
 
@@ -253,39 +260,77 @@ def _unread_text(mail: UnreadMail, timezone: str) -> str:
     return f"- {name} ({_local(mail.when, timezone)}): {_one_line(mail.problem)}"
 
 
-def _failed_text(run: FailedRun, timezone: str) -> str:
-    when = _local(run.when, timezone) if run.when else "time unknown"
-    return f"- {_one_line(run.function)} at {when}: {_one_line(run.error_type)}"
+def _span(group: FailureGroup, timezone: str) -> str:
+    """``7 Dec 09:00``, ``between 7 Dec 09:00 and 10:00``, or ``time unknown``."""
+    if group.first is None or group.last is None:
+        return "(time unknown)"
+    first, last = _local(group.first, timezone), _local(group.last, timezone)
+    if group.count == 1 or first == last:
+        return f"at {first}"
+    if first.split()[:2] == last.split()[:2]:
+        last = last.split()[-1]
+    return f"between {first} and {last}"
+
+
+def _failed_text(group: FailureGroup, timezone: str) -> str:
+    """``- sheets-bot poll: the workbook was open ..., for 12 polls between 7 Dec 09:00 and
+    10:00``; one failure alone: ``- sheets-bot check at 7 Dec 09:00: ...``."""
+    function, reason = _one_line(group.function), _one_line(group.reason)
+    if group.count == 1:
+        return f"- {function} {_span(group, timezone)}: {reason}"
+    return f"- {function}: {reason}, for {group.runs} {_span(group, timezone)}"
 
 
 def _urgent_text(item: UrgentItem) -> str:
     covered = "in a draft" if item.covered_by_draft else "no draft yet"
-    left = "not selling" if item.days_left is None else f"{_days_left(item.days_left)} left"
+    left = _days_left(item.days_left, item.on_hand)
+    left = left if left in ("out of stock", "not selling") else f"{left} left"
     return (
         f"- {_one_line(item.item)} (SKU {_one_line(item.sku)}): {_number(item.on_hand)} on hand,"
         f" {left}, supplier {_one_line(item.supplier)}, {covered}"
     )
 
 
+def _draft_waits(draft: WaitingDraft) -> str:
+    """``waiting for your decision on row 14 (3 of 4 lines decided)``; ``''`` if none decided."""
+    if not draft.decided:
+        return ""
+    return (
+        f"waiting for your decision on {rows_text(draft.waiting_rows)}"
+        f" ({draft.decided} of {len(draft.lines)} lines decided)"
+    )
+
+
+def _link_label(draft: WaitingDraft, action: str) -> str:
+    return f"{action} {rows_text(draft.waiting_rows)}" if draft.decided else action
+
+
 def _draft_text(draft: WaitingDraft, currency: str) -> list[str]:
-    lines = [f"- {_one_line(draft.draft_id)} for {_one_line(draft.supplier)}:"]
+    waits = _draft_waits(draft)
+    lines = [
+        f"- {_one_line(draft.draft_id)} for {_one_line(draft.supplier)}"
+        + (f", {waits}:" if waits else ":")
+    ]
     for line in draft.lines:
         lines.append(
             f"    {line.quantity} x {_one_line(line.item)} (SKU {_one_line(line.sku)})"
-            f" at {format_money(line.unit_cost, currency)}"
+            f" at {money_for_owner(line.unit_cost, currency)}"
+            + (f" - {line.decision}" if line.decision else "")
         )
+        if line.flag:
+            lines.append(f"      {_one_line(line.flag)}")
     lines.append(f"    Total: {_draft_total(draft, currency)}")
     if draft.links is not None:
-        lines.append(f"    Approve: {_one_line(draft.links.approve)}")
-        lines.append(f"    Skip: {_one_line(draft.links.skip)}")
+        lines.append(f"    {_link_label(draft, 'Approve')}: {_one_line(draft.links.approve)}")
+        lines.append(f"    {_link_label(draft, 'Skip')}: {_one_line(draft.links.skip)}")
     return lines
 
 
 def _draft_total(draft: WaitingDraft, currency: str) -> str:
     total = draft.total
-    return (
-        "incomplete - a line has no unit cost" if total is None else format_money(total, currency)
-    )
+    if total is None:
+        return "incomplete - a line has no unit cost"
+    return money_for_owner(total, currency)
 
 
 # ---------------------------------------------------------------- HTML
@@ -317,9 +362,10 @@ def _page(data: DigestData, content: str) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{shop} daily digest</title></head>\n"
-        '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;'
-        'font-size:14px;color:#1f2328;">\n'
+        '<body style="margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;'
+        'font-size:14px;color:#1f2328;word-break:break-word;">\n'
         f'<h1 style="font-size:20px;margin:0 0 4px 0;">{shop}</h1>\n'
         f'<p style="margin:0 0 12px 0;color:#57606a;">Daily digest, '
         f"{short_date(data.local_date)}</p>\n"
@@ -341,12 +387,30 @@ _APPROVE = _BUTTON + "background:#1f883d;color:#ffffff;border:1px solid #1a7f37;
 _SKIP = _BUTTON + "background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;"
 
 
-def _link_buttons(links: DecisionLinks) -> str:
+def _under(main: str, note: str) -> str:
+    """A cell's text with a small grey note under it (both already escaped): fewer columns,
+    so a table fits a phone's width."""
+    return f'{main}<br><span style="color:#57606a;font-size:12px;">{note}</span>'
+
+
+def _draft_item_html(line: DigestLine) -> str:
+    """The item's name, with the owner's decision and the check's flag under it."""
+    notes = []
+    if line.decision:
+        notes.append(f'<span style="color:#57606a;">{_esc(line.decision)} in the sheet</span>')
+    if line.flag:
+        notes.append(f'<span style="color:#9a6700;font-weight:bold;">{_esc(line.flag)}</span>')
+    notes.insert(0, f'<span style="color:#57606a;font-size:12px;">SKU {_esc(line.sku)}</span>')
+    return "<br>".join([_esc(line.item), *notes])
+
+
+def _link_buttons(draft: WaitingDraft, links: DecisionLinks) -> str:
     """Approve and Skip as plain links styled as buttons: each opens a confirmation page."""
     approve, skip = _esc(links.approve), _esc(links.skip)
     return (
-        f'<p style="margin:0 0 8px 0;"><a href="{approve}" style="{_APPROVE}">Approve</a>'
-        f'<a href="{skip}" style="{_SKIP}">Skip</a></p>\n'
+        f'<p style="margin:0 0 8px 0;"><a href="{approve}" style="{_APPROVE}">'
+        f"{_esc(_link_label(draft, 'Approve'))}</a>"
+        f'<a href="{skip}" style="{_SKIP}">{_esc(_link_label(draft, "Skip"))}</a></p>\n'
     )
 
 
@@ -363,20 +427,22 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
             html_table(
                 [
                     ("Item", False),
-                    ("SKU", False),
                     ("On hand", True),
-                    ("Days left", True),
+                    ("Left", True),
                     ("Supplier", False),
-                    ("Draft", False),
                 ],
                 [
                     [
-                        (_esc(i.item), False),
-                        (_esc(i.sku), False),
+                        (_under(_esc(i.item), f"SKU {_esc(i.sku)}"), False),
                         (_number(i.on_hand), True),
-                        (_days_left(i.days_left), True),
-                        (_esc(i.supplier), False),
-                        ("in a draft" if i.covered_by_draft else "no draft yet", False),
+                        (_days_left(i.days_left, i.on_hand), True),
+                        (
+                            _under(
+                                _esc(i.supplier),
+                                "in a draft" if i.covered_by_draft else "no draft yet",
+                            ),
+                            False,
+                        ),
                     ]
                     for i in data.urgent
                 ],
@@ -390,15 +456,17 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 f' <span style="font-weight:normal;color:#57606a;">({_esc(draft.draft_id)})'
                 "</span></p>\n"
             )
+            waits = _draft_waits(draft)
+            if waits:
+                parts.append(f'<p style="margin:0 0 4px 0;">{_esc(waits.capitalize())}</p>\n')
             parts.append(
                 html_table(
-                    [("Item", False), ("SKU", False), ("Qty", True), ("Unit cost", True)],
+                    [("Item", False), ("Qty", True), ("Unit cost", True)],
                     [
                         [
-                            (_esc(line.item), False),
-                            (_esc(line.sku), False),
+                            (_draft_item_html(line), False),
                             (str(line.quantity), True),
-                            (_esc(format_money(line.unit_cost, currency)), True),
+                            (_esc(money_for_owner(line.unit_cost, currency)), True),
                         ]
                         for line in draft.lines
                     ],
@@ -409,7 +477,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                 f"<strong>{_esc(_draft_total(draft, currency))}</strong></p>\n"
             )
             if draft.links is not None:
-                parts.append(_link_buttons(draft.links))
+                parts.append(_link_buttons(draft, draft.links))
     if data.sent:
         parts.append(_h2("Sent since the last digest"))
         parts.append(
@@ -419,7 +487,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
                     [
                         (_esc(s.po), False),
                         (_esc(s.supplier), False),
-                        (_esc(format_money(s.total, currency)), True),
+                        (_esc(money_for_owner(s.total, currency)), True),
                         (_esc(_sent_at(s, settings.timezone)), False),
                     ]
                     for s in data.sent
@@ -430,7 +498,7 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Deliveries due or late"))
         parts.append(
             html_table(
-                [("PO", False), ("Supplier", False), ("Expected", False), ("", False)],
+                [("PO", False), ("Supplier", False), ("Expected", False), ("When", False)],
                 [
                     [
                         (_esc(d.po), False),
@@ -445,18 +513,25 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
     if data.proposed_waiting:
         parts.append(_h2("Proposed counts"))
         parts.append(
-            f"<p>{_plural(data.proposed_waiting, 'proposed count')} waiting in the"
+            f"<p>{plural(data.proposed_waiting, 'proposed count')} waiting in the"
             " Proposed tab.</p>\n"
         )
+        if data.proposed_flagged:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in _flagged_lines(data))
+            parts.append(f"<ul>{items}</ul>\n")
     if data.problems:
         parts.append(_h2("Problem rows"))
         parts.append(
             html_table(
-                [("Tab", False), ("Row", True), ("What is wrong", False)],
+                [("Where", False), ("What is wrong", False)],
                 [
                     [
-                        (_esc(p.tab), False),
-                        ("-" if p.row is None else str(p.row), True),
+                        (
+                            f'<span style="white-space:nowrap;">{_esc(p.tab)}'
+                            + ("" if p.row is None else f" row {p.row}")
+                            + "</span>",
+                            False,
+                        ),
                         (_esc(p.message), False),
                     ]
                     for p in data.problems
@@ -483,13 +558,13 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Not confirmed by the supplier"))
         parts.append(
             html_table(
-                [("PO", False), ("Supplier", False), ("Sent", False), ("Hours", True)],
+                [("PO", False), ("Supplier", False), ("Sent", False), ("Waiting", True)],
                 [
                     [
                         (_esc(u.po), False),
                         (_esc(u.supplier), False),
                         (_esc(_local(u.sent_at, zone)), False),
-                        (str(u.hours), True),
+                        (hours_ago(u.hours).removesuffix(" ago"), True),
                     ]
                     for u in data.unconfirmed
                 ],
@@ -514,15 +589,33 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
         parts.append(_h2("Runs that failed", urgent=True))
         parts.append(
             html_table(
-                [("Function", False), ("When", False), ("Error", False)],
+                [("Runs", False), ("When", False), ("Why", False)],
                 [
                     [
-                        (_esc(f.function), False),
-                        (_esc(_local(f.when, zone) if f.when else "time unknown"), False),
-                        (_esc(f.error_type), False),
+                        (_esc(f"{g.function}: {g.runs}"), False),
+                        (_esc(_span(g, zone)), False),
+                        (_esc(g.reason), False),
                     ]
-                    for f in data.failed_runs
+                    for g in group_failures(data.failed_runs)
                 ],
             )
         )
     return "".join(parts)
+
+
+FLAGGED_SHOWN = 10
+
+
+def _flagged_lines(data: DigestData) -> list[str]:
+    """The waiting proposals to check before applying (uncertain, sender not verified)."""
+    if not data.proposed_flagged:
+        return []
+    lines = [
+        f"{plural(len(data.proposed_flagged), 'of them needs', 'of them need')} checking"
+        " before you apply (see Status and Why):"
+    ]
+    lines += [f"CHECK {line}" for line in data.proposed_flagged[:FLAGGED_SHOWN]]
+    more = len(data.proposed_flagged) - FLAGGED_SHOWN
+    if more > 0:
+        lines.append(f"... and {more} more in the Proposed tab")
+    return lines

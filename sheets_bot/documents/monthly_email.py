@@ -18,9 +18,9 @@ from typing import Final
 
 from sheets_bot.documents.email_html import H2, html_table
 from sheets_bot.documents.owner_mail import owner_message
-from sheets_bot.documents.po_csv import format_money
 from sheets_bot.documents.po_email import address_domain
 from sheets_bot.domain.calendar_names import short_date
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.monthly import MonthlyFigures
 
@@ -52,14 +52,14 @@ def summary_subject(figures: MonthlyFigures, shop_name: str, currency: str) -> s
     """``Corner Café: November 2026 - 3 POs, 132.00 GBP, 2 late deliveries``."""
     parts = [
         f"{figures.pos_sent} PO{'' if figures.pos_sent == 1 else 's'}",
-        format_money(figures.total_spend, currency),
+        money_for_owner(figures.total_spend, currency),
     ]
     if figures.late:
         parts.append(f"{len(figures.late)} late deliver{'y' if len(figures.late) == 1 else 'ies'}")
     stock = figures.stock
     if stock is not None and stock.stockouts:
         parts.append(f"{len(stock.stockouts)} out of stock")
-    return f"{_one_line(shop_name)}: {figures.month.title} - {', '.join(parts)}"
+    return f"{_one_line(shop_name)}: {figures.period} - {', '.join(parts)}"
 
 
 def compose_summary(
@@ -115,19 +115,19 @@ def summary_text(
     where: str | None,
 ) -> str:
     currency = settings.currency
-    out = [f"{_one_line(settings.business_name)} - monthly summary, {figures.month.title}", ""]
+    out = [f"{_one_line(settings.business_name)} - monthly summary, {figures.period}", ""]
     out += [paragraph for paragraph in narrative.split("\n") if paragraph.strip()]
     if ai_written:
         out.append("(Written by AI from the figures below; the figures are the bot's own.)")
     spend = [
         f"- {_one_line(s.supplier)}: {s.pos} PO{'' if s.pos == 1 else 's'},"
-        f" {format_money(s.spend, currency)}"
+        f" {money_for_owner(s.spend, currency)}"
         + (f" ({s.unpriced_lines} line(s) without a unit cost)" if s.unpriced_lines else "")
         for s in figures.spend
     ] or ["No purchase orders were sent."]
     spend.append(
         f"Total: {figures.pos_sent} PO{'' if figures.pos_sent == 1 else 's'},"
-        f" {format_money(figures.total_spend, currency)}"
+        f" {money_for_owner(figures.total_spend, currency)}"
     )
     out += _section("Spend by supplier", spend)
     out += _section("Stock", _stock_text(figures))
@@ -144,7 +144,8 @@ def summary_text(
             f"- {_one_line(d.name)} (SKU {_one_line(d.sku)}): {_number(d.on_hand)} on hand"
             for d in stock.dead
         ] or ["None: everything with stock sold."]
-        out += _section("Did not sell (dead stock candidates)", dead)
+        if figures.complete:
+            out += _section("Did not sell (dead stock candidates)", dead)
         if stock.movers:
             out += ["", f"The chart of stock against reorder point is attached ({CHART_FILENAME})."]
     if where:
@@ -171,6 +172,8 @@ def _stock_text(figures: MonthlyFigures) -> list[str]:
             f"- {_one_line(out.name)} (SKU {_one_line(out.sku)}): out on"
             f" {out.days} day{'' if out.days == 1 else 's'}"
         )
+    if not figures.complete:
+        lines.append("Items that did not sell are named once the month is over.")
     return lines
 
     # ---------------------------------------------------------------- HTML
@@ -196,7 +199,7 @@ def summary_html(
     shop = _esc(settings.business_name)
     parts = [
         f'<h1 style="font-size:20px;margin:0 0 4px 0;">{shop}</h1>\n',
-        _p(f"Monthly summary, {figures.month.title}", "margin:0 0 12px 0;color:#57606a;"),
+        _p(f"Monthly summary, {figures.period}", "margin:0 0 12px 0;color:#57606a;"),
     ]
     parts += [_p(_esc(paragraph)) for paragraph in narrative.split("\n") if paragraph.strip()]
     if ai_written:
@@ -212,7 +215,7 @@ def summary_html(
             (_esc(s.supplier), False),
             (str(s.pos), True),
             (
-                _esc(format_money(s.spend, currency))
+                _esc(money_for_owner(s.spend, currency))
                 + (f" ({s.unpriced_lines} unpriced)" if s.unpriced_lines else ""),
                 True,
             ),
@@ -223,7 +226,7 @@ def summary_html(
         [
             ("<strong>Total</strong>", False),
             (f"<strong>{figures.pos_sent}</strong>", True),
-            (f"<strong>{_esc(format_money(figures.total_spend, currency))}</strong>", True),
+            (f"<strong>{_esc(money_for_owner(figures.total_spend, currency))}</strong>", True),
         ]
     )
     parts.append(html_table([("Supplier", False), ("POs sent", True), ("Spend", True)], rows))
@@ -255,7 +258,7 @@ def summary_html(
     else:
         parts.append(_p("None: every delivery came within its lead time."))
     stock = figures.stock
-    if stock is not None:
+    if stock is not None and figures.complete:
         parts.append(_h2("Did not sell (dead stock candidates)"))
         if stock.dead:
             parts.append(
@@ -315,6 +318,8 @@ def _stock_html(figures: MonthlyFigures, chart_cid: str | None) -> str:
                 ],
             )
         )
+    if not figures.complete:
+        parts.append(_p("Items that did not sell are named once the month is over."))
     if chart_cid is not None and stock.movers:
         names = ", ".join(_esc(m.name) for m in stock.movers)
         parts.append(
@@ -328,7 +333,7 @@ def _stock_html(figures: MonthlyFigures, chart_cid: str | None) -> str:
         parts.append(
             _p(
                 "Closing stock per day (blue) against the reorder point (red dashes) for the"
-                " items that sold the most.",
+                " items that sold the most by value (units sold × unit cost).",
                 "margin:0 0 8px 0;color:#57606a;font-size:12px;",
             )
         )

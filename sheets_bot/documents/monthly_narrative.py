@@ -12,6 +12,7 @@ import unicodedata
 from typing import Final
 
 from sheets_bot.documents.po_csv import format_money
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.monthly import MonthlyFigures
 
 MAX_NARRATIVE_CHARS: Final = 900
@@ -48,7 +49,8 @@ def _names(names: list[str], limit: int = 5) -> str:
 def summary_facts(figures: MonthlyFigures, currency: str) -> list[str]:
     """The figures as short fact lines: what the model is given, and all it is given."""
     facts = [
-        f"Month: {figures.month.title}.",
+        f"Month: {figures.period}"
+        + ("." if figures.complete else "; the month is not over, figures are up to today."),
         f"Purchase orders sent: {figures.pos_sent}, "
         f"total spend {format_money(figures.total_spend, currency)}.",
     ]
@@ -64,7 +66,8 @@ def summary_facts(figures: MonthlyFigures, currency: str) -> list[str]:
         )
     if figures.late:
         for late in figures.late:
-            state = "still not delivered at month end" if late.received is None else "delivered"
+            still = "at month end" if figures.complete else "so far"
+            state = f"still not delivered {still}" if late.received is None else "delivered"
             facts.append(
                 f"Late delivery: {late.po} from {' '.join(late.supplier.split())}, "
                 f"{late.days_late} day(s) late, {state}."
@@ -95,10 +98,16 @@ def summary_facts(figures: MonthlyFigures, currency: str) -> list[str]:
 def template_narrative(figures: MonthlyFigures, currency: str) -> str:
     """The plain narrative, used when the AI summary is off or fails."""
     month = figures.month.title
+    days = figures.days_counted
+    opening = (
+        f"In {month}"
+        if figures.complete
+        else f"So far in {month} ({days} day{'' if days == 1 else 's'})"
+    )
     sentences = [
-        f"In {month} the bot sent {figures.pos_sent} purchase order"
+        f"{opening} the bot sent {figures.pos_sent} purchase order"
         f"{'' if figures.pos_sent == 1 else 's'} for "
-        f"{format_money(figures.total_spend, currency)}."
+        f"{money_for_owner(figures.total_spend, currency)}."
     ]
     if figures.late:
         sentences.append(

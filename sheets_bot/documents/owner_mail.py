@@ -22,6 +22,15 @@ def owner_message(
     the email in the ``ValueError`` raised when either address is unusable."""
     if now.tzinfo is None:
         raise ValueError("the time of an email must be timezone-aware")
+    for value, setting, example in (
+        (settings.from_address, "From address", "orders@example.com"),
+        (settings.owner_email, "Owner email", "owner@example.com"),
+    ):
+        if value is None:  # blank, or refused when Settings were read (a Problem says why)
+            raise ValueError(
+                f"cannot send {what}: '{setting}' in the Settings tab is blank or not an"
+                f" email address; set it to one like {example}"
+            )
     sender = checked_address(
         settings.from_address,
         what=f"cannot send {what}: the shop's From address",

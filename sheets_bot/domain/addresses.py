@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from sheets_bot.domain.errors import InputError
 
-class AddressProblem(ValueError):
+
+class AddressProblem(InputError):
     """Not one usable email address."""
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 BOT = "sheets-bot"
 OWNER = "owner (sheet)"
@@ -44,10 +44,13 @@ class AuditAction(StrEnum):
     POS_APPLIED = "pos applied"
     POS_UNKNOWN_SKU = "pos unknown sku"
     POS_OUTCOME_UNKNOWN = "pos outcome unknown"
+    POS_EVENT_REFUSED = "pos event refused"
     # forwarded mail and the Proposed tab
     PROPOSED = "proposed"
     PROPOSAL_APPLIED = "proposal applied"
     PROPOSAL_SKIPPED = "proposal skipped"
+    PROPOSAL_REPLACED = "proposal replaced"
+    """A newer forwarded count of the same item replaced a proposal still waiting."""
     MAIL_REFUSED = "mail refused"
     ATTACHMENT_UNREADABLE = "attachment unreadable"
     # the owner's emails
@@ -80,6 +83,26 @@ class AuditEntry:
 
     def after_text(self) -> str:
         return _snapshot(self.after)
+
+
+@overload
+def dump_snapshot(value: None) -> None: ...
+@overload
+def dump_snapshot(value: Mapping[str, Any]) -> str: ...
+def dump_snapshot(value: Mapping[str, Any] | None) -> str | None:
+    """A before/after snapshot as the audit stores keep it: JSON text, Decimals and datetimes
+    as strings; ``None`` (no snapshot) stays ``None``, distinct from an empty one."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def load_snapshot(text: str | None) -> Mapping[str, Any] | None:
+    """A stored snapshot read back (a fresh dict each time, so a reader cannot change it)."""
+    if text is None:
+        return None
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def _snapshot(value: Mapping[str, Any] | None) -> str:

@@ -59,6 +59,23 @@ class DraftSnapshot:
         """Every line still has a blank Decision: the draft waits for the owner."""
         return all(not line.decision for line in self.lines)
 
+    @property
+    def waiting_rows(self) -> tuple[int, ...]:
+        """The rows with no decision yet: what a link decides."""
+        return tuple(sorted(line.row for line in self.lines if not line.decision))
+
+    @property
+    def waiting_lines(self) -> tuple[SnapshotLine, ...]:
+        return tuple(line for line in self.lines if not line.decision)
+
+    @property
+    def linkable(self) -> bool:
+        """A link can finish this draft: some line waits, and every decided line is approve
+        or skip (an ``edit`` or a typo holds the draft in the sheet whatever a link says)."""
+        return bool(self.waiting_rows) and all(
+            line.decision in LINK_ACTIONS for line in self.lines if line.decision
+        )
+
 
 def decision_claims(
     snapshot: DraftSnapshot, action: str, *, now: datetime, nonce: str

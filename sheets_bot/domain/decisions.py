@@ -12,8 +12,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
-from sheets_bot.domain.drafts import DECISIONS
+from sheets_bot.domain.drafts import DECISIONS, rows_text
 from sheets_bot.domain.models import PoFormat, ShopSettings, Supplier, supplier_key
+from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -54,6 +55,8 @@ class DraftDecision:
     status: str
     order: ApprovedOrder | None = None
     problems: tuple[Problem, ...] = field(default=())
+    waiting_rows: tuple[int, ...] = ()
+    """The rows still without a decision (``Outcome.WAITING``)."""
 
 
 def po_number(draft_id: str, prefix: str) -> str:
@@ -78,6 +81,9 @@ def _quantity(line: DraftLine, columns: Mapping[str, int]) -> int | Problem:
         return _problem(line, "Order qty", None, "is blank; approve needs a quantity", columns)
     if number <= 0 or number != number.to_integral_value():
         return _problem(line, "Order qty", line.order_qty, "is not a whole number above 0", columns)
+    if not COUNT.contains(number):
+        message = f"is out of range: it must be {COUNT.describe()}"
+        return _problem(line, "Order qty", line.order_qty, message, columns)
     return int(number)
 
 
@@ -119,13 +125,14 @@ def decide(
             None,
             problems,
         )
-    blank = decisions.count("")
-    if blank:
+    waiting_rows = tuple(sorted(line.row for line in lines if not line.decision))
+    if waiting_rows:
         return DraftDecision(
             draft,
             Outcome.WAITING,
             tuple(lines),
-            f"waiting: {blank} of {len(lines)} line(s) have no decision",
+            f"waiting for your decision on {rows_text(waiting_rows)}",
+            waiting_rows=waiting_rows,
         )
     if "edit" in decisions:
         return DraftDecision(

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
+from sheets_bot.domain.priced_lines import PricedLine, lines_total
 from sheets_bot.domain.quiet_hours import QuietHours
 
 
@@ -29,15 +30,13 @@ class UrgentItem:
 
 
 @dataclass(frozen=True)
-class DigestLine:
-    sku: str
-    item: str
-    quantity: int
-    unit_cost: Decimal | None
+class DigestLine(PricedLine):
+    """A line of a draft waiting for the owner's decision."""
 
-    @property
-    def total(self) -> Decimal | None:
-        return None if self.unit_cost is None else self.unit_cost * self.quantity
+    decision: str = ""
+    """The owner's decision on this line in the sheet, blank while it waits."""
+    flag: str = ""
+    """The check's word on the quantity (``CHECK QTY: ...``), blank if none."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,18 @@ class WaitingDraft:
     supplier: str
     lines: tuple[DigestLine, ...]
     links: DecisionLinks | None = None
+    waiting_rows: tuple[int, ...] = ()
+    """The Drafts rows with no decision yet; the links decide these rows only."""
+
+    @property
+    def decided(self) -> int:
+        return sum(1 for line in self.lines if line.decision)
 
     @property
     def total(self) -> Decimal | None:
-        """The sum of the lines; ``None`` when any line has no unit cost."""
-        totals = [line.total for line in self.lines]
-        if any(total is None for total in totals):
-            return None
-        return sum((total for total in totals if total is not None), Decimal(0))
+        """The sum of the lines to be ordered (not those skipped); ``None`` when any has no
+        unit cost."""
+        return lines_total(line for line in self.lines if line.decision != "skip")
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class FailedRun:
     function: str
     when: datetime | None
     error_type: str
+    reason: str = ""
+    """Why, as a fixed phrase of the code's (``domain/run_failures.py``); never a message."""
 
 
 def oldest_first(failure: FailedRun) -> datetime:
@@ -155,6 +160,9 @@ class DigestData:
     """Deliveries due today or late."""
     proposed_waiting: int = 0
     """Proposed count updates waiting for the owner's approval."""
+    proposed_flagged: tuple[str, ...] = ()
+    """Waiting proposals to check before applying: uncertain values (low confidence, their
+    reason) and counts whose sender was not verified; one line each."""
     problems: tuple[ProblemRow, ...] = ()
     attention: tuple[AttentionSend, ...] = ()
     """Sends whose outcome is unknown or that failed."""

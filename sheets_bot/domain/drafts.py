@@ -19,6 +19,50 @@ from sheets_bot.domain.evaluation import PlannedLine
 
 DECISIONS = ("approve", "edit", "skip")
 EDITABLE = ("Order qty", "Send to")
+AWAITING = "awaiting your decision"
+"""The Status of a line of a draft no line of which is decided yet."""
+_CHECK_QTY = "CHECK QTY:"
+_WAITING_ON = "waiting for your decision on "
+_NOTED = " noted; the draft goes on once you decide"
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    """``row 14``, ``rows 14 and 16``, ``rows 3, 4 and 9``."""
+    numbers = [str(row) for row in sorted(rows)]
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    return f"rows {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def fresh_status(flag: str) -> str:
+    """The Status the check writes on a line of an undecided draft."""
+    return f"{_CHECK_QTY} {flag}" if flag else AWAITING
+
+
+def check_note(status: str) -> str:
+    """What the check said about a line (a CHECK QTY flag, NO LONGER DUE), without what the
+    poll added to it; ``''`` when the check said only that the line awaits a decision."""
+    note = status.split("; " + _WAITING_ON, 1)[0].strip()
+    if note == AWAITING or note.startswith(_WAITING_ON) or _NOTED in note:
+        return ""
+    return note
+
+
+def waiting_status(decision: str, status: str, waiting_rows: Sequence[int]) -> str:
+    """A line's Status while its draft waits on some rows: an undecided line keeps what the
+    check said about it; a decided one says its decision is noted.
+
+    With no line decided, the check's own status stands instead (``undecided_status``)."""
+    if decision:
+        return f"{decision}{_NOTED} {rows_text(waiting_rows)}"
+    note = check_note(status)
+    waiting = _WAITING_ON + rows_text(waiting_rows)
+    return f"{note}; {waiting}" if note else waiting
+
+
+def undecided_status(status: str) -> str:
+    """A line's Status when no line of its draft is decided: what the check wrote."""
+    return check_note(status) or AWAITING
 
 
 def normalise_decision(text: str) -> str:

@@ -241,10 +241,13 @@ def evaluate(
     if quantity.capped_by:
         flags.append(f"capped at {quantity.capped_by}")
     usual, usual_text = usual_order(history, assessment)
-    if usual > 0 and quantity.quantity > settings.anomaly_factor * usual:
+    # The flag is about the decision, not the pack: the need before min order and pack
+    # rounding (3.2 rounded up to a pack of 6 is not an unusual order).
+    need = max(quantity.target - assessment.position, 0.0)
+    if usual > 0 and need > settings.anomaly_factor * usual:
         flags.append(
-            f"{plain(quantity.quantity / usual)}× the usual order ({usual_text});"
-            f" over the {plain(settings.anomaly_factor)}× check"
+            f"needs {plain(round(need, 1))}, {plain(need / usual)}× the usual order"
+            f" ({usual_text}); over the {plain(settings.anomaly_factor)}× check"
         )
     line = PlannedLine(
         sku=item.sku,

@@ -6,6 +6,7 @@ ingest service asks these before it opens a single attachment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -74,3 +75,81 @@ def sender_allowed(sender: str, allowed: Iterable[str], owner: str | None) -> bo
         return True
     domain = "@" + address.rpartition("@")[2]
     return any(entry in (address, domain) for entry in allowed)
+
+
+@dataclass(frozen=True)
+class AuthenticationResults:
+    """One ``Authentication-Results`` header (RFC 8601), as the receiving server wrote it."""
+
+    server: str
+    verdicts: SesVerdicts
+    dkim_domains: tuple[str, ...] = ()
+    """``header.d`` (or the domain of ``header.i``) of each DKIM signature that passed."""
+    spf_domain: str = ""
+    """The domain of ``smtp.mailfrom`` when SPF passed."""
+    dmarc_from: str = ""
+    """``header.from`` of the DMARC result."""
+
+
+_METHOD = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)([^;]*)", re.IGNORECASE)
+_PROPERTY = re.compile(r"\b(header\.d|header\.i|smtp\.mailfrom|header\.from)\s*=\s*([^\s;()]+)")
+
+
+def parse_authentication_results(value: str) -> AuthenticationResults:
+    """``mx.google.com; dkim=pass header.i=@shop.example; spf=pass smtp.mailfrom=…``."""
+    text = re.sub(r"\([^)]*\)", " ", " ".join(value.split()))
+    server = text.split(";", 1)[0].strip()
+    results: dict[str, str] = {}
+    dkim_domains: list[str] = []
+    spf_domain = dmarc_from = ""
+    for method, result, rest in _METHOD.findall(text):
+        method, result = method.casefold(), result.upper()
+        props = {
+            key.casefold(): val.strip("\"'<>").casefold() for key, val in _PROPERTY.findall(rest)
+        }
+        if method == "dkim":
+            if result == PASS:
+                domain = props.get("header.d") or props.get("header.i", "").rpartition("@")[2]
+                if domain:
+                    dkim_domains.append(domain)
+            if results.get("dkim") != PASS:
+                results["dkim"] = result
+        elif method not in results:
+            results[method] = result
+            if method == "spf" and result == PASS:
+                spf_domain = props.get("smtp.mailfrom", "").rpartition("@")[2]
+            if method == "dmarc":
+                dmarc_from = props.get("header.from", "")
+    verdicts = SesVerdicts(
+        spf=results.get("spf", ""), dkim=results.get("dkim", ""), dmarc=results.get("dmarc", "")
+    )
+    return AuthenticationResults(server, verdicts, tuple(dkim_domains), spf_domain, dmarc_from)
+
+
+def aligned(domain: str, sender: str) -> bool:
+    """DMARC's relaxed alignment: the sender's domain is ``domain`` or one of its subdomains
+    (compared the other way round too, for a signing parent domain)."""
+    sender_domain = sender.rpartition("@")[2].casefold()
+    domain = domain.casefold().strip(".")
+    if not domain or not sender_domain:
+        return False
+    return (
+        sender_domain == domain
+        or sender_domain.endswith("." + domain)
+        or domain.endswith("." + sender_domain)
+    )
+
+
+def verified_by(results: AuthenticationResults, sender: str) -> str | None:
+    """What ties the From address to a passing check, or None when nothing does."""
+    verdicts = results.verdicts
+    if verdicts.dmarc.upper() == PASS and (
+        not results.dmarc_from or aligned(results.dmarc_from, sender)
+    ):
+        return f"DMARC passed at {results.server}"
+    for domain in results.dkim_domains:
+        if aligned(domain, sender):
+            return f"DKIM ({domain}) passed at {results.server}"
+    if results.spf_domain and aligned(results.spf_domain, sender):
+        return f"SPF ({results.spf_domain}) passed at {results.server}"
+    return None

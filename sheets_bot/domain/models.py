@@ -123,6 +123,9 @@ class ShopSettings:
     """Who besides the owner may forward counts: addresses and ``@domains``, lower case."""
     ai_parsing: bool = False
     """Counts that are not spreadsheets (PDF, photo, mail body) go to the AI parser."""
+    count_location: str = ""
+    """Settings ``Count location``: the location (store, outlet, warehouse) the Stock tab
+    counts, as exports and the POS name it; blank when the shop has one."""
     # --- the daily digest
     digest_time: time = time(7, 30)
     """When the owner's digest is due, shop time (never inside quiet hours)."""

@@ -15,6 +15,9 @@ hand against the sheet:
 * late deliveries: an order line is due ``lead time`` days after it was sent (the item's lead
   time, else its supplier's); it is late when it arrived after that, or had not arrived by
   the end of the month.
+
+A month still in progress is counted up to today (``as_of``): an order is late only if it
+was due before today, and no item is called dead stock without a full month of history.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from sheets_bot.domain.calendar_names import MONTH_NAMES
 from sheets_bot.domain.history import StockDay
 
 TOP_MOVERS = 4
-"""Items drawn in the chart: the ones whose stock went down the most."""
+"""Items drawn in the chart: the ones that sold the most by value (units sold × unit cost;
+items without a unit cost after, by units)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class ItemInfo:
     reorder_point: float | None
     lead_days: float | None
     """The item's own lead time; ``None`` falls back to the supplier's."""
+    unit_cost: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,8 @@ class MoverSeries:
     days: tuple[date, ...]
     closing: tuple[float, ...]
     sold: float
+    sold_value: Decimal | None = None
+    """``sold`` × the item's unit cost; ``None`` without a unit cost."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,24 @@ class MonthlyFigures:
     """Most days late first."""
     stock: StockFigures | None
     """``None``: there is no stock history yet."""
+    as_of: date | None = None
+    """The last day counted when the month is still in progress; ``None``: the whole month."""
+
+    @property
+    def complete(self) -> bool:
+        return self.as_of is None
+
+    @property
+    def days_counted(self) -> int:
+        return self.month.days if self.as_of is None else (self.as_of - self.month.start).days + 1
+
+    @property
+    def period(self) -> str:
+        """``November 2026``, or ``December 2026 so far (7 days)`` for a month in progress."""
+        if self.as_of is None:
+            return self.month.title
+        days = self.days_counted
+        return f"{self.month.title} so far ({days} day{'' if days == 1 else 's'})"
 
     @property
     def pos_sent(self) -> int:
@@ -221,8 +246,10 @@ def late_deliveries(
     item_lead_days: Mapping[str, float | None],
     supplier_lead_days: Mapping[str, float | None],
     received: Mapping[tuple[str, str], date] | None = None,
+    as_of: date | None = None,
 ) -> tuple[LateDelivery, ...]:
-    """POs that arrived late in ``month`` or were overdue and still open at its end.
+    """POs that arrived late in ``month`` or were overdue and still open at its end (or at
+    ``as_of``, the last day counted of a month in progress).
 
     ``item_lead_days`` is keyed by SKU (casefolded), ``supplier_lead_days`` by supplier name
     (casefolded); ``received`` (PO, SKU casefolded) -> date fills in a ``Received on`` the tab
@@ -230,9 +257,10 @@ def late_deliveries(
     as its latest line.
     """
     received = received or {}
+    end = month.end if as_of is None else min(as_of, month.end)
     worst: dict[str, LateDelivery] = {}
     for line in lines:
-        if line.cancelled or line.sent_on > month.end:
+        if line.cancelled or line.sent_on > end:
             continue
         lead = item_lead_days.get(line.sku.casefold())
         if lead is None:
@@ -243,14 +271,14 @@ def late_deliveries(
         arrived = line.received_on or received.get((line.po, line.sku.casefold()))
         if arrived is None and line.received_unknown:
             continue
-        if arrived is not None and arrived > month.end:
-            arrived = None  # after the month: as of its end, it was still open
+        if arrived is not None and arrived > end:
+            arrived = None  # after the period: as of its end, it was still open
         if arrived is not None:
             if arrived not in month:
                 continue
             days = (arrived - expected).days
         else:
-            days = (month.end - expected).days
+            days = (end - expected).days
         if days <= 0:
             continue
         late = LateDelivery(line.po, line.supplier, expected, arrived, days)
@@ -260,9 +288,12 @@ def late_deliveries(
 
 
 def stock_figures(
-    history: Sequence[StockDay], items: Sequence[ItemInfo], month: Month
+    history: Sequence[StockDay], items: Sequence[ItemInfo], month: Month, *, complete: bool = True
 ) -> StockFigures:
-    """Stock over ``month`` from its ``StockDay`` records (days outside it are ignored)."""
+    """Stock over ``month`` from its ``StockDay`` records (days outside it are ignored).
+
+    An item is a dead stock candidate only with a full month of history (every day from the
+    first to the last, the month over): one quiet day says nothing."""
     info = {item.sku.casefold(): item for item in items}
     by_sku: dict[str, list[StockDay]] = {}
     for day in history:
@@ -289,10 +320,20 @@ def stock_figures(
     dead = [
         DeadItem(days[0].sku, name(key, days), days[-1].closing)
         for key, days in by_sku.items()
-        if all(day.drops == 0 and day.low > 0 for day in days)
+        if complete
+        and len({day.day for day in days}) == month.days
+        and all(day.drops == 0 and day.low > 0 for day in days)
     ]
     sold = {key: sum(day.drops for day in days) for key, days in by_sku.items()}
-    top = sorted((key for key in by_sku if sold[key] > 0), key=lambda key: (-sold[key], key))
+    value = {
+        key: Decimal(str(sold[key])) * cost
+        for key in by_sku
+        if key in info and (cost := info[key].unit_cost) is not None
+    }
+    top = sorted(
+        (key for key in by_sku if sold[key] > 0),
+        key=lambda key: (key not in value, -value.get(key, Decimal(0)), -sold[key], key),
+    )
     movers = tuple(
         MoverSeries(
             by_sku[key][0].sku,
@@ -301,6 +342,7 @@ def stock_figures(
             tuple(day.day for day in by_sku[key]),
             tuple(day.closing for day in by_sku[key]),
             sold[key],
+            value.get(key),
         )
         for key in top[:TOP_MOVERS]
     )
@@ -323,8 +365,15 @@ def monthly_figures(
     supplier_lead_days: Mapping[str, float | None],
     received: Mapping[tuple[str, str], date] | None = None,
     history: Sequence[StockDay] | None = None,
+    today: date | None = None,
 ) -> MonthlyFigures:
-    """Every figure of the summary; ``history`` ``None`` means no stock history exists."""
+    """Every figure of the summary; ``history`` ``None`` means no stock history exists.
+
+    ``today`` (the shop's date) inside ``month`` counts the month so far; a month that has
+    not started is a ``ValueError``."""
+    if today is not None and today < month.start:
+        raise ValueError(f"{month.title} has not started yet; pick a month up to this one")
+    as_of = today if today is not None and today < month.end else None
     return MonthlyFigures(
         month=month,
         spend=spend_by_supplier(lines, month),
@@ -334,6 +383,15 @@ def monthly_figures(
             item_lead_days={item.sku.casefold(): item.lead_days for item in items},
             supplier_lead_days={name.casefold(): days for name, days in supplier_lead_days.items()},
             received=received,
+            as_of=as_of,
         ),
-        stock=None if history is None else stock_figures(history, items, month),
+        stock=None
+        if history is None
+        else stock_figures(
+            [day for day in history if as_of is None or day.day <= as_of],
+            items,
+            month,
+            complete=as_of is None,
+        ),
+        as_of=as_of,
     )

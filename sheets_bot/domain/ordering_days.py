@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sheets_bot.domain.calendar_names import WEEKDAYS
+from sheets_bot.domain.errors import InputError
 
 __all__ = ["EVERY_DAY", "OrderingDays", "OrderingDaysError", "parse_ordering_days"]
 
@@ -46,7 +47,7 @@ _EVERY_DAY_WORDS = {"", "daily", "every day", "any day", "all", "mon-sun"}
 _WEEKDAY_WORDS = {"weekdays": range(0, 5), "weekends": range(5, 7)}
 
 
-class OrderingDaysError(ValueError):
+class OrderingDaysError(InputError):
     """An ``Order days`` cell that names no day the bot can read; the message says what to type."""
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sheets_bot.domain.models import Move
 from sheets_bot.domain.sheet_numbers import plain
+from sheets_bot.domain.words import plural
 
 _EPSILON = 1e-9
 
@@ -150,12 +152,33 @@ class OrderQuantity:
     """How the quantity was reached, for the ``Why`` column."""
 
 
+_NOISE = Fraction(1, 10**9)
+"""How far (relative) a fractional quantity may sit from a whole number of packs by float
+rounding alone (``24.000000000000004`` is 4 packs of 6): relative, so it means the same for any
+pack size; a whole quantity is exact and never snapped."""
+
+
+def _snapped(quantity: float, pack: int) -> Fraction | int:
+    """``quantity`` in packs, exactly (a ``Fraction`` of its exact value, never a fixed epsilon
+    that swamps ``26 / 10**11``); a whole number of packs when float noise alone separates it
+    from one."""
+    exact = Fraction(quantity)
+    packs = exact / pack
+    if exact.denominator != 1:
+        nearest = round(packs)
+        if abs(exact - nearest * pack) <= _NOISE * exact:
+            return nearest
+    return packs
+
+
 def _round_up(quantity: float, pack: int) -> int:
-    return math.ceil(quantity / pack - _EPSILON) * pack
+    """The fewest whole packs holding ``quantity``, for any pack size."""
+    return math.ceil(_snapped(quantity, pack)) * pack
 
 
 def _round_down(quantity: float, pack: int) -> int:
-    return math.floor(quantity / pack + _EPSILON) * pack
+    """The most whole packs within ``quantity``, for any pack size."""
+    return math.floor(_snapped(quantity, pack)) * pack
 
 
 def order_quantity(
@@ -191,7 +214,7 @@ def order_quantity(
         steps.append(f"raised to min order {min_order}")
     packed = _round_up(quantity, pack)
     if packed != quantity:
-        steps.append(f"rounded up to {packed // pack} packs of {pack}")
+        steps.append(f"rounded up to {plural(packed // pack, 'pack')} of {pack}")
     quantity = packed
 
     capped_by: list[str] = []

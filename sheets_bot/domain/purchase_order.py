@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sheets_bot.domain.models import PoFormat
+from sheets_bot.domain.priced_lines import PricedLine, lines_total
 
 
 class PoState(StrEnum):
@@ -30,17 +31,9 @@ class PoState(StrEnum):
 
 
 @dataclass(frozen=True)
-class OrderLine:
-    sku: str
-    item: str
-    quantity: int
-    unit_cost: Decimal | None
+class OrderLine(PricedLine):
     drafted_quantity: int | None = None
     """What the bot suggested, to show an owner's change in the audit log."""
-
-    @property
-    def total(self) -> Decimal | None:
-        return None if self.unit_cost is None else self.unit_cost * self.quantity
 
 
 @dataclass(frozen=True)
@@ -59,10 +52,8 @@ class ApprovedOrder:
 
     @property
     def total(self) -> Decimal | None:
-        totals = [line.total for line in self.lines]
-        if any(total is None for total in totals):
-            return None
-        return sum((total for total in totals if total is not None), Decimal(0))
+        """The sum of the lines; ``None`` when any line has no unit cost."""
+        return lines_total(self.lines)
 
     @property
     def fingerprint(self) -> str:
@@ -145,7 +136,9 @@ def single_unknown(po_number: str, records: Sequence[PoRecord], state: str) -> P
     ``state``; ``KeyError`` when there is no such PO, ``ValueError`` saying why otherwise.
     Every Ledger adapter resolves through this, so they refuse alike."""
     if not records:
-        raise KeyError(f"no PO {po_number} in the ledger")
+        raise KeyError(
+            f"no PO {po_number} in the ledger: check the number in the Orders tab or the digest"
+        )
     unknown = [record for record in records if record.state is PoState.UNKNOWN]
     if not unknown:
         states = ", ".join(sorted({str(record.state) for record in records}))

@@ -6,6 +6,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from sheets_bot.domain.errors import InputError
+
 _NUMBER = re.compile(
     r"""^\s*
     (?P<paren>\()?\s*
@@ -40,7 +42,7 @@ _UNITS = frozenset(
 )
 
 
-class NotANumber(ValueError):
+class NotANumber(InputError):
     """The text is not a number a person would recognise."""
 
 
@@ -74,9 +76,33 @@ def parse_number(value: object) -> Decimal | None:
     return -number if negative else number
 
 
+def as_float(value: float | Decimal) -> float:
+    """``value`` as a float, never raising: an integer beyond a double is an infinity."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def number_cell(value: float | Decimal, digits: int = 6) -> int | float | str:
+    """A number as a sheet cell: rounded to ``digits`` places, whole numbers as ints (the sheet
+    shows ``12``, not ``12.0``). Whatever the number (an infinity, NaN, a 400-digit integer)
+    this answers: a value that is not a finite float is written as its text (``inf``), which
+    the next read reports as not a number, rather than crashing the run that writes it."""
+    number = as_float(value)
+    if not math.isfinite(number):
+        return str(number)
+    rounded = round(number, digits)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def plain(value: float | Decimal) -> str:
-    """A number as the owner would write it: ``598``, ``2.5``, ``0.33``."""
-    rounded = round(float(value), 2)
-    if rounded == int(rounded):
+    """A number as the owner would write it: ``598``, ``2.5``, ``0.33`` (``inf`` when it is
+    not a finite number, never an error)."""
+    number = as_float(value)
+    if not math.isfinite(number):
+        return str(number)
+    rounded = round(number, 2)
+    if rounded.is_integer():
         return str(int(rounded))
     return f"{rounded:.2f}".rstrip("0").rstrip(".")

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from sheets_bot.domain.errors import DomainError
+
 RejectReason = Literal["malformed", "forged", "expired", "wrong purpose"]
 
 MIN_KEY_BYTES = 32
 
 
-class TokenRejected(Exception):
+class TokenRejected(DomainError):
     """The token is not one we issued for this purpose, or it is no longer valid."""
 
     def __init__(self, reason: RejectReason) -> None:

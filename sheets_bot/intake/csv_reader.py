@@ -6,13 +6,14 @@ import codecs
 import csv
 import io
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import Limits, check_column_count, check_row_count, check_size
 from sheets_bot.intake.tables import Rows, trim_row
 
 DELIMITERS = ",;\t|"
 
 
-class NotText(ValueError):
+class NotText(IntakeError):
     """The bytes are not text in any encoding we read."""
 
 

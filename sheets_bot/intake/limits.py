@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sheets_bot.intake.errors import IntakeError
+
 MB = 1024 * 1024
 
 
@@ -22,7 +24,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class AttachmentRejected(ValueError):
+class AttachmentRejected(IntakeError):
     """The whole file is refused (too big, not a spreadsheet, unsafe); ``reason`` says why."""
 
     def __init__(self, filename: str, reason: str) -> None:
@@ -31,7 +33,7 @@ class AttachmentRejected(ValueError):
         self.reason = reason
 
 
-class TooLarge(ValueError):
+class TooLarge(IntakeError):
     """A reader went past one of the limits; the message names the limit."""
 
 

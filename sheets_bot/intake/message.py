@@ -15,16 +15,23 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
 from pathlib import PurePath
 
 from sheets_bot.domain.addresses import AddressProblem, validate_address
+from sheets_bot.intake.errors import IntakeError
 
 MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class MailLimits:
-    max_message_bytes: int = 25 * MB
+    max_message_bytes: int = 40 * MB
+    """SES's own limit for a received message: past it nothing can be read."""
+    max_attachment_bytes: int = 10 * MB
+    """One attachment past this is refused by name; the others are still read."""
+    max_total_attachment_bytes: int = 30 * MB
+    """Attachments read from one message, together."""
     max_attachments: int = 10
     max_rows: int = 5_000
     """Proposed rows one message may add (every attachment together)."""
@@ -37,7 +44,7 @@ class MailLimits:
 DEFAULT_MAIL_LIMITS = MailLimits()
 
 
-class MalformedMessage(ValueError):
+class MalformedMessage(IntakeError):
     """The message cannot be read (no single valid From address, broken MIME)."""
 
 
@@ -74,6 +81,9 @@ class Parts:
     """From addresses of forwarded messages inside (``message/rfc822`` parts)."""
     problems: tuple[tuple[str, str], ...]
     """(file name, problem) for parts that could not be decoded or were over a limit."""
+    tables: tuple[str, ...] = ()
+    """Tables of the HTML body (a count pasted from a spreadsheet), each as tab-separated
+    text."""
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -145,6 +155,7 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
     attachments: list[Attachment] = []
     problems: list[tuple[str, str]] = []
     bodies: list[str] = []
+    html_tables: list[str] = []
     forwarded: list[str] = []
     for index, part in enumerate(message.walk()):
         if part is not message and part.get_content_type() == "message/rfc822":
@@ -167,14 +178,140 @@ def read_parts(raw: bytes, limits: MailLimits = DEFAULT_MAIL_LIMITS) -> Parts:
                 continue
             if part.get_content_maintype() == "image" and len(payload) < limits.min_image_bytes:
                 continue
-            attachments.append(Attachment(name, part.get_content_type(), payload))
+            if _is_tnef(name, part.get_content_type()):
+                inner, problem = unpack_tnef(payload)
+                if problem:
+                    problems.append((name, problem))
+                candidates = inner
+            else:
+                candidates = [Attachment(name, part.get_content_type(), payload)]
+            for attachment in candidates:
+                problem = _over_limit(attachment, attachments, limits)
+                if problem:
+                    problems.append((attachment.filename, problem))
+                else:
+                    attachments.append(attachment)
+        elif part.get_content_type() == "text/html" and isinstance(part, EmailMessage):
+            try:
+                html_tables.extend(
+                    html_tables_of(str(part.get_content())[: limits.max_body_chars * 5])
+                )
+            except Exception:  # an undecodable HTML body is left out like a plain one
+                problems.append(("message body", "cannot be decoded"))
         elif part.get_content_type() == "text/plain" and isinstance(part, EmailMessage):
             try:
                 bodies.append(str(part.get_content()))
             except Exception:  # an undecodable body is left out, the attachments still count
                 problems.append(("message body", "cannot be decoded"))
     body = "\n".join(bodies)[: limits.max_body_chars]
-    return Parts(tuple(attachments), body, tuple(dict.fromkeys(forwarded)), tuple(problems))
+    return Parts(
+        tuple(attachments),
+        body,
+        tuple(dict.fromkeys(forwarded)),
+        tuple(problems),
+        tuple(html_tables),
+    )
+
+
+class _TableText(HTMLParser):
+    """``<table>`` rows of an HTML body as tab-separated lines (cells' text, tags dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.depth += 1
+            self.tables.append([])
+        elif tag == "tr" and self.depth:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.depth and self.tables[-1]:
+            self.cell = []
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "table" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables_of(html_text: str) -> list[str]:
+    parser = _TableText()
+    parser.feed(html_text)
+    parser.close()
+    return [
+        "\n".join("\t".join(cell.replace("\t", " ") for cell in row) for row in table) + "\n"
+        for table in parser.tables
+        if len(table) >= 2
+    ]
+
+
+def _over_limit(attachment: Attachment, kept: list[Attachment], limits: MailLimits) -> str:
+    size = len(attachment.data)
+    if size > limits.max_attachment_bytes:
+        return (
+            f"is {size:,} bytes, over the limit of {limits.max_attachment_bytes:,} bytes for one"
+            " attachment; the message's other files are still read"
+        )
+    total = sum(len(other.data) for other in kept) + size
+    if total > limits.max_total_attachment_bytes:
+        return (
+            f"would bring the message's attachments to {total:,} bytes, over the limit of"
+            f" {limits.max_total_attachment_bytes:,} bytes together; forward it on its own"
+        )
+    return ""
+
+
+def _is_tnef(name: str, content_type: str) -> bool:
+    return name.casefold() == "winmail.dat" or content_type.casefold() in (
+        "application/ms-tnef",
+        "application/vnd.ms-tnef",
+    )
+
+
+def unpack_tnef(data: bytes) -> tuple[list[Attachment], str]:
+    """The files inside Outlook's ``winmail.dat`` (TNEF), read with tnefparse; or why not."""
+    from tnefparse import TNEF
+
+    try:
+        tnef = TNEF(data)
+        inner = [
+            Attachment(
+                PurePath(_one_line(_tnef_name(item), 120).replace("\\", "/")).name
+                or "winmail-attachment",
+                "application/octet-stream",
+                bytes(item.data),
+            )
+            for item in tnef.attachments
+        ]
+    except Exception as error:  # untrusted bytes: any parser failure refuses this file only
+        return [], (
+            f"is Outlook's TNEF wrapper and could not be unpacked ({type(error).__name__});"
+            " in Outlook send the file as a plain attachment (HTML or plain-text message)"
+            " and forward it again"
+        )
+    if not inner:
+        return [], "is Outlook's TNEF wrapper and holds no file"
+    return inner, ""
+
+
+def _tnef_name(item: object) -> str:
+    long_name = getattr(item, "long_filename", None)
+    name = long_name() if callable(long_name) else None
+    if not name:
+        raw = getattr(item, "name", b"")
+        name = raw.decode("latin-1", "replace") if isinstance(raw, bytes) else str(raw or "")
+    return str(name).strip("\x00 ")
 
 
 def _inner_senders(part: Message) -> list[str]:

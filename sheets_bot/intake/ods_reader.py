@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from defusedxml import ElementTree  # type: ignore[import-untyped]
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import Limits, TooLarge, check_size
 from sheets_bot.intake.tables import RawSheet
 from sheets_bot.intake.zip_safety import UnsafeZip, check_zip, read_member
@@ -16,7 +18,7 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELLS = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
 
 
-class UnreadableOds(ValueError):
+class UnreadableOds(IntakeError):
     """The ODS file's content could not be read."""
 
 
@@ -43,9 +45,10 @@ def _repeat(element: Any, attribute: str) -> int:
 
 def _read_table(table: Any, limits: Limits) -> RawSheet:
     rows: list[list[str]] = []
+    numbers: dict[tuple[int, int], Decimal] = {}
     pending_blank_rows = 0
     for row in table.iter(f"{TABLE}table-row"):
-        cells = _read_row(row, limits, len(rows) + pending_blank_rows + 1)
+        cells, typed = _read_row(row, limits, len(rows) + pending_blank_rows + 1)
         repeat = _repeat(row, "number-rows-repeated")
         if not cells:
             pending_blank_rows += repeat
@@ -54,12 +57,20 @@ def _read_table(table: Any, limits: Limits) -> RawSheet:
             raise TooLarge(f"has more than {limits.max_rows:,} rows")
         rows.extend([] for _ in range(pending_blank_rows))
         pending_blank_rows = 0
-        rows.extend(list(cells) for _ in range(repeat))
-    return RawSheet(str(table.get(f"{TABLE}name", "")), rows)
+        for _ in range(repeat):
+            for column in typed:
+                try:
+                    numbers[(len(rows), column)] = Decimal(cells[column])
+                except InvalidOperation:
+                    continue
+            rows.append(list(cells))
+    return RawSheet(str(table.get(f"{TABLE}name", "")), rows, numbers)
 
 
-def _read_row(row: Any, limits: Limits, number: int) -> list[str]:
+def _read_row(row: Any, limits: Limits, number: int) -> tuple[list[str], list[int]]:
+    """The row's cells as text, and the columns the file stored as numbers."""
     cells: list[str] = []
+    typed: list[int] = []
     pending_blanks = 0
     for cell in row:
         if cell.tag not in _CELLS:
@@ -73,8 +84,10 @@ def _read_row(row: Any, limits: Limits, number: int) -> list[str]:
             raise TooLarge(f"row {number} has more than {limits.max_columns:,} columns")
         cells.extend([""] * pending_blanks)
         pending_blanks = 0
+        if cell.get(f"{OFFICE}value-type") in ("float", "percentage", "currency"):
+            typed.extend(range(len(cells), len(cells) + repeat))
         cells.extend([text] * repeat)
-    return cells
+    return cells, typed
 
 
 def _cell_text(cell: Any) -> str:

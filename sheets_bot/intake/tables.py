@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 Rows = list[list[str]]
@@ -13,6 +13,9 @@ Rows = list[list[str]]
 class RawSheet:
     name: str
     rows: Rows
+    numbers: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    """Cells the file stored as numbers (XLSX, ODS), by (0-based row, column): their value
+    needs no locale to read."""
 
 
 def cell_to_text(value: object) -> str:
@@ -40,3 +43,14 @@ def trim_row(row: list[str]) -> list[str]:
     while end and not row[end - 1].strip():
         end -= 1
     return row[:end]
+
+
+def typed_number(value: object) -> Decimal | None:
+    """A spreadsheet cell's number when the file stored it as one (not text, not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value)) if not value.is_integer() else Decimal(int(value))
+    return Decimal(value)

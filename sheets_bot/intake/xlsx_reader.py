@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import (
     Limits,
     TooLarge,
@@ -14,11 +16,11 @@ from sheets_bot.intake.limits import (
     check_row_count,
     check_size,
 )
-from sheets_bot.intake.tables import RawSheet, cell_to_text, trim_row
+from sheets_bot.intake.tables import RawSheet, cell_to_text, trim_row, typed_number
 from sheets_bot.intake.zip_safety import check_zip
 
 
-class UnreadableWorkbook(ValueError):
+class UnreadableWorkbook(IntakeError):
     """openpyxl could not read the workbook."""
 
 
@@ -43,6 +45,7 @@ def read_xlsx(data: bytes, limits: Limits) -> list[RawSheet]:
 
 def _read_sheet(sheet: Any, limits: Limits) -> RawSheet:
     rows: list[list[str]] = []
+    numbers: dict[tuple[int, int], Decimal] = {}
     blank_run = 0
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = trim_row([cell_to_text(value) for value in values])
@@ -53,5 +56,9 @@ def _read_sheet(sheet: Any, limits: Limits) -> RawSheet:
         check_column_count(len(cells), limits, number)
         rows.extend([] for _ in range(blank_run))
         blank_run = 0
+        for column, value in enumerate(values[: len(cells)]):
+            typed = typed_number(value)
+            if typed is not None:
+                numbers[(len(rows), column)] = typed
         rows.append(cells)
-    return RawSheet(str(sheet.title), rows)
+    return RawSheet(str(sheet.title), rows, numbers)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from sheets_bot.intake.errors import IntakeError
 from sheets_bot.intake.limits import Limits, TooLarge
 
 
-class UnsafeZip(ValueError):
+class UnsafeZip(IntakeError):
     """The zip is malformed or shaped like an attack (bomb, path traversal)."""
 
 

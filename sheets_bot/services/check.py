@@ -14,6 +14,7 @@ from sheets_bot.domain.demand import WINDOW_DAYS
 from sheets_bot.domain.drafts import (
     DraftPlan,
     ExistingLine,
+    fresh_status,
     line_key,
     normalise_decision,
     plan_drafts,
@@ -22,7 +23,7 @@ from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
-from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.domain.trend import TREND_DAYS
 from sheets_bot.ports import (
     Cell,
@@ -35,7 +36,7 @@ from sheets_bot.ports import (
 )
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
-from sheets_bot.services.on_order import on_order_by_sku
+from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
 from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, SUPPLIERS
@@ -43,6 +44,8 @@ from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table, cell_text
 
 CHECK_TABS = (STOCK, SUPPLIERS, DRAFTS, ORDERS, SETTINGS, AUDIT)
+PROBLEM_MOVE = "problem"
+"""The Move of a row the bot could not judge: coloured, so the row is seen (Problem says why)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +72,9 @@ class CheckReport:
     lines_refreshed: int = 0
     lines_removed: int = 0
     problems: list[str] = field(default_factory=list)
+    sheet_problems: list[str] = field(default_factory=list)
+    """The problems of ``problems`` in Settings and Suppliers (not Stock rows): what they
+    affect, each says itself."""
     kept_owner_values: list[str] = field(default_factory=list)
     location: str = ""
     decision_column: str = ""
@@ -132,10 +138,7 @@ def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
 
 
 def _number_cell(value: float | None, digits: int = 2) -> Cell:
-    if value is None:
-        return None
-    rounded = round(value, digits)
-    return int(rounded) if rounded == int(rounded) else rounded
+    return None if value is None else number_cell(value, digits)
 
 
 def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]]:
@@ -172,9 +175,7 @@ def _trend(closings: list[float], on_hand: float) -> Sparkline | None:
 
 
 def _line_status(line: PlannedLine) -> str:
-    if line.flag:
-        return f"CHECK QTY: {line.flag}"
-    return "awaiting your decision"
+    return fresh_status(line.flag or "")
 
 
 def _line_values(line: PlannedLine) -> dict[str, Cell]:
@@ -204,33 +205,40 @@ def _line_total(quantity: str, unit_cost: Cell) -> Cell:
     return _number_cell(float(qty * cost))
 
 
-class _CheckRun(Run):
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        if adapters.history is not None:
-            today = now.astimezone(view.zone).date()
-            window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
-            history = RunHistory(adapters.history, window, today - timedelta(days=1))
-            adapters = replace(adapters, history=history)
-        super().__init__(adapters, view, now)
-        self.report = CheckReport(location=adapters.sheet.location)
+def _with_run_history(adapters: Adapters, view: ShopView, now: datetime) -> Adapters:
+    """The Stock history read once for the run (the learning and the Trend column share it)."""
+    if adapters.history is None:
+        return adapters
+    today = now.astimezone(view.zone).date()
+    window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
+    history = RunHistory(adapters.history, window, today - timedelta(days=1))
+    return replace(adapters, history=history)
+
+
+class _Check:
+    """The daily check inside its unit of work: read, decide, build one batch, commit."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.report = CheckReport(location=self.run.adapters.sheet.location)
         self.numbers: dict[int, ItemNumbers] = {}
 
     @property
     def settings(self) -> ShopSettings:
-        return self.view.settings
+        return self.run.view.settings
 
-    def run(self) -> CheckReport:
-        stock = self.view[STOCK]
+    def check(self) -> CheckReport:
+        stock = self.run.view[STOCK]
         items, row_problems = read_stock(stock)
-        on_order = on_order_by_sku(self.view[ORDERS])
-        history = self.adapters.ledger.order_history()
+        on_order = on_order_by_sku(self.run.view[ORDERS])
+        history = self.run.adapters.ledger.order_history()
         history_problems: list[str] = []
         learned = learn(
-            self.adapters,
+            self.run.adapters,
             items,
-            self.view.suppliers,
-            self.now,
-            self.view.zone,
+            self.run.view.suppliers,
+            self.run.now,
+            self.run.view.zone,
             history_problems,
             self.settings.fill_targets,
         )
@@ -239,19 +247,19 @@ class _CheckRun(Run):
                 item,
                 learned[item.row],
                 self.settings,
-                sheet_lead_time(item, self.view.suppliers),
+                sheet_lead_time(item, self.run.view.suppliers),
             )
             for item in items
         }
         verdicts = [
             evaluate(
                 numbers.item,
-                suppliers=self.view.suppliers,
+                suppliers=self.run.view.suppliers,
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
                 basis=numbers.basis,
-                today=self.now.astimezone(self.view.zone).date(),
+                today=self.run.now.astimezone(self.run.view.zone).date(),
                 plan=numbers.plan,
                 keep_minimum=numbers.new_item,
             )
@@ -261,34 +269,38 @@ class _CheckRun(Run):
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         plan = plan_drafts(
             [verdict.line for verdict in verdicts if verdict.line is not None],
-            existing_draft_lines(self.view[DRAFTS]),
-            self.adapters.memory.recall(DRAFTS),
+            existing_draft_lines(self.run.view[DRAFTS]),
+            self.run.adapters.memory.recall(DRAFTS),
             self.new_draft_id,
         )
         drafts_memory = self.write_drafts(plan)
-        self.report.decision_column = column_letter(self.view[DRAFTS].column("Decision"))
+        self.report.decision_column = column_letter(self.run.view[DRAFTS].column("Decision"))
+        self.report.sheet_problems = [str(problem) for problem in self.run.view.problems]
         self.report.problems = (
-            [str(problem) for problem in self.view.problems]
+            [str(problem) for problem in self.run.view.problems]
             + [str(problem) for problems in row_problems.values() for problem in problems]
             + [verdict.problem for verdict in verdicts if verdict.problem]
             + history_problems
+            + [str(problem) for problem in on_order_problems(self.run.view[ORDERS])]
         )
-        self.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
+        self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
 
     def new_draft_id(self) -> str:
-        return f"D-{self.adapters.ledger.next_number('draft'):04d}"
+        return f"D-{self.run.adapters.ledger.next_number('draft'):04d}"
 
     def write_stock(
         self, stock: Table, verdicts: list[Verdict], row_problems: Mapping[int, list[Problem]]
     ) -> dict[tuple[str, str], str]:
-        writer = GuardedWriter(stock, self.adapters.memory.recall(STOCK), self.batch)
+        writer = GuardedWriter(stock, self.run.adapters.memory.recall(STOCK), self.run.batch)
         by_row = {verdict.item.row: verdict for verdict in verdicts}
-        history = self.adapters.history
+        history = self.run.adapters.history
         closings: dict[str, list[float]] | None = None
         if history is not None and stock.has("Trend"):
             try:
-                closings = recent_closings(history, self.now.astimezone(self.view.zone).date())
+                closings = recent_closings(
+                    history, self.run.now.astimezone(self.run.view.zone).date()
+                )
             except ValueError:
                 closings = None  # the learning has reported the unreadable history
 
@@ -301,6 +313,7 @@ class _CheckRun(Run):
                     ("On order", "Reorder point", "Move", "Days left", *LEARNED_COLUMNS)
                 )
                 values["Problem"] = problem
+                values["Move"] = PROBLEM_MOVE if problem else None
                 self.report.items.append(
                     ItemResult(
                         row=row.number,
@@ -318,7 +331,7 @@ class _CheckRun(Run):
                     )
                 previous = row.text("Move")
                 if previous and previous != verdict.label:
-                    self.audit(
+                    self.run.audit(
                         BOT,
                         AuditAction.MOVE_CHANGED,
                         f"{verdict.item.sku} {verdict.item.name}",
@@ -351,16 +364,24 @@ class _CheckRun(Run):
         return {
             "On order": _number_cell(assessment.on_order) if assessment else None,
             "Reorder point": _number_cell(assessment.reorder_point) if assessment else None,
-            "Move": verdict.label or None,
+            "Move": verdict.label or (PROBLEM_MOVE if verdict.problem else None),
             "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
             "Problem": verdict.problem,
             **learned_values(self.numbers[verdict.item.row], verdict),
         }
 
     def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:
-        drafts = self.view[DRAFTS]
-        memory = dict(self.adapters.memory.recall(DRAFTS))
+        """Refresh, add and remove draft lines, keeping each draft's lines as one block.
+
+        New lines are appended grouped by draft. A line added to a draft already in the sheet
+        would land below other drafts' rows, so that draft moves: its kept rows are appended
+        again (as refreshed, with the owner's Order qty, Send to and Note) right above the new
+        lines, and their old rows are deleted."""
+        drafts = self.run.view[DRAFTS]
+        memory = dict(self.run.adapters.memory.recall(DRAFTS))
         rows = {row.number: row for row in drafts}
+        moving = {draft for draft, _ in plan.add if draft not in plan.new_drafts}
+        updated: dict[int, dict[str, Cell]] = {}
         for refresh in plan.refresh:
             line, row = refresh.planned, rows[refresh.existing.row]
             values = _line_values(line)
@@ -374,68 +395,85 @@ class _CheckRun(Run):
                 values["Send to"] = line.send_to
                 memory[(key, "Send to")] = line.send_to
             values["Line total"] = _line_total(quantity, values["Unit cost"])
-            changed = False
-            for column, value in values.items():
-                if drafts.has(column) and cell_text(value) != row.text(column):
-                    self.batch.writes.append(drafts.write(row.number, column, value))
-                    changed = True
+            changed = {
+                column: value
+                for column, value in values.items()
+                if drafts.has(column) and cell_text(value) != row.text(column)
+            }
+            updated[row.number] = changed
             if changed:
                 self.report.lines_refreshed += 1
                 if row.text("Suggested qty") != str(line.quantity):
-                    self.audit(
+                    self.run.audit(
                         BOT,
                         AuditAction.DRAFT_LINE_REFRESHED,
                         f"{refresh.existing.draft} {line.sku}",
                         {"suggested": row.text("Suggested qty")},
                         {"suggested": line.quantity},
                     )
-        new_rows = []
+        for existing in plan.no_longer_due:
+            status = "NO LONGER DUE: kept because you changed it; approve or skip it"
+            if rows[existing.row].text("Status") != status:
+                updated[existing.row] = {"Status": status}
+        removed = {existing.row for existing in plan.remove}
+        moved_rows: dict[str, list[int]] = {}
+        for row in drafts:
+            if row.text("Draft") in moving and row.number not in removed:
+                moved_rows.setdefault(row.text("Draft"), []).append(row.number)
+        moved = {number for numbers in moved_rows.values() for number in numbers}
+        for number, changed in updated.items():
+            if number in moved:
+                continue
+            for column, value in changed.items():
+                self.run.batch.writes.append(drafts.write(number, column, value))
+
+        added: dict[str, list[PlannedLine]] = {}
         for draft, line in plan.add:
-            values = _line_values(line)
-            values.update(
-                {
-                    "Draft": draft,
-                    "Order qty": line.quantity,
-                    "Send to": line.send_to,
-                    "Line total": _line_total(str(line.quantity), values["Unit cost"]),
-                }
-            )
-            new_rows.append(drafts.new_row(values))
-            memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
-            memory[(line_key(draft, line.sku), "Send to")] = line.send_to
+            added.setdefault(draft, []).append(line)
+        new_rows = []
+        for draft, lines in added.items():
+            for number in moved_rows.get(draft, []):
+                kept = {**rows[number].values, **updated.get(number, {})}
+                new_rows.append(drafts.new_row(kept))
+            for line in lines:
+                values = _line_values(line)
+                values.update(
+                    {
+                        "Draft": draft,
+                        "Order qty": line.quantity,
+                        "Send to": line.send_to,
+                        "Line total": _line_total(str(line.quantity), values["Unit cost"]),
+                    }
+                )
+                new_rows.append(drafts.new_row(values))
+                memory[(line_key(draft, line.sku), "Order qty")] = str(line.quantity)
+                memory[(line_key(draft, line.sku), "Send to")] = line.send_to
         if new_rows:
-            self.batch.appends.append(RowsAppend(DRAFTS, new_rows))
-        self.report.lines_added = len(new_rows)
+            self.run.batch.appends.append(RowsAppend(DRAFTS, new_rows))
+        self.report.lines_added = len(plan.add)
         self.report.drafts_created = dict(plan.new_drafts)
         for draft, supplier in plan.new_drafts.items():
-            lines = {line.sku: line.quantity for d, line in plan.add if d == draft}
-            self.audit(
-                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines}
+            lines_added = {line.sku: line.quantity for line in added[draft]}
+            self.run.audit(
+                BOT, AuditAction.DRAFT_CREATED, f"{draft} {supplier}", None, {"lines": lines_added}
             )
-        added_to_existing: dict[str, dict[str, int]] = {}
-        for draft, line in plan.add:
-            if draft not in plan.new_drafts:
-                added_to_existing.setdefault(draft, {})[line.sku] = line.quantity
-        for draft, lines in added_to_existing.items():
-            self.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines})
+        for draft in (draft for draft in added if draft in moving):
+            lines_added = {line.sku: line.quantity for line in added[draft]}
+            self.run.audit(BOT, AuditAction.DRAFT_LINES_ADDED, draft, None, {"lines": lines_added})
 
         for existing in plan.remove:
             memory.pop((existing.key, "Order qty"), None)
             memory.pop((existing.key, "Send to"), None)
-            self.audit(
+            self.run.audit(
                 BOT,
                 AuditAction.DRAFT_LINE_REMOVED,
                 f"{existing.draft} {existing.sku}",
                 {"order_qty": existing.order_qty},
                 {"reason": "no longer due"},
             )
-        if plan.remove:
-            self.batch.deletes.append(RowsDelete(DRAFTS, [line.row for line in plan.remove]))
+        if plan.remove or moved:
+            self.run.batch.deletes.append(RowsDelete(DRAFTS, sorted(removed | moved)))
         self.report.lines_removed = len(plan.remove)
-        for existing in plan.no_longer_due:
-            status = "NO LONGER DUE: kept because you changed it; approve or skip it"
-            if rows[existing.row].text("Status") != status:
-                self.batch.writes.append(drafts.write(existing.row, "Status", status))
         return memory
 
 
@@ -455,8 +493,8 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     digest's Proposed)."""
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, CHECK_TABS, optional=also_read)
-    run = _CheckRun(adapters, view, now)
-    report = run.run()
+    with Run(_with_run_history(adapters, view, now), view, now) as run:
+        report = _Check(run).check()
     return CheckOutcome(report, view, run.batch, now)
 
 

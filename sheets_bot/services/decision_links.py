@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sheets_bot.domain.audit import AuditAction
@@ -26,7 +26,7 @@ from sheets_bot.domain.decision_links import (
     link_url,
 )
 from sheets_bot.domain.digest import DecisionLinks
-from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.drafts import normalise_decision, rows_text
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.tokens import TokenClaims, TokenRejected, sign_token, verify_token
 from sheets_bot.services.shop import Adapters, Run, read_shop
@@ -37,7 +37,21 @@ LINK_WHO = "owner (digest link)"
 LINK_TABS = (DRAFTS, SETTINGS, AUDIT)
 DEFAULT_LINKS_URL = "http://127.0.0.1:8080"
 
-Refusal = Literal["invalid", "expired", "used", "gone", "stale", "unavailable"]
+Refusal = Literal["invalid", "expired", "used", "gone", "partly", "stale", "unavailable"]
+
+
+def links_notice(links_url: str, port: int) -> str:
+    """What ``sheets-bot serve`` says about where the digest's links point, when it starts:
+    a warning when they point to another port than the one it serves on."""
+    if links_url:
+        return f"The digest's Approve/Skip links point to {links_url} (Settings 'Links URL')."
+    if DEFAULT_LINKS_URL.endswith(f":{port}"):
+        return f"The digest's Approve/Skip links point here ({DEFAULT_LINKS_URL})."
+    return (
+        f"Warning: the digest's Approve/Skip links point to {DEFAULT_LINKS_URL}, not to port"
+        f" {port}: set 'Links URL' in Settings to http://127.0.0.1:{port}, or serve with"
+        f" --port {DEFAULT_LINKS_URL.rsplit(':', 1)[1]}."
+    )
 
 
 def draft_snapshots(drafts: Table) -> dict[str, DraftSnapshot]:
@@ -124,16 +138,37 @@ def _claims(token: str, key: bytes, now: datetime) -> TokenClaims | Refused:
     return claims
 
 
+_NEVER_EXPIRED = datetime.fromtimestamp(0, UTC)
+
+
+def forged(token: str, key: bytes) -> Refused | None:
+    """The refusal for a token we did not sign for a decision (malformed, forged, another
+    purpose), checked with the key alone, before anything is opened: junk tokens never wait
+    for (or hold) the workbook's lock. ``None`` for one of ours, expired or not (``look`` and
+    ``use`` check the rest)."""
+    try:
+        verify_token(token, key, purpose=DECISION_PURPOSE, now=_NEVER_EXPIRED)
+    except TokenRejected as rejected:
+        return Refused("invalid", rejected.reason)
+    return None
+
+
 def _current(claims: TokenClaims, drafts: Table) -> DraftSnapshot | Refused:
     snapshot = draft_snapshots(drafts).get(claims.subject)
     if snapshot is None:
         return Refused("gone", "the draft is no longer in the Drafts tab")
+    if not snapshot.waiting_rows:
+        return Refused("gone", "every line of the draft has a decision in the sheet already")
     if snapshot.content != claims.content:
         if not snapshot.undecided:
-            return Refused("gone", "the draft has a decision in the sheet already")
+            return Refused(
+                "partly",
+                f"{snapshot.draft_id} is waiting for your decision on"
+                f" {rows_text(snapshot.waiting_rows)}",
+            )
         return Refused("stale", "the draft changed since the digest was sent")
-    if not snapshot.undecided:
-        return Refused("gone", "the draft has a decision in the sheet already")
+    if not snapshot.linkable:
+        return Refused("partly", f"{snapshot.draft_id} has a line marked edit in the sheet")
     return snapshot
 
 
@@ -171,16 +206,16 @@ def use(adapters: Adapters, key: bytes, token: str) -> Recorded | Refused:
         return snapshot
     if not marks.use_nonce(claims.nonce, datetime.fromtimestamp(claims.expires, now.tzinfo), now):
         return Refused("used")
-    run = Run(adapters, view, now)
     drafts = view[DRAFTS]
-    for line in snapshot.lines:
-        run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
-    run.audit(
-        LINK_WHO,
-        AuditAction(claims.action),
-        snapshot.draft_id,
-        {"lines": {line.sku: line.order_qty for line in snapshot.lines}},
-        {"decision": claims.action, "supplier": snapshot.supplier},
-    )
-    run.commit()
+    with Run(adapters, view, now) as run:
+        for line in snapshot.waiting_lines:
+            run.batch.writes.append(drafts.write(line.row, "Decision", claims.action))
+        run.audit(
+            LINK_WHO,
+            AuditAction(claims.action),
+            snapshot.draft_id,
+            {"lines": {line.sku: line.order_qty for line in snapshot.waiting_lines}},
+            {"decision": claims.action, "supplier": snapshot.supplier},
+        )
+        run.commit()
     return Recorded(claims, snapshot)

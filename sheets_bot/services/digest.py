@@ -33,6 +33,7 @@ from sheets_bot.domain.digest import (
     WaitingDraft,
     digest_due,
 )
+from sheets_bot.domain.drafts import check_note
 from sheets_bot.domain.models import ShopSettings, supplier_key
 from sheets_bot.domain.purchase_order import PoState
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -134,18 +135,28 @@ def _lead_days(row: Row, stock: Mapping[str, Row], view: ShopView, supplier: str
     return known.lead_time_days if known is not None else None
 
 
+def _flag(status: str) -> str:
+    note = check_note(status)
+    return note if note.upper().startswith("CHECK QTY") else ""
+
+
 def _waiting(
     drafts: Table, now: datetime, signer: LinkSigner | None, settings: ShopSettings
 ) -> list[WaitingDraft]:
+    """Drafts with a line still undecided; links for those a link can finish (every line to
+    be ordered has a whole quantity, no line is held for an edit)."""
     waiting = []
     for snapshot in draft_snapshots(drafts).values():
-        if all(line.decision for line in snapshot.lines):
+        if not snapshot.waiting_rows:
             continue
         lines = []
         whole = True
         for line in snapshot.lines:
             quantity = _number(line.order_qty)
-            if quantity is None or quantity != quantity.to_integral_value() or quantity <= 0:
+            ordered = line.decision in ("", "approve")
+            if ordered and (
+                quantity is None or quantity != quantity.to_integral_value() or quantity <= 0
+            ):
                 whole = False
             lines.append(
                 DigestLine(
@@ -153,14 +164,24 @@ def _waiting(
                     line.item,
                     int(quantity) if quantity is not None else 0,
                     _number(line.unit_cost),
+                    decision=line.decision,
+                    flag=_flag(line.status),
                 )
             )
         links = (
             signer.links(snapshot, now, settings)
-            if signer is not None and whole and snapshot.undecided
+            if signer is not None and whole and snapshot.linkable
             else None
         )
-        waiting.append(WaitingDraft(snapshot.draft_id, snapshot.supplier, tuple(lines), links))
+        waiting.append(
+            WaitingDraft(
+                snapshot.draft_id,
+                snapshot.supplier,
+                tuple(lines),
+                links,
+                waiting_rows=snapshot.waiting_rows,
+            )
+        )
     return waiting
 
 
@@ -236,10 +257,16 @@ def gather(
             unconfirmed.append(UnconfirmedPo(po.po, po.supplier, po.sent_at, hours))
 
     proposed = view.tables.get(PROPOSED)
-    proposed_waiting = (
-        sum(1 for row in proposed if row.text("Proposal") and not row.text("Decision"))
-        if proposed is not None
-        else 0
+    waiting_rows = [
+        row
+        for row in (proposed if proposed is not None else [])
+        if row.text("Proposal")
+        and not row.text("Decision")
+        and not row.text("Status").casefold().startswith(_PROPOSAL_FINISHED)
+    ]
+    proposed_waiting = len(waiting_rows)
+    proposed_flagged = tuple(
+        line for row in waiting_rows if (line := _flagged_proposal(row)) is not None
     )
     attention = [
         AttentionSend(
@@ -263,6 +290,7 @@ def gather(
         sent=tuple(sent),
         deliveries=tuple(sorted(deliveries, key=lambda d: -d.days_late)),
         proposed_waiting=proposed_waiting,
+        proposed_flagged=proposed_flagged,
         problems=tuple(problems),
         attention=tuple(attention),
         unconfirmed=tuple(unconfirmed),
@@ -299,6 +327,34 @@ def _unread_mail(entries: Sequence[AuditEntry], since: datetime) -> list[UnreadM
     return unread
 
 
+_PROPOSAL_FINISHED = ("done", "skipped", "stale", "cannot apply", "replaced")
+_LOW_CONFIDENCE = 0.8
+"""The intake's own threshold (services/ingest.py LOW_CONFIDENCE), read from the sheet here."""
+
+
+def _flagged_proposal(row: Row) -> str | None:
+    """One line for a waiting proposal the owner must check, or None."""
+    status = row.text("Status")
+    try:
+        confidence = float(row.text("Confidence") or 1)
+    except ValueError:
+        confidence = 1.0
+    lowered = status.casefold()
+    if not (
+        "uncertain" in lowered
+        or "sender not verified" in lowered
+        or lowered.startswith("not proposed")
+        or confidence < _LOW_CONFIDENCE
+    ):
+        return None
+    what = " ".join(
+        part
+        for part in (row.text("Proposal"), row.text("SKU"), row.text("Field"), row.text("Proposed"))
+        if part
+    )
+    return f"{what}: {status or f'confidence {confidence:.2f}'}"
+
+
 def _counts(data: DigestData) -> dict[str, int]:
     return {
         "urgent": len(data.urgent),
@@ -306,6 +362,7 @@ def _counts(data: DigestData) -> dict[str, int]:
         "sent": len(data.sent),
         "deliveries": len(data.deliveries),
         "proposed_waiting": data.proposed_waiting,
+        "proposed_flagged": len(data.proposed_flagged),
         "problems": len(data.problems),
         "attention": len(data.attention),
         "unconfirmed": len(data.unconfirmed),
@@ -348,7 +405,7 @@ def send_digest(
     try:
         message = compose_digest(data, settings, now=now, all_stocked_mode=mode)
     except ValueError as error:
-        report.reason = f"digest not sent: {error}"
+        report.reason = f"digest not sent: {str(error).removeprefix('cannot send the digest: ')}"
         return report
     if message is None:
         marks.record_digest(DigestMark(data.local_date, now))
@@ -360,7 +417,14 @@ def send_digest(
     except Exception as error:  # the check is done; the owner hears of it next time
         report.reason = f"digest not sent: {type(error).__name__}"
         if adapters.failures is not None:
-            adapters.failures.record(FailedRun("digest", now, type(error).__name__))
+            adapters.failures.record(
+                FailedRun(
+                    "digest",
+                    now,
+                    type(error).__name__,
+                    "the mail system did not take the digest; this one includes what it said",
+                )
+            )
         return report
     marks.record_digest(DigestMark(data.local_date, now))
     if adapters.failures is not None and pending:

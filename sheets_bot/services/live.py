@@ -2,8 +2,8 @@
 
 All of it goes into the poll's one read and one batched write: nothing here reads the sheet,
 and a poll with nothing to do writes nothing. ``apply_live`` is the poll's single call; what
-it claims before the write is given back by ``LiveOutcome.undo`` if the write fails, and
-settled by ``LiveOutcome.done`` once it succeeded.
+it claims before the write registers its undo with the poll's run (``Run.on_rollback``: given
+back if the run does not commit) and its settling (``Run.on_commit``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sheets_bot.services.receiving import (
     apply_receiving,
     parse_sent_at,
 )
-from sheets_bot.services.shop import Adapters, Run
+from sheets_bot.services.shop import Run
 from sheets_bot.sheet.layout import ORDERS, STOCK
 from sheets_bot.sheet.table import Row
 
@@ -74,18 +74,6 @@ class LiveOutcome:
     sales: AppliedSales
     skus: set[str]
     """Case-folded SKUs whose on-order quantity changed (Stock ``On order`` to refresh)."""
-
-    def undo(self, adapters: Adapters) -> None:
-        """The sheet write failed: release what was claimed so the next poll does it."""
-        if adapters.claims is not None:
-            self.receiving.release(adapters.claims)
-        if adapters.sales is not None:
-            self.sales.restore(adapters.sales)
-
-    def done(self, adapters: Adapters) -> None:
-        """The sheet write succeeded: the POS events it applied are settled."""
-        if adapters.sales is not None:
-            self.sales.settle(adapters.sales)
 
 
 def _open_pos(run: Run) -> dict[str, tuple[list[Row], bool]]:

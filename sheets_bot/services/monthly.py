@@ -26,6 +26,7 @@ from sheets_bot.documents.monthly_narrative import (
 from sheets_bot.documents.stock_chart import stock_chart_png
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.monthly import ItemInfo, Month, MonthlyFigures, OrderLine, monthly_figures
+from sheets_bot.domain.number_ranges import COUNT, UNIT_COST
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import NarrationFailed
@@ -95,6 +96,7 @@ def item_infos(stock: Table) -> list[ItemInfo]:
             daily_sales=item.daily_sales,
             reorder_point=reorder.get(item.row),
             lead_days=item.lead_time_days,
+            unit_cost=item.unit_cost,
         )
         for item in items
     ]
@@ -122,12 +124,20 @@ def order_lines(orders: Table) -> tuple[list[OrderLine], list[Problem]]:
             continue
         if quantity is None:
             continue
+        if not COUNT.contains(quantity):
+            message = f"is out of range: it must be {COUNT.describe()} (left out of the summary)"
+            problem(row.number, "Qty", message, row["Qty"])
+            continue
         try:
             cost = parse_number(row["Unit cost"])
         except NotANumber:
             problem(
                 row.number, "Unit cost", "is not a number (counted as unpriced)", row["Unit cost"]
             )
+            cost = None
+        if cost is not None and not UNIT_COST.contains(cost):
+            message = f"is out of range: it must be {UNIT_COST.describe()} (counted as unpriced)"
+            problem(row.number, "Unit cost", message, row["Unit cost"])
             cost = None
         try:
             sent_on = read_date(row["Sent at"])
@@ -187,7 +197,9 @@ def narrate(
     return template_narrative(figures, currency), "template"
 
 
-def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyFigures, list[str]]:
+def _figures(
+    adapters: Adapters, view: ShopView, month: Month, today: date
+) -> tuple[MonthlyFigures, list[str]]:
     lines, problems = order_lines(view[ORDERS])
     # A month with no recorded day is no history either: say so rather than show zeros.
     history = (adapters.history.days(month.start, month.end) if adapters.history else None) or None
@@ -198,6 +210,7 @@ def _figures(adapters: Adapters, view: ShopView, month: Month) -> tuple[MonthlyF
         supplier_lead_days={name: s.lead_time_days for name, s in view.suppliers.items()},
         received=_received(adapters, view.zone),
         history=history,
+        today=today,
     )
     return figures, [str(problem) for problem in problems]
 
@@ -211,8 +224,9 @@ def run_summary(
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, SUMMARY_TABS)
     settings = view.settings
-    month = month or Month.before(now.astimezone(view.zone).date())
-    figures, problems = _figures(adapters, view, month)
+    today = now.astimezone(view.zone).date()
+    month = month or Month.before(today)
+    figures, problems = _figures(adapters, view, month, today)
     sent_before = adapters.memory.recall(SENT)
     earlier = sent_before.get((str(month), "message id"))
     if once and earlier is not None:
@@ -241,20 +255,20 @@ def run_summary(
     )
     message_id = adapters.mailer.send(message)
     adapters.memory.remember(SENT, {**sent_before, (str(month), "message id"): message_id})
-    run = Run(adapters, view, now)
-    run.audit(
-        BOT,
-        AuditAction.MONTHLY_SUMMARY_SENT,
-        str(month),
-        None,
-        {
-            "pos_sent": figures.pos_sent,
-            "late": len(figures.late),
-            "narrative": narrative_by,
-            "stock_history": figures.stock is not None,
-        },
-    )
-    run.commit()
+    with Run(adapters, view, now) as run:
+        run.audit(
+            BOT,
+            AuditAction.MONTHLY_SUMMARY_SENT,
+            str(month),
+            None,
+            {
+                "pos_sent": figures.pos_sent,
+                "late": len(figures.late),
+                "narrative": narrative_by,
+                "stock_history": figures.stock is not None,
+            },
+        )
+        run.commit()
     return SummaryReport(
         month=month,
         figures=figures,

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.domain.number_ranges import SIGNED_COUNT
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.ports import Cell, CellWrite
 from sheets_bot.sheet.table import Row, Table
 
 
 def as_cell(quantity: float) -> Cell:
-    """A whole number as an int, so the sheet shows ``12``, not ``12.0``."""
-    rounded = round(quantity, 6)
-    return int(rounded) if rounded == int(rounded) else rounded
+    """A whole number as an int, so the sheet shows ``12``, not ``12.0``; never raises, even
+    for a quantity that is not finite (see ``number_cell``)."""
+    return number_cell(quantity)
 
 
 def pos_ids(text: str) -> set[str]:
@@ -67,6 +68,8 @@ class OnHandChanges:
             return None, f"{where}: {row.text('On hand')!r} is not a number"
         if value is None:
             return None, f"{where} is blank"
+        if not SIGNED_COUNT.contains(value):
+            return None, f"{where}: {row.text('On hand')!r} is out of range"
         return float(value), ""
 
     def find(self, key: str) -> StockItem | None:

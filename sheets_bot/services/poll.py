@@ -9,7 +9,10 @@ The order of steps keeps the at-most-once promise whatever dies where:
 5. the sheet is updated: lines to Orders, draft removed, Stock ``On order`` raised.
 
 A run that dies after 4 leaves a ``sent`` record: the next poll finishes step 5 without
-sending again. A run that dies inside 4 leaves ``sending``: after a lease the next poll marks
+sending again. A run that fails (rather than dies) in a later step of the same poll (the
+Proposed tab, the live lanes) still writes step 5 and its audit entries: the decisions are
+checkpointed in the run before those steps (``Run.checkpoint``), and only the later steps are
+undone. A run that dies inside 4 leaves ``sending``: after a lease the next poll marks
 it ``unknown`` and shows it to the owner, who resolves it (``sheets-bot resolve``).
 """
 
@@ -23,7 +26,11 @@ from zoneinfo import ZoneInfo
 from sheets_bot.documents.po_email import attachment_stem, compose_po_email
 from sheets_bot.domain.audit import BOT, OWNER, AuditAction
 from sheets_bot.domain.decisions import DraftDecision, DraftLine, Outcome, decide
-from sheets_bot.domain.drafts import normalise_decision
+from sheets_bot.domain.drafts import (
+    normalise_decision,
+    undecided_status,
+    waiting_status,
+)
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
@@ -48,6 +55,8 @@ class PollReport:
     deferred: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    waiting_rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """The Drafts rows each waiting draft waits on (no decision yet)."""
     held: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
@@ -91,18 +100,30 @@ def quiet_until(now: datetime, view: ShopView) -> datetime | None:
     return quiet.ends_after(local).astimezone(ZoneInfo("UTC"))
 
 
-class _PollRun(Run):
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        super().__init__(adapters, view, now)
-        self.report = PollReport(location=adapters.sheet.location)
-        self.stock_writer = GuardedWriter(view[STOCK], adapters.memory.recall(STOCK), self.batch)
-        self.on_order = on_order_by_sku(view[ORDERS])
-        self.po_in_orders = {row.text("PO") for row in view[ORDERS]}
+class _Poll:
+    """One poll inside its unit of work: the owner's decisions first (sends are made and
+    recorded as they happen), then the Proposed tab and the live lanes, in one commit.
+
+    After the decisions the run is checkpointed: an email sent cannot be unsent, so should a
+    later step fail, what the decisions did (Orders lines, drafts removed, On order, the
+    "po sent" audit entries) is still committed, and only the later steps are undone."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.report = PollReport(location=self.run.adapters.sheet.location)
+        self.stock_writer = GuardedWriter(
+            self.run.view[STOCK], self.run.adapters.memory.recall(STOCK), self.run.batch
+        )
+        self.on_order = on_order_by_sku(self.run.view[ORDERS])
+        self.po_in_orders = {row.text("PO") for row in self.run.view[ORDERS]}
         self.deleted_rows: list[int] = []
         self.orders_rows: list[list[Cell]] = []
 
-    def run(self) -> PollReport:
-        drafts = self.view[DRAFTS]
+    def memory(self) -> dict[str, dict[tuple[str, str], str]]:
+        return {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
+
+    def poll(self) -> PollReport:
+        drafts = self.run.view[DRAFTS]
         groups: dict[str, list[Row]] = {}
         for row in drafts:
             if row.text("Draft"):
@@ -111,42 +132,40 @@ class _PollRun(Run):
             decision = decide(
                 draft_id,
                 _draft_lines(rows),
-                suppliers=self.view.suppliers,
-                settings=self.view.settings,
+                suppliers=self.run.view.suppliers,
+                settings=self.run.view.settings,
                 columns=drafts.columns,
             )
             self.act(decision, rows)
         self.report_orphans(set(groups))
-        self.report.proposals = apply_proposals(
-            self, self.view.tables.get(PROPOSED), self.view[STOCK]
-        )
         if self.orders_rows:
-            self.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
+            self.run.batch.appends.append(RowsAppend(ORDERS, self.orders_rows))
         if self.deleted_rows:
-            self.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
-        live = apply_live(self)
+            self.run.batch.deletes.append(RowsDelete(DRAFTS, self.deleted_rows))
+        self.run.checkpoint(self.memory())
+
+        self.report.proposals = apply_proposals(
+            self.run, self.run.view.tables.get(PROPOSED), self.run.view[STOCK]
+        )
+        live = apply_live(self.run)
         if live.skus:
             self.update_on_order(live.skus)
-        memory = {STOCK: self.stock_writer.merged_memory()} if self.stock_writer.memory else {}
-        try:
-            self.commit(memory)
-        except BaseException:
-            live.undo(self.adapters)
-            raise
-        live.done(self.adapters)
+        self.run.commit(self.memory())
         self.report.live = live.summary
         return self.report
 
     def set_status(self, rows: list[Row], status: str) -> None:
-        drafts = self.view[DRAFTS]
+        drafts = self.run.view[DRAFTS]
         for row in rows:
             if row.text("Status") != status:
-                self.batch.writes.append(drafts.write(row.number, "Status", status))
+                self.run.batch.writes.append(drafts.write(row.number, "Status", status))
 
     def act(self, decision: DraftDecision, rows: list[Row]) -> None:
         draft = decision.draft
         if decision.outcome is Outcome.WAITING:
             self.report.waiting.append(draft)
+            self.report.waiting_rows[draft] = decision.waiting_rows
+            self.waiting(decision, rows)
         elif decision.outcome is Outcome.HELD:
             self.report.held.append(draft)
         elif decision.outcome is Outcome.INVALID:
@@ -154,7 +173,7 @@ class _PollRun(Run):
             self.set_status(rows, decision.status)
         elif decision.outcome is Outcome.SKIPPED:
             self.report.skipped.append(draft)
-            self.audit(
+            self.run.audit(
                 OWNER,
                 AuditAction.SKIP,
                 draft,
@@ -165,21 +184,39 @@ class _PollRun(Run):
         elif decision.order is not None:
             self.approved(decision.order, rows)
 
+    def waiting(self, decision: DraftDecision, rows: list[Row]) -> None:
+        """Each line says what the draft waits for: the undecided rows, by number.
+
+        With no line decided yet the check's status stands (the owner may have cleared the
+        decisions they had picked: the status goes back to what the check wrote)."""
+        drafts = self.run.view[DRAFTS]
+        everything_waits = len(decision.waiting_rows) == len(rows)
+        for row in rows:
+            current = row.text("Status")
+            line_decision = normalise_decision(row.text("Decision"))
+            status = (
+                undecided_status(current)
+                if everything_waits
+                else waiting_status(line_decision, current, decision.waiting_rows)
+            )
+            if status != current:
+                self.run.batch.writes.append(drafts.write(row.number, "Status", status))
+
     def approved(self, order: ApprovedOrder, rows: list[Row]) -> None:
-        ledger = self.adapters.ledger
-        wait = quiet_until(self.now, self.view)
+        ledger = self.run.adapters.ledger
+        wait = quiet_until(self.run.now, self.run.view)
         if wait is not None:
             order = replace(order, not_before=wait)
         previous = ledger.get(order.draft_id)
-        record = ledger.record_approval(order, self.now)
+        record = ledger.record_approval(order, self.run.now)
         if previous is None or (
             previous.fingerprint != order.fingerprint and record.fingerprint == order.fingerprint
         ):
             self.audit_approval(order, rows)
         if record.state is PoState.APPROVED:
             not_before = record.order.not_before
-            if not_before is not None and self.now < not_before:
-                local = not_before.astimezone(self.view.zone)
+            if not_before is not None and self.run.now < not_before:
+                local = not_before.astimezone(self.run.view.zone)
                 self.report.deferred.append(f"{record.po_number} at {local:%H:%M}")
                 status = (
                     f"approved as {record.po_number}; goes out at {local:%Y-%m-%d %H:%M}"
@@ -200,7 +237,7 @@ class _PollRun(Run):
         The name is the PO's, so asking again replaces it. Should scheduling fail, the PO still
         goes out at the first regular poll after quiet hours: the failure is only reported.
         """
-        scheduler = self.adapters.scheduler
+        scheduler = self.run.adapters.scheduler
         if scheduler is None:
             return
         name = f"send-{attachment_stem(record.po_number)}"[:64]
@@ -214,11 +251,13 @@ class _PollRun(Run):
             )
             return
         self.report.scheduled.append(name)
-        self.audit(BOT, AuditAction.SEND_SCHEDULED, record.po_number, None, {"at": at.isoformat()})
+        self.run.audit(
+            BOT, AuditAction.SEND_SCHEDULED, record.po_number, None, {"at": at.isoformat()}
+        )
 
     def audit_approval(self, order: ApprovedOrder, rows: list[Row]) -> None:
         drafted = {row.text("SKU"): row.text("Suggested qty") for row in rows}
-        self.audit(
+        self.run.audit(
             OWNER,
             AuditAction.APPROVE,
             f"{order.draft_id} -> {order.po_number}",
@@ -228,39 +267,41 @@ class _PollRun(Run):
 
     def send(self, record: PoRecord, rows: list[Row]) -> tuple[PoRecord, bool]:
         """Compose, claim, send; the record as it stands after, and whether this run claimed it."""
-        ledger = self.adapters.ledger
+        ledger = self.run.adapters.ledger
         try:
-            links = self.adapters.confirm_links
+            links = self.run.adapters.confirm_links
             message = compose_po_email(
                 record.order,
-                self.view.settings,
-                now=self.now,
-                confirm_url=links.url_for(record.po_number, self.now) if links else None,
+                self.run.view.settings,
+                now=self.run.now,
+                confirm_url=links.url_for(record.po_number, self.run.now) if links else None,
             )
         except ValueError as error:
             status = f"approved as {record.po_number} but not sent: {error}"
             self.report.problems.append(f"{record.draft_id}: {status}")
             self.set_status(rows, status)
             return record, False
-        if not ledger.claim(record.draft_id, self.now):
+        if not ledger.claim(record.draft_id, self.run.now):
             return ledger.get(record.draft_id) or record, False
-        self.audit(
+        self.run.audit(
             BOT, AuditAction.SEND_CLAIMED, record.po_number, None, {"to": record.order.send_to}
         )
         try:
-            message_id = self.adapters.mailer.send(message)
+            message_id = self.run.adapters.mailer.send(message)
         except MailRejected as error:
-            ledger.finish(record.draft_id, PoState.FAILED, str(error), self.now)
-            self.audit(BOT, AuditAction.SEND_FAILED, record.po_number, None, {"reason": str(error)})
+            ledger.finish(record.draft_id, PoState.FAILED, str(error), self.run.now)
+            self.run.audit(
+                BOT, AuditAction.SEND_FAILED, record.po_number, None, {"reason": str(error)}
+            )
         except Exception as error:  # any other failure leaves the outcome unknown
             detail = f"{type(error).__name__}: {error}"
-            ledger.finish(record.draft_id, PoState.UNKNOWN, detail, self.now)
-            self.audit(
+            ledger.finish(record.draft_id, PoState.UNKNOWN, detail, self.run.now)
+            self.run.audit(
                 BOT, AuditAction.SEND_OUTCOME_UNKNOWN, record.po_number, None, {"error": detail}
             )
         else:
-            ledger.finish(record.draft_id, PoState.SENT, message_id, self.now)
-            self.audit(
+            ledger.finish(record.draft_id, PoState.SENT, message_id, self.run.now)
+            self.run.audit(
                 BOT,
                 AuditAction.PO_SENT,
                 record.po_number,
@@ -278,23 +319,26 @@ class _PollRun(Run):
         """
         po = record.po_number
         if record.state is PoState.SENT:
-            if filed_by_others and self.now - record.updated_at < FILING_GRACE:
+            if filed_by_others and self.run.now - record.updated_at < FILING_GRACE:
                 self.set_status(rows, f"sent as {po}; being filed into Orders")
                 return
             self.move_to_orders(record, rows)
             self.report.sent.append(f"{po} to {record.order.supplier} <{record.order.send_to}>")
         elif record.state is PoState.SENDING:
-            if self.now - record.updated_at > SEND_LEASE:
+            if self.run.now - record.updated_at > SEND_LEASE:
                 # Another poller may settle it first (finish then refuses): the ledger has
                 # the last word either way.
                 with suppress(ValueError):
-                    self.adapters.ledger.finish(
-                        record.draft_id, PoState.UNKNOWN, "the sending run stopped midway", self.now
+                    self.run.adapters.ledger.finish(
+                        record.draft_id,
+                        PoState.UNKNOWN,
+                        "the sending run stopped midway",
+                        self.run.now,
                     )
-                    self.audit(
+                    self.run.audit(
                         BOT, AuditAction.SEND_OUTCOME_UNKNOWN, po, None, {"reason": "run stopped"}
                     )
-                self.follow_up(self.adapters.ledger.get(record.draft_id) or record, rows)
+                self.follow_up(self.run.adapters.ledger.get(record.draft_id) or record, rows)
             else:
                 self.set_status(rows, f"{po} is being sent by another run")
         elif record.state is PoState.FAILED:
@@ -319,8 +363,8 @@ class _PollRun(Run):
         twice.
         """
         order = record.order
-        orders = self.view[ORDERS]
-        sent_at = record.updated_at.astimezone(self.view.zone).strftime("%Y-%m-%d %H:%M")
+        orders = self.run.view[ORDERS]
+        sent_at = record.updated_at.astimezone(self.run.view.zone).strftime("%Y-%m-%d %H:%M")
         if order.po_number not in self.po_in_orders:
             self.po_in_orders.add(order.po_number)
             for line in order.lines:
@@ -346,7 +390,7 @@ class _PollRun(Run):
         self.deleted_rows.extend(row.number for row in rows)
 
     def update_on_order(self, skus: set[str]) -> None:
-        for row in self.view[STOCK]:
+        for row in self.run.view[STOCK]:
             sku = row.text("SKU")
             if sku.casefold() in skus:
                 quantity = self.on_order.get(sku.casefold(), 0.0)
@@ -355,7 +399,7 @@ class _PollRun(Run):
 
     def report_orphans(self, drafts_in_sheet: set[str]) -> None:
         """Unfinished POs whose draft rows are gone from the sheet still need the owner."""
-        for record in self.adapters.ledger.unfinished():
+        for record in self.run.adapters.ledger.unfinished():
             if record.draft_id in drafts_in_sheet:
                 continue
             if record.state in (PoState.UNKNOWN, PoState.FAILED, PoState.SENDING):
@@ -368,4 +412,5 @@ class _PollRun(Run):
 def run_poll(adapters: Adapters) -> PollReport:
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, POLL_TABS, optional=(PROPOSED,))
-    return _PollRun(adapters, view, now).run()
+    with Run(adapters, view, now) as run:
+        return _Poll(run).poll()

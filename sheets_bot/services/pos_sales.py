@@ -3,8 +3,9 @@
 The webhook only verifies and buffers (``SalesLog.add``); each poll takes the buffer
 (``unapplied``), marks what it takes (``mark_applied``: of two pollers only one gets each
 event), and writes the result in the poll's one batched write. So however busy the till, the
-sheet gets at most one write per poll. Should that write fail, the events go back into the
-buffer (``AppliedSales.restore``).
+sheet gets at most one write per poll. Should the poll's run not commit (its write failed, or
+a step before it), the events go back into the buffer (``AppliedSales.restore``, a
+``Run.on_rollback`` step).
 
 Per item: a sale takes its quantity off, a refund or restock adds it back, and a ``level``
 event (a count the POS reports) sets the absolute number. Events are ordered by when they
@@ -12,7 +13,7 @@ happened at the till, not when they arrived: the newest count wins, and a sale o
 than a count already applied is already included in it. When a late count arrives after sales
 that were applied already, the count is taken and the sales after it are taken off again.
 
-The events a poll takes stay *unsettled* until its sheet write succeeded (``settle``). A poll
+The events a poll takes stay *unsettled* until its run committed (``settle``). A poll
 that stopped in between (killed, timed out) leaves them unsettled: the next poll after
 ``TAKEN_LEASE`` cannot know whether they reached the sheet, so it tells the owner which items
 to check, once, and never applies them again (at most once, as a PO send is).
@@ -27,10 +28,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Final
 
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.sale_checks import event_problem
 from sheets_bot.ports import SalesLog
 from sheets_bot.services.on_hand import OnHandChanges, StockItem, as_cell
 from sheets_bot.services.shop import Run
@@ -59,12 +62,12 @@ class AppliedSales:
     """Events a stopped poll took: reported now, settled with this poll's write."""
 
     def restore(self, sales: SalesLog) -> None:
-        """The sheet write failed: put the events back for the next poll."""
+        """The run did not commit: put the events back for the next poll."""
         if self.taken:
             sales.unmark_applied(self.taken)
 
     def settle(self, sales: SalesLog) -> None:
-        """The sheet write succeeded."""
+        """The run committed: its events (and the stuck ones it reported) are settled."""
         if self.taken or self.stuck:
             sales.settle_applied([*self.taken, *self.stuck])
 
@@ -102,6 +105,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     if sales is None:
         return outcome
     _report_stuck(run, sales, outcome)
+    run.on_commit(partial(outcome.settle, sales))
     buffered = sales.unapplied()[:MAX_EVENTS_PER_POLL]
     if not buffered:
         return outcome
@@ -109,9 +113,13 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     by_item: dict[int, tuple[StockItem, list[SaleEvent]]] = {}
     unknown: dict[str, list[SaleEvent]] = {}
     waiting: dict[int, tuple[StockItem, int]] = {}
+    refused: dict[str, tuple[SaleEvent, str]] = {}
     for event in buffered:
         item = on_hand.find(event.sku)
-        if item is None:
+        problem = event_problem(event, run.now)
+        if problem is not None:
+            refused[event.event_id] = (event, problem)
+        elif item is None:
             unknown.setdefault(event.sku, []).append(event)
         elif item.on_hand is None:
             count = waiting.get(item.row.number, (item, 0))[1]
@@ -121,11 +129,14 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
 
     claim = [e for _, events in by_item.values() for e in events]
     claim += [e for events in unknown.values() for e in events]
+    claim += [e for e, _ in refused.values()]
     taken = sales.mark_applied(claim, run.now)
     outcome.taken = taken
+    run.on_rollback(partial(outcome.restore, sales))
     taken_ids = {e.event_id for e in taken}
-    oldest = min((e.at for e in taken), default=None)
-    history = _applied_since(sales, oldest, taken_ids) if oldest is not None else []
+    oldest = min((e.at for e in taken if e.event_id not in refused), default=None)
+    history = _applied_since(run, sales, oldest, taken_ids) if oldest is not None else []
+    _set_aside(run, [refused[i] for i in taken_ids if i in refused], outcome)
 
     for item, events in by_item.values():
         mine = [e for e in events if e.event_id in taken_ids]
@@ -198,8 +209,33 @@ def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
     outcome.stuck = stuck
 
 
-def _applied_since(sales: SalesLog, start: datetime, exclude: set[str]) -> list[SaleEvent]:
-    return [e for e in sales.since(start) if e.event_id not in exclude]
+def _applied_since(
+    run: Run, sales: SalesLog, start: datetime, exclude: set[str]
+) -> list[SaleEvent]:
+    """Events applied before, from ``start``; those set aside never count (a count dated 2099
+    would otherwise outrank every real one)."""
+    return [
+        e
+        for e in sales.since(start)
+        if e.event_id not in exclude and event_problem(e, run.now) is None
+    ]
+
+
+def _set_aside(run: Run, refused: Sequence[tuple[SaleEvent, str]], outcome: AppliedSales) -> None:
+    """Events that cannot be applied (an infinite quantity, a time in the future): taken out of
+    the buffer, never applied, audited and shown to the owner."""
+    for event, problem in sorted(refused, key=lambda pair: pair[0].event_id):
+        outcome.attention.append(
+            f"POS {event.source} event for {event.sku or '(no SKU)'} set aside, not applied:"
+            f" {problem}"
+        )
+        run.audit(
+            BOT,
+            AuditAction.POS_EVENT_REFUSED,
+            event.sku or "(no SKU)",
+            None,
+            {"event": event.event_id, "kind": event.kind, "reason": problem},
+        )
 
 
 def _tally(events: Sequence[SaleEvent]) -> dict[str, object]:

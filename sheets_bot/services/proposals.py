@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
-from sheets_bot.intake.columns import STOCK_COLUMN, Field
+from sheets_bot.intake.columns import FIELD_RANGES, STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.table import Row, Table, cell_text
@@ -26,7 +26,9 @@ DONE = "done"
 SKIPPED = "skipped"
 STALE = "stale"
 CANNOT = "cannot apply"
-FINISHED = (DONE, SKIPPED, STALE, CANNOT)
+REPLACED = "replaced"
+UNVERIFIED = "sender not verified"
+FINISHED = (DONE, SKIPPED, STALE, CANNOT, REPLACED)
 """Status prefixes of rows already acted on: a later poll leaves them alone."""
 _FIELDS = {f.value: f for f in Field}
 
@@ -60,6 +62,9 @@ def _value(text: str, field_name: Field) -> Cell:
     whole = number == number.to_integral_value()
     if field_name is Field.PACK_SIZE and (not whole or number < 1):
         raise ValueError(f"Proposed {text!r} is not a whole number of units")
+    limits = FIELD_RANGES[field_name]
+    if not limits.contains(number):
+        raise ValueError(f"Proposed {text!r} is out of range: it must be {limits.describe()}")
     return int(number) if whole else float(number)
 
 
@@ -104,6 +109,11 @@ class _Applier:
             self.report.refused.append(f"{proposal}: {error}")
 
     def apply(self, row: Row, proposal: str, when: str) -> None:
+        if UNVERIFIED in row.text("Status").casefold():
+            raise ValueError(
+                "the sender of this count was not verified; check the file and type the"
+                " value into Stock yourself"
+            )
         field_name = _FIELDS.get(row.text("Field").casefold())
         if field_name is None:
             raise ValueError(f"Field {row.text('Field')!r} is not one the bot can change")

@@ -9,19 +9,22 @@ on order because only ``sent`` and ``confirmed`` lines count.
 
 "Once" is kept by a durable mark per PO and SKU (``Claims``), claimed before the sheet write:
 two polls never both add a delivery, and a note the owner clears does not make it count again.
-Should the sheet write fail, the poll releases the claims (``ReceivingOutcome.claimed``) so the
-next poll tries again.
+Each claim is given back if the poll's run does not commit (``Run.on_rollback``), so the next
+poll tries again; a receipt's lead time is stored only once the run committed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.history import Receipt
+from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.errors import BotError
 from sheets_bot.ports import Cell, Claims
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
@@ -40,17 +43,11 @@ class ReceivingOutcome:
     cancelled: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
-    claimed: list[str] = field(default_factory=list)
-    """Keys claimed by this run: released again if its sheet write fails."""
     skus: set[str] = field(default_factory=set)
     """SKUs (case-folded) whose on-order quantity changed."""
 
-    def release(self, claims: Claims) -> None:
-        for key in self.claimed:
-            claims.release(key)
 
-
-class LineProblem(ValueError):
+class LineProblem(BotError, ValueError):
     """A located reason an Orders line can not be processed yet."""
 
 
@@ -139,6 +136,11 @@ def _quantity(row: Row, column: str, where: str) -> float | None:
         ) from None
     if value is not None and value < 0:
         raise LineProblem(f"{where}, column '{column}': {row.text(column)!r} is negative")
+    if value is not None and not COUNT.contains(value):
+        raise LineProblem(
+            f"{where}, column '{column}': {row.text(column)!r} is out of range:"
+            f" it must be {COUNT.describe()}"
+        )
     return None if value is None else float(value)
 
 
@@ -208,7 +210,7 @@ class _Receiving:
                 " added to On hand again; check On hand if that looks wrong"
             )
             return
-        self.outcome.claimed.append(key)
+        self.run.on_rollback(partial(self.claims.release, key))
         self.outcome.skus.add(sku.casefold())
 
         action, flag = _delivery_words(received, ordered)
@@ -238,7 +240,7 @@ class _Receiving:
             )
             after["lead days"] = round(receipt.lead_days, 2)
             if self.run.adapters.receipts is not None:
-                self.run.adapters.receipts.record(receipt)
+                self.run.on_commit(partial(self.run.adapters.receipts.record, receipt))
         else:
             parts.append("lead time unknown ('Sent at' unreadable)")
         text = "; ".join(parts)
@@ -254,7 +256,7 @@ class _Receiving:
         if not self.claims.claim(key, self.run.now):
             self.note(row, "cancelled; no longer on order")
             return
-        self.outcome.claimed.append(key)
+        self.run.on_rollback(partial(self.claims.release, key))
         self.outcome.skus.add(sku.casefold())
         self.note(row, "cancelled; no longer on order")
         self.run.audit(

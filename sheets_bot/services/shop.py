@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditAction, AuditEntry
+from sheets_bot.domain.audit_text import before_lines, change_lines
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
@@ -113,8 +116,46 @@ def read_shop(sheet: Sheet, tabs: Sequence[str], *, optional: Sequence[str] = ()
     return ShopView(tables, settings, suppliers, problems)
 
 
-class Run:
-    """What one run of a use case builds up before it commits: sheet changes and audit entries."""
+MemoryUpdate = Mapping[str, Mapping[tuple[str, str], str]]
+"""Per tab, the cells the bot wrote (row id, column) -> text, for ``CellMemory.remember``."""
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    """How far the run had got when ``Run.checkpoint`` was called."""
+
+    writes: int
+    appends: int
+    deletes: int
+    entries: int
+    undo: int
+    settle: int
+    memory: MemoryUpdate | None
+
+
+class Run(AbstractContextManager["Run"]):
+    """The unit of work of one use case run: the sheet changes and audit entries it builds up,
+    written together by ``commit``, and the steps that undo what it claimed outside the sheet
+    when it does not commit.
+
+    Held as a context manager::
+
+        with Run(adapters, view, now) as run:
+            ...  # build run.batch, run.audit(...), run.on_rollback(...)
+            run.commit()
+
+    Leaving the block without a commit (an exception, or an early return) rolls back: the
+    undo steps registered with ``on_rollback`` run, newest first (claims released, POS events
+    put back), and nothing reaches the sheet. Steps registered with ``on_commit`` run only
+    after a commit succeeded (POS events settled).
+
+    Some steps cannot be undone: an email sent is sent. ``checkpoint`` marks what the run has
+    built so far as kept: should the run then fail before its commit, ``__exit__`` commits the
+    changes up to the checkpoint (and only the undo steps registered after it run), so what
+    was sent is recorded once and never lost. A failure inside ``commit`` itself (the sheet
+    or the audit log unreachable) commits nothing more: the ledger, written as each step
+    happened, has the last word, and the next run completes what is missing.
+    """
 
     def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
         self.adapters = adapters
@@ -122,6 +163,31 @@ class Run:
         self.now = now
         self.batch = SheetBatch()
         self.entries: list[AuditEntry] = []
+        self._undo: list[Callable[[], None]] = []
+        self._settle: list[Callable[[], None]] = []
+        self._checkpoint: _Checkpoint | None = None
+        self._commit_started = False
+        self.committed = False
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.committed:
+            return
+        if exc is None:
+            self.rollback()
+            return
+        try:
+            if not self._commit_started:
+                self._commit_checkpoint(exc)
+        finally:
+            try:
+                self.rollback()
+            except Exception as error:  # the run's own failure is the one to raise
+                exc.add_note(f"undoing the run's claims also failed: {error!r}")
 
     def audit(
         self,
@@ -133,8 +199,69 @@ class Run:
     ) -> None:
         self.entries.append(AuditEntry(self.now, who, action, subject, before, after))
 
-    def commit(self, memory: Mapping[str, Mapping[tuple[str, str], str]] | None = None) -> None:
+    def on_rollback(self, step: Callable[[], None]) -> None:
+        """Run ``step`` if this run ends without committing (newest step first)."""
+        self._undo.append(step)
+
+    def on_commit(self, step: Callable[[], None]) -> None:
+        """Run ``step`` once this run's commit succeeded."""
+        self._settle.append(step)
+
+    def checkpoint(self, memory: MemoryUpdate | None = None) -> None:
+        """Keep what the run built so far even if it fails later: see the class docstring.
+        ``memory`` is what the bot wrote up to here, remembered with it."""
+        self._checkpoint = _Checkpoint(
+            writes=len(self.batch.writes),
+            appends=len(self.batch.appends),
+            deletes=len(self.batch.deletes),
+            entries=len(self.entries),
+            undo=len(self._undo),
+            settle=len(self._settle),
+            memory=memory,
+        )
+
+    def commit(self, memory: MemoryUpdate | None = None) -> None:
+        """Record the audit entries, write the sheet, remember the cells, then settle."""
+        self._commit_started = True
         commit(self.adapters, self.view, self.batch, self.entries, memory)
+        self.committed = True
+        self._undo.clear()
+        for step in self._settle:
+            step()
+
+    def rollback(self) -> None:
+        """Undo what was claimed outside the sheet, newest first; every step runs even if
+        one fails (the first failure is raised after, or noted on the run's own failure)."""
+        steps, self._undo = self._undo, []
+        failure: BaseException | None = None
+        for step in reversed(steps):
+            try:
+                step()
+            except Exception as error:  # the other steps still run
+                failure = failure or error
+        if failure is not None:
+            raise failure
+
+    def _commit_checkpoint(self, exc: BaseException) -> None:
+        """The run failed before its commit: commit what the checkpoint kept. The undo steps
+        registered before it are then kept too; should that commit fail, all of them run."""
+        kept = self._checkpoint
+        if kept is None:
+            return
+        del self.batch.writes[kept.writes :]
+        del self.batch.appends[kept.appends :]
+        del self.batch.deletes[kept.deletes :]
+        del self.entries[kept.entries :]
+        if self.batch or self.entries:
+            try:
+                commit(self.adapters, self.view, self.batch, self.entries, kept.memory)
+            except Exception as error:  # the run's own failure is the one to raise
+                exc.add_note(f"committing what the run did before it failed also failed: {error!r}")
+                return
+        settle, self._settle = self._settle[: kept.settle], []
+        del self._undo[: kept.undo]
+        for step in settle:
+            step()
 
 
 def commit(
@@ -142,7 +269,7 @@ def commit(
     view: ShopView,
     batch: SheetBatch,
     entries: Sequence[AuditEntry],
-    memory: Mapping[str, Mapping[tuple[str, str], str]] | None = None,
+    memory: MemoryUpdate | None = None,
 ) -> None:
     """Record the run's audit entries, then write the sheet in one batch (with the entries
     not yet mirrored to the Audit tab), then remember what the bot wrote.
@@ -166,8 +293,8 @@ def commit(
                             "Who": entry.who,
                             "Action": str(entry.action),
                             "Subject": entry.subject,
-                            "Before": entry.before_text(),
-                            "After": entry.after_text(),
+                            "Before": before_lines(entry.before),
+                            "After": change_lines(entry.before, entry.after),
                         }
                     )
                     for _, entry in pending

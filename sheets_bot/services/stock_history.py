@@ -25,8 +25,10 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.history import StockDay
-from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
+from sheets_bot.domain.number_ranges import SIGNED_COUNT
+from sheets_bot.domain.sheet_numbers import NotANumber, number_cell, parse_number
 from sheets_bot.domain.stock_days import fold_reading, latest_on_hand
+from sheets_bot.errors import BotError
 from sheets_bot.ports import Blobs, Grid, StockHistory
 from sheets_bot.sheet.layout import normalise_header
 
@@ -34,7 +36,7 @@ CONTENT_TYPE: Final = "application/gzip"
 COLUMNS: Final = ("day", "sku", "opening", "closing", "low", "drops", "rises")
 
 
-class UnreadableHistory(ValueError):
+class UnreadableHistory(BotError, ValueError):
     """A month blob that is not what ``encode`` wrote; the check reports it and learns
     without it, and the next changed snapshot starts the month afresh."""
 
@@ -56,9 +58,8 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def _number(text: str) -> str:
-    value = round(float(text), 6)
-    return str(int(value)) if value == int(value) else repr(value)
+def _number(value: float) -> str:
+    return str(number_cell(value))
 
 
 def encode(days: Mapping[tuple[date, str], StockDay]) -> bytes:
@@ -71,7 +72,7 @@ def encode(days: Mapping[tuple[date, str], StockDay]) -> bytes:
                 record.day.isoformat(),
                 record.sku,
                 *(
-                    _number(str(value))
+                    _number(value)
                     for value in (
                         record.opening,
                         record.closing,
@@ -104,7 +105,8 @@ def decode(data: bytes) -> dict[tuple[date, str], StockDay]:
 
 def on_hand_reading(grid: Grid) -> dict[str, float]:
     """On hand per SKU from a Stock tab grid (header row first). Rows whose SKU is blank or
-    repeated, or whose on hand is not a number, are left out: the check reports them."""
+    repeated, or whose on hand is not a number (or not a sane one), are left out: the check
+    reports them."""
     if not grid:
         return {}
     headers = [normalise_header(cell) if cell is not None else "" for cell in grid[0]]
@@ -127,7 +129,7 @@ def on_hand_reading(grid: Grid) -> dict[str, float]:
             number = parse_number(row[on_hand_at] if on_hand_at < len(row) else None)
         except NotANumber:
             continue
-        if number is not None:
+        if number is not None and SIGNED_COUNT.contains(number):
             reading[sku] = float(number)
     return reading
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,15 @@ class ColumnSpec(BaseModel):
     optional: bool = False
     editable: bool = False
     note: str = ""
+    width: int | None = None
+    """Characters wide when the bot formats the column; ``None``: fits the header."""
+    format: Literal["", "money", "days"] = ""
+    wrap: bool = False
+
+    @property
+    def chars(self) -> int:
+        """The width the bot gives the column, in characters."""
+        return self.width if self.width is not None else max(10, min(40, len(self.name) + 4))
 
     @property
     def bot_owned(self) -> bool:
@@ -80,6 +90,12 @@ class Layout(BaseModel):
 
     tabs: tuple[TabSpec, ...] = Field(alias="tab")
     settings: tuple[SettingDefault, ...] = Field(alias="setting")
+    currency: str = "USD"
+    """The shop's currency (ISO 4217) for money formats: ``prepare`` formats with it. Not in
+    the file: ``init`` sets it from the Settings tab (``with_currency``)."""
+
+    def with_currency(self, currency: str) -> Layout:
+        return self.model_copy(update={"currency": currency})
 
     def tab(self, name: str) -> TabSpec:
         for tab in self.tabs:

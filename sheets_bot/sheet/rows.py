@@ -6,6 +6,7 @@ and every other row is still read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +20,15 @@ from sheets_bot.domain.models import (
     Supplier,
     UseLearned,
     supplier_key,
+)
+from sheets_bot.domain.number_ranges import (
+    COUNT,
+    DAILY_SALES,
+    LEAD_TIME_DAYS,
+    ORDER_LIMIT,
+    PACK_SIZE,
+    UNIT_COST,
+    NumberRange,
 )
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -51,13 +61,34 @@ def _whole(number: Decimal | None) -> Decimal | None:
     return number
 
 
-def _positive_whole(value: Any) -> int | None:
-    number = _whole(_non_negative(_number(value)))
-    if number is None:
-        return None
-    if number == 0:
-        raise ValueError("must be at least 1")
-    return int(number)
+def _within(limits: NumberRange, number: Decimal | None) -> Decimal | None:
+    """``number`` if blank or in range; else ``OutOfRange`` (a ValueError pydantic reports)."""
+    return None if number is None else limits.check(number)
+
+
+def _amount(limits: NumberRange, *, required: bool) -> Callable[[Any], Decimal | None]:
+    """A non-negative number within ``limits`` (blank allowed unless ``required``)."""
+
+    def validate(value: Any) -> Decimal | None:
+        number = _required_number(value) if required else _number(value)
+        return _within(limits, _non_negative(number))
+
+    return validate
+
+
+def _positive_whole(limits: NumberRange) -> Callable[[Any], int | None]:
+    """A whole number of at least 1 within ``limits``, or blank."""
+
+    def validate(value: Any) -> int | None:
+        number = _whole(_non_negative(_number(value)))
+        if number is None:
+            return None
+        if number == 0:
+            raise ValueError("must be at least 1")
+        checked = _within(limits, number)
+        return None if checked is None else int(checked)
+
+    return validate
 
 
 def _text(value: Any) -> str:
@@ -73,9 +104,14 @@ def _required_text(value: Any) -> str:
 
 Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_required_text)]
-Count = Annotated[Decimal, BeforeValidator(lambda v: _non_negative(_required_number(v)))]
-OptionalCount = Annotated[Decimal | None, BeforeValidator(lambda v: _non_negative(_number(v)))]
-PackCount = Annotated[int | None, BeforeValidator(_positive_whole)]
+
+OnHand = Annotated[Decimal, BeforeValidator(_amount(COUNT, required=True))]
+DailySales = Annotated[Decimal, BeforeValidator(_amount(DAILY_SALES, required=True))]
+LeadTime = Annotated[Decimal | None, BeforeValidator(_amount(LEAD_TIME_DAYS, required=False))]
+SafetyBuffer = Annotated[Decimal | None, BeforeValidator(_amount(COUNT, required=False))]
+UnitCost = Annotated[Decimal | None, BeforeValidator(_amount(UNIT_COST, required=False))]
+PackSize = Annotated[int | None, BeforeValidator(_positive_whole(PACK_SIZE))]
+OrderLimit = Annotated[int | None, BeforeValidator(_positive_whole(ORDER_LIMIT))]
 
 
 def _status(value: Any) -> ItemStatus:
@@ -129,14 +165,14 @@ class StockRow(_SheetRow):
     item: RequiredText
     sku: RequiredText
     supplier: RequiredText
-    on_hand: Count
-    daily_sales: Count
-    lead_time_days: OptionalCount = None
-    safety_buffer: OptionalCount = None
-    pack_size: PackCount = None
-    unit_cost: OptionalCount = None
-    min_order: PackCount = None
-    max_order: PackCount = None
+    on_hand: OnHand
+    daily_sales: DailySales
+    lead_time_days: LeadTime = None
+    safety_buffer: SafetyBuffer = None
+    pack_size: PackSize = None
+    unit_cost: UnitCost = None
+    min_order: OrderLimit = None
+    max_order: OrderLimit = None
     status: Annotated[ItemStatus, BeforeValidator(_status)] = ItemStatus.ACTIVE
     use_learned: Annotated[UseLearned | None, BeforeValidator(_use_learned)] = None
 
@@ -162,7 +198,7 @@ class SupplierRow(_SheetRow):
     supplier: RequiredText
     email: Text = ""
     contact: Text = ""
-    lead_time_days: OptionalCount = None
+    lead_time_days: LeadTime = None
     po_format: Annotated[PoFormat, BeforeValidator(_po_format)] = PoFormat.CSV
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
 

@@ -14,8 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sheets_bot.domain.addresses import validate_address
+from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.inbound import parse_allowlist
 from sheets_bot.domain.models import SafetyMethod, ShopSettings, UseLearned
+from sheets_bot.domain.number_ranges import SETTING_DAYS, SETTING_FACTOR, NumberRange
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.quiet_hours import QuietHours
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -23,14 +25,19 @@ from sheets_bot.sheet.layout import normalise_header
 from sheets_bot.sheet.table import Table
 
 
-def _positive(text: str) -> float:
-    try:
-        number = parse_number(text)
-    except NotANumber as error:
-        raise ValueError("is not a number") from error
-    if number is None or number <= 0:
-        raise ValueError("must be a number above 0")
-    return float(number)
+def _positive(limits: NumberRange) -> Callable[[str], float]:
+    """A number above 0 and within ``limits``."""
+
+    def parse(text: str) -> float:
+        try:
+            number = parse_number(text)
+        except NotANumber as error:
+            raise ValueError("is not a number") from error
+        if number is None or number <= 0:
+            raise ValueError("must be a number above 0")
+        return float(limits.check(number))
+
+    return parse
 
 
 def _timezone(text: str) -> str:
@@ -43,6 +50,11 @@ def _timezone(text: str) -> str:
 
 def _text(text: str) -> str:
     return text
+
+
+def _count_location(text: str) -> str:
+    """A location's name; ``none`` (the default) or ``-`` is no choice."""
+    return "" if text.strip().casefold() in ("none", "-") else text.strip()
 
 
 def _prefix(text: str) -> str:
@@ -122,13 +134,14 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "from address": ("from_address", validate_address),
     "timezone": ("timezone", _timezone),
     "quiet hours": ("quiet_hours", _quiet),
-    "watch days": ("watch_days", _positive),
-    "max cover days": ("max_cover_days", _positive),
-    "anomaly factor": ("anomaly_factor", _positive),
-    "currency": ("currency", _text),
+    "watch days": ("watch_days", _positive(SETTING_DAYS)),
+    "max cover days": ("max_cover_days", _positive(SETTING_DAYS)),
+    "anomaly factor": ("anomaly_factor", _positive(SETTING_FACTOR)),
+    "currency": ("currency", parse_currency),
     "po prefix": ("po_prefix", _prefix),
     "allowed senders": ("allowed_senders", parse_allowlist),
     "ai parsing": ("ai_parsing", _yes_no),
+    "count location": ("count_location", _count_location),
     # the daily digest
     "digest time": ("digest_time", _clock_time),
     "empty digest": ("empty_digest", _empty_digest),
@@ -141,6 +154,31 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "fill target b": ("fill_target_b", _fill_target),
     "fill target c": ("fill_target_c", _fill_target),
 }
+
+
+_UNTIL_FIXED: dict[str, str] = {
+    "owner_email": "no digest or summary is sent until it is an address like owner@example.com",
+    "from_address": "no email is sent until it is an address like orders@example.com",
+}
+"""What follows a bad value that has no default to fall back on."""
+
+
+def _meanwhile(field: str) -> str:
+    """What the bot does while a setting's value is unusable, in words."""
+    if field in _UNTIL_FIXED:
+        return _UNTIL_FIXED[field]
+    default = getattr(ShopSettings(), field)
+    if default is None or default == "" or default == ():
+        return "it is left unset until fixed"
+    if isinstance(default, bool):
+        shown = "yes" if default else "no"
+    elif isinstance(default, time):
+        shown = f"{default:%H:%M}"
+    elif isinstance(default, float) and default == int(default):
+        shown = str(int(default))
+    else:
+        shown = str(getattr(default, "value", default))
+    return f"{shown} is used until it is fixed"
 
 
 def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
@@ -162,8 +200,8 @@ def read_settings(table: Table) -> tuple[ShopSettings, list[Problem]]:
                     table.name,
                     row.number,
                     "Value",
-                    f"{str(error).removeprefix(repr(text) + ' ')} "
-                    f"(setting '{row.text('Setting')}'; the default is used)",
+                    f"{str(error).removeprefix(repr(text) + ' ')}"
+                    f" (setting '{row.text('Setting')}'); {_meanwhile(field)}",
                     value=text,
                     column_index=table.columns.get("Value"),
                 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from sheets_bot.domain.sheet_numbers import as_float
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import Cell, CellWrite, Grid, Written
 from sheets_bot.sheet.layout import TabSpec, normalise_header
@@ -23,9 +25,22 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        number = round(float(value), 6)
-        return str(int(number)) if number == int(number) else repr(number)
+        return _number_text(value)
     return str(value).strip()
+
+
+def _number_text(value: int | float) -> str:
+    """Any number as text, never raising: ``inf`` and ``nan`` for what is not finite, the
+    digits of an integer too long for a double (or its length, past Python's limit)."""
+    if isinstance(value, int) and not math.isfinite(as_float(value)):
+        try:
+            return str(value)
+        except ValueError:
+            return f"a number of about {int(value.bit_length() * math.log10(2))} digits"
+    number = round(as_float(value), 6)
+    if not math.isfinite(number):
+        return str(number)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,13 @@ lock, so concurrency tests may share one between threads.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
-from sheets_bot.domain.audit import AuditEntry, action_of
+from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 
 _FINISHED_STATES: Final = frozenset({PoState.SENT, PoState.FAILED, PoState.UNKNOWN})
@@ -142,8 +141,8 @@ class _StoredEntry:
             who=self.who,
             action=action_of(self.action),
             subject=self.subject,
-            before=_load_snapshot(self.before_json),
-            after=_load_snapshot(self.after_json),
+            before=load_snapshot(self.before_json),
+            after=load_snapshot(self.after_json),
         )
 
 
@@ -165,8 +164,8 @@ class MemoryAuditLog:
                     who=entry.who,
                     action=str(entry.action),
                     subject=entry.subject,
-                    before_json=_dump_snapshot(entry.before),
-                    after_json=_dump_snapshot(entry.after),
+                    before_json=dump_snapshot(entry.before),
+                    after_json=dump_snapshot(entry.after),
                 )
             )
         with self._lock:
@@ -227,16 +226,3 @@ class MemoryStore:
 def _check_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"a timezone-aware time is needed, got {moment.isoformat()}")
-
-
-def _dump_snapshot(value: Mapping[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _load_snapshot(text: str | None) -> Mapping[str, Any] | None:
-    if text is None:
-        return None
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from decimal import Decimal
+from typing import Final
 
-from sheets_bot.documents.po_csv import format_money
+from sheets_bot.domain.currencies import money_for_owner
 from sheets_bot.domain.decision_links import DECISION_PATH
+from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
-from sheets_bot.services.decision_links import Ready, Recorded, Refused, look, use
+from sheets_bot.services.decision_links import Ready, Recorded, Refused, forged, look, use
 from sheets_bot.services.shop import Adapters
 from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import confirm_form, escape, message_page, page, table
@@ -46,6 +48,12 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
         "This draft is no longer waiting",
         "It was decided, sent or removed since the digest went out. Nothing was changed.",
     ),
+    "partly": (
+        409,
+        "Part of this draft was decided in the sheet",
+        "Since the digest went out, some of its lines were decided in the Drafts tab, so this"
+        " link no longer works. Nothing was changed; decide the rest in the Drafts tab.",
+    ),
     "stale": (
         409,
         "This draft changed since the digest was sent",
@@ -62,6 +70,8 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
 
 def _refused(refusal: Refused) -> WebResponse:
     status, title, text = _REFUSALS[refusal.reason]
+    if refusal.reason == "partly" and refusal.detail:
+        text = f"{text} Now: {refusal.detail}."
     return WebResponse(status, message_page(title, text))
 
 
@@ -72,35 +82,52 @@ def _money(text: str) -> Decimal | None:
         return None
 
 
-def confirmation_page(ready: Ready, token: str) -> str:
+NEXT_POLL_UNKNOWN: Final = (
+    "when the bot next polls: on this computer only if cron runs sheets-bot poll, or"
+    " sheets-bot serve was started with --poll-every"
+)
+"""When an approved PO goes out where nothing is known to poll (the default)."""
+
+
+def next_poll_within(every: str) -> str:
+    """The words for a deployment that polls on a timer: ``at the next poll, within 5 minutes``."""
+    return f"at the next poll, within {every}"
+
+
+def confirmation_page(ready: Ready, token: str, when_sent: str = NEXT_POLL_UNKNOWN) -> str:
     snapshot, claims = ready.snapshot, ready.claims
     currency = ready.settings.currency
+    partly = not snapshot.undecided
     rows = []
     total: Decimal | None = Decimal(0)
     for line in snapshot.lines:
+        decision = line.decision or claims.action
         quantity, cost = _money(line.order_qty), _money(line.unit_cost)
         line_total = quantity * cost if quantity is not None and cost is not None else None
-        total = total + line_total if total is not None and line_total is not None else None
-        rows.append(
-            [
-                line.item,
-                line.sku,
-                line.order_qty,
-                format_money(cost, currency),
-                format_money(line_total, currency),
-            ]
-        )
+        if decision == "approve":
+            total = total + line_total if total is not None and line_total is not None else None
+        cells = [
+            line.item,
+            line.sku,
+            line.order_qty,
+            money_for_owner(cost, currency),
+            money_for_owner(line_total, currency),
+        ]
+        if partly:
+            cells.append(f"{decision} (this link)" if not line.decision else f"{decision} (sheet)")
+        rows.append(cells)
     send_to = ", ".join(sorted({line.send_to for line in snapshot.lines if line.send_to}))
     approve = claims.action == "approve"
+    verb = "Approve" if approve else "Skip"
     title = (
-        f"Approve {snapshot.draft_id} for {snapshot.supplier}?"
-        if approve
-        else f"Skip {snapshot.draft_id} for {snapshot.supplier}?"
+        f"{verb} {rows_text(snapshot.waiting_rows)} of {snapshot.draft_id} for {snapshot.supplier}?"
+        if partly
+        else f"{verb} {snapshot.draft_id} for {snapshot.supplier}?"
     )
     what = (
-        f"The PO is emailed to {send_to or 'the supplier'} at the next poll (within minutes),"
-        " outside quiet hours."
-        if approve
+        f"The PO is emailed to {send_to or 'the supplier'} {when_sent}"
+        " (outside quiet hours; during them, when they end)."
+        if approve or any(line.decision == "approve" for line in snapshot.lines)
         else "Nothing is ordered this round; the bot looks again at the next check."
     )
     body = (
@@ -112,10 +139,11 @@ def confirmation_page(ready: Ready, token: str) -> str:
                 ("Qty", True),
                 ("Unit cost", True),
                 ("Line total", True),
+                *([("Decision", False)] if partly else []),
             ],
             rows,
         )
-        + f"<p>Total: <strong>{escape(format_money(total, currency))}</strong></p>"
+        + f"<p>Total: <strong>{escape(money_for_owner(total, currency))}</strong></p>"
         + "".join(
             f'<p class="warn">{escape(line.sku)}: {escape(line.status)}</p>'
             for line in snapshot.lines
@@ -134,13 +162,13 @@ def confirmation_page(ready: Ready, token: str) -> str:
     return page(title, body)
 
 
-def recorded_page(recorded: Recorded) -> str:
+def recorded_page(recorded: Recorded, when_sent: str = NEXT_POLL_UNKNOWN) -> str:
     snapshot = recorded.snapshot
     if recorded.claims.action == "approve":
         return message_page(
             f"Approved: {snapshot.draft_id}",
             f"{snapshot.draft_id} for {snapshot.supplier} is approved in the Drafts tab. The PO"
-            " goes out at the next poll, and the Orders tab shows it once sent.",
+            f" goes out {when_sent}, and the Orders tab shows it once sent.",
         )
     return message_page(
         f"Skipped: {snapshot.draft_id}",
@@ -150,10 +178,15 @@ def recorded_page(recorded: Recorded) -> str:
 
 
 def decision_app(
-    open_adapters: OpenAdapters, key: bytes, *, open_to_read: OpenAdapters | None = None
+    open_adapters: OpenAdapters,
+    key: bytes,
+    *,
+    open_to_read: OpenAdapters | None = None,
+    when_sent: str = NEXT_POLL_UNKNOWN,
 ) -> App:
     """``open_adapters`` for the POST (on AWS it holds the sheet's lease); ``open_to_read``,
-    if given, for the GET, which only reads: a mail scanner's fetch never holds up a poll."""
+    if given, for the GET, which only reads: a mail scanner's fetch never holds up a poll.
+    ``when_sent`` says truthfully when an approved PO goes out (what polls, how often)."""
 
     def app(request: WebRequest) -> WebResponse:
         if request.method not in ("GET", "POST"):
@@ -165,6 +198,9 @@ def decision_app(
         token = (
             request.query.get("t", "") if request.method == "GET" else request.form().get("t", "")
         )
+        junk = forged(token, key)
+        if junk is not None:
+            return _refused(junk)
         opener = open_to_read if request.method == "GET" and open_to_read else open_adapters
         try:
             with opener() as adapters:
@@ -172,7 +208,7 @@ def decision_app(
                     shown = look(adapters, key, token)
                     if isinstance(shown, Refused):
                         return _refused(shown)
-                    return WebResponse(200, confirmation_page(shown, token))
+                    return WebResponse(200, confirmation_page(shown, token, when_sent))
                 done = use(adapters, key, token)
         except BotError as error:
             return WebResponse(
@@ -184,6 +220,6 @@ def decision_app(
             )
         if isinstance(done, Refused):
             return _refused(done)
-        return WebResponse(200, recorded_page(done))
+        return WebResponse(200, recorded_page(done, when_sent))
 
     return app

@@ -28,6 +28,6 @@ def live_apps(
     *, secrets: PosSecrets, sales: SalesLog, links: ConfirmLinks, claims: Claims, clock: Clock
 ) -> dict[str, App]:
     return {
-        POS_PATH: pos_webhook_app(secrets, sales),
+        POS_PATH: pos_webhook_app(secrets, sales, clock),
         CONFIRM_PATH: confirm_app(links, claims, clock),
     }

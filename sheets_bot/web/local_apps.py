@@ -14,14 +14,18 @@ from sheets_bot.domain.decision_links import DECISION_PATH
 from sheets_bot.ports import Clock
 from sheets_bot.services.shop import Adapters
 from sheets_bot.web.confirm_app import CONFIRM_PATH
-from sheets_bot.web.decision import decision_app
+from sheets_bot.web.decision import NEXT_POLL_UNKNOWN, decision_app
 from sheets_bot.web.http_server import App
 from sheets_bot.web.live_apps import live_apps, pos_secrets
 from sheets_bot.wiring import adapters_for, link_key
 
 
 def local_apps(
-    config: LocalConfig | SheetConfig, store: SqliteStore, clock: Clock
+    config: LocalConfig | SheetConfig,
+    store: SqliteStore,
+    clock: Clock,
+    *,
+    when_sent: str = NEXT_POLL_UNKNOWN,
 ) -> dict[str, App]:
     def open_adapters() -> AbstractContextManager[Adapters]:
         return adapters_for(config)
@@ -29,7 +33,7 @@ def local_apps(
     key = link_key(config)
     base = (config.live.public_url or "http://127.0.0.1").rstrip("/")
     return {
-        DECISION_PATH: decision_app(open_adapters, key),
+        DECISION_PATH: decision_app(open_adapters, key, when_sent=when_sent),
         **live_apps(
             secrets=pos_secrets(config.live),
             sales=SqliteSalesLog(store),

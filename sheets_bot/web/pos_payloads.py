@@ -17,23 +17,46 @@ webhook yields the same ids and the buffer ignores it.
 * Square ``order.updated`` carries the order's id, state and version but no line items:
   there is nothing to apply from it (Square adjusts its inventory counts when an order is paid,
   and ``inventory.count.updated`` brings those), so it yields no events.
+
+Every quantity is checked at the door: a finite number within a sane range (a sale or refund
+line 0 to a million units, a count ±a billion). JSON's ``1e400`` reads as infinity and Python's
+JSON reader takes ``NaN`` and ``Infinity`` too; refused here, they never reach the buffer (a
+DynamoDB write refuses them, losing the whole webhook) or the sheet (``int(inf)``). A body that
+is not UTF-8, not JSON, or nested too deep is a ``PayloadError`` too, never an exception.
+
+An event dated more than ``MAX_FUTURE_SKEW`` after it arrived is refused (``refused_events``),
+not clamped: the POS asserts when a count was taken, and the newest count wins, so a count
+dated 2099 would silently outrank every real one until then. Changing its time would hide a
+POS whose clock is wrong; refusing names the line and the time, the POS shows the failed
+delivery in its webhook log, and nothing in the sheet is wrong meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from sheets_bot.domain.errors import InputError
 from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.number_ranges import SALE_QUANTITY, SIGNED_COUNT
+from sheets_bot.domain.sale_checks import event_problem
 
 M = TypeVar("M", bound=BaseModel)
 RESTOCK_TYPES = frozenset({"return", "cancel", "legacy_restock"})
 
+SaleQuantity = Annotated[
+    float, Field(ge=float(SALE_QUANTITY.low), le=float(SALE_QUANTITY.high), allow_inf_nan=False)
+]
+CountQuantity = Annotated[
+    float, Field(ge=float(SIGNED_COUNT.low), le=float(SIGNED_COUNT.high), allow_inf_nan=False)
+]
 
-class PayloadError(ValueError):
+
+class PayloadError(InputError):
     """The body is not the documented shape; the message names the field (never the body)."""
 
 
@@ -43,7 +66,7 @@ class _Model(BaseModel):
 
 class ShopifyLineItem(_Model):
     id: int
-    quantity: float = Field(ge=0)
+    quantity: SaleQuantity
     sku: str | None = None
     variant_id: int | None = None
 
@@ -60,7 +83,7 @@ class ShopifyOrder(_Model):
 
 class ShopifyRefundLine(_Model):
     id: int
-    quantity: float = Field(ge=0)
+    quantity: SaleQuantity
     restock_type: str | None = None
     line_item: ShopifyLineItem
 
@@ -77,14 +100,14 @@ class ShopifyRefund(_Model):
 class ShopifyInventoryLevel(_Model):
     inventory_item_id: int
     location_id: int
-    available: float | None = None
+    available: CountQuantity | None = None
     updated_at: AwareDatetime
 
 
 class SquareCount(_Model):
     catalog_object_id: str
     location_id: str = ""
-    quantity: float
+    quantity: CountQuantity
     state: str
     calculated_at: AwareDatetime
 
@@ -107,15 +130,68 @@ class SquareCountNotification(SquareNotification):
     data: SquareCountsData
 
 
-def _load(model: type[M], body: bytes, what: str) -> M:
+def _parse(body: bytes, what: str) -> Any:
     try:
-        return model.model_validate(json.loads(body))
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PayloadError(f"{what}: the body is not UTF-8 (byte {error.start})") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise PayloadError(f"{what}: the body is not JSON ({error.msg})") from None
+    except RecursionError:
+        raise PayloadError(f"{what}: the body is JSON nested too deep") from None
+
+
+def _where(data: Any, loc: Sequence[int | str]) -> str:
+    """A field's path, each list element named by its ``id`` when it has one:
+    ``line_items[1] (id 466157050).quantity``."""
+    path = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), int | str):
+                path += f" (id {str(node['id'])[:40]})"
+        else:
+            path += f".{part}" if path else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return path or "(body)"
+
+
+def _load(model: type[M], body: bytes, what: str) -> M:
+    data = _parse(body, what)
+    try:
+        return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(body)"
-        raise PayloadError(f"{what}: field {where}: {first['msg']}") from None
+        value = first.get("input")
+        shown = f" ({_shown(value)})" if isinstance(value, int | float | str) else ""
+        raise PayloadError(
+            f"{what}: field {_where(data, first['loc'])}{shown}: {first['msg']}"
+        ) from None
+    except RecursionError:
+        raise PayloadError(f"{what}: the body is JSON nested too deep") from None
+
+
+def _shown(value: int | float | str) -> str:
+    """A refused value for the message, short whatever it is (a 400-digit number)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def refused_events(events: Sequence[SaleEvent], arrived: datetime) -> str | None:
+    """Why the webhook is refused when one of its events cannot be applied (dated beyond
+    ``MAX_FUTURE_SKEW`` after it arrived; a quantity the models let through would be caught
+    here too), naming the event; None when every one can."""
+    for event in events:
+        problem = event_problem(event, arrived)
+        if problem is not None:
+            return problem
+    return None
 
 
 def shopify_events(topic: str, body: bytes) -> list[SaleEvent] | None:

@@ -14,9 +14,14 @@ import logging
 from dataclasses import dataclass, field
 
 from sheets_bot.domain.history import SaleEvent
-from sheets_bot.ports import SalesLog
+from sheets_bot.ports import Clock, SalesLog
 from sheets_bot.web.http_server import App, WebRequest, WebResponse
-from sheets_bot.web.pos_payloads import PayloadError, shopify_events, square_events
+from sheets_bot.web.pos_payloads import (
+    PayloadError,
+    refused_events,
+    shopify_events,
+    square_events,
+)
 from sheets_bot.web.signatures import SHOPIFY_HEADER, SQUARE_HEADER, shopify_valid, square_valid
 
 POS_PATH = "/pos"
@@ -35,7 +40,9 @@ def _json(status: int, body: dict[str, object]) -> WebResponse:
     return WebResponse(status, json.dumps(body), content_type="application/json")
 
 
-def pos_webhook_app(secrets: PosSecrets, sales: SalesLog) -> App:
+def pos_webhook_app(secrets: PosSecrets, sales: SalesLog, clock: Clock) -> App:
+    """``clock``: when a webhook arrives; an event dated well after that is refused."""
+
     def unauthorised(source: str, request: WebRequest) -> WebResponse:
         log.warning(
             "refused a %s webhook: missing or wrong signature (%d bytes, path %s)",
@@ -49,6 +56,10 @@ def pos_webhook_app(secrets: PosSecrets, sales: SalesLog) -> App:
         if events is None:
             log.info("ignored a %s %s webhook: not a topic the bot uses", source, kind)
             return _json(200, {"accepted": 0, "ignored": 0, "topic": "unused"})
+        refused = refused_events(events, clock.now())
+        if refused is not None:
+            log.warning("refused a %s %s webhook: %s", source, kind, refused)
+            return _json(400, {"error": f"{source} {kind}: {refused}"})
         added = sales.add(events)
         log.info(
             "%s %s: %d event(s) buffered, %d seen before",

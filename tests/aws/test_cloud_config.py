@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sheets_bot.cloud_config import ENV, CloudSettings, GoogleCredentialMode
+from sheets_bot.cloud_config import ENV, LANES, CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import BotError
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
@@ -74,9 +74,22 @@ def test_the_secret_mode_needs_only_the_secret_id() -> None:
 
 
 def test_every_missing_variable_is_named() -> None:
-    env = environment(SHEETS_BOT_BUCKET=None, SHEETS_BOT_SHEET_ID="  ")
-    with pytest.raises(BotError, match="lacks SHEETS_BOT_SHEET_ID, SHEETS_BOT_BUCKET"):
+    env = environment(SHEETS_BOT_GOOGLE_CREDENTIALS=None, SHEETS_BOT_SHEET_ID="  ")
+    with pytest.raises(BotError, match="lacks SHEETS_BOT_SHEET_ID, SHEETS_BOT_GOOGLE_CREDENTIALS"):
         CloudSettings.from_env(env)
+
+
+def test_a_lane_sees_only_its_settings_and_names_what_it_lacks() -> None:
+    """A function gets only its lane's variables (LANES): what its wiring reads is those."""
+    settings = CloudSettings.from_env(environment())
+    sync = settings.only(LANES["drive_sync"])
+
+    assert sync.bucket == settings.bucket
+    assert sync.ledger_table is None
+    with pytest.raises(BotError, match="lacks SHEETS_BOT_LEDGER_TABLE"):
+        sync.need("ledger_table")
+    assert settings.only(LANES["poll_decisions"]).timezone == settings.timezone
+    assert settings.only(LANES["daily_check"]).timezone == "UTC"  # the default: not its own
 
 
 @pytest.mark.parametrize(

@@ -257,20 +257,21 @@ def test_naive_times_are_refused_before_any_request(
 # --- the audit log --------------------------------------------------------------------------
 
 
-def test_recording_reserves_ids_once_and_writes_in_transactions_of_100(
+def test_recording_reserves_ids_once_and_writes_pages_of_100(
     client: DynamoDBClient, requests: Requests
 ) -> None:
+    """One item per 100 entries (and its unmirrored marker), not an item per entry in
+    transactions: DynamoDB bills a write per KB of an item."""
     audit = DynamoAuditLog(client, TABLES.audit)
 
     audit.record([_entry(minute) for minute in range(250)])
 
-    assert requests == {"UpdateItem": 1, "TransactWriteItems": 3}
+    assert requests == {"UpdateItem": 1, "PutItem": 6}
     assert [entry.subject for entry in audit.entries()] == [f"SKU-{m}" for m in range(250)]
+    assert [entry_id for entry_id, _ in audit.unmirrored()] == list(range(1, 251))
 
 
-def test_the_backlog_is_read_from_the_index_never_scanned(
-    client: DynamoDBClient, requests: Requests
-) -> None:
+def test_the_backlog_is_read_without_a_scan(client: DynamoDBClient, requests: Requests) -> None:
     audit = DynamoAuditLog(client, TABLES.audit)
     audit.record([_entry(minute) for minute in range(5)])
     audit.mark_mirrored([1, 2, 3])
@@ -284,22 +285,55 @@ def test_the_backlog_is_read_from_the_index_never_scanned(
 
     assert [entry_id for entry_id, _ in pending] == [4, 5]
     assert empty == []
-    assert requests == {"Query": 2, "BatchGetItem": 1, "UpdateItem": 2}
+    assert requests == {"Query": 5, "BatchGetItem": 1, "UpdateItem": 1, "DeleteItem": 1}
+    markers = client.query(
+        TableName=TABLES.audit,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "unmirrored"}},
+    )
+    assert markers["Items"] == []  # a page all mirrored leaves no marker behind
 
 
-def test_an_entry_the_index_still_lists_after_mirroring_is_not_mirrored_again(
+def _legacy_entry(client: DynamoDBClient, entry_id: int, *, pending: bool) -> None:
+    """An entry as the audit log stored them before pages: one item each."""
+    item: dict[str, Any] = {
+        "pk": {"S": "entry"},
+        "id": {"N": str(entry_id)},
+        "when": {"S": at(entry_id).isoformat()},
+        "who": {"S": "bot"},
+        "action": {"S": "move changed"},
+        "subject": {"S": f"SKU-{entry_id}"},
+        "after": {"S": '{"move": "reorder"}'},
+    }
+    if pending:
+        item["pending"] = {"S": "yes"}
+    client.put_item(TableName=TABLES.audit, Item=item)
+
+
+def test_entries_written_before_pages_are_read_mirrored_and_the_index_lag_trusted_to_the_table(
     client: DynamoDBClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The index lags the table; ``unmirrored`` trusts the table."""
     audit = DynamoAuditLog(client, TABLES.audit)
-    audit.record([_entry(0), _entry(1)])
+    _legacy_entry(client, 1, pending=False)
+    _legacy_entry(client, 2, pending=True)
+    _legacy_entry(client, 3, pending=True)
+    client.put_item(
+        TableName=TABLES.audit,
+        Item={"pk": {"S": "counter"}, "id": {"N": "0"}, "last_id": {"N": "3"}},
+    )
+    audit.record([_entry(4)])
+
+    assert [e.subject for e in audit.entries()] == ["SKU-1", "SKU-2", "SKU-3", "SKU-4"]
+    assert [e.subject for e in audit.since(at(2))] == ["SKU-2", "SKU-3", "SKU-4"]
+    assert [entry_id for entry_id, _ in audit.unmirrored()] == [2, 3, 4]
+
     stale = client.query(
         TableName=TABLES.audit,
         IndexName="pending",
         KeyConditionExpression="pending = :yes",
         ExpressionAttributeValues={":yes": {"S": "yes"}},
     )
-    audit.mark_mirrored([1])
+    audit.mark_mirrored([2, 4])
     original_query = client.query
 
     def lagging_query(**request: Any) -> Any:
@@ -307,7 +341,7 @@ def test_an_entry_the_index_still_lists_after_mirroring_is_not_mirrored_again(
 
     monkeypatch.setattr(client, "query", lagging_query)
 
-    assert [entry_id for entry_id, _ in audit.unmirrored()] == [2]
+    assert [entry_id for entry_id, _ in audit.unmirrored()] == [3]
 
 
 def test_an_entry_is_never_overwritten(client: DynamoDBClient) -> None:
@@ -318,10 +352,18 @@ def test_an_entry_is_never_overwritten(client: DynamoDBClient) -> None:
         Item={"pk": {"S": "counter"}, "id": {"N": "0"}, "last_id": {"N": "0"}},
     )
 
-    with pytest.raises(ClientError, match="TransactionCanceled"):
-        audit.record([_entry(1)])
+    with pytest.raises(ClientError, match="ConditionalCheckFailed"):
+        audit.record([_entry(1)])  # its marker is taken (not yet mirrored)
+    audit.mark_mirrored([1])
+    client.put_item(
+        TableName=TABLES.audit,
+        Item={"pk": {"S": "counter"}, "id": {"N": "0"}, "last_id": {"N": "0"}},
+    )
+    with pytest.raises(ClientError, match="ConditionalCheckFailed"):
+        audit.record([_entry(2)])  # its page is taken: the new marker is taken back
 
     assert [entry.subject for entry in audit.entries()] == ["SKU-0"]
+    assert audit.unmirrored() == []
 
 
 def test_marking_an_unknown_id_creates_nothing(client: DynamoDBClient) -> None:

@@ -20,8 +20,8 @@ from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.bedrock_narrator import HAIKU_4_5
 from sheets_bot.adapters.aws.run_lock import LEASE_SECONDS
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
-from sheets_bot.adapters.aws.web_wiring import WEB_ENV
-from sheets_bot.cloud_config import ENV, REQUIRED
+from sheets_bot.adapters.aws.web_wiring import WEB_ENV, WEB_LANES
+from sheets_bot.cloud_config import ENV, LANES, REQUIRED
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -68,6 +68,15 @@ def props(name: str) -> dict[str, Any]:
 
 def function_setting(name: str, key: str) -> Any:
     return props(name).get(key, template()["Globals"]["Function"].get(key))
+
+
+def created(node: Any) -> Any:
+    """A reference to a table as a stack that creates its tables has it."""
+    if isinstance(node, dict) and "Fn::If" in node and node["Fn::If"][0] == "CreateTables":
+        return node["Fn::If"][1]
+    if isinstance(node, list):
+        return [created(entry) for entry in node]
+    return node
 
 
 def _sorted(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -138,15 +147,119 @@ def test_timeouts_cover_the_wait_for_the_sheet_and_the_lease_outlives_them() -> 
     assert max(props(name)["Timeout"] for name in SCHEDULED) < LEASE_SECONDS
 
 
-def test_the_environment_is_what_cloud_settings_reads() -> None:
-    variables = dict(template()["Globals"]["Function"]["Environment"]["Variables"])
-    for function in FUNCTIONS:
-        if function not in PUBLIC:
-            variables.update(props(function).get("Environment", {}).get("Variables", {}))
-    ours = {name for name in variables if name.startswith("SHEETS_BOT_")}
+NOT_FROM_THE_TEMPLATE = {"region", "ses_configuration_set"}
+"""Settings a lane reads that the template has no parameter for: the Lambda runtime sets
+AWS_REGION; a configuration set is an option of a hand-made deployment."""
 
-    assert ours <= set(ENV.values())
-    assert {ENV[field] for field in REQUIRED if field != "region"} <= ours
+
+def lane(logical: str) -> str:
+    """The handler module of a function: ``lambdas.poll_decisions.handler`` -> its lane."""
+    return str(props(logical)["Handler"]).split(".")[1]
+
+
+@pytest.mark.parametrize("logical", sorted(FUNCTIONS))
+def test_each_function_gets_exactly_the_variables_its_lane_reads(logical: str) -> None:
+    """The wiring of a lane sees only LANES[lane] (CloudSettings.only), so what the template
+    sets a function is exactly what its handler and wiring read, and nothing more."""
+    variables = set(props(logical)["Environment"]["Variables"])
+    if lane(logical) in WEB_LANES:
+        fields = WEB_LANES[lane(logical)]
+        expected = {WEB_ENV[f] for f in fields if f not in NOT_FROM_THE_TEMPLATE}
+    else:
+        fields = LANES[lane(logical)]
+        expected = {ENV[f] for f in fields if f not in NOT_FROM_THE_TEMPLATE}
+    assert variables == expected
+    assert set(REQUIRED) <= set(fields) or lane(logical) in WEB_LANES
+
+
+def test_the_shared_environment_is_only_powertools() -> None:
+    shared = template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert shared == {"POWERTOOLS_SERVICE_NAME": "sheets-bot", "POWERTOOLS_LOG_LEVEL": "INFO"}
+    assert {lane(name) for name in FUNCTIONS} == set(LANES) | set(WEB_LANES)
+
+
+def _holds(condition: str, parameters: dict[str, str]) -> bool:
+    """A template condition for the given parameter values (Equals and Not of Refs only)."""
+
+    def value(node: Any) -> Any:
+        if isinstance(node, dict) and "Ref" in node:
+            return parameters.get(node["Ref"], template()["Parameters"][node["Ref"]].get("Default"))
+        if isinstance(node, dict) and "Fn::Equals" in node:
+            left, right = node["Fn::Equals"]
+            return value(left) == value(right)
+        if isinstance(node, dict) and "Fn::Not" in node:
+            return not value(node["Fn::Not"][0])
+        return node
+
+    return bool(value(template()["Conditions"][condition]))
+
+
+def deployed(parameters: dict[str, str]) -> set[str]:
+    """The resources a stack with ``parameters`` creates."""
+    return {
+        name
+        for name, resource in template()["Resources"].items()
+        if "Condition" not in resource or _holds(resource["Condition"], parameters)
+    }
+
+
+def test_the_email_intake_exists_only_with_an_inbound_address() -> None:
+    intake = {
+        "InboundEmailFunction",
+        "InboundEmailRole",
+        "InboundEmailLogs",
+        "InboundEmailPermission",
+        "InboundRuleSet",
+        "InboundRule",
+    }
+    without = deployed({})
+    assert intake.isdisjoint(without)
+    assert intake <= deployed({"InboundAddress": "counts@example.com"})
+    for name in without:  # nothing created without it refers to the intake
+        assert "InboundEmail" not in str(template()["Resources"][name]), name
+
+
+def _resolved(node: Any, holds: dict[str, bool]) -> Any:
+    """``node`` with each Fn::If replaced by the branch its condition picks."""
+    if isinstance(node, dict):
+        if "Fn::If" in node:
+            condition, yes, no = node["Fn::If"]
+            return _resolved(yes if holds[condition] else no, holds)
+        return {key: _resolved(value, holds) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(value, holds) for value in node]
+    return node
+
+
+def test_a_redeploy_after_a_delete_uses_the_retained_tables() -> None:
+    """The tables are retained when a stack is deleted; a new stack given the old one's name
+    in ExistingTablesPrefix creates none and points every function and role at them."""
+    parameters = {"ExistingTablesPrefix": "old-shop"}
+    assert set(TABLES).isdisjoint(deployed(parameters))
+    assert set(TABLES) <= deployed({})
+    holds = {name: _holds(name, parameters) for name in template()["Conditions"]}
+    names = TableNames.with_prefix("${ExistingTablesPrefix}")
+    for name in deployed(parameters):
+        resource = _resolved(template()["Resources"][name], holds)
+        for table in TABLES:
+            assert table not in str(resource), f"{name} refers to {table}"
+        variables = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        for variable, role in (
+            ("SHEETS_BOT_LEDGER_TABLE", "ledger"),
+            ("SHEETS_BOT_AUDIT_TABLE", "audit"),
+            ("SHEETS_BOT_MEMORY_TABLE", "memory"),
+            ("SHEETS_BOT_LIVE_TABLE", "live"),
+        ):
+            if variable in variables:
+                assert variables[variable] == {"Fn::Sub": getattr(names, role)}
+    for table in TABLES:
+        assert template()["Resources"][table]["DeletionPolicy"] == "Retain"
+
+
+def test_the_public_functions_have_a_concurrency_cap() -> None:
+    """A flood on a public URL is throttled (429, the POS retries) instead of billed."""
+    for function in PUBLIC:
+        assert 1 <= props(function)["ReservedConcurrentExecutions"] <= 5
 
 
 def test_schedules_have_the_shops_timezone_and_the_right_rates() -> None:
@@ -415,7 +528,7 @@ def test_the_public_functions_have_an_open_url_and_answer_fast(function: str, ur
 @pytest.mark.parametrize(
     ("role", "actions"),
     [
-        ("PosWebhookRole", {"dynamodb:PutItem"}),
+        ("PosWebhookRole", {"dynamodb:PutItem", "dynamodb:Query"}),
         ("SupplierConfirmRole", {"dynamodb:GetItem", "dynamodb:PutItem"}),
     ],
 )
@@ -426,7 +539,11 @@ def test_the_public_functions_may_touch_only_the_live_table(role: str, actions: 
         statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
     )
     assert set(granted) == actions
-    assert statement["Resource"] == {"Fn::GetAtt": ["LiveTable", "Arn"]}
+    assert created(statement["Resource"]) == {"Fn::GetAtt": ["LiveTable", "Arn"]}
+    if role == "PosWebhookRole":  # the sale items only: no receipts, no claims
+        assert statement["Condition"] == {
+            "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["sale"]}
+        }
 
 
 def test_the_public_functions_environment_is_what_web_settings_reads() -> None:
@@ -468,7 +585,7 @@ def test_the_check_and_the_summary_may_read_sales_and_receipts_only(role: str) -
         for name, statement in _statements()
         if name == role and "LiveTable" in str(statement["Resource"])
     ]
-    assert [(s["Action"], s["Resource"]) for s in live] == [
+    assert [(s["Action"], created(s["Resource"])) for s in live] == [
         ("dynamodb:Query", {"Fn::GetAtt": ["LiveTable", "Arn"]})
     ]
 
@@ -488,3 +605,12 @@ def test_every_function_in_the_template_is_priced_by_the_cost_model() -> None:
         for logical in functions
     }
     assert set(measured) == set(PRICED)
+
+
+def test_no_role_may_delete_an_audit_entry() -> None:
+    """Only a page's marker of unmirrored ids may be deleted; the entries never."""
+    for role, statement in _statements():
+        if "AuditTable" in str(statement["Resource"]) and "DeleteItem" in _actions(statement):
+            assert statement["Condition"] == {
+                "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["unmirrored"]}
+            }, role

@@ -115,7 +115,7 @@ def test_the_secret_mode_reads_the_key_from_secrets_manager_once() -> None:
 
 def test_one_off_sends_need_a_group_a_role_and_the_pollers_arn() -> None:
     without = AwsWiring(settings(), session=aws_session())
-    assert without.scheduler(POLLER) is None
+    assert without.poll_adapters(POLLER).scheduler is None
 
     grouped = AwsWiring(
         settings(
@@ -124,14 +124,12 @@ def test_one_off_sends_need_a_group_a_role_and_the_pollers_arn() -> None:
         ),
         session=aws_session(),
     )
-    assert grouped.scheduler(None) is None
-    scheduler = grouped.scheduler(f"{POLLER}:live")
+    assert grouped.poll_adapters("").scheduler is None
+    scheduler = grouped.poll_adapters(f"{POLLER}:live").scheduler
     assert isinstance(scheduler, EventBridgeScheduler)
     assert scheduler.target_arn == POLLER
     assert scheduler.zone.key == "Europe/London"
-    adapters = grouped.adapters(scheduler_target=POLLER)
-    assert adapters.scheduler is not None
-    assert grouped.adapters().scheduler is None
+    assert grouped.daily_adapters().scheduler is None  # only the poll schedules
 
 
 def test_function_arn_drops_a_version_or_alias() -> None:

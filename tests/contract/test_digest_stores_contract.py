@@ -128,10 +128,10 @@ def failures(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunFail
 def test_recorded_failures_are_pending_until_acknowledged(failures: RunFailures) -> None:
     assert failures.pending() == []
     failures.record(FailedRun("poll-decisions", T0 + timedelta(minutes=5), "TimeoutError"))
-    failures.record(FailedRun("daily-check", T0, "SheetBusy"))
+    failures.record(FailedRun("daily-check", T0, "SheetBusy", "the workbook was open"))
     pending = failures.pending()
     assert [p.failure for p in pending] == [
-        FailedRun("daily-check", T0, "SheetBusy"),
+        FailedRun("daily-check", T0, "SheetBusy", "the workbook was open"),
         FailedRun("poll-decisions", T0 + timedelta(minutes=5), "TimeoutError"),
     ]
     failures.acknowledge(pending[:1])

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from sheets_bot.adapters.google.formatting import rgb
+from sheets_bot.adapters.google.formatting import pixels, rgb
 from sheets_bot.adapters.google.ranges import column_letters
 from sheets_bot.adapters.google.writes import GROWTH_ROWS
 from sheets_bot.ports import Cell, CellWrite, Grid, RowsAppend, RowsDelete, SheetBatch
+from sheets_bot.services.setup import run_init
+from sheets_bot.sheet.formats import PROBLEM_TINT
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, ORDERS, SETTINGS, STOCK, TabSpec
 from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
@@ -107,6 +109,7 @@ def test_every_move_column_gets_a_colour_per_move(fresh: Backend) -> None:
         found = {
             rule["booleanRule"]["condition"]["values"][0]["userEnteredValue"]: rule
             for rule in rules
+            if rule["booleanRule"]["condition"]["type"] == "TEXT_EQ"
         }
         assert set(found) == set(MOVE_COLOURS)
         for name, rule in found.items():
@@ -180,7 +183,11 @@ def test_prepare_completes_an_owners_sheet_without_touching_their_data(google: B
     google.prepare({**DEFAULT_ROWS, STOCK: [["Coffee", "C-1"]]})
 
     assert google.owner.grid(STOCK) == [[*headers, "Move", "Problem"], *owners[1:]]
-    colours = fake.conditional_formats(key, STOCK)
+    colours = [
+        rule
+        for rule in fake.conditional_formats(key, STOCK)
+        if rule["booleanRule"]["condition"]["type"] == "TEXT_EQ"
+    ]
     assert {r["ranges"][0]["startColumnIndex"] for r in colours} == {
         STOCK_HEADERS.index("Move"),
         move - 1,
@@ -364,3 +371,46 @@ def test_a_second_run_sees_the_first_runs_appends(google: Backend) -> None:
 def test_location_is_the_sheet_url(google: Backend) -> None:
     sheet = fake_google_sheet(fake_of(google), google.spreadsheet_id)
     assert sheet.location == f"https://docs.google.com/spreadsheets/d/{google.spreadsheet_id}/edit"
+
+
+def test_the_sheet_is_formatted_for_reading(fresh: Backend) -> None:
+    """Widths from the layout, money in the Settings currency, wrapped long text and tinted
+    problem rows, through batchUpdate; a second ``init`` plans nothing more."""
+    fake, key = fake_of(fresh), fresh.spreadsheet_id
+    with fresh.open() as sheet:
+        run_init(sheet, sample=True)  # the sample café's Currency is GBP
+    drafts, stock = LAYOUT.tab(DRAFTS), LAYOUT.tab(STOCK)
+    for spec in (drafts, stock):
+        for index, spec_column in enumerate(spec.columns, start=1):
+            assert fake.column_pixels(key, spec.name, index) == pixels(spec_column), spec_column
+    assert fake.column_pixels(key, DRAFTS, drafts.headers.index("Why") + 1) >= 400
+
+    def data_format(spec: TabSpec, name: str) -> dict[str, object]:
+        found = fake.cell_format(key, f"{spec.name}!{column(spec, name)}2")
+        assert found is not None, name
+        return found
+
+    for name in ("Unit cost", "Line total"):
+        assert data_format(drafts, name)["numberFormat"] == {
+            "type": "NUMBER",
+            "pattern": '"£"#,##0.00',
+        }
+    assert data_format(stock, "Unit cost")["numberFormat"]["pattern"] == '"£"#,##0.00'  # type: ignore[index]
+    assert data_format(stock, "Days left")["numberFormat"]["pattern"] == "0.0"  # type: ignore[index]
+    assert data_format(drafts, "Why")["wrapStrategy"] == "WRAP"
+    assert data_format(stock, "Problem")["wrapStrategy"] == "WRAP"
+    formula = f'=${column(stock, "Problem")}2<>""'
+    [problem_rule] = [
+        rule
+        for rule in fake.conditional_formats(key, STOCK)
+        if rule["booleanRule"]["condition"]["type"] == "CUSTOM_FORMULA"
+    ]
+    assert problem_rule["booleanRule"]["condition"]["values"] == [{"userEnteredValue": formula}]
+    assert problem_rule["booleanRule"]["format"]["backgroundColor"] == rgb(PROBLEM_TINT)
+    [cells] = problem_rule["ranges"]
+    assert (cells["startColumnIndex"], cells["endColumnIndex"]) == (0, len(stock.columns))
+
+    writes = fake.counts["spreadsheets.batchUpdate"]
+    with fresh.open() as sheet:
+        run_init(sheet, sample=True)
+    assert fake.counts["spreadsheets.batchUpdate"] == writes

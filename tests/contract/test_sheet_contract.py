@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_bot.adapters.local.workbook import LocalWorkbook
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import Cell, CellWrite, Grid, RowsAppend, RowsDelete, Sheet, SheetBatch
+from sheets_bot.services.setup import run_init
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, SETTINGS, STOCK
 from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.sheet.table import Table
@@ -273,7 +274,7 @@ def test_one_batch_writes_then_appends_then_deletes_by_pre_batch_rows(backend: B
     move = stock_column("Move")
     batch = SheetBatch(
         writes=[CellWrite(STOCK, 3, move, "urgent"), CellWrite(STOCK, 6, move, "watch")],
-        appends=[RowsAppend(STOCK, [["Item F-1", "F-1", "Beanco", 1, 1]])],
+        appends=[RowsAppend(STOCK, [["Item F-1", "F-1"]])],
         deletes=[RowsDelete(STOCK, [5, 2])],
     )
 
@@ -464,8 +465,8 @@ def test_prepare_twice_adds_no_duplicate_validations_or_colours(workbook: Backen
     workbook.prepare()
 
     assert formats() == before
-    assert before[DRAFTS] == (1, 4)
-    assert before[STOCK] == (len(LAYOUT.tab(STOCK).dropdowns), 4)
+    assert before[DRAFTS] == (1, len(MOVE_COLOURS))
+    assert before[STOCK] == (len(LAYOUT.tab(STOCK).dropdowns), len(MOVE_COLOURS) + 1)
 
 
 def test_workbook_formats_headers_bot_columns_and_moves(workbook: Backend) -> None:
@@ -490,8 +491,52 @@ def test_workbook_formats_headers_bot_columns_and_moves(workbook: Backend) -> No
             for cf in sheet.conditional_formatting
             if first in cf.sqref
             for rule in cf.rules
+            if rule.type == "cellIs"
         }
         assert formulas == {f'"{move}"': f"00{colour}" for move, colour in MOVE_COLOURS.items()}
+
+
+def test_workbook_columns_read_well(workbook: Backend) -> None:
+    """Widths from the layout, money in the shop's currency, wrapped long text, problem
+    rows tinted; `init` formats in the Settings currency (GBP here)."""
+    with workbook.open() as sheet:
+        run_init(sheet, sample=False)
+    book = open_xlsx(workbook)
+    drafts, stock = tab_of(book, DRAFTS), tab_of(book, STOCK)
+    spec = LAYOUT.tab(DRAFTS)
+
+    def letter(tab: str, name: str) -> str:
+        return get_column_letter(LAYOUT.tab(tab).headers.index(name) + 1)
+
+    for column in spec.columns:
+        assert drafts.column_dimensions[letter(DRAFTS, column.name)].width == column.chars
+    assert drafts.column_dimensions[letter(DRAFTS, "Why")].width >= 60
+    assert drafts.column_dimensions[letter(DRAFTS, "Why")].alignment.wrap_text
+    assert drafts.column_dimensions[letter(DRAFTS, "Unit cost")].number_format == '"£"#,##0.00'
+    assert stock.column_dimensions[letter(STOCK, "Unit cost")].number_format == '"£"#,##0.00'
+    total = drafts.column_dimensions[letter(DRAFTS, "Line total")]
+    assert total.number_format == '"£"#,##0.00'
+    assert stock.column_dimensions[letter(STOCK, "Days left")].number_format == "0.0"
+    assert LAYOUT.tab(STOCK).headers[:5] == ["Item", "SKU", "Move", "Days left", "Reorder point"]
+    problem = letter(STOCK, "Problem")
+    rules = [
+        (str(cf.sqref), rule.formula[0], rule.dxf.fill.bgColor.rgb)
+        for cf in stock.conditional_formatting
+        for rule in cf.rules
+        if rule.type == "expression"
+    ]
+    last = get_column_letter(len(LAYOUT.tab(STOCK).columns))
+    assert rules == [(f"A2:{last}5000", f'${problem}2<>""', "00FDE2E1")]
+
+    row: list[Cell] = [None] * len(spec.columns)
+    row[spec.headers.index("Unit cost")] = 18.5
+    row[spec.headers.index("Why")] = "a long reason " * 10
+    with workbook.open() as sheet:
+        sheet.read([DRAFTS])
+        sheet.apply(SheetBatch(appends=[RowsAppend(DRAFTS, [row])]))
+    drafts = tab_of(open_xlsx(workbook), DRAFTS)
+    assert drafts[f"{letter(DRAFTS, 'Unit cost')}2"].number_format == '"£"#,##0.00'
+    assert drafts[f"{letter(DRAFTS, 'Why')}2"].alignment.wrap_text
 
 
 def dimension_fill(sheet: Worksheet, index: int) -> str | None:

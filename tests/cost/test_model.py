@@ -21,6 +21,7 @@ from sheets_bot.cost.model import (
     PRICES,
     SAMPLE_CAFE_ORDERS_PER_ITEM_DAY,
     SCHEDULED,
+    Bill,
     Measurements,
     Prices,
     Usage,
@@ -57,16 +58,26 @@ def test_without_a_pos_2000_items_cost_under_a_dollar_fifty() -> None:
     assert estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS)).total_usd < 1.50
 
 
-def test_a_pos_at_the_sample_cafes_rate_is_mostly_dynamodb() -> None:
-    """The cost of a connected POS: one webhook per order, an item per sold line kept 60 days
-    in the live table (with point-in-time recovery), written again when the poll applies it.
-    At the café's rate that is most of the bill at 2,000 items (README: What it costs)."""
+def test_with_a_pos_at_the_sample_cafes_rate_200_items_cost_under_thirty_cents() -> None:
+    assert estimate(Usage(items=200)).total_usd < 0.30
+
+
+def test_with_a_pos_at_the_sample_cafes_rate_2000_items_cost_under_a_dollar_fifty() -> None:
+    assert estimate(Usage(items=2000)).total_usd < 1.50
+
+
+def test_a_webhook_costs_a_few_writes_not_a_few_per_line() -> None:
+    """One item per webhook (stored, taken, settled), the poll's audit entries one page per
+    run: with the indexes, a few write units per webhook of two lines (the benchmark's), where
+    an item per line written in transactions cost about ten per line."""
     with_pos = estimate(Usage(items=2000))
     without = estimate(Usage(items=2000, pos_orders_per_item_day=NO_POS))
-    added = with_pos.total_usd - without.total_usd
-    dynamodb = with_pos.by_service()["DynamoDB"] - without.by_service()["DynamoDB"]
-    assert added > 0
-    assert dynamodb > 0.75 * added
+
+    def writes(bill: Bill) -> float:
+        return sum(line.quantity for line in bill.lines if line.unit == "WRU")
+
+    per_webhook = (writes(with_pos) - writes(without)) / with_pos.invocations["pos_webhook"]
+    assert 3 <= per_webhook < 8
 
 
 def test_a_line_per_service() -> None:

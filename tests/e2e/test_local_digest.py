@@ -91,16 +91,27 @@ def test_check_then_digest_once_a_day(workbook: Path, capsys: pytest.CaptureFixt
     assert key.read_bytes() == before
 
 
-def test_a_failed_run_is_in_the_next_digest(
+def test_an_unattended_failed_run_is_in_the_next_digest_a_terminal_one_is_not(
     workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lock = workbook.with_name(f".~lock.{workbook.name}#")
     lock.write_text("someone,editing")
     code, _, err = _run(
-        capsys, "check", "--workbook", str(workbook), "--now", "2026-11-23T07:35:00Z"
+        capsys, "check", "--workbook", str(workbook), "--now", "2026-11-23T07:30:00Z"
     )
     assert code == 1
-    assert "open" in err
+    assert "open" in err  # said at the terminal, to the person who ran it: not recorded
+    for minute in (35, 40):
+        code, _, err = _run(
+            capsys,
+            "poll",
+            "--unattended",
+            "--workbook",
+            str(workbook),
+            "--now",
+            f"2026-11-23T07:{minute}:00Z",
+        )
+        assert code == 1
     lock.unlink()
 
     code, out, _ = _run(
@@ -110,7 +121,10 @@ def test_a_failed_run_is_in_the_next_digest(
     assert "Digest sent to the owner" in out
     [digest] = digests(workbook.parent / "sheets-bot-state" / "outbox")
     runs = _text(digest).split("Runs that failed", 1)[1]
-    assert "- sheets-bot check at 23 Nov 07:35:" in runs
+    assert runs.split("\n\n")[0].splitlines()[2:3] == [
+        "- sheets-bot poll: the workbook was open in Excel or LibreOffice, for 2 polls"
+        " between 23 Nov 07:35 and 07:40"
+    ]
     _run(capsys, "digest", "--workbook", str(workbook), "--now", "2026-11-24T07:45:00Z")
     assert "Runs that failed" not in _text(
         digests(workbook.parent / "sheets-bot-state" / "outbox")[-1]

@@ -39,10 +39,10 @@ def test_summary_writes_last_months_email_to_the_outbox(
         capsys, "summary", "--workbook", str(workbook), "--now", "2026-12-01T07:30:00Z"
     )
     assert code == 0, err
-    assert out.startswith("Monthly summary for November 2026: 1 POs sent,")
+    assert out.startswith("Monthly summary for November 2026: 1 PO sent,")
     # The check and the poll on 23 Nov recorded the Stock tab: one day of 40 items, one of
     # them at zero on hand.
-    assert "In stock 97.5% of item-days, 1 stockout days" in out
+    assert "In stock 97.5% of item-days, 1 stockout day," in out
     assert f"The email is in {outbox}" in out
     [eml] = set(outbox.glob("*.eml")) - before
     message = message_from_bytes(eml.read_bytes(), policy=default)

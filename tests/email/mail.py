@@ -24,8 +24,17 @@ def forward(
     body: str = "Here is this week's count.",
     message_id: str = "<count-1@mail.cornercafe.example>",
     date: str = "Mon, 23 Nov 2026 09:30:00 +0000",
+    authenticated: bool = True,
 ) -> bytes:
+    """A forward as the shop's mail server delivered it: with its Authentication-Results
+    vouching for the sender's domain unless ``authenticated`` is False."""
     message = EmailMessage()
+    if authenticated:
+        domain = sender.rpartition("@")[2].rstrip(">")
+        message["Authentication-Results"] = (
+            f"mx.cornercafe.example; dkim=pass header.d={domain};"
+            f" spf=pass smtp.mailfrom={domain}; dmarc=pass header.from={domain}"
+        )
     message["From"] = sender
     message["To"] = BOT_ADDRESS
     message["Subject"] = subject

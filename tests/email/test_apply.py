@@ -74,15 +74,49 @@ def test_a_poll_with_nothing_to_do_reads_once_and_writes_nothing(shop: Shop) -> 
     assert (shop.sheet.reads - reads, shop.sheet.applies - applies) == (1, 0)
 
 
-def test_two_proposals_for_one_cell_apply_once(shop: Shop, tmp_path: Path) -> None:
-    again = forward(("d.csv", b"SKU,Count\nCOF-ESP-1K,20\n"), message_id="<2@x>")
+def test_a_newer_count_replaces_the_pending_older_one(shop: Shop, tmp_path: Path) -> None:
+    again = forward(
+        ("d.csv", b"SKU,Count\nCOF-ESP-1K,20\n"),
+        message_id="<2@x>",
+        date="Mon, 23 Nov 2026 11:00:00 +0000",
+    )
     ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), again)
+    rows = shop.rows(PROPOSED)
+    assert str(rows[0]["Status"]).startswith("replaced by P-0002-01, a newer count")
+    assert "replaces P-0001-01" in str(rows[-1]["Why"])
     decide(shop, "apply", "", "", "apply")
 
     report = shop.poll().proposals
 
-    assert (report.applied, report.stale) == (["P-0001-01"], ["P-0002-01"])
-    assert shop.stock("COF-ESP-1K")["On hand"] == 14
+    assert report.applied == ["P-0002-01"], "the replaced proposal is never applied"
+    assert shop.stock("COF-ESP-1K")["On hand"] == 20
+
+
+def test_an_older_count_arriving_late_does_not_replace_the_newer(
+    shop: Shop, tmp_path: Path
+) -> None:
+    late = forward(
+        ("d.csv", b"SKU,Count\nCOF-ESP-1K,20\n"),
+        message_id="<3@x>",
+        date="Sun, 22 Nov 2026 08:00:00 +0000",
+    )
+    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), late)
+    rows = shop.rows(PROPOSED)
+    assert rows[0]["Status"] is None
+    assert str(rows[-1]["Status"]).startswith("replaced by P-0001-01, a newer count already")
+
+
+def test_a_count_from_an_unverified_sender_is_never_applied(shop: Shop, tmp_path: Path) -> None:
+    raw = forward(("u.csv", b"SKU,Count\nDAI-OAT-1L,3\n"), message_id="<4@x>", authenticated=False)
+    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), raw)
+    row = shop.rows(PROPOSED)[-1]
+    assert str(row["Status"]).startswith("sender not verified")
+    decide(shop, *([""] * (len(shop.rows(PROPOSED)) - 1)), "apply")
+
+    report = shop.poll().proposals
+
+    assert report.refused and "was not verified" in report.refused[0]
+    assert shop.stock("DAI-OAT-1L")["On hand"] == 18
 
 
 def test_unmatched_and_edited_rows_cannot_be_applied(shop: Shop, tmp_path: Path) -> None:
@@ -145,8 +179,8 @@ def test_forward_apply_poll_on_a_workbook(
     sheet = book[PROPOSED]
     item = next(c for c in sheet[5] if str(c.value).startswith("=HYPERLINK"))
     assert item.data_type == "s", "written as text, never as a formula"
-    sheet["I2"] = "apply"
-    sheet["I3"] = "skip"
+    sheet["J2"] = "apply"
+    sheet["J3"] = "skip"
     book.save(workbook)
 
     assert main(["poll", "--workbook", str(workbook)]) == 0

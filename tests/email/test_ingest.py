@@ -60,7 +60,7 @@ def changes(shop: Shop) -> dict[tuple[str, Field], Decimal]:
     return {
         (str(row["SKU"]), Field(str(row["Field"]))): Decimal(str(row["Proposed"]))
         for row in proposals(shop)
-        if not str(row["Status"] or "").startswith("unmatched")
+        if row["Field"] and not str(row["Status"] or "").startswith("unmatched")
     }
 
 
@@ -76,12 +76,17 @@ def audit(shop: Shop, action: str) -> list[dict[str, object]]:
 def test_every_export_format_proposes_exactly_its_changes(
     shop: Shop, blobs: FolderBlobs, sample: VendorFile
 ) -> None:
+    for key, value in sample.settings:
+        set_setting(shop, key, value)
     report = ingest(shop, blobs, forward((sample.filename, sample.data), body=sample.body))
 
     assert report.refused is None
     assert changes(shop) == sample.expected
     [file] = report.files
-    assert (file.outcome, file.unmatched) == (Outcome.PROPOSED, sample.unknown)
+    outcome = Outcome.PROPOSED if sample.expected else Outcome.NEEDS_LOCATION
+    assert (file.outcome, file.unmatched) == (outcome, sample.unknown)
+    if not sample.expected:
+        assert "'Front', 'Back'" in file.problem and "Count location" in file.problem
     unmatched = [r for r in proposals(shop) if str(r["Status"]).startswith("unmatched")]
     assert len(unmatched) == sample.unknown
     assert all(r["Confidence"] == 0 and not r["Current"] for r in unmatched)
@@ -102,6 +107,7 @@ def test_proposed_rows_say_where_they_came_from(shop: Shop, blobs: FolderBlobs) 
         "Current": 6,
         "Proposed": 14,
         "Confidence": 1.0,
+        "Why": "column 'Count'; matched by SKU COF-ESP-1K",
         "Decision": None,
         "Status": None,
     }
@@ -290,10 +296,20 @@ def test_a_pdf_needs_ai_parsing_which_is_off(shop: Shop, blobs: FolderBlobs) -> 
     assert audit(shop, AuditAction.ATTACHMENT_UNREADABLE)[0]["file"] == "count.pdf"
 
 
-def test_numbers_in_the_body_need_ai_parsing(shop: Shop, blobs: FolderBlobs) -> None:
+def test_a_forward_without_a_file_or_a_table_has_no_count(shop: Shop, blobs: FolderBlobs) -> None:
     report = ingest(shop, blobs, forward(body="espresso 12\nmilk 4\n"))
     [file] = report.files
-    assert (file.name, file.outcome) == ("message body", Outcome.NEEDS_AI)
+    assert (file.name, file.outcome) == ("this message", Outcome.NO_COUNT)
+    assert file.problem.startswith("no count found in this message")
+
+
+def test_a_table_pasted_in_the_body_is_read(shop: Shop, blobs: FolderBlobs) -> None:
+    report = ingest(shop, blobs, forward(body="SKU\tCount\nDAI-OAT-1L\t7\nDAI-MLK-4L\t9\n"))
+    assert changes(shop) == {
+        ("DAI-OAT-1L", Field.ON_HAND): Decimal(7),
+        ("DAI-MLK-4L", Field.ON_HAND): Decimal(9),
+    }
+    assert report.files[0].name == "message body"
 
 
 def test_limits(shop: Shop, blobs: FolderBlobs) -> None:
@@ -387,6 +403,10 @@ def test_a_message_forwarded_as_an_attachment_is_read_inside(
         filename="prices.csv",
     )
     outer = EmailMessage()
+    outer["Authentication-Results"] = (
+        "mx.cornercafe.example; dkim=pass header.d=cornercafe.example;"
+        " dmarc=pass header.from=cornercafe.example"
+    )
     outer["From"] = OWNER
     outer["Subject"] = "Fwd: Trade prices 2027"
     outer.set_content("New prices from Bean Brothers.")
@@ -398,3 +418,32 @@ def test_a_message_forwarded_as_an_attachment_is_read_inside(
     espresso, milk = proposals(shop)
     assert (espresso["SKU"], espresso["Proposed"], espresso["Status"]) == ("COF-ESP-1K", 19.2, None)
     assert str(milk["Status"]).startswith("unmatched: 'Whole milk 4L' (DAI-MLK-4L) is Dairy")
+
+
+def test_the_digest_marks_uncertain_and_unverified_proposals(
+    shop: Shop, blobs: FolderBlobs
+) -> None:
+    ingest(shop, blobs, forward(("napkins.csv", b"SKU,Count\nPAK-NAP-5,9.500\n")))
+    unverified = forward(
+        ("oat.csv", b"SKU,Count\nDAI-OAT-1L,3\n"), message_id="<u@x>", authenticated=False
+    )
+    ingest(shop, blobs, unverified)
+    ingest(shop, blobs, forward(("ok.csv", b"SKU,Count\nCOF-ESP-1K,14\n"), message_id="<k@x>"))
+
+    digest = run_digest(replace(shop.adapters, marks=MemoryMarks()), force=True)
+
+    assert digest.sent
+    [message] = shop.mailer.sent
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = " ".join(str(body.get_content()).split())
+    assert "3 proposed counts waiting" in text
+    assert "2 of them need checking before you apply" in text
+    assert (
+        "CHECK P-0001-01 PAK-NAP-5 on hand 9500: uncertain: '9.500' could be 9500 or 9.500" in text
+    )
+    assert "CHECK P-0002-01 DAI-OAT-1L on hand 3: sender not verified" in text
+    assert "COF-ESP-1K" not in text.split("Proposed counts", 1)[1].split("Problem", 1)[0]
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None
+    assert "PAK-NAP-5" in str(html_part.get_content())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -64,3 +65,21 @@ def zip_with(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def _tnef_attribute(level: int, name: int, kind: int, data: bytes) -> bytes:
+    header = struct.pack("<BHHI", level, name, kind, len(data))
+    return header + data + struct.pack("<H", sum(data) & 0xFFFF)
+
+
+def tnef_bytes(files: dict[str, bytes]) -> bytes:
+    """Outlook's ``winmail.dat`` (TNEF) holding ``files``: signature, key, the OEM code page,
+    then per file its rendering data, title and data (MS-OXTNEF 2.1.3)."""
+    out = struct.pack("<IH", 0x223E9F78, 0x0001)
+    out += _tnef_attribute(0x01, 0x9006, 0x0008, struct.pack("<I", 0x00010000))
+    out += _tnef_attribute(0x01, 0x9007, 0x0006, struct.pack("<II", 1252, 0))
+    for name, data in files.items():
+        out += _tnef_attribute(0x02, 0x9002, 0x0006, b"\x01\x00" + b"\xff" * 12)
+        out += _tnef_attribute(0x02, 0x8010, 0x0001, name.encode("cp1252") + b"\x00")
+        out += _tnef_attribute(0x02, 0x800F, 0x0006, data)
+    return out

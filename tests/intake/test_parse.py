@@ -76,29 +76,39 @@ def test_ods_count() -> None:
     ]
 
 
-def test_square_multi_location_export_is_summed() -> None:
-    csv = (
-        "Token,Item Name,Variation Name,SKU,Description,Category,Price,"
-        "Current Quantity Main Street,New Quantity Main Street,"
-        "Current Quantity Airport,New Quantity Airport\n"
-        "TK1,Oat milk,Regular,A-1,,Dairy,$4.50,10,,5,\n"
-        "TK2,Honey,Regular,B-2,,Pantry,$9.00,3,,,\n"
-        "TK3,Jam,Regular,C-3,,Pantry,$5.00,2,,lots,\n"
-    )
-    sheet = parse_attachment("square.csv", csv.encode())
-    assert sheet.columns.locations == {"Main Street": 7, "Airport": 9}
-    assert sheet.notes == (
-        "on hand is the sum of 2 location column(s):"
-        " 'Current Quantity Main Street', 'Current Quantity Airport'",
+SQUARE_TWO_LOCATIONS = (
+    "Token,Item Name,Variation Name,SKU,Description,Category,Price,"
+    "Current Quantity Main Street,New Quantity Main Street,"
+    "Current Quantity Airport,New Quantity Airport\n"
+    "TK1,Oat milk,Regular,A-1,,Dairy,$4.50,10,,5,\n"
+    "TK2,Honey,Regular,B-2,,Pantry,$9.00,3,4,,\n"
+    "TK3,Jam,Regular,C-3,,Pantry,$5.00,2,,lots,\n"
+)
+
+
+def test_square_locations_are_never_summed_without_a_choice() -> None:
+    sheet = parse_attachment("square.csv", SQUARE_TWO_LOCATIONS.encode())
+    assert sheet.columns.family.name == "Square item library"
+    assert set(sheet.columns.locations) == {"Main Street", "Airport"}
+    assert all(ON_HAND not in row.values for row in sheet.rows)
+    assert "'Main Street', 'Airport'" in sheet.needs_choice
+    assert "Count location" in sheet.needs_choice
+    assert Field.UNIT_COST not in sheet.columns.fields, "Square's Price is the selling price"
+
+
+def test_square_reads_the_chosen_location_and_its_new_quantity() -> None:
+    sheet = parse_attachment(
+        "square.csv", SQUARE_TWO_LOCATIONS.encode(), count_location="main street"
     )
     oat, honey, jam = sheet.rows
-    assert oat.values == {ON_HAND: Decimal(15)}
-    assert oat.locations == {"Main Street": Decimal(10), "Airport": Decimal(5)}
-    assert honey.values == {ON_HAND: Decimal(3)}
-    assert jam.values == {}, "a bad location cell leaves the sum out"
+    assert oat.values == {ON_HAND: Decimal(10)}
+    assert "Settings 'Count location'" in oat.reasons[ON_HAND][-1]
+    assert honey.values == {ON_HAND: Decimal(4)}, "a filled-in New Quantity is the count"
+    assert "new count" in honey.reasons[ON_HAND][0]
+    assert jam.values == {ON_HAND: Decimal(2)}
     (problem,) = sheet.problems
     assert (problem.row, problem.column, problem.value) == (4, "Current Quantity Airport", "lots")
-    assert Field.UNIT_COST not in sheet.columns.fields, "Square's Price is the selling price"
+    assert sheet.needs_choice == ""
 
 
 @pytest.mark.parametrize(
@@ -125,9 +135,9 @@ def test_loyverse_in_stock_per_store() -> None:
         "Handle,SKU,Name,Cost,In stock [Main],Low stock [Main],In stock [Depot]\n"
         "h,A,Jam,1.20,4,1,6\n"
     )
-    sheet = parse_attachment("loyverse.csv", csv.encode())
+    sheet = parse_attachment("loyverse.csv", csv.encode(), count_location="Depot")
     (row,) = sheet.rows
-    assert row.values == {ON_HAND: Decimal(10), Field.UNIT_COST: Decimal("1.20")}
+    assert row.values == {ON_HAND: Decimal(6), Field.UNIT_COST: Decimal("1.20")}
     assert row.locations == {"Main": Decimal(4), "Depot": Decimal(6)}
 
 
@@ -145,8 +155,10 @@ def test_supplier_price_list() -> None:
         Field.PACK_SIZE: Decimal(12),
         Field.LEAD_TIME: Decimal(5),
     }
-    assert sheet.rows[1].values == {Field.PACK_SIZE: Decimal(6)}
-    assert [(p.row, p.column, p.value) for p in sheet.problems] == [(4, "Wholesale", "2,5")]
+    honey = sheet.rows[1]
+    assert honey.values == {Field.UNIT_COST: Decimal("2.5"), Field.PACK_SIZE: Decimal(6)}
+    assert honey.confidence[Field.UNIT_COST] < 0.8, "a file writing decimals both ways"
+    assert "both ways" in honey.reasons[Field.UNIT_COST][-1]
 
 
 def test_csv_that_is_a_zip_is_refused() -> None:

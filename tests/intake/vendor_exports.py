@@ -30,6 +30,8 @@ class VendorFile:
     """Rows that name no Stock item: proposed as unmatched, never as a change."""
     body: str = ""
     """The forwarding mail's text (a supplier's address in it names the price list's supplier)."""
+    settings: tuple[tuple[str, str], ...] = ()
+    """Settings rows the shop has (``Count location``)."""
 
 
 def counts(**by_sku: int) -> dict[tuple[str, Field], Decimal]:
@@ -170,9 +172,10 @@ LOYVERSE = VendorFile(
             "caramel,BAK-CAR-1L,Caramel syrup 1L,Syrups,N,,,6.90,,N,Y,Y,0,1,1,Y,0,1,1",
         ]
     ).encode("utf-8"),
-    counts(BAK_VAN_1L=5),
+    counts(BAK_VAN_1L=3, BAK_CAR_1L=1),
+    settings=(("Count location", "Kitchen"),),
 )
-"""Caramel: 1 + 1 = 2, as in Stock already: no change proposed."""
+"""Two stores: the one Settings 'Count location' names is read, never the sum."""
 
 ZOHO = VendorFile(
     "Zoho Inventory",
@@ -255,9 +258,9 @@ TYPED_TWO_STORES = VendorFile(
     (
         "Item\tQty [Front]\tQty [Back]\nFree-range eggs (tray 30)\t2\t5\nPlain flour 16kg\t1\t1\n"
     ).encode("utf-16"),
-    counts(BAK_EGG_30=7),
+    {},
 )
-"""Flour: 1 + 1 = 2, as in Stock already."""
+"""Two stores and no 'Count location': nothing proposed, the locations named instead."""
 
 TYPED_MESSY = VendorFile(
     "typed: loose names (never guessed)",

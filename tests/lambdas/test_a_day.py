@@ -302,7 +302,7 @@ def test_a_day_ends_with_the_digest_and_its_links_decide_through_the_ledger(
     sent = text.split("Sent since the last digest", 1)[1].split("\n\n", 1)[0]
     assert "PO-0002 to Dairy Fresh Co" in sent
     runs = text.split("Runs that failed", 1)[1]
-    assert "sheets-bot-test-drive-sync at 23 Nov 23:00: TimeoutError" in runs
+    assert "sheets-bot-test-drive-sync at 23 Nov 23:00: a service did not answer in time" in runs
     assert "private detail" not in text
     assert world.queued_failures() == 0
     html = _body(second, "html")

@@ -104,7 +104,15 @@ def _allowed(role: str, call: Call) -> bool:
 
 
 def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+    """A statement's Resource as a list, each table reference as a stack that creates its
+    tables has it (the branch of ``Fn::If [CreateTables, ...]`` that names the resource)."""
+    entries = value if isinstance(value, list) else [value]
+    return [
+        entry["Fn::If"][1]
+        if isinstance(entry, dict) and entry.get("Fn::If", [None])[0] == "CreateTables"
+        else entry
+        for entry in entries
+    ]
 
 
 def _covers(resource: Any, call: Call) -> bool:

@@ -72,7 +72,9 @@ def url_event(method: str, path: str, body: bytes = b"", **more: Any) -> dict[st
 
 
 def test_a_shopify_sale_through_the_function_url_reaches_the_sheet(world: CloudWorld) -> None:
-    request = shopify_request("orders/create", shopify_order(lines=((1, "COF-ESP-1K", 2),)))
+    sold = (world.clock.now() - timedelta(minutes=30)).isoformat()
+    order = shopify_order(lines=((1, "COF-ESP-1K", 2),), created_at=sold)
+    request = shopify_request("orders/create", order)
     event = url_event("POST", "/pos/shopify", request.body, headers=dict(request.headers))
 
     first = world.invoke(pos_webhook, event)
@@ -130,3 +132,32 @@ def test_the_supplier_confirms_through_the_link_in_the_po_email(world: CloudWorl
 
     assert [r["Status"] for r in world.owner.records("Orders")] == ["confirmed", "confirmed"]
     assert "po confirmed" in [r["Action"] for r in world.owner.records("Audit")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": 1, "note": "caf\xe9"}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"id":1,"created_at":"2026-11-23T08:00:00Z","line_items":'
+        b'[{"id":1,"sku":"COF-ESP-1K","quantity":2},{"id":2,"sku":"DAI-MLK-4L","quantity":1e400}]}',
+        b'{"id":1,"created_at":"2026-11-23T08:00:00Z","line_items":'
+        b'[{"id":2,"sku":"DAI-MLK-4L","quantity":NaN}]}',
+        b'{"id":1,"created_at":"2099-01-01T00:00:00Z","line_items":'
+        b'[{"id":2,"sku":"DAI-MLK-4L","quantity":1}]}',
+    ],
+    ids=["invalid utf-8", "nested 100,000 deep", "1e400", "NaN", "dated 2099"],
+)
+def test_a_signed_bad_body_through_the_function_url_is_a_400_and_nothing_is_stored(
+    world: CloudWorld, body: bytes
+) -> None:
+    """Was an exception on Lambda (the POS retries forever), or a DynamoDB write refusing inf
+    and losing the whole webhook."""
+    request = shopify_request("orders/create", body)
+    event = url_event("POST", "/pos/shopify", request.body, headers=dict(request.headers))
+
+    answer = world.invoke(pos_webhook, event)
+
+    assert answer["statusCode"] == 400, answer
+    assert "error" in answer["body"]
+    assert DynamoSalesLog(world.wiring.dynamodb, LIVE).unapplied() == []

@@ -30,12 +30,18 @@ class LiveShop(Shop):
     links: ConfirmLinks | None = field(default_factory=lambda: ConfirmLinks(CONFIRM_BASE, LINK_KEY))
 
     @classmethod
-    def with_sent_po(cls) -> LiveShop:
-        """The café after the check and the approval of the beans draft: PO-0001 is sent,
-        ``COF-ESP-1K`` 24 and ``COF-DEC-1K`` 2 on order."""
+    def checked(cls) -> LiveShop:
+        """The café with the live lanes, after its first check."""
         base = Shop.sample()
         shop = cls(base.sheet, base.store, base.mailer, base.clock)
         shop.check()
+        return shop
+
+    @classmethod
+    def with_sent_po(cls) -> LiveShop:
+        """The café after the check and the approval of the beans draft: PO-0001 is sent,
+        ``COF-ESP-1K`` 24 and ``COF-DEC-1K`` 2 on order."""
+        shop = cls.checked()
         shop.decide(shop.draft_of(BEANS), "approve")
         shop.poll()
         shop.mailer.sent.clear()

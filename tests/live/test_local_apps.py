@@ -16,7 +16,8 @@ from sheets_bot.web.server import route
 from sheets_bot.wiring import build_confirm_links, link_key
 from tests.live.pos_bodies import SHOPIFY_SECRET, shopify_order, shopify_request
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
+"""After the sample order (noon in New York): a POS event is never dated after it arrives."""
 
 
 def test_serve_buffers_webhooks_and_confirms_links(tmp_path: Path) -> None:

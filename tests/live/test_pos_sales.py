@@ -9,8 +9,8 @@ import pytest
 
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.services import pos_sales
-from sheets_bot.services.live import LiveOutcome
 from sheets_bot.services.pos_sales import settle
+from sheets_bot.services.shop import Run
 from tests.live.live_shop import LiveShop
 
 ESP = "COF-ESP-1K"
@@ -20,10 +20,7 @@ T = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def shop() -> LiveShop:
-    base = LiveShop.sample()
-    shop = LiveShop(base.sheet, base.store, base.mailer, base.clock)
-    shop.check()
-    return shop
+    return LiveShop.checked()
 
 
 def sale(n: int, sku: str = ESP, quantity: float = 1, minutes: int = 0) -> SaleEvent:
@@ -188,7 +185,7 @@ def test_events_of_a_poll_that_stopped_mid_write_are_reported_once_never_applied
     shop.sales.add([sale(1, quantity=2), sale(2, MILK)])
     with monkeypatch.context() as killed:
         # A process that is killed runs no handler: nothing is put back in the buffer.
-        killed.setattr(LiveOutcome, "undo", lambda self, adapters: None)
+        killed.setattr(Run, "rollback", lambda self: None)
         killed.setattr(shop.sheet, "apply", _timed_out)
         with pytest.raises(TimeoutError):
             shop.poll()

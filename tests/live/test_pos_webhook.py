@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
+from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.testing.memory_live import MemorySalesLog
 from sheets_bot.web.http_server import WebRequest, WebResponse
 from sheets_bot.web.pos_webhook import PosSecrets, pos_webhook_app
@@ -26,6 +28,8 @@ from tests.live.pos_bodies import (
 )
 
 SECRETS = PosSecrets(SHOPIFY_SECRET, SQUARE_KEY, SQUARE_URL)
+ARRIVED = FixedClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
+"""When the webhooks arrive: after every time the sample bodies carry."""
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def sales() -> MemorySalesLog:
 
 
 def _send(sales: MemorySalesLog, request: WebRequest) -> tuple[int, dict[str, object]]:
-    response: WebResponse = pos_webhook_app(SECRETS, sales)(request)
+    response: WebResponse = pos_webhook_app(SECRETS, sales, ARRIVED)(request)
     return response.status, json.loads(response.body_bytes)
 
 
@@ -137,7 +141,9 @@ def test_a_signed_body_that_is_not_the_documented_shape_is_400_naming_the_field(
     not_json = _send(sales, shopify_request("orders/create", b"{not json"))
 
     assert status == 400
-    assert answer["error"] == "Shopify orders/create: field line_items.0.quantity: Field required"
+    assert answer["error"] == (
+        "Shopify orders/create: field line_items[0] (id 466157049).quantity: Field required"
+    )
     assert not_json[0] == 400
     assert "House espresso" not in caplog.text
 
@@ -175,14 +181,14 @@ def test_square_counts_not_in_stock_and_order_updates_change_nothing(
 
 
 def test_only_post_on_the_two_paths(sales: MemorySalesLog) -> None:
-    app = pos_webhook_app(SECRETS, sales)
+    app = pos_webhook_app(SECRETS, sales, ARRIVED)
 
     assert app(WebRequest("GET", "/pos/shopify")).status == 405
     assert app(WebRequest("POST", "/pos/clover")).status == 404
 
 
 def test_without_a_configured_secret_everything_is_refused(sales: MemorySalesLog) -> None:
-    app = pos_webhook_app(PosSecrets(), sales)
+    app = pos_webhook_app(PosSecrets(), sales, ARRIVED)
     empty_key_signature = shopify_signature(b"", body_of(shopify_order()))
 
     request = shopify_request("orders/create", shopify_order(), signature=empty_key_signature)

@@ -38,8 +38,8 @@ def test_check_classifies_every_item_and_drafts_one_po_per_supplier(shop: Shop) 
 def test_bad_rows_get_a_located_problem_and_no_draft(shop: Shop) -> None:
     report = shop.check()
     cutlery = shop.stock("PAK-CUT-1")
-    assert cutlery["Problem"] == "Stock row 29, column E 'Daily sales': 'ask Sam' is not a number"
-    assert cutlery["Move"] is None
+    assert cutlery["Problem"] == "Stock row 29, column I 'Daily sales': 'ask Sam' is not a number"
+    assert cutlery["Move"] == "problem"  # coloured in the sheet, so the row is seen
     honey = shop.stock("RET-HON-340")
     assert "'Local Honey Farm' is not on the Suppliers tab" in str(honey["Problem"])
     drafted = {row["SKU"] for row in shop.rows("Drafts")}
@@ -66,8 +66,18 @@ def test_every_change_is_audited_and_mirrored_to_the_audit_tab(shop: Shop) -> No
     assert len(audit_rows) == 5
     assert audit_rows[0]["Who"] == "sheets-bot"
     assert audit_rows[0]["Subject"] == "D-0001 Bean Brothers Roasters"
-    assert '"COF-ESP-1K": 24' in str(audit_rows[0]["After"])
+    assert audit_rows[0]["After"] == "lines COF-ESP-1K: 24\nlines COF-DEC-1K: 2"
     assert shop.store.audit.unmirrored() == []
+
+
+def test_the_audit_tab_reads_one_change_per_line(shop: Shop) -> None:
+    shop.check()
+    shop.sheet.set_cell("Stock", shop.stock_row("COF-ETH-1K"), "On hand", 1)
+    shop.check()
+    [moved] = [row for row in shop.rows("Audit") if row["Action"] == "move changed"]
+    assert moved["Before"] == "move: watch"
+    assert moved["After"] == "move: watch → urgent"
+    assert "{" not in "".join(str(row["After"]) + str(row["Before"]) for row in shop.rows("Audit"))
 
 
 def test_a_pending_line_is_refreshed_in_place_keeping_the_owners_quantity(shop: Shop) -> None:

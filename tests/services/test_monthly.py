@@ -60,11 +60,11 @@ def test_the_summary_of_last_month_goes_to_the_owner_once() -> None:
     [message] = world.mailer.sent
     assert message["To"] == "owner@cornercafe.example"
     assert message["Subject"] == (
-        "Corner Café & Pantry: November 2026 - 3 POs, 132.00 GBP, 3 late deliveries, 1 out of stock"
+        "Corner Café & Pantry: November 2026 - 3 POs, £132.00, 3 late deliveries, 1 out of stock"
     )
     text = body(message, "plain")
-    assert "- Bean Bros: 1 PO, 84.00 GBP" in text
-    assert "- Dairy Co: 2 POs, 48.00 GBP (1 line(s) without a unit cost)" in text
+    assert "- Bean Bros: 1 PO, £84.00" in text
+    assert "- Dairy Co: 2 POs, £48.00 (1 line(s) without a unit cost)" in text
     assert "In stock 95.6% of 90 item-days (4 stockout days)." in text
     assert "- PO-0001 from Bean Bros: expected 7 Nov, received 13 Nov, 6 days late" in text
     assert "- Strawberry jam <b> (SKU JAM-1): 12 on hand" in text
@@ -263,3 +263,17 @@ def test_once_sends_a_month_only_once_and_by_hand_it_sends_again() -> None:
     assert len(world.mailer.sent) == 2
     run_summary(world.adapters, Month(2026, 10), once=True)  # another month: sent
     assert len(world.mailer.sent) == 3
+
+
+def test_a_month_in_progress_says_so_in_the_subject_and_the_text() -> None:
+    world = MonthWorld.november()
+    world.clock.instant = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+    report = run_summary(world.adapters, Month(2026, 11))
+    [message] = world.mailer.sent
+    subject = str(message["Subject"])
+    assert subject.startswith("Corner Café & Pantry: November 2026 so far (10 days) - ")
+    assert "2 late deliveries" in subject  # PO-0000 and PO-0001, as of the 10th
+    text = body(message, "plain")
+    assert "monthly summary, November 2026 so far (10 days)" in text
+    assert "Did not sell" not in text
+    assert report.narrative.startswith("So far in November 2026 (10 days) the bot sent")

@@ -237,10 +237,10 @@ def test_content_of_every_section() -> None:
         assert "Coffee beans" in body
         assert "no draft yet" in body
         assert "Bean Roasters" in body
-        assert "21.60 GBP" in body
-        assert "1.25 GBP" in body
+        assert "£21.60" in body
+        assert "£1.25" in body
         assert "PO-0007" in body
-        assert "48.00 GBP" in body
+        assert "£48.00" in body
         assert "22 Nov 15:30" in body  # Europe/London is UTC in November
         assert "3 days late" in body
         assert "due today" in body
@@ -252,8 +252,8 @@ def test_content_of_every_section() -> None:
         assert "send outcome unknown" in body
         assert "SES timed out" in body
     assert "- Stock, row 14: On hand 'ten' is not a number" in text
-    assert "12 x Oat milk (SKU OAT-1) at 1.25 GBP" in text
-    assert "Total: 21.60 GBP" in text
+    assert "12 x Oat milk (SKU OAT-1) at £1.25" in text
+    assert "Total: £21.60" in text
 
 
 def test_a_tab_problem_without_a_row_is_shown() -> None:
@@ -434,7 +434,7 @@ def test_a_draft_with_a_line_without_unit_cost_says_its_total_is_incomplete() ->
     for body in (text, page):
         assert "incomplete - a line has no unit cost" in body
     assert "3 x Jam (SKU A-1) at -" in text
-    assert "2 x Bread (SKU B-1) at 2.50 GBP" in text
+    assert "2 x Bread (SKU B-1) at £2.50" in text
 
 
 def test_on_hand_and_days_left_are_short_numbers() -> None:

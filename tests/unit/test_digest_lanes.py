@@ -3,7 +3,7 @@ links, what a link is bound to, the new Settings keys, and a tab after a batch."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -67,9 +67,9 @@ def test_later_sections_in_text_html_and_subject() -> None:
         failed_runs=(FailedRun("daily-check", None, "SheetBusy"),),
     )
     text, page = _bodies(data)
-    assert "- PO-0001 to Bean Co: sent 21 Nov 10:00, 69 hours ago, still not confirmed" in text
+    assert "- PO-0001 to Bean Co: sent 21 Nov 10:00, 3 days ago, still not confirmed" in text
     assert f"- {SCRIPT} (24 Nov 07:30): zip bomb" in text
-    assert "- daily-check at time unknown: SheetBusy" in text
+    assert "- daily-check (time unknown): an unexpected error (SheetBusy)" in text
     assert "<script" not in page and "&lt;script&gt;" in page
     assert digest_subject(data) == (
         "Corner Café: 1 PO not confirmed, 1 unreadable mail, 1 failed run — 24 Nov"
@@ -180,3 +180,35 @@ def test_a_tab_after_writes_appends_and_deletes(drafts: Table) -> None:
         (5, "Z-9", "7"),
     ]
     assert [row.text("Order qty") for row in drafts] == ["1", "2", "3"]
+
+
+def test_failed_runs_are_grouped_with_their_reason_in_words() -> None:
+    polls = tuple(
+        FailedRun(
+            "sheets-bot poll",
+            datetime(2026, 11, 24, 9, 0, tzinfo=UTC) + timedelta(minutes=5 * n),
+            "WorkbookBusyError",
+            "the workbook was open in Excel or LibreOffice",
+        )
+        for n in range(13)
+    )
+    check = FailedRun("sheets-bot check", datetime(2026, 11, 24, 7, 0, tzinfo=UTC), "BotError")
+    text, page = _bodies(_day(failed_runs=(*polls, check)))
+    section = text[text.index("Runs that failed") :]
+    assert section.splitlines()[2:] == [
+        "- sheets-bot check at 24 Nov 07:00: a setting or input needs fixing (run the same"
+        " command by hand to see which)",
+        "- sheets-bot poll: the workbook was open in Excel or LibreOffice, for 13 polls"
+        " between 24 Nov 09:00 and 10:00",
+    ]
+    assert "WorkbookBusyError" not in text and "WorkbookBusyError" not in page
+    assert "13 polls" in page
+
+
+def test_counts_and_durations_read_as_words() -> None:
+    from sheets_bot.domain.words import hours_ago, plural
+
+    assert plural(1, "pack") == "1 pack" and plural(2, "pack") == "2 packs"
+    assert plural(1, "delivery", "deliveries") == "1 delivery"
+    assert hours_ago(5) == "5 hours ago" and hours_ago(1) == "1 hour ago"
+    assert hours_ago(502) == "21 days ago"

@@ -133,3 +133,28 @@ def test_max_order_below_one_pack_is_a_problem() -> None:
     )
     assert verdict.line is None
     assert verdict.problem is not None and "smaller than one pack" in verdict.problem
+
+
+def test_3_the_check_is_about_the_need_not_the_pack_rounding() -> None:
+    # Need 546 is 1.8× the usual 300; packs of 500 make it 1000 (3.3×): not a reason to look.
+    packed = evaluate(
+        item(pack_size=500), suppliers=SUPPLIERS, on_order=0, settings=SETTINGS, history=[300]
+    )
+    assert packed.line is not None
+    assert packed.line.quantity == 1000
+    assert packed.line.flag is None
+    # A need over twice the usual order is flagged, with the need in the words.
+    large = evaluate(item(), suppliers=SUPPLIERS, on_order=0, settings=SETTINGS, history=[250])
+    assert large.line is not None
+    assert large.line.flag == (
+        "needs 546, 2.18× the usual order (median past order 250); over the 2× check"
+    )
+
+
+def test_one_pack_is_one_pack_in_why() -> None:
+    verdict = evaluate(
+        item(pack_size=600), suppliers=SUPPLIERS, on_order=0, settings=SETTINGS, history=[]
+    )
+    assert verdict.line is not None
+    assert verdict.line.quantity == 600
+    assert "rounded up to 1 pack of 600" in verdict.line.why

@@ -130,3 +130,74 @@ def test_an_empty_history_has_no_rates() -> None:
     assert stock.in_stock_rate is None
     assert stock.average_days_of_supply is None
     assert stock.movers == ()
+
+
+def _so_far(today: date) -> MonthlyFigures:
+    return monthly_figures(
+        NOVEMBER, LINES, ITEMS, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY, today=today
+    )
+
+
+def test_a_month_in_progress_counts_lateness_only_up_to_today() -> None:
+    result = _so_far(date(2026, 11, 10))
+    assert not result.complete
+    assert result.period == "November 2026 so far (10 days)"
+    # PO-0001 (due 7 Nov) is 3 days overdue on the 10th, not 23 days at a month end to come;
+    # PO-0003 (sent on the 25th) is not even sent yet.
+    assert result.late == (
+        LateDelivery("PO-0001", "Bean Bros", date(2026, 11, 7), None, 3),
+        LateDelivery("PO-0000", "Bean Bros", date(2026, 11, 2), date(2026, 11, 4), 2),
+    )
+    stock = result.stock
+    assert stock is not None
+    assert stock.item_days == 30  # 3 items x 10 days, none after today
+    assert stock.dead == ()  # ten quiet days are not a month without a sale
+    assert _so_far(date(2026, 11, 30)).complete
+    assert _so_far(date(2026, 12, 7)).period == "November 2026"
+    with pytest.raises(ValueError, match="has not started"):
+        _so_far(date(2026, 10, 31))
+
+
+def test_dead_stock_needs_every_day_of_the_month() -> None:
+    partial = [day for day in _HISTORY if day.day >= date(2026, 11, 20)]
+    stock = figures(history=partial).stock
+    assert stock is not None
+    assert stock.dead == ()
+
+
+def test_the_chart_shows_the_items_that_sold_the_most_by_value() -> None:
+    from dataclasses import replace
+
+    # Milk sells 150 units at 1.20 (180.00), coffee 20 at 12.00 (240.00): coffee leads.
+    priced = [
+        replace(ITEMS[0], unit_cost=Decimal("12.00")),
+        replace(ITEMS[1], unit_cost=Decimal("1.20")),
+        ITEMS[2],
+    ]
+    stock = monthly_figures(
+        NOVEMBER, LINES, priced, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY
+    ).stock
+    assert stock is not None
+    assert [(m.sku, m.sold_value) for m in stock.movers] == [
+        ("COF-1", Decimal("240.00")),
+        ("MLK-4", Decimal("180.00")),
+    ]
+    # Without a cost an item comes after the priced ones, however many units it sold.
+    half = [replace(ITEMS[0], unit_cost=Decimal("0.50")), ITEMS[1], ITEMS[2]]
+    stock = monthly_figures(
+        NOVEMBER, LINES, half, supplier_lead_days=SUPPLIER_LEAD_DAYS, history=_HISTORY
+    ).stock
+    assert stock is not None
+    assert [m.sku for m in stock.movers] == ["COF-1", "MLK-4"]
+
+
+def test_the_chart_labels_a_day_a_week_and_keeps_the_reorder_label_off_the_plot() -> None:
+    from datetime import timedelta
+
+    from sheets_bot.documents.stock_chart import _MARGIN_LEFT, day_ticks, reorder_label_box
+
+    days = [date(2026, 11, 1) + timedelta(days=n) for n in range(30)]
+    assert day_ticks(days) == [(0, "1 Nov"), (7, "8"), (14, "15"), (21, "22"), (28, "29")]
+    assert day_ticks(days[:26]) == [(0, "1 Nov"), (7, "8"), (14, "15"), (21, "22"), (25, "26")]
+    left, _, right, _ = reorder_label_box(60.0)
+    assert 0 <= left < right <= _MARGIN_LEFT  # in the margin: never over the stock line

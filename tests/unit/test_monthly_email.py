@@ -95,10 +95,10 @@ def test_text_body_has_every_figure() -> None:
     text = part(compose(figures()), "plain")
     assert text.startswith("Corner <Café> & Pantry - monthly summary, November 2026\n")
     for expected in (
-        "In November 2026 the bot sent 3 purchase orders for 132.00 GBP.",
+        "In November 2026 the bot sent 3 purchase orders for £132.00.",
         "3 deliveries were late, from Bean Bros, Dairy Co.",
-        "- Bean Bros: 1 PO, 84.00 GBP",
-        "Total: 3 POs, 132.00 GBP",
+        "- Bean Bros: 1 PO, £84.00",
+        "Total: 3 POs, £132.00",
         "In stock 95.6% of 90 item-days (4 stockout days).",
         "Average days of supply: 10.2.",
         "- Coffee beans 1kg (SKU COF-1): out on 4 days",
@@ -189,7 +189,7 @@ def test_the_email_in_a_browser(page: Page) -> None:
         "Late suppliers",
         "Did not sell (dead stock candidates)",
     ]
-    assert "132.00 GBP" in page.locator("table").first.inner_text()
+    assert "£132.00" in page.locator("table").first.inner_text()
     assert page.locator("img").evaluate("image => image.naturalWidth") == 600
     alt = page.locator("img").get_attribute("alt") or ""
     assert alt.startswith("Stock against reorder point: Milk 4L, Coffee beans 1kg")

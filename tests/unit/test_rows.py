@@ -51,9 +51,9 @@ def test_each_bad_cell_is_named_by_tab_row_column_and_value() -> None:
     ]
     items, problems = read_stock(table("Stock", rows))
     assert [item.sku for item in items] == ["COF-1"]
-    assert str(problems[3][0]) == "Stock row 3, column E 'Daily sales': 'ask Sam' is not a number"
-    assert str(problems[4][0]) == "Stock row 4, column D 'On hand': '-3' is negative"
-    assert "Stock row 5, column D 'On hand'" in str(problems[5][0])
+    assert str(problems[3][0]) == "Stock row 3, column I 'Daily sales': 'ask Sam' is not a number"
+    assert str(problems[4][0]) == "Stock row 4, column H 'On hand': '-3' is negative"
+    assert "Stock row 5, column H 'On hand'" in str(problems[5][0])
     assert "is blank" in str(problems[5][0])
     assert "not a whole number" in str(problems[6][0])
     assert "not one of active, discontinued, paused" in str(problems[7][0])
@@ -157,3 +157,39 @@ def test_an_unreadable_ai_summary_is_off_and_located() -> None:
     )
     assert settings.ai_summary is False
     assert "Settings row 2, column B 'Value': 'maybe' must be yes or no" in str(problem)
+
+
+def test_each_bad_setting_is_one_message_saying_what_happens_meanwhile() -> None:
+    settings, problems = read_settings(
+        table(
+            "Settings",
+            [
+                {"Setting": "Owner email", "Value": "bob"},
+                {"Setting": "Currency", "Value": "pounds"},
+                {"Setting": "Timezone", "Value": "London"},
+                {"Setting": "Watch days", "Value": "soon"},
+            ],
+        )
+    )
+    assert (settings.owner_email, settings.currency, settings.timezone) == (None, "USD", "UTC")
+    texts = [str(problem) for problem in problems]
+    assert len(texts) == 4
+    assert texts[0].startswith("Settings row 2, column B 'Value': 'bob' is not")
+    assert texts[0].endswith(
+        "(setting 'Owner email'); no digest or summary is sent until it is an address like"
+        " owner@example.com"
+    )
+    assert "default" not in texts[0]
+    assert texts[1] == (
+        "Settings row 3, column B 'Value': 'pounds' is not a 3-letter ISO 4217 currency code"
+        " like GBP, EUR or USD (GBP for 'pounds'?) (setting 'Currency'); USD is used until it"
+        " is fixed"
+    )
+    assert texts[2].endswith("(setting 'Timezone'); UTC is used until it is fixed")
+    assert texts[3].endswith("(setting 'Watch days'); 7 is used until it is fixed")
+
+
+@pytest.mark.parametrize(("typed", "code"), [("GBP", "GBP"), (" eur ", "EUR"), ("usd", "USD")])
+def test_a_currency_code_is_read_in_any_case(typed: str, code: str) -> None:
+    settings, problems = read_settings(table("Settings", [{"Setting": "Currency", "Value": typed}]))
+    assert (settings.currency, problems) == (code, [])

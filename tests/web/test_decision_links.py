@@ -21,7 +21,7 @@ from sheets_bot.services.check import run_check
 from sheets_bot.services.decision_links import LINK_WHO, LinkSigner, draft_snapshots
 from sheets_bot.services.shop import Adapters, read_shop
 from sheets_bot.testing.memory_marks import MemoryMarks
-from sheets_bot.web.decision import decision_app
+from sheets_bot.web.decision import decision_app, next_poll_within
 from sheets_bot.web.http_server import WebRequest, WebResponse
 from tests.services.harness import MONDAY_10AM, Shop
 
@@ -91,7 +91,7 @@ def test_a_get_shows_the_po_and_changes_nothing(links: Links) -> None:
         assert response.status == 200
     page = _text(response)
     assert "Approve D-0001 for Bean Brothers Roasters?" in page
-    assert "House espresso blend 1kg" in page and "482.00 GBP" in page
+    assert "House espresso blend 1kg" in page and "£482.00" in page
     assert 'method="post" action="/decision"' in page
     assert links.shop.sheet.tabs == before
     assert links.shop.sheet.applies == applies
@@ -194,3 +194,35 @@ def test_the_page_shows_a_check_qty_flag(links: Links) -> None:
     links.shop.sheet.set_cell("Drafts", number, "Status", "CHECK QTY: <over 2x> the usual order")
     page = _text(links.get(links.token(draft)))
     assert '<p class="warn">PAK-CUP-8: CHECK QTY: &lt;over 2x&gt; the usual order</p>' in page
+
+
+def test_a_junk_token_is_refused_before_anything_is_opened(links: Links) -> None:
+    """Junk tokens never wait for (or hold) the workbook's lock that real ones need."""
+    opened: list[str] = []
+
+    @contextmanager
+    def counted() -> Iterator[Adapters]:
+        opened.append("opened")
+        yield links.adapters
+
+    app = decision_app(counted, KEY)
+    real = links.token("D-0001")
+    other_key = decision_app(counted, b"k" * 32)
+    for token in ["", "abc", "a.b", real[:-4] + "AAAA", "x" * 3000, "é.é"]:
+        assert app(WebRequest("GET", "/decision", query={"t": token})).status == 403
+        body = urlencode({"t": token}).encode("ascii")
+        assert app(WebRequest("POST", "/decision", body=body)).status == 403
+    assert other_key(WebRequest("GET", "/decision", query={"t": real})).status == 403
+    assert opened == []
+
+    assert app(WebRequest("GET", "/decision", query={"t": real})).status == 200
+    assert opened == ["opened"]
+
+
+def test_the_page_says_truthfully_when_the_po_goes_out(links: Links) -> None:
+    page = _text(links.get(links.token("D-0001")))
+    assert "when the bot next polls: on this computer only if cron runs" in page
+    assert "within minutes" not in page
+    timed = decision_app(links.open, KEY, when_sent=next_poll_within("5 minutes"))
+    response = timed(WebRequest("GET", "/decision", query={"t": links.token("D-0001")}))
+    assert "at the next poll, within 5 minutes" in _text(response)

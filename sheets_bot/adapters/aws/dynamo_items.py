@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Final
 
 from botocore.exceptions import ClientError
 
+from sheets_bot.errors import AdapterError
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import (
@@ -26,7 +28,7 @@ _BATCH_ATTEMPTS: Final = 8
 """How often unprocessed batch items are retried (with backoff) before giving up."""
 
 
-class DynamoBatchError(RuntimeError):
+class DynamoBatchError(AdapterError, RuntimeError):
     """DynamoDB kept leaving part of a batch unprocessed (it was throttled throughout)."""
 
 
@@ -77,7 +79,11 @@ def batch_get(client: DynamoDBClient, table: str, keys: Sequence[Item]) -> list[
             request = {table: {"Keys": unprocessed["Keys"], "ConsistentRead": True}}
             _back_off(attempt)
         else:
-            raise DynamoBatchError(f"DynamoDB kept throttling reads of {table}")
+            raise DynamoBatchError(
+                f"DynamoDB kept throttling reads of {table}: the run stopped and runs again at"
+                " its next turn; if it keeps happening, look at the table's throttling in"
+                " CloudWatch"
+            )
     return found
 
 
@@ -94,7 +100,11 @@ def batch_write(
                 break
             _back_off(attempt)
         else:
-            raise DynamoBatchError(f"DynamoDB kept throttling writes to {table}")
+            raise DynamoBatchError(
+                f"DynamoDB kept throttling writes to {table}: the run stopped and runs again"
+                " at its next turn; if it keeps happening, look at the table's throttling in"
+                " CloudWatch"
+            )
 
 
 def check_aware(moment: datetime) -> datetime:

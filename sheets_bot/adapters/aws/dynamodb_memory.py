@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.dynamo_items import batch_write, number, query_all, text
-from sheets_bot.errors import BotError
+from sheets_bot.errors import AdapterError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -38,7 +38,7 @@ _HEAD: Final = "head"
 _READ_ATTEMPTS: Final = 3
 
 
-class CellMemoryCorrupt(BotError):
+class CellMemoryCorrupt(AdapterError):
     """Chunks that a tab's head names stayed missing over several reads."""
 
 

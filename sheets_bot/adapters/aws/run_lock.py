@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 
 from sheets_bot.adapters.aws import tables
 from sheets_bot.adapters.aws.dynamo_items import is_condition_failure
-from sheets_bot.errors import BotError
+from sheets_bot.errors import AdapterError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,7 +37,7 @@ LEASE_SECONDS: Final = 180
 """Longer than the longest function timeout in the template (the check's)."""
 
 
-class SheetBusy(BotError):
+class SheetBusy(AdapterError):
     """Another run held the sheet for the whole wait."""
 
 

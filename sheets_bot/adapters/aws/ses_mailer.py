@@ -88,7 +88,9 @@ class SesMailer:
     def send(self, message: EmailMessage) -> str:
         """Send ``message``; SES's MessageId."""
         if not str(message["From"] or "").strip():
-            raise MailRejected("the message has no From address")
+            raise MailRejected(
+                "the message has no From address: set 'From address' in the Settings tab"
+            )
         try:
             data = message.as_bytes(policy=_WIRE)
         except Exception as error:  # nothing was sent: the message never left this process

@@ -72,7 +72,10 @@ def failure_of(message: MessageTypeDef) -> FailedRun:
     if isinstance(body, Mapping) and isinstance(body.get(_OWN), Mapping):
         own = body[_OWN]
         return FailedRun(
-            str(own.get("function", "unknown")), _when(own.get("when")), str(own.get("error", ""))
+            str(own.get("function", "unknown")),
+            _when(own.get("when")),
+            str(own.get("error", "")),
+            str(own.get("reason", "")),
         )
     if isinstance(body, Mapping) and isinstance(body.get("requestContext"), Mapping):
         context = body["requestContext"]
@@ -111,6 +114,7 @@ class SqsRunFailures:
                 "function": failure.function,
                 "when": failure.when.isoformat() if failure.when else None,
                 "error": failure.error_type,
+                "reason": failure.reason,
             }
         }
         self._client.send_message(QueueUrl=self.url, MessageBody=json.dumps(body))

@@ -36,6 +36,18 @@ WEB_ENV: Final = {
     "link_key": "SHEETS_BOT_LINK_KEY",
 }
 
+WEB_LANES: Final = {
+    "pos_webhook": (
+        "region",
+        "live_table",
+        "shopify_secret",
+        "square_signature_key",
+        "square_notification_url",
+    ),
+    "supplier_confirm": ("region", "live_table", "link_key"),
+}
+"""What each public function reads (by its handler module); the template sets only these."""
+
 
 class WebSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -94,7 +106,9 @@ class WebWiring:
             settings.square_notification_url,
         )
         return {
-            POS_PATH: pos_webhook_app(secrets, DynamoSalesLog(self.dynamodb, settings.live_table))
+            POS_PATH: pos_webhook_app(
+                secrets, DynamoSalesLog(self.dynamodb, settings.live_table), self.clock
+            )
         }
 
     def confirm_apps(self) -> dict[str, App]:

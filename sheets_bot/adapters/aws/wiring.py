@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import cached_property
@@ -34,7 +35,7 @@ from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.clock import SystemClock
-from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
+from sheets_bot.cloud_config import LANES, CloudSettings, GoogleCredentialMode
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer, Parser
@@ -153,29 +154,24 @@ class AwsWiring:
     def sqs(self) -> SQSClient:
         return self.session.client("sqs", region_name=self.settings.region)
 
-    # --- adapters ---------------------------------------------------------------------------
+    # --- the container's adapters (full settings: the CLI and tests) -----------------------
+
+    def view(self, lane: str) -> CloudSettings:
+        """The settings as function ``lane`` (a handler module's name) reads them."""
+        return self.settings.only(LANES[lane])
 
     def narrator(self) -> BedrockNarrator | None:
         """The monthly narrative's model, when the stack was deployed with AI summaries on."""
-        if not self.settings.summary_model:
-            return None
-        from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
-
-        return BedrockNarrator(self.bedrock, self.settings.summary_model)
+        return self._narrator(self.settings)
 
     @cached_property
     def marks(self) -> DynamoMarks:
-        from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
-
-        return DynamoMarks(self.dynamodb, self.settings.ledger_table)
+        return self._marks(self.settings)
 
     @cached_property
     def failures(self) -> SqsRunFailures | None:
         """The failure queue, read by the daily check's digest (only its role may)."""
-        from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
-
-        arn = self.settings.failure_queue_arn
-        return SqsRunFailures(self.sqs, arn) if arn else None
+        return self._failures(self.settings)
 
     @property
     def link_key(self) -> bytes | None:
@@ -187,38 +183,38 @@ class AwsWiring:
         (Imported here: only the daily check signs links, and the poller's cold start counts.)"""
         from sheets_bot.services.decision_links import LinkSigner
 
-        key = self.link_key
-        if key is None or not self.settings.links_url:
+        view = self.view("daily_check")
+        key = view.link_key
+        if key is None or not view.links_url:
             return None
-        return LinkSigner(key, self.settings.links_url.rstrip("/"))
+        return LinkSigner(key.get_secret_value().encode("utf-8"), view.links_url.rstrip("/"))
 
     @cached_property
     def ledger(self) -> DynamoLedger:
-        return DynamoLedger(self.dynamodb, self.settings.ledger_table)
+        return DynamoLedger(self.dynamodb, self.settings.need("ledger_table"))
 
     @cached_property
     def audit(self) -> DynamoAuditLog:
-        return DynamoAuditLog(self.dynamodb, self.settings.audit_table)
+        return DynamoAuditLog(self.dynamodb, self.settings.need("audit_table"))
 
     @cached_property
     def memory(self) -> DynamoCellMemory:
-        return DynamoCellMemory(self.dynamodb, self.settings.memory_table)
+        return DynamoCellMemory(self.dynamodb, self.settings.need("memory_table"))
 
     @cached_property
     def mailer(self) -> Mailer:
-        inner = SesMailer(self.ses, configuration_set=self.settings.ses_configuration_set)
-        return VerifiedSenderMailer(inner, self.settings.from_address)
+        return self._mailer(self.settings)
 
     @cached_property
     def run_lock(self) -> RunLock:
-        return RunLock(self.dynamodb, self.settings.ledger_table)
+        return RunLock(self.dynamodb, self.settings.need("ledger_table"))
 
     def sheet_lock(self, holder: str, what: str, *, wait: float) -> AbstractContextManager[None]:
         """Hold the sheet for one run (see ``run_lock``): ``with cloud().sheet_lock(...):``."""
         return self.run_lock.held(holder, what, wait=wait)
 
     def blobs(self) -> S3Blobs:
-        return S3Blobs(self.s3, self.settings.bucket)
+        return S3Blobs(self.s3, self.settings.need("bucket"))
 
     def parser(self) -> Parser:
         """Reads counts that are not spreadsheets (Textract's tables, else the model); the
@@ -227,23 +223,140 @@ class AwsWiring:
         from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
         from sheets_bot.adapters.aws.textract_tables import TextractThenModel
 
-        return TextractThenModel(
-            self.textract, BedrockParser(self.bedrock, self.settings.bedrock_model)
+        model = self.view("inbound_email").bedrock_model
+        return TextractThenModel(self.textract, BedrockParser(self.bedrock, model))
+
+    # --- one entry point per lane: the adapters its function runs with ---------------------
+
+    def daily_adapters(self) -> Adapters:
+        """The daily check and its digest: the failure queue, the digest marks, the Stock
+        history, and the POS sales and receipts the learning reads."""
+        view = self.view("daily_check")
+        return replace(
+            self._base(view),
+            mailer=self._mailer(view),
+            marks=self._marks(view),
+            failures=self._failures(view),
+            history=self._history(view),
+            **self._live(view, claims=False),
         )
 
-    def scheduler(self, target_arn: str | None) -> EventBridgeScheduler | None:
+    def poll_adapters(self, invoked_arn: str) -> Adapters:
+        """The poll: one-off schedules of itself (``invoked_arn``) and every live lane."""
+        view = self.view("poll_decisions")
+        return replace(
+            self._base(view),
+            mailer=self._mailer(view),
+            scheduler=self._scheduler(view, invoked_arn),
+            **self._live(view, claims=True),
+        )
+
+    def intake_adapters(self) -> Adapters:
+        """A forwarded email's run: it writes Proposed rows and sends no mail."""
+        return self._base(self.view("inbound_email"))
+
+    def monthly_adapters(self) -> Adapters:
+        """The monthly summary: the Stock history, sales and receipts, the narrative model."""
+        view = self.view("monthly_summary")
+        return replace(
+            self._base(view),
+            mailer=self._mailer(view),
+            history=self._history(view),
+            narrator=self._narrator(view),
+            **self._live(view, claims=False),
+        )
+
+    def decision_adapters(self) -> Adapters:
+        """A digest link's run: the digest marks (its nonces); it writes the Drafts tab only."""
+        view = self.view("decision_link")
+        return replace(self._base(view), marks=self._marks(view))
+
+    @contextmanager
+    def link_adapters(self, wait: float = 10.0) -> Iterator[Adapters]:
+        """A digest link's run: the sheet's lease held, so it never writes during a poll."""
+        with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
+            yield self.decision_adapters()
+
+    @contextmanager
+    def link_reader(self) -> Iterator[Adapters]:
+        """A digest link's confirmation page: it only reads, so it takes no lease."""
+        yield self.decision_adapters()
+
+    def sync_ports(self) -> tuple[GoogleSheet, S3Blobs]:
+        """Drive sync: the sheet and the bucket, nothing else."""
+        view = self.view("drive_sync")
+        return self._sheet(view), S3Blobs(self.s3, view.need("bucket"))
+
+    # --- builders, each from the settings a lane sees ---------------------------------------
+
+    def _base(self, view: CloudSettings) -> Adapters:
+        """The ports every run that writes the sheet has; no mail unless the lane adds it."""
+        return Adapters(
+            sheet=self._sheet(view),
+            ledger=DynamoLedger(self.dynamodb, view.need("ledger_table")),
+            audit=DynamoAuditLog(self.dynamodb, view.need("audit_table")),
+            memory=DynamoCellMemory(self.dynamodb, view.need("memory_table")),
+            mailer=NoMail(),
+            clock=self.clock,
+        )
+
+    def _mailer(self, view: CloudSettings) -> Mailer:
+        inner = SesMailer(self.ses, configuration_set=view.ses_configuration_set)
+        return VerifiedSenderMailer(inner, view.need("from_address"))
+
+    def _marks(self, view: CloudSettings) -> DynamoMarks:
+        from sheets_bot.adapters.aws.dynamodb_marks import DynamoMarks
+
+        return DynamoMarks(self.dynamodb, view.need("ledger_table"))
+
+    def _failures(self, view: CloudSettings) -> SqsRunFailures | None:
+        from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
+
+        arn = view.failure_queue_arn
+        return SqsRunFailures(self.sqs, arn) if arn else None
+
+    def _history(self, view: CloudSettings) -> BlobStockHistory:
+        """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
+        from sheets_bot.services.stock_history import BlobStockHistory
+
+        return BlobStockHistory(S3Blobs(self.s3, view.need("bucket")), view.sheet_id)
+
+    def _narrator(self, view: CloudSettings) -> BedrockNarrator | None:
+        if not view.summary_model:
+            return None
+        from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
+
+        return BedrockNarrator(self.bedrock, view.summary_model)
+
+    def _scheduler(self, view: CloudSettings, target_arn: str) -> EventBridgeScheduler | None:
         """One-off polls of ``target_arn`` (the poller's own ARN), if the stack has a group."""
-        settings = self.settings
-        if not target_arn or not settings.schedule_group or not settings.scheduler_role_arn:
+        if not target_arn or not view.schedule_group or not view.scheduler_role_arn:
             return None
         return EventBridgeScheduler(
             self.scheduler_client,
-            group=settings.schedule_group,
+            group=view.schedule_group,
             target_arn=function_arn(target_arn),
-            role_arn=settings.scheduler_role_arn,
-            timezone=settings.timezone,
-            dead_letter_arn=settings.failure_queue_arn,
+            role_arn=view.scheduler_role_arn,
+            timezone=view.timezone,
+            dead_letter_arn=view.failure_queue_arn,
         )
+
+    def _live(self, view: CloudSettings, *, claims: bool) -> LivePorts:
+        """The live lanes' ports, where the stack has the live table: sales and receipts, and
+        with ``claims`` (the poll) the once-only claims and the confirmation links."""
+        if not view.live_table:
+            return {}
+        ports: LivePorts = {
+            "sales": DynamoSalesLog(self.dynamodb, view.live_table),
+            "receipts": DynamoReceiptLog(self.dynamodb, view.live_table),
+        }
+        if claims:
+            ports["claims"] = DynamoClaims(self.dynamodb, view.live_table)
+            if view.link_key is not None and view.confirm_url:
+                ports["confirm_links"] = ConfirmLinks(
+                    view.confirm_url, view.link_key.get_secret_value().encode("utf-8")
+                )
+        return ports
 
     # --- Google -----------------------------------------------------------------------------
 
@@ -270,69 +383,20 @@ class AwsWiring:
 
     def sheet(self) -> GoogleSheet:
         """The owner's sheet for one run (nothing is requested until it is read)."""
+        return self._sheet(self.settings)
+
+    def _sheet(self, view: CloudSettings) -> GoogleSheet:
         from sheets_bot.adapters.google.sheet import open_google_sheet
 
-        return open_google_sheet(self.settings.sheet_id, self.identity, http=self.http)
+        return open_google_sheet(view.sheet_id, self.identity, http=self.http)
 
-    def adapters(
-        self,
-        *,
-        scheduler_target: str | None = None,
-        read_failures: bool = False,
-        digest_marks: bool = False,
-        history: bool = False,
-    ) -> Adapters:
-        """What a run needs. ``scheduler_target`` is the poller's ARN; ``read_failures`` (the
-        daily check) hands its digest the failure queue; ``digest_marks`` (the check, a digest
-        link) the last digest's date and the used link nonces; ``history`` (the check, the
-        monthly summary) the Stock history. Each is asked for only where used, so the poller's
-        cold start does not load them."""
-        return Adapters(
-            sheet=self.sheet(),
-            ledger=self.ledger,
-            audit=self.audit,
-            memory=self.memory,
-            mailer=self.mailer,
-            clock=self.clock,
-            scheduler=self.scheduler(scheduler_target),
-            marks=self.marks if digest_marks else None,
-            failures=self.failures if read_failures else None,
-            history=self.stock_history() if history else None,
-            **self.live_ports(),
-        )
 
-    @contextmanager
-    def link_adapters(self, wait: float = 10.0) -> Iterator[Adapters]:
-        """A digest link's run: the sheet's lease held, so it never writes during a poll."""
-        with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
-            yield self.adapters(digest_marks=True)
+class NoMail:
+    """The mailer of a lane that sends nothing (the intake, a digest link): its role may not
+    send either, so anything that tried is a bug, said as such instead of an AccessDenied."""
 
-    @contextmanager
-    def link_reader(self) -> Iterator[Adapters]:
-        """A digest link's confirmation page: it only reads, so it takes no lease."""
-        yield self.adapters(digest_marks=True)
-
-    def live_ports(self) -> LivePorts:
-        """The live lanes' ports, where the stack has the live table."""
-        settings = self.settings
-        if not settings.live_table:
-            return {}
-        ports: LivePorts = {
-            "sales": DynamoSalesLog(self.dynamodb, settings.live_table),
-            "receipts": DynamoReceiptLog(self.dynamodb, settings.live_table),
-            "claims": DynamoClaims(self.dynamodb, settings.live_table),
-        }
-        if settings.link_key is not None and settings.confirm_url:
-            ports["confirm_links"] = ConfirmLinks(
-                settings.confirm_url, settings.link_key.get_secret_value().encode("utf-8")
-            )
-        return ports
-
-    def stock_history(self) -> BlobStockHistory:
-        """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
-        from sheets_bot.services.stock_history import BlobStockHistory
-
-        return BlobStockHistory(self.blobs(), self.settings.sheet_id)
+    def send(self, message: EmailMessage) -> str:
+        raise MailRejected("this function sends no mail (its lane has no mailer)")
 
 
 _current: AwsWiring | None = None

@@ -15,10 +15,10 @@ import requests
 from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError
 
-from sheets_bot.errors import BotError
+from sheets_bot.errors import AdapterError, BotError
 
 
-class GoogleSheetsError(BotError):
+class GoogleSheetsError(AdapterError):
     """A Google Sheets request failed for a reason the user can act on."""
 
 

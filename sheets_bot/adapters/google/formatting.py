@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from sheets_bot.ports import Cell
+from sheets_bot.sheet.formats import PROBLEM_TINT
 from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, TabSpec, normalise_header
 from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
 from sheets_bot.sheet.table import is_blank
@@ -172,6 +173,87 @@ def move_colour(sheet_id: int, column: int, move: str) -> JsonObject:
     }
 
 
+DEFAULT_PIXELS: Final = 100
+"""The width Google gives a new column: a column still that wide was not sized by anyone."""
+PIXELS_PER_CHAR: Final = 7
+PROBLEM_COLUMN: Final = "Problem"
+
+
+def pixels(column: ColumnSpec) -> int:
+    """The layout's width in characters as Google's pixels."""
+    return column.chars * PIXELS_PER_CHAR + 12
+
+
+def column_width(sheet_id: int, column: int, pixel_size: int) -> JsonObject:
+    return {
+        "updateDimensionProperties": {
+            "range": {
+                "sheetId": sheet_id,
+                "dimension": "COLUMNS",
+                "startIndex": column - 1,
+                "endIndex": column,
+            },
+            "properties": {"pixelSize": pixel_size},
+            "fields": "pixelSize",
+        }
+    }
+
+
+def number_format(
+    sheet_id: int, column: int, pattern: str, start_row: int = 1, end_row: int | None = None
+) -> JsonObject:
+    """A number format on the column's data rows (``NUMBER`` with the pattern: the currency
+    symbol is in the pattern, as the workbook has it)."""
+    return {
+        "repeatCell": {
+            "range": grid_range(sheet_id, column, 1, start_row, end_row),
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": pattern}}},
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def wrap(sheet_id: int, column: int, start_row: int = 1, end_row: int | None = None) -> JsonObject:
+    return {
+        "repeatCell": {
+            "range": grid_range(sheet_id, column, 1, start_row, end_row),
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment",
+        }
+    }
+
+
+def problem_formula(problem: int) -> str:
+    return f'=${column_letter(problem)}2<>""'
+
+
+def problem_rows(sheet_id: int, problem: int, width: int) -> JsonObject:
+    """Rows whose Problem cell holds text, tinted from the first column to ``width``."""
+    return {
+        "addConditionalFormatRule": {
+            "index": 0,
+            "rule": {
+                "ranges": [grid_range(sheet_id, 1, width, 1)],
+                "booleanRule": {
+                    "condition": {
+                        "type": "CUSTOM_FORMULA",
+                        "values": [{"userEnteredValue": problem_formula(problem)}],
+                    },
+                    "format": {"backgroundColor": rgb(PROBLEM_TINT)},
+                },
+            },
+        }
+    }
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def protection(sheet_id: int, first: int, width: int, names: Sequence[str]) -> JsonObject:
     listed = ", ".join(f"'{name}'" for name in names)
     return {
@@ -200,5 +282,10 @@ def formats_for_new_rows(
         dropdown(sheet_id, positions[item.column], item, start_row, end_row)
         for item in spec.dropdowns
         if item.column in positions
+    )
+    requests.extend(
+        wrap(sheet_id, positions[column.name], start_row, end_row)
+        for column in spec.columns
+        if column.wrap and column.name in positions
     )
     return requests

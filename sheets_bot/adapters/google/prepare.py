@@ -18,6 +18,7 @@ from sheets_bot.adapters.google import formatting as fmt
 from sheets_bot.adapters.google.cells import updates
 from sheets_bot.adapters.google.tabs import TabInfo
 from sheets_bot.ports import Cell, SeedRows, Written
+from sheets_bot.sheet.formats import number_format
 from sheets_bot.sheet.layout import Layout, TabSpec
 from sheets_bot.sheet.table import is_blank
 
@@ -27,8 +28,9 @@ LOOK_FIELDS: Final = (
     "sheets(properties(sheetId,title),"
     "protectedRanges(range,description,warningOnly),"
     "conditionalFormats(ranges,booleanRule(condition)),"
-    "data(rowData(values(formattedValue,note,dataValidation(condition(type)),"
-    "userEnteredFormat(backgroundColor,textFormat(bold))))))"
+    "data(columnMetadata(pixelSize),"
+    "rowData(values(formattedValue,note,dataValidation(condition(type)),"
+    "userEnteredFormat(backgroundColor,textFormat(bold),numberFormat(pattern),wrapStrategy)))))"
 )
 """What ``prepare`` must see of rows 1-2 of a tab to know what is there already."""
 NEW_TAB_ROWS: Final = 1000
@@ -46,6 +48,8 @@ class TabLook:
     """``CellData`` of row 2 (where a column's dropdown shows)."""
     protected: list[JsonObject] = field(default_factory=list)
     rules: list[JsonObject] = field(default_factory=list)
+    widths: list[int] = field(default_factory=list)
+    """Pixel width of each column (0-based), as the sheet has it."""
     has_data: bool = False
     """Whether any row below the headers holds a value (known only for tabs being filled)."""
 
@@ -71,6 +75,23 @@ class TabLook:
                 return True
         return False
 
+    def width(self, column: int) -> int:
+        if column <= len(self.widths):
+            return self.widths[column - 1]
+        return fmt.DEFAULT_PIXELS
+
+    def data_format(self, column: int) -> JsonObject:
+        """Row 2's format in ``column``: what the column's data rows were given."""
+        return self.second_cell(column).get("userEnteredFormat") or {}
+
+    def has_formula_rule(self, formula: str) -> bool:
+        for rule in self.rules:
+            condition = (rule.get("booleanRule") or {}).get("condition") or {}
+            values = [v.get("userEnteredValue") for v in condition.get("values") or []]
+            if condition.get("type") == "CUSTOM_FORMULA" and values == [formula]:
+                return True
+        return False
+
     def has_move_rule(self, column: int, move: str) -> bool:
         for rule in self.rules:
             condition = (rule.get("booleanRule") or {}).get("condition") or {}
@@ -91,8 +112,13 @@ def looks_from(spreadsheet: Mapping[str, Any], tabs: Mapping[str, TabInfo]) -> d
         if title not in tabs:
             continue
         rows: list[JsonObject] = []
+        widths: list[int] = []
         for data in sheet.get("data") or []:
             rows = list(data.get("rowData") or [])
+            widths = [
+                int(item.get("pixelSize") or fmt.DEFAULT_PIXELS)
+                for item in data.get("columnMetadata") or []
+            ]
         cells = [list(row.get("values") or []) for row in rows]
         looks[title] = TabLook(
             info=tabs[title],
@@ -100,6 +126,7 @@ def looks_from(spreadsheet: Mapping[str, Any], tabs: Mapping[str, TabInfo]) -> d
             second=cells[1] if len(cells) > 1 else [],
             protected=list(sheet.get("protectedRanges") or []),
             rules=list(sheet.get("conditionalFormats") or []),
+            widths=widths,
         )
     return looks
 
@@ -137,7 +164,7 @@ def plan_prepare(
         seed = rows.get(spec.name) or []
         if look is None:
             look = _add_tab(plan, spec, len(seed))
-        _plan_tab(plan, spec, look, seed)
+        _plan_tab(plan, spec, look, seed, layout.currency)
     return plan.requests()
 
 
@@ -167,7 +194,7 @@ def _add_tab(plan: _Plan, spec: TabSpec, seed_rows: int) -> TabLook:
     return TabLook(info)
 
 
-def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: SeedRows) -> None:
+def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: SeedRows, currency: str) -> None:
     info = look.info
     positions, added = _positions(spec, look.header_texts())
     for column, name in added.items():
@@ -197,6 +224,30 @@ def _plan_tab(plan: _Plan, spec: TabSpec, look: TabLook, seed: SeedRows) -> None
     if fill:
         plan.values.extend(_seed(info.sheet_id, spec, positions, seed))
     _plan_formats(plan, spec, look, positions)
+    _plan_reading(plan, spec, look, positions, currency)
+
+
+def _plan_reading(
+    plan: _Plan, spec: TabSpec, look: TabLook, positions: Mapping[str, int], currency: str
+) -> None:
+    """Widths (only of columns nobody has sized), number formats and wrapping (where row 2
+    lacks them), and the Stock tab's tint for problem rows."""
+    sheet_id = look.info.sheet_id
+    for column in spec.columns:
+        position = positions[column.name]
+        wanted = fmt.pixels(column)
+        if look.width(position) == fmt.DEFAULT_PIXELS and wanted != fmt.DEFAULT_PIXELS:
+            plan.formats.append(fmt.column_width(sheet_id, position, wanted))
+        data = look.data_format(position)
+        pattern = number_format(column, currency)
+        if pattern is not None and (data.get("numberFormat") or {}).get("pattern") != pattern:
+            plan.formats.append(fmt.number_format(sheet_id, position, pattern))
+        if column.wrap and data.get("wrapStrategy") != "WRAP":
+            plan.formats.append(fmt.wrap(sheet_id, position))
+    if spec.name == "Stock" and fmt.PROBLEM_COLUMN in positions:
+        problem = positions[fmt.PROBLEM_COLUMN]
+        if not look.has_formula_rule(fmt.problem_formula(problem)):
+            plan.formats.append(fmt.problem_rows(sheet_id, problem, max(positions.values())))
 
 
 def _positions(spec: TabSpec, header: list[Cell]) -> tuple[dict[str, int], dict[int, str]]:

@@ -18,26 +18,33 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sheets_bot.adapters.google.errors import FailureKind, failure_kind
+from sheets_bot.errors import AdapterError
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 
-class RetriesExhausted(Exception):
+class RetriesExhausted(AdapterError):
     """The last failure of a request tried ``attempts`` times over ``seconds``."""
 
     def __init__(self, error: BaseException, attempts: int, seconds: float) -> None:
-        super().__init__(f"{type(error).__name__} after {attempts} attempts in {seconds:.1f} s")
+        super().__init__(
+            f"{type(error).__name__} after {attempts} attempts in {seconds:.1f} s: the service"
+            " kept failing; try again later"
+        )
         self.error = error
         self.attempts = attempts
         self.seconds = seconds
 
 
-class OutcomeUnknown(Exception):
+class OutcomeUnknown(AdapterError):
     """A write that must not be repeated failed ambiguously and ``applied`` could not tell."""
 
     def __init__(self, error: BaseException) -> None:
-        super().__init__(f"{type(error).__name__}; the outcome is unknown")
+        super().__init__(
+            f"{type(error).__name__}; the outcome is unknown: look at the sheet before running"
+            " again"
+        )
         self.error = error
 
 

@@ -2,7 +2,8 @@
 
 Local runs are started by hand or by cron; a run that fails says so on its terminal, which
 nobody reads under cron, so the command line records it here too and the next digest lists
-it. Only the command, the time and the error's type are kept: never a message or a value.
+it. Only the command, the time, the error's type and a fixed phrase of the code's saying why
+are kept: never a message or a value.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class FileRunFailures:
             "function": failure.function,
             "when": failure.when.isoformat() if failure.when else None,
             "error": failure.error_type,
+            "reason": failure.reason,
         }
         with self._path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line) + "\n")
@@ -51,6 +53,7 @@ class FileRunFailures:
                     str(line.get("function") or "unknown"),
                     datetime.fromisoformat(str(line["when"])) if line.get("when") else None,
                     str(line.get("error") or ""),
+                    str(line.get("reason") or ""),
                 ),
                 str(line.get("id")),
             )

@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from sheets_bot.adapters.local.private_files import private_dir
 from sheets_bot.domain.tokens import MIN_KEY_BYTES
 
 KEY_FILE = "link-key"
@@ -19,7 +20,7 @@ KEY_FILE = "link-key"
 def local_link_key(state_dir: Path) -> bytes:
     path = state_dir / KEY_FILE
     if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(state_dir)
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -22,7 +22,6 @@ store never reads the clock) and naive datetimes are refused.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -33,7 +32,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
-from sheets_bot.domain.audit import AuditEntry, action_of
+from sheets_bot.adapters.local.private_files import private_dir, private_file, tighten
+from sheets_bot.domain.audit import AuditEntry, action_of, dump_snapshot, load_snapshot
 from sheets_bot.domain.purchase_order import ApprovedOrder, PoRecord, PoState, single_unknown
 from sheets_bot.errors import BotError
 
@@ -146,7 +146,7 @@ class SqliteStore:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_dir(path.parent) / path.name)
         self._path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
@@ -159,6 +159,8 @@ class SqliteStore:
             _use_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
+            for suffix in ("-wal", "-shm"):  # SQLite copies the database's mode; older files
+                tighten(path.with_name(path.name + suffix))
         except BaseException:
             self._conn.close()
             raise
@@ -368,8 +370,8 @@ class SqliteAuditLog:
                 entry.who,
                 str(entry.action),
                 entry.subject,
-                _dump_snapshot(entry.before),
-                _dump_snapshot(entry.after),
+                dump_snapshot(entry.before),
+                dump_snapshot(entry.after),
             )
             for entry in entries
         ]
@@ -466,20 +468,6 @@ def _insert_sent_lines(conn: sqlite3.Connection, order: ApprovedOrder) -> None:
     )
 
 
-def _dump_snapshot(value: Mapping[str, Any] | None) -> str | None:
-    """JSON text of a before/after snapshot; Decimals and datetimes become strings."""
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _load_snapshot(text: str | None) -> Mapping[str, Any] | None:
-    if text is None:
-        return None
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
 def _entry(row: Sequence[Any]) -> AuditEntry:
     when, who, action, subject, before_json, after_json = row
     return AuditEntry(
@@ -487,6 +475,6 @@ def _entry(row: Sequence[Any]) -> AuditEntry:
         who=who,
         action=action_of(action),
         subject=subject,
-        before=_load_snapshot(before_json),
-        after=_load_snapshot(after_json),
+        before=load_snapshot(before_json),
+        after=load_snapshot(after_json),
     )

@@ -18,7 +18,6 @@ import math
 import os
 import tempfile
 import time as clock
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from datetime import date, datetime, time, timedelta
@@ -31,19 +30,21 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import Rule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import Fill
 from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_bot.adapters.local import exact_numbers
 from sheets_bot.adapters.local.formula_results import FormulaResults, collect
+from sheets_bot.domain.run_failures import WORKBOOK_CHANGED, WORKBOOK_IN_USE, WORKBOOK_OPEN
 from sheets_bot.errors import BotError, SheetLayoutError, WorkbookBusyError
 from sheets_bot.ports import BotFormula, Cell, Grid, SeedRows, SheetBatch, Sparkline, Written
+from sheets_bot.sheet.formats import PROBLEM_TINT, number_format
 from sheets_bot.sheet.grids import deletion_order, tabs_named_in, trim_grid
 from sheets_bot.sheet.layout import ColumnSpec, DropdownSpec, Layout, TabSpec, normalise_header
 from sheets_bot.sheet.palette import BOT_TINT, EDITABLE_TINT, MOVE_COLOURS
@@ -53,6 +54,8 @@ FORMAT_ROWS = 5000
 _WIDE_COLUMNS = {"item", "problem", "why", "note", "before", "after", "subject", "email", "send to"}
 _Stamp = tuple[int, int]
 _Style = TypeVar("_Style")
+
+exact_numbers.install()
 
 
 class LocalWorkbook:
@@ -142,7 +145,7 @@ class LocalWorkbook:
         try:
             changed = fresh
             for spec in layout.tabs:
-                changed |= _prepare_tab(book, spec, rows.get(spec.name))
+                changed |= _prepare_tab(book, spec, rows.get(spec.name), layout.currency)
             if changed:
                 self._book = book
                 self._save(book)
@@ -189,7 +192,8 @@ class LocalWorkbook:
         if _stamp_of(self.path) != self._stamp:
             raise WorkbookBusyError(
                 f"{self.path} changed on disk while sheets-bot was working on it;"
-                " nothing was written, run again"
+                " nothing was written, run again",
+                WORKBOOK_CHANGED,
             )
         noted = collect(book, self._formula_results, moved)
         save_atomically(book, self.path)
@@ -220,7 +224,8 @@ def refuse_if_open_in_office(path: Path) -> None:
         if lock.exists():
             raise WorkbookBusyError(
                 f"{path} looks open in LibreOffice or Excel ({lock.name} is beside it):"
-                f" save and close it, then run again (if it is not open, delete {lock})"
+                f" save and close it, then run again (if it is not open, delete {lock})",
+                WORKBOOK_OPEN,
             )
 
 
@@ -238,7 +243,8 @@ def _take_lock(lock_path: Path, timeout: float, workbook: Path) -> IO[bytes]:
                 handle.close()
                 raise WorkbookBusyError(
                     f"another sheets-bot run is using {workbook}; wait for it to finish,"
-                    " then run again"
+                    " then run again",
+                    WORKBOOK_IN_USE,
                 ) from None
             clock.sleep(min(0.1, remaining))
 
@@ -252,10 +258,15 @@ def _stamp_of(path: Path) -> _Stamp | None:
 
 
 def open_workbook(path: Path, *, data_only: bool = False) -> Workbook:
+    """The workbook, or one ``BotError`` line for any file openpyxl cannot read: not a zip,
+    flipped bytes (``zlib.error``, a CRC ``BadZipFile``), a member cut short (``ParseError``),
+    a cell of more digits than Python converts (``ValueError``), and whatever else a damaged
+    file raises inside openpyxl."""
     try:
         return load_workbook(path, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise BotError(f"cannot open {path} as an .xlsx workbook: {error}") from error
+    except Exception as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise BotError(f"cannot open {path} as an .xlsx workbook: {reason}") from error
 
 
 def save_atomically(book: Workbook, path: Path) -> None:
@@ -366,9 +377,22 @@ def write_plain(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
     if isinstance(cell.value, str):
         cell.data_type = "s"
     if value is not None and not cell.has_style:
-        tint = _column_fill(sheet, column)
-        if tint is not None:
-            cell.fill = tint
+        _take_column_style(sheet, column, cell)
+
+
+def _take_column_style(sheet: Worksheet, column: int, cell: XlCell) -> None:
+    """A new cell gets its column's tint, number format and wrapping: openpyxl does not
+    apply a column's style to cells it creates, as Excel and LibreOffice do when typing."""
+    dimension = _covering_dimension(sheet, column)
+    if dimension is None or not dimension.has_style:
+        return
+    tint = _column_fill(sheet, column)
+    if tint is not None:
+        cell.fill = tint
+    if dimension.number_format != "General":
+        cell.number_format = dimension.number_format
+    if dimension.alignment.wrap_text:
+        cell.alignment = _style_copy(dimension.alignment, Alignment)
 
 
 def write_value(sheet: Worksheet, row: int, column: int, value: Written) -> None:
@@ -449,7 +473,9 @@ def _own_dimension(sheet: Worksheet, index: int, width: float) -> tuple[ColumnDi
     return sheet.column_dimensions[letter], True
 
 
-def _width_for(header: str) -> float:
+def _old_width_for(header: str) -> float:
+    """The width earlier versions gave a column: a column still that wide was sized by the
+    bot, not the owner, and may be given the layout's width."""
     if normalise_header(header) in _WIDE_COLUMNS:
         return 32
     return max(12, min(40, len(header) + 4))
@@ -469,7 +495,7 @@ def _new_book(layout: Layout) -> Workbook:
     return book
 
 
-def _prepare_tab(book: Workbook, spec: TabSpec, rows: SeedRows | None) -> bool:
+def _prepare_tab(book: Workbook, spec: TabSpec, rows: SeedRows | None, currency: str) -> bool:
     changed = False
     sheet = _worksheet(book, spec.name)
     if sheet is None:
@@ -477,7 +503,7 @@ def _prepare_tab(book: Workbook, spec: TabSpec, rows: SeedRows | None) -> bool:
         changed = True
     positions, added = _ensure_headers(sheet, spec)
     changed |= added
-    changed |= _format_tab(sheet, spec, positions)
+    changed |= _format_tab(sheet, spec, positions, currency)
     if rows and last_used_row(sheet) <= 1:
         _seed_rows(sheet, spec, positions, rows)
         changed = True
@@ -507,13 +533,17 @@ def _ensure_headers(sheet: Worksheet, spec: TabSpec) -> tuple[dict[str, int], bo
     return positions, added
 
 
-def _format_tab(sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int]) -> bool:
+def _format_tab(
+    sheet: Worksheet, spec: TabSpec, positions: Mapping[str, int], currency: str
+) -> bool:
     changed = False
     if sheet.freeze_panes is None:
         sheet.freeze_panes = "A2"
         changed = True
     for column in spec.columns:
-        changed |= _format_column(sheet, column, positions[column.name])
+        changed |= _format_column(sheet, column, positions[column.name], currency)
+    if spec.name == "Stock" and "Problem" in positions:
+        changed |= _add_problem_rows(sheet, positions["Problem"], max(positions.values()))
     for dropdown in spec.dropdowns:
         changed |= _add_dropdown(sheet, dropdown, positions[dropdown.column])
     if "Move" in positions:
@@ -525,9 +555,10 @@ def _solid(colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
-def _format_column(sheet: Worksheet, column: ColumnSpec, index: int) -> bool:
-    """Bold header, a width, and for bot columns a tint on the header and the whole column
-    (a column style: no per-cell styling, so the file stays small)."""
+def _format_column(sheet: Worksheet, column: ColumnSpec, index: int, currency: str) -> bool:
+    """Bold header, a width, a number format and wrapping where the layout says, and for bot
+    columns a tint on the header and the whole column (column styles: cells the bot writes
+    take them, ``_take_column_style``)."""
     changed = False
     header = sheet.cell(1, index)
     if not header.font.bold:
@@ -535,8 +566,12 @@ def _format_column(sheet: Worksheet, column: ColumnSpec, index: int) -> bool:
         font.bold = True
         header.font = font
         changed = True
-    dimension, added = _own_dimension(sheet, index, _width_for(column.name))
+    dimension, added = _own_dimension(sheet, index, column.chars)
     changed |= added
+    if dimension.width == _old_width_for(column.name) and dimension.width != column.chars:
+        dimension.width = column.chars
+        changed = True
+    changed |= _style_data(sheet, column, index, dimension, currency)
     if column.bot_owned:
         tint = _solid(EDITABLE_TINT if column.editable else BOT_TINT)
         for styled in (header, dimension):
@@ -547,6 +582,46 @@ def _format_column(sheet: Worksheet, column: ColumnSpec, index: int) -> bool:
         header.comment = Comment(column.note, "sheets-bot")
         changed = True
     return changed
+
+
+def _style_data(
+    sheet: Worksheet, column: ColumnSpec, index: int, dimension: ColumnDimension, currency: str
+) -> bool:
+    """The column's number format and wrapping, on the column and on the data cells it has
+    (cells the owner formatted otherwise keep their format)."""
+    changed = False
+    wanted = number_format(column, currency)
+    if wanted is not None and dimension.number_format != wanted:
+        previous = dimension.number_format
+        dimension.number_format = wanted
+        for row in range(2, last_used_row(sheet) + 1):
+            cell = sheet.cell(row, index)
+            if cell.number_format in ("General", previous):
+                cell.number_format = wanted
+        changed = True
+    if column.wrap and not dimension.alignment.wrap_text:
+        wrapped = Alignment(wrap_text=True, vertical="top")
+        dimension.alignment = wrapped
+        for row in range(2, last_used_row(sheet) + 1):
+            cell = sheet.cell(row, index)
+            if not cell.alignment.wrap_text:
+                cell.alignment = wrapped
+        changed = True
+    return changed
+
+
+def _add_problem_rows(sheet: Worksheet, problem: int, last: int) -> bool:
+    """Rows whose Problem cell holds text are tinted from the first column to the last."""
+    letter = get_column_letter(problem)
+    formula = f'${letter}2<>""'
+    cells = f"A2:{get_column_letter(last)}{FORMAT_ROWS}"
+    if _has_rule(sheet, "A2", formula):
+        return False
+    rule = Rule(
+        type="expression", formula=[formula], dxf=DifferentialStyle(fill=_solid(PROBLEM_TINT))
+    )
+    sheet.conditional_formatting.add(cells, rule)
+    return True
 
 
 def _data_range(index: int) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from requests import PreparedRequest, Timeout
 from . import a1, values_api
 from .errors import SheetsApiError
 from .faults import FaultPlan
-from .grid import JsonObject, Sheet
+from .grid import DEFAULT_COLUMN_PIXELS, JsonObject, Sheet
 from .ranges import resolve
 from .routing import ENDPOINTS, READ_ENDPOINTS, URL_PATTERN, Route, route
 from .service import serve
@@ -255,6 +255,11 @@ class FakeSheetsApi:
     def conditional_formats(self, spreadsheet_id: str, tab: str) -> list[JsonObject]:
         """``ConditionalFormatRule`` objects, as ``spreadsheets.get`` returns them."""
         return copy.deepcopy(self._sheet(spreadsheet_id, tab).conditional_formats)
+
+    def column_pixels(self, spreadsheet_id: str, tab: str, column: int) -> int:
+        """A column's width (1-based column), as ``columnMetadata.pixelSize`` gives it."""
+        properties = self._sheet(spreadsheet_id, tab).column_properties.get(column - 1) or {}
+        return int(properties.get("pixelSize") or DEFAULT_COLUMN_PIXELS)
 
     def frozen_rows(self, spreadsheet_id: str, tab: str) -> int:
         return self._sheet(spreadsheet_id, tab).frozen_row_count
