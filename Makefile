@@ -66,7 +66,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/lambda_costs.py
 	$(BIN)/python benchmarks/intake_accuracy.py
 	$(BIN)/python benchmarks/webhook_load.py
-	$(BIN)/python benchmarks/policy.py
+	$(BIN)/python benchmarks/policy.py --peers
 
 clean:
 	rm -rf $(VENV) demo-shop test-artifacts .mypy_cache .ruff_cache .pytest_cache .aws-sam build

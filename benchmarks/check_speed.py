@@ -117,7 +117,7 @@ def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(arg) for arg in argv] or [200, 2000, 20000]
+    sizes = [int(arg) for arg in argv] or [200, 2000, 20000, 50000]
     for adapter in ("memory", "workbook"):
         for items in sizes:
             if adapter == "workbook" and items > 2000:

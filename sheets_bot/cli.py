@@ -348,15 +348,22 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = _command(
         sub,
         "simulate",
-        help="replay real daily sales (M5, Walmart) through the reorder rules: fixed vs learned"
-        " vs service level (needs the bench extra)",
+        help="replay your daily sales through the bot's rules and the fixed rule, side by side",
+    )
+    simulate.add_argument("--sales", required=True, metavar="CSV", help="date,sku,units")
+    simulate.add_argument(
+        "--items",
+        required=True,
+        metavar="CSV",
+        help="sku,lead_time_days,pack_size,unit_cost (optional moq, supplier)",
     )
     simulate.add_argument(
-        "--store",
-        action="append",
-        metavar="STORE",
-        help="an M5 store (CA_1 .. WI_3), repeatable; default CA_1; 'all' for all ten",
+        "--warmup", type=int, default=28, metavar="N", help="days seen, not scored (28)"
     )
+    simulate.add_argument(
+        "--backorders", action="store_true", help="unmet demand waits (default: lost)"
+    )
+    simulate.add_argument("--json", action="store_true", help="one JSON object a line")
     simulate.add_argument("--plot", metavar="PNG", help="also write fill rate vs inventory here")
     return parser
 
@@ -364,8 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _simulate(args: argparse.Namespace) -> str:
     from sheets_bot.simulation.run import simulate
 
-    stores = args.store or ["CA_1"]
-    return simulate([] if "all" in stores else stores, Path(args.plot) if args.plot else None)
+    return simulate(
+        Path(args.sales),
+        Path(args.items),
+        warmup=args.warmup,
+        backorders=args.backorders,
+        as_json=args.json,
+        plot_path=Path(args.plot) if args.plot else None,
+    )
 
 
 def _cost(args: argparse.Namespace) -> str:

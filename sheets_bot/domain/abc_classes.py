@@ -1,5 +1,5 @@
-"""ABC classes by revenue share: A items make the first 80% of revenue, B the next 15%, C the
-last 5% (and items with no revenue)."""
+"""ABC classes by share of value moved (units × unit cost a day): A items make the first 80%,
+B the next 15%, C the last 5% (and items that move no value)."""
 
 from __future__ import annotations
 

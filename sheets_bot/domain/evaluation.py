@@ -12,11 +12,15 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
+from sheets_bot.domain.ordering_days import EVERY_DAY
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
 from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, fill_rate_stock
 from sheets_bot.domain.sheet_numbers import plain
 
 
@@ -57,6 +61,8 @@ class Verdict:
     """What the Move column shows: a move, or the item's paused/discontinued status."""
     problem: str | None
     line: PlannedLine | None
+    safety: SafetyStock | None = None
+    """The fill-rate safety stock, when the learned policy set it."""
 
 
 def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, str]:
@@ -84,6 +90,89 @@ def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """What ``assess`` takes besides the item's own numbers."""
+
+    cover_days: float
+    cover_note: str
+    cycle_days: float
+    wait_days: float
+    safety_buffer: float
+    buffer_note: str = ""
+
+
+def _days(value: float) -> str:
+    return f"{plain(value)} day{'' if value == 1 else 's'}"
+
+
+def _policy(
+    item: Item,
+    lead_time: float,
+    supplier: Supplier | None,
+    today: date | None,
+    plan: DemandPlan | None,
+) -> tuple[_Spans, SafetyStock | None]:
+    """The days the reorder point covers and the safety stock, as ``assess`` takes them.
+
+    Typed numbers keep the seed's rule (cover = lead time) and add the days an order waits
+    beyond a daily supplier's: wait + review period − 1. The learned policy covers the wait
+    and the lead time, plus what is sold between two chances to order (the review period:
+    a day's sale, or the days to the next ordering day), which takes the stock below the
+    reorder point before an order can go; it sets the safety stock for the plan's fill target,
+    for the order actually placed (lead time + review period of demand, raised to Min order,
+    in whole packs)."""
+    days = supplier.ordering_days if supplier is not None else EVERY_DAY
+    if today is None or days.every_day:
+        wait, review = 0, 1
+    else:
+        wait, review = days.wait_days(today), days.review_days(today)
+    cycle = max(lead_time, float(review))
+    if plan is None:
+        extra = wait + review - 1
+        note = ""
+        if extra:
+            note = (
+                f"{_days(lead_time)} lead time + {_days(extra)} until an order after the next"
+                f" one can go ({supplier.name if supplier else ''} takes orders {days})"
+            )
+        return _Spans(lead_time + extra, note, cycle, wait, item.safety_buffer), None
+    cover = wait + lead_time
+    cycle = lead_time + review
+    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
+    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
+    safety = fill_rate_stock(
+        sale_size=size,
+        size_cv2=size_cv2,
+        review_days=review,
+        rate=item.daily_sales,
+        daily_variance=plan.forecast.variance,
+        cover_days=cover,
+        lead_stdev=plan.lead_stdev,
+        skewed=plan.skewed,
+        target=plan.target,
+        order=order,
+    )
+    parts = [f"{_days(lead_time)} lead time"]
+    if wait:
+        parts.insert(0, f"{_days(wait)} to the next order day")
+    note = " + ".join(parts) if wait else ""
+    return _Spans(cover, note, cycle, wait, safety.units, safety.why), safety
+
+
+def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float, float]:
+    """The demand between two chances to order (mean, CV²): one day's sale when the supplier
+    takes orders every day (sale size = rate × ADI), else ``review`` days of demand. The last
+    of it takes the position below the reorder point before an order can go."""
+    shape = plan.forecast.shape
+    if shape is None:
+        return 0.0, 0.0
+    if review <= shape.adi:
+        return rate * shape.adi, shape.cv2
+    total = rate * review
+    return total, plan.forecast.variance * review / (total * total) if total else 0.0
+
+
 def evaluate(
     item: Item,
     *,
@@ -92,9 +181,14 @@ def evaluate(
     settings: ShopSettings,
     history: Sequence[int],
     basis: str = "",
+    today: date | None = None,
+    plan: DemandPlan | None = None,
+    keep_minimum: bool = False,
 ) -> Verdict:
-    """``basis`` says where the item's numbers came from when they are not all the owner's
-    (learned sales, lead time, safety stock); it leads the order line's ``Why``."""
+    """``basis`` says which numbers were used and why (``choose_numbers``); it leads the order
+    line's ``Why``. ``today`` places the supplier's ordering days (without it: every day);
+    ``plan`` (the learned demand and its fill target) sets the safety stock in place of the
+    typed buffer; ``keep_minimum`` keeps one pack of a new item that has not sold yet."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = item.lead_time_days
     if lead_time is None and supplier is not None:
@@ -108,21 +202,28 @@ def evaluate(
             f" '{item.supplier}' has no lead time on the Suppliers tab; no order is drafted",
             None,
         )
+    spans, safety = _policy(item, lead_time, supplier, today, plan)
     assessment = assess(
         on_hand=item.on_hand,
         on_order=on_order,
         daily_sales=item.daily_sales,
         lead_time_days=lead_time,
-        safety_buffer=item.safety_buffer,
+        safety_buffer=spans.safety_buffer,
         watch_days=settings.watch_days,
+        cover_days=spans.cover_days,
+        cover_note=spans.cover_note,
+        buffer_note=spans.buffer_note,
+        cycle_days=spans.cycle_days,
+        wait_days=spans.wait_days,
+        keep_minimum=keep_minimum,
     )
     if item.status is not ItemStatus.ACTIVE:
-        return Verdict(item, assessment, item.status.value, None, None)
+        return Verdict(item, assessment, item.status.value, None, None, safety)
     problem = _supplier_problem(item, supplier)
     if problem is not None or supplier is None or supplier.email is None:
-        return Verdict(item, assessment, assessment.move.value, problem, None)
+        return Verdict(item, assessment, assessment.move.value, problem, None, safety)
     if assessment.move not in (Move.URGENT, Move.REORDER):
-        return Verdict(item, assessment, assessment.move.value, None, None)
+        return Verdict(item, assessment, assessment.move.value, None, None, safety)
     if item.max_order is not None and item.max_order < item.pack_size:
         return Verdict(
             item,
@@ -131,6 +232,7 @@ def evaluate(
             f"Stock row {item.row}, column 'Max order': {item.max_order} is smaller than one"
             f" pack of {item.pack_size}; no order is drafted",
             None,
+            safety,
         )
 
     quantity = order_quantity(
@@ -141,7 +243,7 @@ def evaluate(
         max_cover_days=settings.max_cover_days,
     )
     if quantity.quantity <= 0:
-        return Verdict(item, assessment, assessment.move.value, None, None)
+        return Verdict(item, assessment, assessment.move.value, None, None, safety)
 
     flags = []
     if quantity.capped_by:
@@ -169,4 +271,4 @@ def evaluate(
         why=f"{basis + '. ' if basis else ''}{assessment.why}. Order: {quantity.steps}",
         flag="; ".join(flags) if flags else None,
     )
-    return Verdict(item, assessment, assessment.move.value, None, line)
+    return Verdict(item, assessment, assessment.move.value, None, line, safety)

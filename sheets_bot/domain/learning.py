@@ -1,20 +1,32 @@
-"""Which numbers the check uses for one item: the owner's typed ones or the learned ones.
+"""Which numbers the check uses for one item: the learned ones or the owner's typed ones.
 
-The owner chooses in Settings (``Use learned``: no / sales / lead time / both, default no) and
-may override per item (Stock, ``Use learned``). A learned number is used only when it exists
-(a week of sales history; 8 deliveries for a lead time); otherwise the typed one stays and the
-``Why`` says so. The safety stock follows ``Safety method`` (see ``safety_stock``).
+Learned numbers are the default wherever the history is enough (``Forecast.enough``: four
+weeks and three days with a sale; eight receipts for a lead time); the typed ones stay where
+it is not, except a typed 0 a day once the item has sold (even a little history beats "does
+not sell"; marked unsure). An item that has not sold yet and is typed 0 a day is new: the bot
+keeps one pack of it. The owner turns learning off for the shop (Settings ``Use learned``: no;
+or only ``sales`` / ``lead time``) or pins one item to its typed numbers (Stock ``Use
+learned``: no).
+
+With the learned rate the safety stock follows Settings ``Safety method``: ``fill rate`` (the
+default) sets it for the item's fill target (by ABC class, Settings ``Fill target A/B/C``)
+over the protection interval, which ``evaluate`` knows (it depends on the supplier's lead
+time, ordering days and pack); ``buffer`` keeps the typed ``Safety buffer``.
+
+``ItemNumbers.basis`` says in one line which numbers were used and why; ``unsure`` lists what
+makes learned numbers worth a second look (little history, a change of demand class, recent
+stock-outs), shown in the sheet and the ``Why``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from sheets_bot.domain.demand import RateEstimate
+from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, Forecast
 from sheets_bot.domain.lead_time import LeadEstimate
-from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings
-from sheets_bot.domain.safety_stock import SERVICE_TARGETS, SafetyStock, safety_stock
+from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings, UseLearned
+from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.domain.sheet_numbers import plain
 
 
@@ -22,19 +34,46 @@ from sheets_bot.domain.sheet_numbers import plain
 class ItemLearning:
     """What the bot learned about one item from history (whether or not the check uses it)."""
 
-    rate: RateEstimate | None
+    forecast: Forecast | None
     lead: LeadEstimate | None
     abc: str
+    target: float | None = None
+    """The item's own fill target (``domain.targets``); ``None``: its class's."""
+
+
+@dataclass(frozen=True)
+class DemandPlan:
+    """What ``evaluate`` needs to set the safety stock for a fill rate."""
+
+    forecast: Forecast
+    target: float
+    abc: str
+    lead_stdev: float = 0.0
+
+    @property
+    def skewed(self) -> bool:
+        kind = self.forecast.kind
+        return kind is not None and kind.value != "smooth"
 
 
 @dataclass(frozen=True)
 class ItemNumbers:
     item: Item
-    """The item with the daily sales, lead time and safety buffer the check uses."""
+    """The item with the daily sales and lead time the check uses."""
     basis: str
-    """Where those numbers came from, for the ``Why``; empty when all are the owner's."""
-    safety: SafetyStock | None
+    """Which numbers were used and why, one line for the ``Why``."""
+    plan: DemandPlan | None
+    """Set when the safety stock comes from the fill-rate target (else the typed buffer)."""
     learning: ItemLearning
+    used: str
+    """``learned``, ``typed`` or ``learned rate, typed lead time`` … for the Stock column."""
+    unsure: tuple[str, ...] = field(default=())
+    new_item: bool = False
+    """No sale in the history yet: the bot keeps one pack rather than none."""
+
+
+def _percent(value: float) -> str:
+    return f"{plain(round(value * 100, 1))}%"
 
 
 def choose_numbers(
@@ -42,45 +81,72 @@ def choose_numbers(
     learning: ItemLearning,
     settings: ShopSettings,
     sheet_lead: float | None,
-    targets: Mapping[str, float] = SERVICE_TARGETS,
+    targets: Mapping[str, float] | None = None,
 ) -> ItemNumbers:
+    targets = targets if targets is not None else settings.fill_targets or FILL_TARGETS
+    pinned = item.use_learned is UseLearned.NO
     use = item.use_learned or settings.use_learned
-    rate, lead = learning.rate, learning.lead
+    forecast, lead = learning.forecast, learning.lead
+    class_target = targets.get(learning.abc, targets.get("C", FILL_TARGETS["C"]))
+    target = learning.target if learning.target is not None else class_target
+    if use is UseLearned.NO:
+        where = "Stock 'Use learned': no" if pinned else "Settings 'Use learned': no"
+        return ItemNumbers(item, f"Typed numbers ({where})", None, learning, "typed")
+
     notes: list[str] = []
+    used: list[str] = []
     daily = item.daily_sales
+    plan: DemandPlan | None = None
+    unsure: tuple[str, ...] = ()
+    new_item = False
     if use.sales:
-        if rate is not None:
-            daily = rate.rate
-            notes.append(rate.why)
-        else:
-            notes.append(f"{plain(daily)}/day typed (not a week of sales history yet)")
-    lead_days = sheet_lead
-    plan_lead = (
-        None if sheet_lead is None else LeadEstimate(sheet_lead, "sheet", False, sheet_lead, 0)
-    )
-    if use.lead_time and lead is not None:
-        if lead.learned:
-            lead_days, plan_lead = lead.days, lead
-        notes.append(lead.why)
-    safety: SafetyStock | None = None
-    buffer = item.safety_buffer
-    if plan_lead is not None:
-        used_rate = None if rate is None else replace(rate, rate=daily)
-        safety = safety_stock(
-            settings.safety_method,
-            buffer=item.safety_buffer,
-            rate=used_rate,
-            lead=plan_lead,
-            abc=learning.abc,
-            targets=targets,
+        # the typed rate says the item does not sell, and it has sold: even a little history
+        # beats that (marked unsure)
+        sold_against_typed = (
+            forecast is not None and forecast.selling_days > 0 and item.daily_sales <= 0
         )
-        buffer = safety.units
-        if settings.safety_method is not SafetyMethod.BUFFER:
-            notes.append(safety.why)
+        if forecast is not None and (forecast.enough or sold_against_typed):
+            daily = forecast.rate
+            unsure = tuple(forecast.unsure)
+            notes.append(forecast.why)
+            used.append("learned rate")
+            if settings.safety_method is SafetyMethod.FILL_RATE:
+                lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0
+                plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
+                notes.append(
+                    f"fill target {_percent(target)} (class {learning.abc}:"
+                    f" {_percent(class_target)} on average)"
+                )
+            else:
+                notes.append(f"your safety buffer {plain(item.safety_buffer)}")
+        else:
+            days = forecast.days if forecast is not None else 0
+            sales = forecast.selling_days if forecast is not None else 0
+            new_item = forecast is not None and sales == 0 and item.daily_sales <= 0
+            notes.append(
+                f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
+                f" learning needs {MIN_DAYS} and {MIN_SALES}"
+            )
+            used.append(
+                f"typed rate ({days} of {MIN_DAYS} days of history)"
+                if days < MIN_DAYS
+                else f"typed rate ({sales} of {MIN_SALES} days with sales)"
+            )
+    lead_days = sheet_lead
+    if use.lead_time and lead is not None and lead.learned:
+        lead_days = lead.days
+        notes.append(lead.why)
+        used.append("learned lead time")
+    elif use.lead_time and lead is not None and lead.receipts:
+        notes.append(lead.why)
     chosen = replace(
         item,
         daily_sales=daily,
         lead_time_days=lead_days if lead_days is not None else item.lead_time_days,
-        safety_buffer=buffer,
     )
-    return ItemNumbers(chosen, "; ".join(notes), safety, learning)
+    if unsure:
+        notes.append(f"unsure: {'; '.join(unsure)}")
+    label = ", ".join(used) if used else "typed"
+    if label == "learned rate, learned lead time":
+        label = "learned"
+    return ItemNumbers(chosen, "; ".join(notes), plan, learning, label, unsure, new_item)

@@ -46,9 +46,8 @@ class UseLearned(StrEnum):
 class SafetyMethod(StrEnum):
     """How the safety stock is set (Settings, ``Safety method``); see ``domain.safety_stock``."""
 
+    FILL_RATE = "fill rate"
     BUFFER = "buffer"
-    PEAK = "peak"
-    SERVICE_LEVEL = "service level"
 
 
 class PoFormat(StrEnum):
@@ -162,8 +161,19 @@ class ShopSettings:
     ai_summary: bool = False
     """Settings ``AI summary``: the monthly summary's narrative is written by a model (from
     the computed figures only) where the deployment offers one."""
-    use_learned: UseLearned = UseLearned.NO
-    safety_method: SafetyMethod = SafetyMethod.BUFFER
+    use_learned: UseLearned = UseLearned.BOTH
+    """Settings ``Use learned``: learned numbers wherever the history is enough; ``no`` turns
+    learning off for the shop."""
+    safety_method: SafetyMethod = SafetyMethod.FILL_RATE
+    fill_target_a: float = 0.98
+    """Settings ``Fill target A``: the share of units demanded served from the shelf."""
+    fill_target_b: float = 0.95
+    fill_target_c: float = 0.90
+
+    @property
+    def fill_targets(self) -> dict[str, float]:
+        return {"A": self.fill_target_a, "B": self.fill_target_b, "C": self.fill_target_c}
+
     # --- purchasing: what each PO carries, and how suppliers are chosen
     delivery_address: str = ""
     phone: str = ""

@@ -3,6 +3,14 @@
 Plain arithmetic the owner can check by hand. The worked example that must hold:
 18/day, 20 days, buffer 238, 412 on hand, nothing on order, pack 1 -> reorder point 598,
 target 958, order 546; with pack 12 -> 552.
+
+Two spans of days enter (both default to the seed's rule):
+
+- the *cover*: the days the reorder point covers. The seed's typed rule covers the lead time;
+  where the supplier takes orders only on some days it also covers the days until the next
+  chance to order; the learned policy covers wait + lead time + review period;
+- the *cycle*: the days of sales one order adds on top of the reorder point: the lead time, but
+  at least the review period (1 day), so that an item with lead time 0 still orders.
 """
 
 from __future__ import annotations
@@ -31,6 +39,16 @@ class Assessment:
     move: Move
     days_left: float | None
     why: str
+    cover_days: float = -1.0
+    """Days of sales the reorder point covers (the lead time unless said otherwise)."""
+    cycle_days: float = -1.0
+    """Days of sales one order adds on top of the reorder point."""
+
+    def __post_init__(self) -> None:
+        if self.cover_days < 0:
+            object.__setattr__(self, "cover_days", self.lead_time_days)
+        if self.cycle_days < 0:
+            object.__setattr__(self, "cycle_days", max(self.lead_time_days, 1.0))
 
     @property
     def position(self) -> float:
@@ -41,9 +59,18 @@ class Assessment:
     def lead_time_demand(self) -> float:
         return self.daily_sales * self.lead_time_days
 
+    @property
+    def cycle_demand(self) -> float:
+        """What one order adds on top of the reorder point."""
+        return self.daily_sales * self.cycle_days
+
 
 def reorder_point(daily_sales: float, lead_time_days: float, safety_buffer: float) -> float:
     return daily_sales * lead_time_days + safety_buffer
+
+
+def _signed(value: float) -> str:
+    return f"+ {plain(value)}" if value >= 0 else f"− {plain(-value)}"
 
 
 def assess(
@@ -54,25 +81,42 @@ def assess(
     lead_time_days: float,
     safety_buffer: float,
     watch_days: float,
+    cover_days: float | None = None,
+    cover_note: str = "",
+    buffer_note: str = "",
+    cycle_days: float | None = None,
+    wait_days: float = 0,
+    keep_minimum: bool = False,
 ) -> Assessment:
-    rop = reorder_point(daily_sales, lead_time_days, safety_buffer)
+    """``cover_days`` (default the lead time) and ``cycle_days`` (default the lead time, at
+    least 1) as in the module's docstring; ``cover_note`` and ``buffer_note`` say in the
+    ``Why`` what the days and the buffer are made of; ``wait_days`` until the supplier's next
+    ordering day delay when an order can arrive; ``keep_minimum`` keeps one pack of an item
+    that has not sold yet (a new item) instead of calling it stocked at zero."""
+    cover = lead_time_days if cover_days is None else cover_days
+    rop = reorder_point(daily_sales, cover, safety_buffer)
     position = on_hand + on_order
-    lead_demand = daily_sales * lead_time_days
+    lead_demand = daily_sales * (lead_time_days + wait_days)
     stock = f"{plain(on_hand)} on hand + {plain(on_order)} on order"
     formula = (
-        f"reorder point {plain(rop)} = {plain(daily_sales)}/day × {plain(lead_time_days)} days"
-        f" + {plain(safety_buffer)}"
+        f"reorder point {plain(rop)} = {plain(daily_sales)}/day × {plain(cover)} days"
+        f"{f' ({cover_note})' if cover_note else ''} {_signed(safety_buffer)}"
+        f"{f' ({buffer_note})' if buffer_note else ''}"
     )
     days_left = on_hand / daily_sales if daily_sales > 0 else None
 
-    if daily_sales <= 0:
+    if daily_sales <= 0 and keep_minimum and position <= 0:
+        move = Move.REORDER
+        why = f"no sale yet (a new item): keeps one pack so it can sell; {stock}"
+    elif daily_sales <= 0:
         move, why = Move.STOCKED, f"does not sell (0/day); {stock}"
     elif on_hand <= 0:
         move, why = Move.URGENT, f"out of stock: {stock}; {formula}"
     elif position < lead_demand - _EPSILON:
         move = Move.URGENT
         why = (
-            f"{stock} < {plain(lead_demand)} sold in the {plain(lead_time_days)}-day lead time:"
+            f"{stock} < {plain(lead_demand)} sold in the {plain(lead_time_days + wait_days)}-day"
+            f" {'wait and ' if wait_days else ''}lead time:"
             f" runs out before a new order can arrive; {formula}"
         )
     elif position <= rop + _EPSILON:
@@ -93,6 +137,8 @@ def assess(
         move=move,
         days_left=days_left,
         why=why,
+        cover_days=cover,
+        cycle_days=max(lead_time_days, 1.0) if cycle_days is None else cycle_days,
     )
 
 
@@ -143,20 +189,24 @@ def order_quantity(
     max_order: int | None,
     max_cover_days: float,
 ) -> OrderQuantity:
-    """Order up to reorder point + one lead time of sales, then apply the owner's limits.
+    """Order up to reorder point + one cycle of sales (the lead time, at least a day), then
+    apply the owner's limits.
 
     Raised to ``min_order``, rounded up to whole packs, capped at ``max_order`` and at
     ``max_cover_days`` of sales (both rounded down to whole packs, never below one pack).
     """
     pack = max(pack_size, 1)
-    target = assessment.reorder_point + assessment.lead_time_demand
+    target = assessment.reorder_point + assessment.cycle_demand
     raw = max(target - assessment.position, 0.0)
     steps = [
         f"target {plain(target)} = reorder point {plain(assessment.reorder_point)}"
-        f" + {plain(assessment.lead_time_demand)}; {plain(target)} − {plain(assessment.position)}"
+        f" + {plain(assessment.cycle_demand)}; {plain(target)} − {plain(assessment.position)}"
         f" = {plain(raw)}"
     ]
     quantity = math.ceil(raw - _EPSILON)
+    if quantity <= 0 and assessment.daily_sales <= 0 and assessment.move is Move.REORDER:
+        quantity = 1
+        steps.append("one unit for a new item")
     if quantity <= 0:
         return OrderQuantity(0, target, None, steps[0])
     if min_order is not None and quantity < min_order:
@@ -172,7 +222,7 @@ def order_quantity(
         quantity = max(_round_down(max_order, pack), pack)
         capped_by.append(f"max order {max_order}")
     cover = assessment.daily_sales * max_cover_days
-    if quantity > cover + _EPSILON:
+    if assessment.daily_sales > 0 and quantity > cover + _EPSILON:
         quantity = max(_round_down(cover, pack), pack)
         capped_by.append(f"{plain(max_cover_days)} days of sales ({plain(cover)})")
     cap_text = " and ".join(capped_by) if capped_by else None

@@ -1,75 +1,78 @@
 """Safety stock by the owner's choice (Settings, ``Safety method``):
 
-- ``buffer`` (default): the sheet's ``Safety buffer``, as typed;
-- ``peak``: (peak daily sales − average daily sales) × average lead time, the stock that covers
-  a lead time of peak days;
-- ``service level``: z × √(L·σd² + d²·σL²), from the spread of daily demand (σd) and of lead
-  times (σL), with z for a target per ABC class (A 99%, B 95%, C 90%).
+- ``fill rate`` (default): the stock above the expected demand of the protection interval
+  that serves the class's fill-rate target (Settings ``Fill target A/B/C``) from the shelf,
+  given the order actually placed (``fill_rate``); used where the learned demand is;
+- ``buffer``: the sheet's ``Safety buffer``, as typed, always.
 
-Without enough history the learned methods fall back to the typed buffer, and say so.
+Without enough history the typed buffer stays, and the ``Why`` says so.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from statistics import NormalDist
 
-from sheets_bot.domain.demand import RateEstimate
-from sheets_bot.domain.lead_time import LeadEstimate
+from sheets_bot.domain.fill_rate import protection_demand, reorder_point_for_fill
 from sheets_bot.domain.models import SafetyMethod
 from sheets_bot.domain.sheet_numbers import plain
 
-SERVICE_TARGETS = {"A": 0.99, "B": 0.95, "C": 0.90}
-__all__ = ["SERVICE_TARGETS", "SafetyMethod", "SafetyStock", "safety_stock", "z_score"]
+FILL_TARGETS = {"A": 0.98, "B": 0.95, "C": 0.90}
+"""Default share of units demanded served from the shelf, per ABC class."""
+__all__ = ["FILL_TARGETS", "SafetyMethod", "SafetyStock", "cycle_order", "fill_rate_stock"]
 
 
 @dataclass(frozen=True)
 class SafetyStock:
     units: float
-    method: str
-
-    @property
-    def why(self) -> str:
-        return f"safety stock {plain(self.units)} ({self.method})"
-
-
-def z_score(target: float) -> float:
-    return NormalDist().inv_cdf(target)
+    """Reorder point − expected demand over the protection interval (may be below 0 when the
+    order size alone serves the target)."""
+    reorder_point: float
+    order: int
+    """The order size the fill rate was computed for."""
+    distribution: str
+    why: str
 
 
-def service_level_stock(
-    *, rate: float, stdev: float, lead_mean: float, lead_stdev: float, target: float
-) -> float:
-    return z_score(target) * math.sqrt(lead_mean * stdev**2 + rate**2 * lead_stdev**2)
+def cycle_order(rate: float, cycle_days: float, pack_size: int, min_order: int | None) -> int:
+    """The order placed each cycle: ``cycle_days`` of demand, raised to the minimum order and
+    rounded up to whole packs (at least one pack)."""
+    pack = max(pack_size, 1)
+    units = max(math.ceil(rate * cycle_days - 1e-9), min_order or 0, 1)
+    return max(-(-units // pack) * pack, pack)
 
 
-def safety_stock(
-    method: SafetyMethod,
+def fill_rate_stock(
     *,
-    buffer: float,
-    rate: RateEstimate | None,
-    lead: LeadEstimate,
-    abc: str,
-    targets: Mapping[str, float] = SERVICE_TARGETS,
+    rate: float,
+    daily_variance: float,
+    cover_days: float,
+    lead_stdev: float,
+    skewed: bool,
+    target: float,
+    order: int,
+    sale_size: float = 0.0,
+    size_cv2: float = 0.0,
+    review_days: int = 1,
 ) -> SafetyStock:
-    if method is SafetyMethod.BUFFER:
-        return SafetyStock(buffer, "your safety buffer")
-    if rate is None:
-        return SafetyStock(buffer, f"your safety buffer: too little history for {method.value}")
-    if method is SafetyMethod.PEAK:
-        units = max(rate.peak - rate.mean, 0.0) * lead.mean
-        return SafetyStock(
-            units,
-            f"peak: ({plain(rate.peak)} − {plain(rate.mean)}/day) × {plain(lead.mean)} days",
-        )
-    target = targets.get(abc, targets["C"])
-    units = service_level_stock(
-        rate=rate.rate,
-        stdev=rate.stdev,
-        lead_mean=lead.mean,
-        lead_stdev=lead.stdev,
-        target=target,
+    """``sale_size`` and ``size_cv2``: the demand between two chances to order (a day's sale,
+    or ``review_days`` of demand), which takes the stock below the reorder point before an
+    order goes: the reorder point allows for it (its undershoot)."""
+    demand = protection_demand(
+        rate=rate,
+        daily_variance=daily_variance,
+        days=cover_days,
+        lead_stdev=lead_stdev,
+        skewed=skewed,
+        sale_size=sale_size,
+        size_cv2=size_cv2,
     )
-    return SafetyStock(units, f"service level {round(target * 100, 2):g}% for class {abc}")
+    point = reorder_point_for_fill(demand, target, order)
+    units = point - rate * cover_days
+    between = "a day's sale" if review_days <= 1 else f"{review_days} days of sales"
+    why = (
+        f"safety stock {plain(round(units, 1))} for {plain(round(target * 100, 1))}% fill"
+        f" with orders of {order}, allowing for {between} before the next order can go"
+        f" ({demand.distribution}, σ {plain(round(demand.stdev, 1))})"
+    )
+    return SafetyStock(units, point, order, demand.distribution, why)

@@ -100,30 +100,53 @@ class CheckReport:
         return sum(1 for item in self.items if item.move == move)
 
 
-LEARNED_COLUMNS = ("Learned sales", "Learned lead time", "Safety stock", "ABC")
+LEARNED_COLUMNS = (
+    "Learned sales",
+    "Learned lead time",
+    "Safety stock",
+    "ABC",
+    "Demand class",
+    "Fill target",
+    "Numbers used",
+)
 
 
-def learned_values(numbers: ItemNumbers) -> dict[str, Cell]:
-    """The bot's learned columns: blank until there is enough history for each."""
-    rate, lead = numbers.learning.rate, numbers.learning.lead
+def learned_values(numbers: ItemNumbers, verdict: Verdict) -> dict[str, Cell]:
+    """The bot's learned columns: the learned figures (blank until there is enough history for
+    each), the safety stock the check used, the demand class and fill target, and which
+    numbers were used (with ``unsure`` and why, where the bot is)."""
+    forecast, lead = numbers.learning.forecast, numbers.learning.lead
+    assessment = verdict.assessment
+    used = numbers.used
+    if numbers.unsure:
+        used += f" (unsure: {'; '.join(numbers.unsure)})"
     return {
-        "Learned sales": _number_cell(rate.rate) if rate else None,
+        "Learned sales": _number_cell(forecast.rate)
+        if forecast is not None and forecast.enough
+        else None,
         "Learned lead time": _number_cell(lead.days, 1) if lead and lead.learned else None,
-        "Safety stock": _number_cell(numbers.safety.units, 1) if numbers.safety else None,
+        "Safety stock": _number_cell(assessment.safety_buffer, 1) if assessment else None,
         "ABC": numbers.learning.abc,
+        "Demand class": forecast.kind.value
+        if forecast is not None and forecast.kind is not None
+        else None,
+        "Fill target": f"{round(numbers.plan.target * 100, 1):g}%" if numbers.plan else None,
+        "Numbers used": used,
     }
 
 
 def learning_summary(numbers: list[ItemNumbers], settings: ShopSettings) -> str:
-    """``Learned sales for 12 of 40 items, lead times for 3; used for 2 (Use learned: no).``"""
-    rates = sum(1 for n in numbers if n.learning.rate is not None)
+    """``Learned sales for 12 of 40 items, lead times for 3; used for 12, 2 unsure (…).``"""
+    rates = sum(1 for n in numbers if n.learning.forecast and n.learning.forecast.enough)
     leads = sum(1 for n in numbers if n.learning.lead is not None and n.learning.lead.learned)
     if not rates and not leads:
         return ""
-    used = sum(1 for n in numbers if "learned (" in n.basis)
+    used = sum(1 for n in numbers if "learned" in n.used)
+    unsure = sum(1 for n in numbers if n.unsure)
     return (
         f"Learned sales for {rates} of {len(numbers)} items, lead times for {leads};"
-        f" used for {used} (Settings 'Use learned': {settings.use_learned.value},"
+        f" used for {used}{f', {unsure} unsure (see Numbers used)' if unsure else ''}"
+        f" (Settings 'Use learned': {settings.use_learned.value},"
         f" 'Safety method': {settings.safety_method.value})."
     )
 
@@ -252,6 +275,7 @@ class _Check:
             self.run.now,
             self.run.view.zone,
             history_problems,
+            self.settings.fill_targets,
         )
         self.numbers = {
             item.row: choose_numbers(
@@ -270,6 +294,9 @@ class _Check:
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
                 basis=purchasing.basis(numbers.item.row, numbers.basis),
+                today=self.run.now.astimezone(self.run.view.zone).date(),
+                plan=numbers.plan,
+                keep_minimum=numbers.new_item,
             )
             for numbers in self.numbers.values()
         ]
@@ -394,7 +421,7 @@ class _Check:
             "Move": verdict.label or (PROBLEM_MOVE if verdict.problem else None),
             "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
             "Problem": verdict.problem,
-            **learned_values(self.numbers[verdict.item.row]),
+            **learned_values(self.numbers[verdict.item.row], verdict),
         }
 
     def write_drafts(self, plan: DraftPlan) -> dict[tuple[str, str], str]:

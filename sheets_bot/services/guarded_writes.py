@@ -41,18 +41,20 @@ class GuardedWriter:
         """Write ``value`` unless the owner changed the cell; True when the bot owns it."""
         if not self.table.has(column):
             return False
-        if self.owner_changed(row, key, column):
-            remembered = self.remembered.get((key, column))
+        current = row.text(column)
+        remembered = self.remembered.get((key, column)) if self.remembered else None
+        if current and self.remembered and current != remembered:
             if remembered is not None:
                 self.memory[(key, column)] = remembered
             self.kept.append(
                 f"{self.table.name} row {row.number}, column '{column}': kept your"
-                f" {row.text(column)!r} (clear the cell to let the bot fill it again)"
+                f" {current!r} (clear the cell to let the bot fill it again)"
             )
             return False
-        if written_text(value) != row.text(column):
+        text = written_text(value)
+        if text != current:
             self.batch.writes.append(self.table.write(row.number, column, value))
-        self.memory[(key, column)] = written_text(value)
+        self.memory[(key, column)] = text
         return True
 
     def merged_memory(self) -> dict[tuple[str, str], str]:

@@ -6,7 +6,10 @@ nothing, in which case the owner's typed numbers stay. The sheet is not read aga
 lives in the SalesLog, the ReceiptLog and the stock-history blobs.
 
 Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call where those exist,
-and one or two blob GETs for the 30-day window of stock days.
+and the blob GETs for the 56-day window of stock days.
+
+ABC classes rank the items by units × unit cost a day (the learned rate where there is one,
+else the typed one).
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.demand import (
     WINDOW_DAYS,
     DemandDay,
-    RateEstimate,
     days_from_events,
     days_from_stock,
-    estimate_rate,
+    learn_from_days,
 )
+from sheets_bot.domain.forecast import Forecast
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
 from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
+from sheets_bot.domain.safety_stock import FILL_TARGETS
+from sheets_bot.domain.targets import TargetInput, item_targets
 from sheets_bot.services.shop import Adapters
 
 
@@ -39,6 +44,11 @@ def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | No
     return supplier.lead_time_days if supplier is not None else None
 
 
+def _cycle_days(lead: LeadEstimate | None) -> float:
+    """Days between the learned policy's orders: lead time + a day's review."""
+    return (lead.days if lead is not None else 0.0) + 1
+
+
 def learn(
     adapters: Adapters,
     items: Sequence[Item],
@@ -46,11 +56,14 @@ def learn(
     now: datetime,
     zone: ZoneInfo,
     problems: list[str] | None = None,
+    fill_targets: Mapping[str, float] | None = None,
 ) -> dict[int, ItemLearning]:
     """What was learned per item, by Stock row number; a history that cannot be read adds to
     ``problems`` and is left out."""
     if problems is None:
         problems = []
+    if fill_targets is None:
+        fill_targets = FILL_TARGETS
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
     stock: dict[str, list[DemandDay]] = {}
@@ -72,14 +85,14 @@ def learn(
         by_sku.setdefault(receipt.sku.casefold(), []).append(receipt)
         by_supplier.setdefault(supplier_key(receipt.supplier), []).append(receipt)
 
-    rates: dict[int, RateEstimate | None] = {}
+    rates: dict[int, Forecast | None] = {}
     leads: dict[int, LeadEstimate | None] = {}
     for item in items:
         key = item.sku.casefold()
         if key in sales:
-            rates[item.row] = estimate_rate(sales[key], today, source="POS sales")
+            rates[item.row] = learn_from_days(sales[key], today)
         elif key in stock:
-            rates[item.row] = estimate_rate(stock[key], today, source="stock snapshots")
+            rates[item.row] = learn_from_days(stock[key], today)
         else:
             rates[item.row] = None
         typed = sheet_lead_time(item, suppliers)
@@ -90,13 +103,30 @@ def learn(
             related, sku=item.sku, supplier=item.supplier, sheet_days=typed or 0.0
         )
         leads[item.row] = lead if typed is not None or lead.learned else None
+    daily: dict[int, float] = {}
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
-        daily = estimate.rate if estimate is not None else item.daily_sales
-        revenue[str(item.row)] = daily * float(item.unit_cost or 0)
+        usable = estimate is not None and estimate.enough
+        daily[item.row] = estimate.rate if estimate is not None and usable else item.daily_sales
+        revenue[str(item.row)] = daily[item.row] * float(item.unit_cost or 0)
     classes = classify(revenue)
+    targets = item_targets(
+        [
+            TargetInput(
+                str(item.row),
+                classes[str(item.row)],
+                daily[item.row],
+                float(item.unit_cost) if item.unit_cost is not None else None,
+                _cycle_days(leads[item.row]),
+            )
+            for item in items
+        ],
+        fill_targets,
+    )
     return {
-        item.row: ItemLearning(rates[item.row], leads[item.row], classes[str(item.row)])
+        item.row: ItemLearning(
+            rates[item.row], leads[item.row], classes[str(item.row)], targets[str(item.row)]
+        )
         for item in items
     }

@@ -105,10 +105,27 @@ def _use_learned(text: str) -> UseLearned:
 
 
 def _safety_method(text: str) -> SafetyMethod:
+    choice = " ".join(text.lower().split())
+    if choice == "service level":
+        return SafetyMethod.FILL_RATE  # the method's name before fill-rate targets
     try:
-        return SafetyMethod(" ".join(text.lower().split()))
+        return SafetyMethod(choice)
     except ValueError as error:
-        raise ValueError("is not one of buffer, peak, service level") from error
+        raise ValueError("is not one of fill rate, buffer") from error
+
+
+def _fill_target(text: str) -> float:
+    """``98%``, ``98`` or ``0.98``: a share of units served from the shelf, 50% to 99.9%."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        value = float(cleaned)
+    except ValueError as error:
+        raise ValueError("is not a percentage like 95%") from error
+    if value > 1 or text.strip().endswith("%"):
+        value /= 100
+    if not 0.5 <= value <= 0.999:
+        raise ValueError("must be between 50% and 99.9%")
+    return value
 
 
 def _short_deliveries(text: str) -> bool:
@@ -174,6 +191,9 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object]]] = {
     "ai summary": ("ai_summary", _yes_no),
     "use learned": ("use_learned", _use_learned),
     "safety method": ("safety_method", _safety_method),
+    "fill target a": ("fill_target_a", _fill_target),
+    "fill target b": ("fill_target_b", _fill_target),
+    "fill target c": ("fill_target_c", _fill_target),
     # purchasing
     "delivery address": ("delivery_address", _text),
     "phone": ("phone", _text),

@@ -18,8 +18,10 @@ def is_blank(value: Cell) -> bool:
 
 def cell_text(value: Cell) -> str:
     """A cell as comparable text: numbers without trailing zeros, text stripped, blank as ''."""
-    if is_blank(value):
+    if value is None:
         return ""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):

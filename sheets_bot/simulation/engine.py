@@ -1,30 +1,48 @@
-"""Day by day through the same rules as the daily check.
+"""Day by day through the check's own rules: ``choose_numbers`` and ``evaluate``, the same
+forecast (``DemandFilter``) and the same order quantity, not a copy.
 
-Each simulated day: deliveries due that day arrive; the day's real demand is served from what
-is on hand (what cannot be served is lost, and the day counts as a stock-out); at the end of
-the day the item goes through ``choose_numbers`` and ``evaluate``, exactly as in the check,
-and an order line becomes a delivery that arrives after the supplier's actual lead time.
-Orders of one supplier placed on one day are one PO.
+Conventions (so that anyone can replay the same thing independently):
 
-What the data sets do not have is made up, the same way for every policy: the typed numbers
-(the owner's daily sales = the warm-up mean rounded to 0.1; lead time per supplier; buffer =
-``buffer_days`` of the typed rate), pack sizes (1, 6 or 12 by the typed rate), and the
-supplier's actual lead times (the typed one plus a delay drawn per supplier and order day, so
-every policy meets the same supplier behaviour).
+- the first ``warmup`` days are history, not scored; the bot has seen them;
+- each item starts the scored window with ceil(warm-up mean × (lead + 1)) on hand and nothing
+  on order;
+- each scored day: what was ordered for today arrives at the start of the day; the day's
+  demand is served from the shelf; what cannot be served is lost (or, with ``backorders``,
+  served from the next delivery, and still not counted as served from the shelf);
+- at the end of the day the item is reviewed: an order placed at the end of day t arrives at
+  the start of day t + max(lead, 1). That is the morning after day t with a lead time of
+  max(lead, 1) − 1 days, which is the lead time the bot's learned policy is given (as its
+  receipts would show it); the typed numbers keep the item's lead time;
+- ``fill rate`` = units served from the shelf ÷ units demanded over the scored days;
+  ``average inventory`` = mean end-of-day on hand over the scored days (× unit cost for its
+  value); ``orders`` = order lines placed in the scored days.
+
+Policies:
+
+- ``fixed``: the seed's rule with the owner's typed numbers, never updated: rate = warm-up
+  mean, reorder point = rate × lead + ``buffer_days`` × rate, order up to reorder point + rate ×
+  lead (at least one day of sales, so lead time 0 still orders); packs and MOQ as the check;
+- ``bot``: the check at its defaults: learned numbers where the history is enough, else the
+  typed ones (the fixed rule's, with a buffer of one day's rate); fill-rate targets by ABC
+  class. An item with no sale in the history so far is new, not dead: the bot keeps one pack
+  of it (the fixed rule, whose typed rate is 0, never orders it).
+
+The bot learns from what it observes: the units sold, and whether the day ended with the
+shelf empty (then the day's demand is a lower bound). With backorders, the demand is seen.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import statistics
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sheets_bot.domain.demand import DemandDay, RateEstimate, estimate_rate
+from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.evaluation import evaluate
-from sheets_bot.domain.lead_time import MIN_RECEIPTS, LeadEstimate, from_lead_days
+from sheets_bot.domain.forecast import DemandFilter, Forecast
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
     Item,
@@ -36,222 +54,282 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
-from sheets_bot.domain.safety_stock import SERVICE_TARGETS
+from sheets_bot.domain.targets import TargetInput, item_targets
+from sheets_bot.simulation.inputs import SimItem
 
+GROUPS = ("all", "A", "B", "C")
+SWEEP_DAYS = (0, 1, 2, 3, 5, 8, 12)
+"""The fixed rule's buffers, in days of the warm-up rate."""
+BOT_TYPED_BUFFER_DAYS = 1.0
+"""The owner's typed buffer where the bot falls back on typed numbers: one day's rate."""
 
-@dataclass(frozen=True)
-class SimItem:
-    sku: str
-    supplier: str
-    demand: tuple[float, ...]
-    """Units demanded per day, day 0 first."""
-    revenue: float
-    """Revenue (any unit) for the ABC classes."""
-
-
-@dataclass(frozen=True)
-class Scenario:
-    start: date
-    """The date of day 0."""
-    warmup: int
-    """Days whose demand the owner has seen (and typed the mean of) before the replay."""
-    typed_lead: Mapping[str, float]
-    """The typed lead time per supplier."""
-    delays: tuple[int, ...] = (-1, 0, 0, 0, 1, 1, 2)
-    """Actual lead time = typed + one of these, drawn per supplier and order day."""
-    seed: int = 7
+ForecastHook = Callable[[SimItem, int, Forecast], Forecast]
+"""Replaces the bot's forecast of an item on a day (benchmarks: a forecasting peer, perfect
+foresight); the inventory rule stays the bot's."""
 
 
 @dataclass(frozen=True)
 class Policy:
     name: str
-    use_learned: UseLearned
-    safety_method: SafetyMethod
-    buffer_days: float = 2.0
-    """The owner's typed ``Safety buffer`` in days of the typed rate."""
-    targets: Mapping[str, float] = field(default_factory=lambda: dict(SERVICE_TARGETS))
-    """Service-level targets per ABC class (``service level`` only)."""
+    """``fixed`` or ``bot`` (or a benchmark's name for the bot's rule with another forecast)."""
+    buffer_days: float | None = None
+    """The fixed rule's buffer in days of the warm-up rate."""
+    forecast: ForecastHook | None = None
 
     @property
-    def learns(self) -> bool:
-        return (
-            self.use_learned is not UseLearned.NO or self.safety_method is not SafetyMethod.BUFFER
-        )
+    def fixed(self) -> bool:
+        return self.buffer_days is not None
 
 
 @dataclass
 class Tally:
-    item_days: int = 0
-    in_stock_days: int = 0
+    items: int = 0
     demanded: float = 0.0
-    sold: float = 0.0
-    inventory: float = 0.0
-    """Sum over days of the end-of-day on hand."""
+    served: float = 0.0
+    inventory_units: float = 0.0
+    """Σ over scored days of the end-of-day on hand."""
+    inventory_value: float = 0.0
+    orders: int = 0
     days: int = 0
-    lines: int = 0
-    left_over: float = 0.0
-    """On hand at the end: bought and never sold."""
+    """Scored days."""
 
     @property
     def fill_rate(self) -> float:
-        return self.sold / self.demanded if self.demanded else 1.0
+        return self.served / self.demanded if self.demanded else 1.0
 
     @property
-    def in_stock_rate(self) -> float:
-        return self.in_stock_days / self.item_days if self.item_days else 1.0
+    def avg_inventory_units(self) -> float:
+        return self.inventory_units / self.days if self.days else 0.0
 
     @property
-    def days_of_supply(self) -> float:
-        """Average on hand ÷ average daily demand."""
-        return self.inventory / self.demanded if self.demanded else 0.0
-
-    @property
-    def average_inventory(self) -> float:
-        return self.inventory / self.days if self.days else 0.0
+    def avg_inventory_value(self) -> float:
+        return self.inventory_value / self.days if self.days else 0.0
 
 
 @dataclass
 class Result:
     policy: Policy
-    total: Tally
-    by_class: dict[str, Tally]
-    purchase_orders: int
+    groups: dict[str, Tally] = field(default_factory=dict)
+    new_items: Tally = field(default_factory=Tally)
+    """Items with no sale in the warm-up (also counted in their class and in ``all``)."""
 
 
-@dataclass
-class _State:
-    item: Item
-    sim: SimItem
-    on_hand: float
-    history: list[DemandDay]
-    pipeline: list[tuple[int, float, int]] = field(default_factory=list)
-    """(arrival day, quantity, order day)."""
-    own_leads: list[float] = field(default_factory=list)
+def warmup_rate(item: SimItem, warmup: int) -> float:
+    return statistics.fmean(item.demand[:warmup]) if warmup > 0 else 0.0
 
 
-def pack_size(rate: float) -> int:
-    return 1 if rate < 2 else 6 if rate < 10 else 12
+def abc_classes(items: Sequence[SimItem], warmup: int) -> dict[str, str]:
+    """ABC by units × unit cost a day over the warm-up (as the check ranks the typed rates)."""
+    return classify({item.sku: warmup_rate(item, warmup) * item.unit_cost for item in items})
 
 
-def typed_rate(sim: SimItem, warmup: int) -> float:
-    return round(statistics.fmean(sim.demand[:warmup]), 1)
+def fill_targets(
+    items: Sequence[SimItem], warmup: int, classes: Mapping[str, str], settings: ShopSettings
+) -> dict[str, float]:
+    """Each item's fill target from the warm-up, as the check sets them (``domain.targets``)."""
+    return item_targets(
+        [
+            TargetInput(
+                item.sku,
+                classes.get(item.sku, "C"),
+                warmup_rate(item, warmup),
+                item.unit_cost,
+                float(item.arrival_days),
+            )
+            for item in items
+        ],
+        settings.fill_targets,
+    )
 
 
-def actual_lead(scenario: Scenario, supplier: str, day: int) -> int:
-    draw = random.Random(f"{scenario.seed}:{supplier}:{day}").choice(scenario.delays)  # noqa: S311 - a replay, not security
-    return max(1, round(scenario.typed_lead[supplier]) + draw)
-
-
-def _items(items: Sequence[SimItem], scenario: Scenario, policy: Policy) -> list[_State]:
-    states = []
-    for row, sim in enumerate(items, start=2):
-        rate = typed_rate(sim, scenario.warmup)
-        lead = scenario.typed_lead[sim.supplier]
-        item = Item(
-            sku=sim.sku,
-            name=sim.sku,
-            supplier=sim.supplier,
-            on_hand=0,
-            daily_sales=rate,
-            lead_time_days=None,
-            safety_buffer=round(policy.buffer_days * rate, 1),
-            pack_size=pack_size(rate),
-            unit_cost=None,
-            min_order=None,
-            max_order=None,
-            status=ItemStatus.ACTIVE,
-            row=row,
-        )
-        history = [
-            DemandDay(scenario.start + timedelta(days=day), sim.demand[day])
-            for day in range(scenario.warmup)
-        ]
-        states.append(_State(item, sim, math.ceil(rate * (lead + 7)), history))
-    return states
-
-
-def run_policy(
-    items: Sequence[SimItem], scenario: Scenario, policy: Policy, classes: Mapping[str, str]
-) -> Result:
-    """Replay ``items`` from the end of the warm-up to the last day under ``policy``."""
-    suppliers = {
+def _suppliers(items: Sequence[SimItem]) -> dict[str, Supplier]:
+    names = sorted({item.supplier for item in items})
+    return {
         supplier_key(name): Supplier(
             name=name,
             email=f"orders@supplier-{index}.example",
             contact="",
-            lead_time_days=lead,
+            lead_time_days=None,
             po_format=PoFormat.CSV,
             active=True,
             row=index + 2,
         )
-        for index, (name, lead) in enumerate(sorted(scenario.typed_lead.items()))
+        for index, name in enumerate(names)
     }
-    settings = ShopSettings(use_learned=policy.use_learned, safety_method=policy.safety_method)
-    states = _items(items, scenario, policy)
-    total = Tally()
-    by_class = {name: Tally() for name in ("A", "B", "C")}
-    supplier_leads: dict[str, list[float]] = {name: [] for name in scenario.typed_lead}
-    orders: set[tuple[str, int]] = set()
-    days = len(items[0].demand) if items else 0
-    for day in range(scenario.warmup, days):
-        today = scenario.start + timedelta(days=day)
-        for tally in (total, *by_class.values()):
-            tally.days += 1
-        for state in states:
-            tally = by_class[classes[state.sim.sku]]
-            arrived = [entry for entry in state.pipeline if entry[0] == day]
-            for _, quantity, ordered in arrived:
-                state.on_hand += quantity
-                supplier_leads[state.sim.supplier].append(day - ordered)
-                state.own_leads.append(day - ordered)
-            state.pipeline = [entry for entry in state.pipeline if entry[0] != day]
-            demand = state.sim.demand[day]
-            sold = min(state.on_hand, demand)
-            for counts in (total, tally):
-                counts.item_days += 1
-                counts.in_stock_days += state.on_hand > 0
-                counts.demanded += demand
-                counts.sold += sold
-            state.on_hand -= sold
-            state.history.append(DemandDay(today, sold, censored=state.on_hand <= 0))
-            total.inventory += state.on_hand
-            tally.inventory += state.on_hand
-        tomorrow = today + timedelta(days=1)
-        by_supplier = {
-            name: from_lead_days(leads, "supplier", scenario.typed_lead[name], "sheet")
-            for name, leads in supplier_leads.items()
-        }
-        for state in states:
-            rate: RateEstimate | None = None
-            if policy.learns:
-                rate = estimate_rate(state.history, tomorrow, source="sales")
-            lead: LeadEstimate = by_supplier[state.sim.supplier]
-            if len(state.own_leads) >= MIN_RECEIPTS:
-                lead = from_lead_days(state.own_leads, "item", lead.days, "sheet")
-            typed = scenario.typed_lead[state.sim.supplier]
-            numbers = choose_numbers(
-                state.item,
-                ItemLearning(rate, lead, classes[state.sim.sku]),
-                settings,
-                typed,
-                policy.targets,
-            )
-            on_order = sum(quantity for _, quantity, _ in state.pipeline)
-            verdict = evaluate(
-                replace(numbers.item, on_hand=state.on_hand),
-                suppliers=suppliers,
-                on_order=on_order,
-                settings=settings,
-                history=(),
-            )
-            if verdict.line is None:
-                continue
-            arrival = day + actual_lead(scenario, state.sim.supplier, day)
-            state.pipeline.append((arrival, float(verdict.line.quantity), day))
-            orders.add((state.sim.supplier, day))
-            total.lines += 1
-            by_class[classes[state.sim.sku]].lines += 1
-    for state in states:
-        total.left_over += state.on_hand
-        by_class[classes[state.sim.sku]].left_over += state.on_hand
-    return Result(policy, total, by_class, len(orders))
+
+
+def _typed_item(sim: SimItem, rate: float, buffer_days: float, row: int) -> Item:
+    return Item(
+        sku=sim.sku,
+        name=sim.sku,
+        supplier=sim.supplier,
+        on_hand=0.0,
+        daily_sales=rate,
+        lead_time_days=sim.lead_time_days,
+        safety_buffer=buffer_days * rate,
+        pack_size=sim.pack_size,
+        unit_cost=None,
+        min_order=sim.moq,
+        max_order=None,
+        status=ItemStatus.ACTIVE,
+        row=row,
+    )
+
+
+def _replay_item(
+    sim: SimItem,
+    row: int,
+    start: date,
+    warmup: int,
+    policy: Policy,
+    settings: ShopSettings,
+    suppliers: Mapping[str, Supplier],
+    abc: str,
+    backorders: bool,
+    target: float | None,
+) -> Tally:
+    tally = Tally(items=1)
+    rate = warmup_rate(sim, warmup)
+    buffer_days = policy.buffer_days if policy.fixed else BOT_TYPED_BUFFER_DAYS
+    typed = _typed_item(sim, rate, buffer_days or 0.0, row)
+    learner = DemandFilter()
+    for units in sim.demand[:warmup]:
+        learner.update(units)
+    on_hand = float(math.ceil(rate * (sim.lead_time_days + 1) - 1e-9))
+    backlog = 0.0
+    on_order = 0.0
+    pipeline: deque[tuple[int, float]] = deque()
+    arrival = sim.arrival_days
+    for day in range(warmup, len(sim.demand)):
+        while pipeline and pipeline[0][0] == day:
+            on_hand += pipeline.popleft()[1]
+        on_order = sum(quantity for _, quantity in pipeline)
+        if backlog:
+            late = min(backlog, on_hand)
+            on_hand -= late
+            backlog -= late
+        demand = sim.demand[day]
+        served = min(on_hand, demand)
+        on_hand -= served
+        if backorders:
+            backlog += demand - served
+        tally.demanded += demand
+        tally.served += served
+        tally.inventory_units += on_hand
+        tally.days += 1
+        if not policy.fixed:
+            if backorders:
+                learner.update(demand)
+            else:
+                learner.update(served, on_hand <= 0)
+        order = _decide(
+            typed,
+            learner,
+            sim,
+            day,
+            start + timedelta(days=day),
+            policy,
+            settings,
+            suppliers,
+            abc,
+            target,
+            on_hand - backlog,
+            on_order,
+        )
+        if order > 0:
+            pipeline.append((day + arrival, float(order)))
+            tally.orders += 1
+    tally.inventory_value = tally.inventory_units * sim.unit_cost
+    return tally
+
+
+def _decide(
+    typed: Item,
+    learner: DemandFilter,
+    sim: SimItem,
+    day: int,
+    today: date,
+    policy: Policy,
+    settings: ShopSettings,
+    suppliers: Mapping[str, Supplier],
+    abc: str,
+    target: float | None,
+    on_hand: float,
+    on_order: float,
+) -> int:
+    """The order line's quantity the check would draft today (0 for none)."""
+    if policy.fixed:
+        verdict = evaluate(
+            replace(typed, on_hand=on_hand),
+            suppliers=suppliers,
+            on_order=on_order,
+            settings=settings,
+            history=(),
+            today=today,
+        )
+        return verdict.line.quantity if verdict.line is not None else 0
+    forecast = learner.forecast()
+    if policy.forecast is not None and forecast.enough:
+        forecast = policy.forecast(sim, day, forecast)
+    numbers = choose_numbers(
+        typed, ItemLearning(forecast, None, abc, target), settings, sim.lead_time_days
+    )
+    item = replace(numbers.item, on_hand=on_hand)
+    if numbers.plan is not None:
+        # what the bot's own receipts would show: an order of the evening of day t is on the
+        # shelf before any sale of day t + max(lead, 1), as one placed in the morning of t + 1
+        # with a lead time one day shorter
+        item = replace(item, lead_time_days=float(sim.arrival_days - 1))
+    verdict = evaluate(
+        item,
+        suppliers=suppliers,
+        on_order=on_order,
+        settings=settings,
+        history=(),
+        today=today,
+        plan=numbers.plan,
+        keep_minimum=numbers.new_item,
+    )
+    return verdict.line.quantity if verdict.line is not None else 0
+
+
+def _add(into: Tally, tally: Tally) -> None:
+    into.items += tally.items
+    into.demanded += tally.demanded
+    into.served += tally.served
+    into.inventory_units += tally.inventory_units
+    into.inventory_value += tally.inventory_value
+    into.orders += tally.orders
+    into.days = max(into.days, tally.days)
+
+
+def replay(
+    items: Sequence[SimItem],
+    start: date,
+    warmup: int,
+    policy: Policy,
+    classes: Mapping[str, str],
+    *,
+    backorders: bool = False,
+    settings: ShopSettings | None = None,
+) -> Result:
+    """One policy over every item; ``classes`` are the ABC classes (``abc_classes``)."""
+    if settings is None:
+        settings = (
+            ShopSettings(use_learned=UseLearned.NO, safety_method=SafetyMethod.BUFFER)
+            if policy.fixed
+            else ShopSettings()
+        )
+    suppliers = _suppliers(items)
+    targets = fill_targets(items, warmup, classes, settings)
+    result = Result(policy, {group: Tally() for group in GROUPS})
+    for row, sim in enumerate(items, start=2):
+        abc = classes.get(sim.sku, "C")
+        tally = _replay_item(
+            sim, row, start, warmup, policy, settings, suppliers, abc, backorders, targets[sim.sku]
+        )
+        _add(result.groups["all"], tally)
+        _add(result.groups[abc], tally)
+        if not any(sim.demand[:warmup]):
+            _add(result.new_items, tally)
+    return result

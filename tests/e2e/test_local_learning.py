@@ -1,6 +1,6 @@
 """On one machine, as an owner: each ``check`` snapshots the workbook's Stock tab into the
-stock history, and after a week of counts the bot shows (and, when chosen, uses) what it
-learned."""
+stock history, and after four weeks of counts the bot uses what it learned (unless the
+owner turns learning off)."""
 
 from __future__ import annotations
 
@@ -32,36 +32,41 @@ def _setting(owner: WorkbookOwner, key: str, value: str) -> None:
     owner.set_cell("Settings", number, "Value", value)
 
 
-def test_a_week_of_counts_teaches_the_daily_sales(
+def test_four_weeks_of_counts_teach_the_daily_sales(
     workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     owner = WorkbookOwner(workbook)
     row = _row(owner, ESPRESSO)
-    for day in range(9):  # the owner counts every morning; 5 sold a day
-        owner.set_cell("Stock", row, "On hand", 100 - 5 * day)
-        now = f"2026-11-{10 + day:02d}T09:00:00Z"
+    for day in range(30):  # the owner counts every morning of November; 5 sold a day
+        owner.set_cell("Stock", row, "On hand", 150 - 5 * day)
+        now = f"2026-11-{1 + day:02d}T09:00:00Z"
         assert main(["check", "--workbook", str(workbook), "--now", now]) == 0
     out = capsys.readouterr().out
-    assert out.count("Learned sales for") == 2  # from the 8th check (7 days of counts) on
+    assert out.count("Learned sales for") == 2  # from the 29th check (28 days of counts) on
     assert (
-        "Learned sales for 38 of 39 items, lead times for 0; used for 0"
-        " (Settings 'Use learned': no, 'Safety method': buffer)." in out
+        "Learned sales for 1 of 39 items, lead times for 0; used for 1, 1 unsure"
+        " (see Numbers used) (Settings 'Use learned': both, 'Safety method': fill rate)." in out
     )
 
     history = workbook.parent / "sheets-bot-state" / "blobs" / "history" / "workbook"
     assert [p.name for p in history.iterdir()] == ["stock-days-2026-11.csv.gz"]
     espresso = owner.records("Stock")[row - 2]
-    # days 10..17 before the check of the 18th: the first has no drop (the first count), the
-    # other 7 drop 5: 5 x (1 - 0.92^7) / (1 - 0.92^8) = 4.54
-    assert espresso["Learned sales"] == 4.54
-    assert espresso["Reorder point"] == 16.5  # not chosen yet: the typed 2.5/day
-
-    _setting(owner, "Use learned", "sales")
-    owner.set_cell("Stock", row, "On hand", 12)
-    assert main(["check", "--workbook", str(workbook), "--now", "2026-11-19T09:00:00Z"]) == 0
-
-    assert "used for 38" in capsys.readouterr().out
-    espresso = owner.records("Stock")[_row(owner, ESPRESSO) - 2]
-    assert float(str(espresso["Reorder point"])) > 16.5
+    # days 1..29 before the check of the 30th: the first has no drop (the first count), the
+    # other 28 drop 5. SES weights 1/n for 10 days (the mean: 5 × 9/10 = 4.5), then 0.1 for
+    # 19: 5 − 0.5 × 0.9^19 = 4.93
+    assert espresso["Learned sales"] == 4.93
+    assert espresso["Demand class"] == "smooth"
+    assert str(espresso["Numbers used"]).startswith("learned rate (unsure: little history")
+    # 5 days of lead time, and the day's sale that takes the stock below it before an order
+    assert float(str(espresso["Reorder point"])) > 4.93 * 5
     line = next(r for r in owner.records("Drafts") if r["SKU"] == ESPRESSO)
-    assert "/day learned (EWMA, 9 days, from stock snapshots)" in str(line["Why"])
+    assert "4.93/day learned (SES, smooth: ADI 1.04, CV² 0.00; 29 days)" in str(line["Why"])
+
+    _setting(owner, "Use learned", "no")
+    owner.set_cell("Stock", row, "On hand", 12)
+    assert main(["check", "--workbook", str(workbook), "--now", "2026-12-01T09:00:00Z"]) == 0
+
+    assert "used for 0" in capsys.readouterr().out
+    espresso = owner.records("Stock")[_row(owner, ESPRESSO) - 2]
+    assert espresso["Reorder point"] == 16.5  # the typed 2.5/day × 5 days + 4
+    assert espresso["Numbers used"] == "typed"

@@ -204,7 +204,8 @@ def test_init_without_sample_gives_empty_tabs_and_default_settings(
     settings = {row["Setting"]: row["Value"] for row in owner.records("Settings")}
     assert settings["Quiet hours"] == "21:00-07:00"
     assert list(settings) == [setting.key for setting in load_layout().settings]
-    assert settings["Use learned"] == "no"
+    assert (settings["Use learned"], settings["Safety method"]) == ("both", "fill rate")
+    assert settings["Fill target A"] == "98%"
     assert (settings["Digest time"], settings["Empty digest"]) == ("07:30", "one-line")
     assert settings["Receiving updates on hand"] == "yes"
     code, out, _ = _cli(capsys, "check", "--workbook", str(path), "--now", NOW)

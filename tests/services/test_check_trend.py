@@ -40,8 +40,8 @@ def test_the_trend_is_the_last_fortnight_then_today() -> None:
     shop = Shop.sample()
     scripted = history()
     report = run_check(replace(shop.adapters, history=scripted))
-    # One read of the history per check: the learning's 30 days, the trend's 14 among them.
-    assert scripted.calls == [(TODAY - timedelta(days=30), TODAY - timedelta(days=1))]
+    # One read of the history per check: the learning's 56 days, the trend's 14 among them.
+    assert scripted.calls == [(TODAY - timedelta(days=56), TODAY - timedelta(days=1))]
     espresso = shop.stock(ESPRESSO)
     assert espresso["Trend"] == text_sparkline([*CLOSINGS, 6])  # 6 on hand today
     assert espresso["Trend"] == "█▇▇▆▆▅▅▄▃▃▂▂▁▃▂"  # 7 levels over 0..30, 6 -> 1.4 -> ▂

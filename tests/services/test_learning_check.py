@@ -1,5 +1,6 @@
 """The check with history: learned numbers appear in the Stock tab's bot columns and drive the
-check only when the owner chooses them (Settings or per item), with the method in the Why.
+check where the history is enough, unless the owner turns them off (Settings or per item); the
+Why says which numbers were used and why.
 
 History comes from in-memory stand-ins of the SalesLog, ReceiptLog and StockHistory ports
 (``sheets_bot.testing.learning_fakes``); the sheet is still read once and written once."""
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sheets_bot.domain.fill_rate import protection_demand
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.sheet_numbers import parse_number
 from sheets_bot.services.check import CheckReport, run_check
@@ -73,98 +75,126 @@ def shop() -> Shop:
     return Shop.sample()
 
 
-def test_learned_sales_are_shown_but_not_used_by_default(shop: Shop) -> None:
+def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> None:
     check(shop, sales=sales(10, 30))
 
     espresso = shop.stock(ESPRESSO)
+    average = {"A": 0.98, "B": 0.95, "C": 0.90}[str(espresso["ABC"])]
+    # the item's own target: its class's, shifted by its unit cost × days between orders
+    target = float(str(espresso["Fill target"]).removesuffix("%")) / 100
+    assert 1 - 3 * (1 - average) <= target <= 1 - (1 - average) / 3
+    assert target != average
     assert espresso["Learned sales"] == 10
-    assert espresso["Reorder point"] == 16.5  # 2.5/day x 5 days + 4, the typed numbers
-    assert espresso["Safety stock"] == 4
-    assert espresso["ABC"] in ("A", "B", "C")
-    assert "learned" not in why(shop)
+    assert espresso["Demand class"] == "smooth"
+    # 10 a day every day: no forecast error, so the demand over the 5-day lead time is 50 for
+    # sure; the day's sale of 10 before the next order takes the stock below the reorder
+    # point by 5 on average (uniform, variance 100/12). Orders of 10 × (5 + 1) = 60 (packs of
+    # 6) serve the target when the shortfall per order is (1 − target) × 60
+    demand = protection_demand(
+        rate=10, daily_variance=0, days=5, lead_stdev=0, skewed=False, sale_size=10, size_cv2=0
+    )
+    point = float(str(espresso["Reorder point"]))
+    assert (demand.mean, demand.variance) == pytest.approx((55, 100 / 12))
+    assert demand.fill_rate(point, 60) == pytest.approx(target, abs=0.002)
+    assert espresso["Safety stock"] == pytest.approx(point - 50, abs=0.05)
+    assert (
+        espresso["Numbers used"] == "learned rate (unsure: little history (30 days, 30 with sales))"
+    )
+    assert why(shop).startswith(
+        "10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
+        f" fill target {espresso['Fill target']} (class {espresso['ABC']}:"
+        f" {average * 100:g}% on average); unsure: little history"
+    )
+    assert "= 10/day × 5 days " in why(shop)
+    assert "fill with orders of 60, allowing for a day's sale" in why(shop)
 
 
-def test_chosen_in_settings_the_learned_rate_drives_the_check(shop: Shop) -> None:
-    set_setting(shop, "Use learned", "sales")
+def test_the_shop_can_switch_learning_off(shop: Shop) -> None:
+    set_setting(shop, "Use learned", "no")
     shop.sheet.reads = shop.sheet.applies = 0
 
     check(shop, sales=sales(10, 30))
 
     espresso = shop.stock(ESPRESSO)
-    assert espresso["Reorder point"] == 54  # 10/day x 5 days + 4
-    assert espresso["Days left"] == 0.6
-    assert why(shop).startswith("10/day learned (EWMA, 30 days, from POS sales). ")
+    assert espresso["Learned sales"] == 10  # shown, not used
+    assert espresso["Reorder point"] == 16.5  # 2.5/day x 5 days + 4, the typed numbers
+    assert espresso["Safety stock"] == 4
+    assert espresso["Numbers used"] == "typed"
+    assert why(shop).startswith("Typed numbers (Settings 'Use learned': no). ")
     assert (shop.sheet.reads, shop.sheet.applies) == (1, 1)
 
 
-def test_an_item_may_choose_for_itself(shop: Shop) -> None:
-    shop.sheet.set_cell("Stock", shop.stock_row(ESPRESSO), "Use learned", "both")
+def test_an_item_may_be_pinned_to_its_typed_numbers(shop: Shop) -> None:
+    shop.sheet.set_cell("Stock", shop.stock_row(ESPRESSO), "Use learned", "no")
 
+    check(shop, sales=sales(10, 30))
+
+    assert shop.stock(ESPRESSO)["Reorder point"] == 16.5
+    assert why(shop).startswith("Typed numbers (Stock 'Use learned': no). ")
+
+
+def test_learned_lead_times_and_their_spread(shop: Shop) -> None:
     check(shop, sales=sales(10, 30), receipts=receipts([6, 7, 7, 7, 8, 8, 8, 9, 9, 10]))
 
     espresso = shop.stock(ESPRESSO)
     # 85th percentile of 6,7,7,7,8,8,8,9,9,10: position 7.65 -> 9 + 0.65 x 0 = 9 days
     assert espresso["Learned lead time"] == 9
-    assert espresso["Reorder point"] == 94  # 10/day x 9 days + 4
+    assert str(espresso["Numbers used"]).startswith("learned (unsure")
     assert "9 days lead time learned (85th percentile of 10 item receipts)" in why(shop)
-    latte = shop.stock("DAI-MLK-4L")
-    assert latte["Reorder point"] == 16  # Settings say no: still the typed numbers
+    assert "= 10/day × 9 days " in why(shop)
+    # the spread of those lead times (σ 1.2 days × 10/day) is the only uncertainty: a normal
+    # safety stock, above zero (without it: −(1 − target) × 90, orders of 10 × 9)
+    assert float(str(espresso["Safety stock"])) > 0
 
 
 def test_with_too_little_history_the_owners_number_stays_and_the_why_says_so(shop: Shop) -> None:
-    set_setting(shop, "Use learned", "both")
-
     check(shop, sales=sales(10, 5), receipts=receipts([6, 7, 7]))
 
     espresso = shop.stock(ESPRESSO)
     assert espresso["Learned sales"] is None
     assert espresso["Learned lead time"] is None
     assert espresso["Reorder point"] == 16.5
+    assert espresso["Numbers used"] == "typed rate (5 of 28 days of history)"
     assert why(shop).startswith(
-        "2.5/day typed (not a week of sales history yet); 5 days lead time"
-        " (sheet; 3 of 8 receipts so far). "
+        "Typed 2.5/day: 5 days of history with 5 sale days, learning needs 28 and 3;"
+        " 5 days lead time (sheet; 3 of 8 receipts so far). "
     )
 
 
-def test_without_a_point_of_sale_the_stock_history_teaches_and_stock_outs_are_left_out(
+def test_without_a_point_of_sale_the_stock_history_teaches_and_stock_outs_are_lower_bounds(
     shop: Shop,
 ) -> None:
-    set_setting(shop, "Use learned", "sales")
     days = [
         StockDay(TODAY - timedelta(days=n), ESPRESSO, 40, 36, 0 if n <= 2 else 36, 4, 0)
-        for n in range(1, 21)
+        for n in range(1, 31)
     ]
 
     check(shop, history=MemoryStockHistory(days))
 
     assert shop.stock(ESPRESSO)["Learned sales"] == 4
     assert why(shop).startswith(
-        "4/day learned (EWMA, 18 days, 2 stock-out days left out, from stock snapshots). "
+        "4/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days;"
+        " 2 stock-out days counted as at least what they sold)"
     )
 
 
 def test_pos_events_come_before_the_stock_history(shop: Shop) -> None:
-    days = [StockDay(TODAY - timedelta(days=n), ESPRESSO, 40, 36, 36, 4, 0) for n in range(1, 21)]
+    days = [StockDay(TODAY - timedelta(days=n), ESPRESSO, 40, 36, 36, 4, 0) for n in range(1, 31)]
 
     check(shop, sales=sales(10, 30), history=MemoryStockHistory(days))
 
     assert shop.stock(ESPRESSO)["Learned sales"] == 10
 
 
-def test_a_service_level_safety_stock_by_abc_class(shop: Shop) -> None:
-    set_setting(shop, "Safety method", "service level")
-    events = sales(10, 30)
-    events.add([SaleEvent("extra", "shopify", ESPRESSO, 6, MONDAY_10AM - timedelta(days=2))])
+def test_safety_method_buffer_keeps_the_typed_buffer_with_the_learned_rate(shop: Shop) -> None:
+    set_setting(shop, "Safety method", "buffer")
 
-    check(shop, sales=events)
+    check(shop, sales=sales(10, 30))
 
     espresso = shop.stock(ESPRESSO)
-    # 29 days of 10 and one of 16: variance 105.2 - 10.2^2 = 1.16; typed lead time 5, no
-    # receipts so no lead-time spread: z x sqrt(5 x 1.16) = z x 2.408
-    z = {"A": 2.3263, "B": 1.6449, "C": 1.2816}[str(espresso["ABC"])]
-    assert espresso["Safety stock"] == pytest.approx(z * (5 * 1.16) ** 0.5, abs=0.05)
-    assert espresso["Reorder point"] == pytest.approx(2.5 * 5 + z * (5 * 1.16) ** 0.5, abs=0.01)
-    assert f"for class {espresso['ABC']}" in why(shop)
+    assert espresso["Reorder point"] == 54  # 10/day x 5 days + 4
+    assert espresso["Fill target"] is None
+    assert "your safety buffer 4" in why(shop)
 
 
 def test_a_bad_use_learned_value_is_a_located_problem(shop: Shop) -> None:
@@ -183,6 +213,8 @@ def test_the_learned_columns_are_blank_without_history(shop: Shop) -> None:
     espresso = shop.stock(ESPRESSO)
     assert espresso["Learned sales"] is None
     assert espresso["Learned lead time"] is None
+    assert espresso["Demand class"] is None
+    assert espresso["Numbers used"] == "typed rate (0 of 28 days of history)"
     # ABC from the typed rates x unit costs: the most valuable sellers are A
     rows = [row for row in shop.rows("Stock") if row["ABC"]]
     assert {row["ABC"] for row in rows} == {"A", "B", "C"}

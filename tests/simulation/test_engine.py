@@ -1,60 +1,220 @@
-"""The replay engine on hand-checkable series, the M5 loader on a miniature of its files, and
-the comparison's interpolation."""
+"""``sheets-bot simulate`` on small files with outcomes worked by hand, on bad rows, and the
+pieces around it: the interpolation along the fixed rule's sweep, the M5 loader, the plot."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import io
+import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from sheets_bot.domain.models import SafetyMethod, UseLearned
+from sheets_bot.cli import main
 from sheets_bot.errors import BotError
 from sheets_bot.simulation import m5
-from sheets_bot.simulation.engine import Policy, Scenario, SimItem, run_policy
-from sheets_bot.simulation.report import _frontier, compare, table
+from sheets_bot.simulation.engine import Policy, Result, Tally
+from sheets_bot.simulation.inputs import SimItem
+from sheets_bot.simulation.report import fixed_needs
 
-FIXED = Policy("fixed", UseLearned.NO, SafetyMethod.BUFFER, buffer_days=2)
-
-
-def test_a_steady_item_reorders_at_its_reorder_point_and_never_runs_out() -> None:
-    item = SimItem("BEAN", "Roasters", (4.0,) * 20, 1.0)
-    scenario = Scenario(date(2026, 1, 1), warmup=7, typed_lead={"Roasters": 2}, delays=(0,))
-
-    result = run_policy([item], scenario, FIXED, {"BEAN": "A"})
-
-    # typed 4/day, lead 2, buffer 2 days = 8: reorder point 16, target 24, packs of 6; starts
-    # with 4 x (2 + 7) = 36. On hand at the end of days 7..19: 32 28 24 20 16 (order 8 -> 12,
-    # arrives day 13) 12 20 16 (order) 12 20 16 (order) 12 20
-    total = result.total
-    assert (total.fill_rate, total.in_stock_rate) == (1.0, 1.0)
-    assert total.lines == result.purchase_orders == 3
-    assert total.inventory == 248
-    assert total.days_of_supply == pytest.approx(248 / 52)
-    assert total.left_over == 20
-    assert result.by_class["A"].sold == 52
+START = date(2026, 3, 2)
 
 
-def test_a_late_supplier_runs_the_fixed_rule_out_and_the_lost_sales_count() -> None:
-    items = [SimItem(f"S{n}", "Slow", (5.0,) * 40, 1.0) for n in range(4)]
-    scenario = Scenario(date(2026, 1, 1), warmup=7, typed_lead={"Slow": 2}, delays=(3,))
-    classes = {item.sku: "A" for item in items}
+def write(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    with path.open("w", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    return path
 
-    fixed = run_policy(items, scenario, Policy("f", UseLearned.NO, SafetyMethod.BUFFER, 0), classes)
-    learned = run_policy(
-        items, scenario, Policy("l", UseLearned.BOTH, SafetyMethod.BUFFER, 0), classes
+
+def sales_rows(sku: str, units: Sequence[float], first: int = 0) -> list[list[object]]:
+    return [
+        [str(START + timedelta(days=first + day)), sku, value]
+        for day, value in enumerate(units)
+        if value
+    ]
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[list[dict[str, object]], str]:
+    assert main(["simulate", *args, "--json"]) == 0
+    captured = capsys.readouterr()
+    return [json.loads(line) for line in captured.out.splitlines()], captured.err
+
+
+def pick(
+    lines: list[dict[str, object]], policy: str, buffer: float | None, group: str
+) -> dict[str, object]:
+    return next(
+        line
+        for line in lines
+        if (line["policy"], line["buffer_days"], line["class"]) == (policy, buffer, group)
     )
 
-    # the typed 2 days are really 5: the fixed rule runs out every cycle; the learned lead
-    # time (85th percentile of 8+ receipts = 5 days) stops that after the first deliveries
-    assert fixed.total.fill_rate < 0.8
-    assert fixed.total.in_stock_rate < 1
-    assert learned.total.fill_rate > fixed.total.fill_rate + 0.1
-    assert fixed.total.demanded == learned.total.demanded == 4 * 33 * 5
+
+def test_a_steady_item_replays_as_worked_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """4 a day for 20 days, lead time 2, warm-up 4: rate 4, and 4 × (2 + 1) = 12 on hand at the
+    start of day 4.
+
+    Fixed, buffer 0: reorder point 8, order up to 8 + 8 = 16. End of day 4: 8 on hand, order 8
+    (arrives day 6); day 5: 4; day 6: 4 + 8 − 4 = 8, order 8; … so 8, 4, 8, 4 …: 6 on average
+    over the 16 scored days, never out, an order every other day: 8.
+
+    Fixed, buffer 1 day (4): reorder point 12, up to 20. Day 4: 8, order 12 (day 6); day 5: 4;
+    day 6: 12, order 8; day 7: 8; then 12, 8, …: (8 + 4 + 7 × 12 + 7 × 8) ÷ 16 = 9.5; 8 orders.
+
+    The bot has 4 to 19 days of history, short of the 28 it learns from: the typed numbers
+    with a buffer of one day's rate, the same as buffer 1."""
+    sales = write(tmp_path / "sales.csv", [["date", "sku", "units"], *sales_rows("BEAN", [4] * 20)])
+    items = write(
+        tmp_path / "items.csv",
+        [["sku", "lead_time_days", "pack_size", "unit_cost"], ["BEAN", 2, 1, 2.5]],
+    )
+
+    lines, err = run_json(capsys, "--sales", str(sales), "--items", str(items), "--warmup", "4")
+
+    assert err == ""
+    assert {line["policy"] for line in lines} == {"fixed", "bot"}
+    assert len(lines) == 7 * 4 + 4  # 7 buffers and the bot, each all, A, B, C
+    assert pick(lines, "fixed", 0, "all") == {
+        "policy": "fixed",
+        "buffer_days": 0,
+        "class": "all",
+        "fill_rate": 1.0,
+        "target": None,
+        "avg_inventory_units": 6.0,
+        "avg_inventory_value": 15.0,
+        "orders": 8,
+        "items": 1,
+    }
+    one_day = pick(lines, "fixed", 1, "all")
+    assert (one_day["avg_inventory_units"], one_day["orders"]) == (9.5, 8)
+    bot = pick(lines, "bot", None, "A")
+    assert (bot["fill_rate"], bot["target"], bot["avg_inventory_units"], bot["orders"]) == (
+        1.0,
+        0.98,
+        9.5,
+        8,
+    )
+    assert pick(lines, "bot", None, "C")["items"] == 0
+
+
+def test_a_late_start_runs_out_and_lost_sales_are_lost_unless_backordered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Warm-up 2 days of 1, then 10 a day: 1 × (3 + 1) = 4 on hand. Day 2 sells 4 of 10 and
+    orders up to the typed reorder point 3 + 3 = 6: 6 arriving day 5; days 3, 4 sell nothing."""
+    sales = write(
+        tmp_path / "sales.csv",
+        [["date", "sku", "units"], *sales_rows("CUP", [1, 1] + [10] * 4)],
+    )
+    items = write(
+        tmp_path / "items.csv",
+        [["sku", "lead_time_days", "pack_size", "unit_cost"], ["CUP", 3, 1, 1]],
+    )
+    args = ("--sales", str(sales), "--items", str(items), "--warmup", "2")
+
+    lost, _ = run_json(capsys, *args)
+    backordered, _ = run_json(capsys, *args, "--backorders")
+
+    fixed = pick(lost, "fixed", 0, "all")
+    # days 2..5 demand 40; served 4 (day 2) + 0 + 0 + 6 (day 5) = 10
+    assert fixed["fill_rate"] == 0.25
+    assert fixed["orders"] == 2  # day 2, and day 5 when the delivery is sold out again
+    assert float(str(pick(backordered, "fixed", 0, "all")["fill_rate"])) <= 0.25
+
+
+def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = sales_rows("OLD", [3] * 60) + sales_rows("NEW", [2, 0, 1, 0] * 8, first=28)
+    sales = write(tmp_path / "sales.csv", [["date", "sku", "units"], *rows])
+    items = write(
+        tmp_path / "items.csv",
+        [["sku", "lead_time_days", "pack_size", "unit_cost"], ["OLD", 2, 1, 1], ["NEW", 1, 1, 1]],
+    )
+
+    assert main(["simulate", "--sales", str(sales), "--items", str(items)]) == 0
+    out = capsys.readouterr().out
+
+    assert "New items (no sale in the warm-up): 1." in out
+    assert "the fixed rule (typed rate 0) never orders them: fill 0.0%" in out
+    lines, _ = run_json(capsys, "--sales", str(sales), "--items", str(items))
+    new_class = pick(lines, "bot", None, "C")
+    assert new_class["items"] == 1
+    assert float(str(new_class["fill_rate"])) > 0.3
+    assert pick(lines, "fixed", 12, "C")["fill_rate"] == 0.0
+
+
+def test_bad_rows_are_located_and_the_rest_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sales = write(
+        tmp_path / "sales.csv",
+        [
+            ["Date", "SKU", "Units"],
+            *sales_rows("BEAN", [4] * 20),
+            ["31/03/2026", "BEAN", 4],
+            [str(START), "BEAN", "four"],
+            [str(START), "BEAN", -2],
+            [str(START), "GHOST", 1],
+        ],
+    )
+    items = write(
+        tmp_path / "items.csv",
+        [
+            ["sku", "lead_time_days", "pack_size", "unit_cost"],
+            ["BEAN", 2, 1, 2.5],
+            ["CUP", 2, "half", 1],
+            ["LID", -1, 1, 1],
+        ],
+    )
+
+    lines, err = run_json(capsys, "--sales", str(sales), "--items", str(items), "--warmup", "4")
+
+    assert err.splitlines() == [
+        "sheets-bot: items.csv row 3, column 'pack_size': 'half' is not a number;"
+        " the row is left out",
+        "sheets-bot: items.csv row 4, column 'lead_time_days': '-1' must be 0 or more;"
+        " the row is left out",
+        "sheets-bot: sales.csv row 22, column 'date': '31/03/2026' is not a date like"
+        " 2026-03-31; the row is left out",
+        "sheets-bot: sales.csv row 23, column 'units': 'four' is not a number; the row is left out",
+        "sheets-bot: sales.csv row 24, column 'units': '-2' is negative (returns are not"
+        " demand); the row is left out",
+        "sheets-bot: sales.csv row 25, column 'sku': 'GHOST' is not in the items file; its"
+        " sales are left out",
+    ]
+    assert pick(lines, "fixed", 0, "all")["avg_inventory_units"] == 6.0  # as if they were not there
+
+
+def test_a_file_without_the_columns_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sales = write(tmp_path / "sales.csv", [["day", "sku", "qty"], [str(START), "BEAN", 1]])
+    items = write(tmp_path / "items.csv", [["sku", "lead_time_days", "pack_size", "unit_cost"]])
+
+    assert main(["simulate", "--sales", str(sales), "--items", str(items)]) == 1
+    assert "sales.csv: no column 'date', 'units' in the header" in capsys.readouterr().err
+
+
+def _result(buffer: float, fill: float, units: float, orders: int) -> Result:
+    tally = Tally(items=1, demanded=100, served=100 * fill, inventory_units=units * 10, days=10)
+    tally.inventory_value = tally.inventory_units * 2
+    tally.orders = orders
+    return Result(Policy("fixed", buffer), {"all": tally})
+
+
+def test_the_fixed_rules_inventory_at_a_fill_is_interpolated_along_the_sweep() -> None:
+    sweep = [_result(0, 0.80, 10, 5), _result(1, 0.90, 20, 5), _result(2, 0.95, 40, 5)]
+
+    assert fixed_needs(sweep, "all", 0.85) == pytest.approx((15, 30))
+    assert fixed_needs(sweep, "all", 0.925) == pytest.approx((30, 60))
+    assert fixed_needs(sweep, "all", 0.70) == pytest.approx((10, 20))
+    assert fixed_needs(sweep, "all", 0.99) is None
 
 
 def _gz(path: Path, rows: Sequence[Sequence[object]]) -> None:
@@ -76,10 +236,11 @@ def test_the_m5_loader_reads_the_item_store_level_in_sorted_id_order(tmp_path: P
 
     items = m5.load(tmp_path, ["CA_1"], series=3)
 
-    assert items == [
-        SimItem("FOODS_3_001_CA_1", "FOODS_3", (1.0, 2.0), 0.5),
-        SimItem("HOBBIES_1_002_CA_1", "HOBBIES_1", (5.0, 0.0), 0.3),
+    assert [(i.sku, i.supplier, i.demand, i.lead_time_days) for i in items] == [
+        ("FOODS_3_001_CA_1", "FOODS_3", (1.0, 2.0), 2.0),
+        ("HOBBIES_1_002_CA_1", "HOBBIES_1", (5.0, 0.0), 5.0),
     ]
+    assert items[0].unit_cost == pytest.approx(0.5e6 / 3)
     assert len(m5.load(tmp_path, [], series=3)) == 3
     with pytest.raises(BotError, match="no M5 store XX_9: the stores are CA_1, TX_1"):
         m5.load(tmp_path, ["XX_9"], series=3)
@@ -87,29 +248,13 @@ def test_the_m5_loader_reads_the_item_store_level_in_sorted_id_order(tmp_path: P
         m5.load(tmp_path, ["CA_1"])
 
 
-def test_the_frontier_interpolates_the_inventory_for_a_fill_rate() -> None:
-    items = [SimItem(f"S{n}", "Roasters", (3.0, 9.0) * 12, 1.0) for n in range(3)]
-    scenario = Scenario(date(2026, 1, 1), warmup=7, typed_lead={"Roasters": 3})
-
-    comparison = compare(items, scenario)
-
-    low, high = comparison.sweep[0], comparison.sweep[-1]
-    middle = (low.by_class["A"].fill_rate + high.by_class["A"].fill_rate) / 2
-    assert low.by_class["A"].fill_rate < high.by_class["A"].fill_rate
-    expected = (low.by_class["A"].average_inventory + high.by_class["A"].average_inventory) / 2
-    assert _frontier([low, high], middle) == pytest.approx(expected)
-    assert _frontier([low, high], 1.01) is None
-    text = table(comparison)
-    assert "| fixed rule, typed rate |" in text
-    assert "service level by ABC" in text
-
-
 def test_the_plot_is_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib", reason="matplotlib comes with the bench extra")
     from sheets_bot.simulation.report import plot
+    from sheets_bot.simulation.run import Options, compare
 
-    items = [SimItem(f"S{n}", "Roasters", (3.0, 9.0) * 12, 1.0) for n in range(2)]
-    comparison = compare(items, Scenario(date(2026, 1, 1), 7, {"Roasters": 3}))
+    items = [SimItem(f"S{n}", 3, 1, 1.0, (3.0, 9.0) * 20) for n in range(2)]
+    comparison = compare(items, START, Options(warmup=10))
 
     path = plot(comparison, tmp_path / "plot.png")
 

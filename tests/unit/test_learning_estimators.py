@@ -1,4 +1,5 @@
-"""The estimators with hand-computed expectations (weights 0.92^age, age 0 = yesterday)."""
+"""Demand days from the history, lead times from receipts and ABC classes, with hand-computed
+expectations (the forecasts are in test_forecast.py)."""
 
 from __future__ import annotations
 
@@ -8,100 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sheets_bot.domain.abc_classes import classify
-from sheets_bot.domain.demand import (
-    DemandDay,
-    RateEstimate,
-    days_from_events,
-    days_from_stock,
-    estimate_rate,
-)
+from sheets_bot.domain.demand import DemandDay, days_from_events, days_from_stock
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
-from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time, percentile
-from sheets_bot.domain.models import SafetyMethod
-from sheets_bot.domain.safety_stock import safety_stock
-
-TODAY = date(2026, 11, 30)
-SUM_30 = (1 - 0.92**30) / 0.08
-"""Sum of the 30 weights 0.92^0 .. 0.92^29 = 11.4754."""
-
-
-def series(values: list[float], censored: frozenset[int] = frozenset()) -> list[DemandDay]:
-    """``values`` oldest first, the last one yesterday."""
-    start = TODAY - timedelta(days=len(values))
-    return [
-        DemandDay(start + timedelta(days=i), value, i in censored) for i, value in enumerate(values)
-    ]
-
-
-def test_a_steady_seller_is_its_rate() -> None:
-    estimate = estimate_rate(series([10.0] * 30), TODAY)
-
-    assert estimate is not None
-    assert estimate.rate == pytest.approx(10.0)
-    assert estimate.method == "EWMA"
-    assert estimate.days == 30
-
-
-def test_the_last_week_weighs_about_three_times_the_rest() -> None:
-    estimate = estimate_rate(series([10.0] * 23 + [20.0] * 7), TODAY)
-    # 10 + 10 x (sum of weights of ages 0..6 = (1 - 0.92^7) / 0.08 = 5.5269) / 11.4754
-    assert estimate is not None
-    assert estimate.rate == pytest.approx(10 + 10 * ((1 - 0.92**7) / 0.08) / SUM_30)
-    assert estimate.rate == pytest.approx(14.816, abs=0.001)
-    # each recent day weighs ~3x an older one on average
-    recent = sum(0.92**age for age in range(7)) / 7
-    older = sum(0.92**age for age in range(7, 30)) / 23
-    assert recent / older == pytest.approx(3.0, abs=0.1)
-
-
-def test_one_bulk_order_is_capped_and_barely_moves_the_rate() -> None:
-    values = [10.0] * 30
-    values[-4] = 200.0  # a bulk order 3 days before yesterday (age 3)
-
-    estimate = estimate_rate(series(values), TODAY)
-    # capped at 3 x median 10 = 30: 10 + (30 - 10) x 0.92^3 / 11.4754 = 11.357
-    assert estimate is not None
-    assert estimate.rate == pytest.approx(10 + 20 * 0.92**3 / SUM_30)
-    assert estimate.rate == pytest.approx(11.357, abs=0.001)
-    assert estimate.clipped == 1
-    assert "1 spike capped" in estimate.why
-    # unclipped it would have been 22.9/day
-    assert pytest.approx(22.89, abs=0.01) == 10 + 190 * 0.92**3 / SUM_30
-
-
-def test_stock_out_days_are_left_out_not_counted_as_zero_demand() -> None:
-    values = [10.0] * 30
-    values[-2] = 0.0
-    values[-1] = 0.0
-
-    estimate = estimate_rate(series(values, frozenset({28, 29})), TODAY)
-
-    assert estimate is not None
-    assert estimate.rate == pytest.approx(10.0)
-    assert estimate.censored == 2
-    assert estimate.why == (
-        "10/day learned (EWMA, 28 days, 2 stock-out days left out, from stock snapshots)"
-    )
-
-
-def test_an_intermittent_mover_gets_croston_sba() -> None:
-    values = [0.0] * 30
-    for day in (4, 14, 24):  # 2 units on observed days 5, 15 and 25
-        values[day] = 2.0
-    estimate = estimate_rate(series(values), TODAY)
-    # size 2 throughout; interval 5, then 5 + 0.1 x (10 - 5) = 5.5, then 5.5 + 0.1 x 4.5 = 5.95
-    # forecast (1 - 0.1/2) x 2 / 5.95 = 0.3193
-    assert estimate is not None
-    assert estimate.method == "Croston-SBA"
-    assert estimate.rate == pytest.approx(0.95 * 2 / 5.95)
-    assert estimate.rate == pytest.approx(0.3193, abs=0.0001)
-
-
-def test_not_enough_history_leaves_the_owner_number() -> None:
-    assert estimate_rate(series([10.0] * 6), TODAY) is None
-    # seven days, but two of them out of stock: five observed
-    assert estimate_rate(series([10.0] * 7, frozenset({0, 1})), TODAY) is None
-    assert estimate_rate(series([10.0] * 7), TODAY) is not None
+from sheets_bot.domain.lead_time import estimate_lead_time, percentile
 
 
 def test_days_from_stock_count_drops_never_rises() -> None:
@@ -189,10 +99,10 @@ def test_lead_time_falls_back_to_the_supplier_then_the_sheet() -> None:
     assert sheet.why == "7 days lead time (sheet; 7 of 8 receipts so far)"
 
 
-def test_abc_by_revenue_share() -> None:
-    revenue = {"a": 50, "b": 30, "c": 10, "d": 5, "e": 3, "f": 2, "g": 0}
+def test_abc_by_units_times_cost() -> None:
+    value = {"a": 50, "b": 30, "c": 10, "d": 5, "e": 3, "f": 2, "g": 0}
 
-    assert classify(revenue) == {
+    assert classify(value) == {
         "a": "A",
         "b": "A",  # 50% before it
         "c": "B",  # 80% before it
@@ -201,24 +111,3 @@ def test_abc_by_revenue_share() -> None:
         "f": "C",
         "g": "C",
     }
-
-
-def test_safety_stock_methods() -> None:
-    rate = RateEstimate(10, "EWMA", "POS sales", 30, 0, 0, mean=10, stdev=3, peak=16)
-    lead = LeadEstimate(4, "85th percentile of 8 supplier receipts", True, 4, 1, 8)
-
-    buffer = safety_stock(SafetyMethod.BUFFER, buffer=25, rate=rate, lead=lead, abc="A")
-    peak = safety_stock(SafetyMethod.PEAK, buffer=25, rate=rate, lead=lead, abc="A")
-    service = safety_stock(SafetyMethod.SERVICE_LEVEL, buffer=25, rate=rate, lead=lead, abc="A")
-    service_c = safety_stock(SafetyMethod.SERVICE_LEVEL, buffer=25, rate=rate, lead=lead, abc="C")
-    no_history = safety_stock(SafetyMethod.PEAK, buffer=25, rate=None, lead=lead, abc="A")
-
-    assert buffer.units == 25
-    assert peak.units == pytest.approx((16 - 10) * 4)
-    # z(99%) 2.3263 x sqrt(4 x 3^2 + 10^2 x 1^2) = 2.3263 x 11.662 = 27.13
-    assert service.units == pytest.approx(2.326348 * 136**0.5, abs=1e-4)
-    assert service.method == "service level 99% for class A"
-    # z(90%) 1.2816 x 11.662 = 14.95
-    assert service_c.units == pytest.approx(1.281552 * 136**0.5, abs=1e-4)
-    assert no_history.units == 25
-    assert "too little history" in no_history.method

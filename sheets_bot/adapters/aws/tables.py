@@ -68,7 +68,7 @@ LIVE_PENDING_INDEX: Final = "pending"
 LIVE_PENDING: Final = "pending"
 LIVE_TTL: Final = "expires_at"
 SALE_EVENT_DAYS: Final = 60
-"""How long a sale event is kept: twice the learning's 30-day window, and far more than the
+"""How long a sale event is kept: the learning's 56-day window and a few days, and far more than the
 7 days within which a replayed webhook must be recognised. Longer history is in the Stock
 snapshots (730 days); every day of sale events costs storage and point-in-time recovery."""
 

@@ -1,0 +1,170 @@
+"""Demand classes and the forecasts by class, with expectations computed by hand.
+
+Smoothing weights: α = 0.1, but at least 1/n early on (n = days for SES, sales for the size
+and interval of SBA/TSB), so the first estimates are plain means."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets_bot.domain.demand_class import DemandClass, classify, demand_class
+from sheets_bot.domain.forecast import DemandFilter, learn_forecast
+
+
+def days(values: list[float], stock_outs: frozenset[int] = frozenset()) -> list[tuple[float, bool]]:
+    return [(value, index in stock_outs) for index, value in enumerate(values)]
+
+
+# --- the classes (Syntetos-Boylan cut-offs ADI 1.32, CV² 0.49)
+
+
+def test_smooth_erratic_intermittent_lumpy() -> None:
+    smooth = classify([5, 5, 6, 4])  # sizes mean 5, variance 0.5: CV² 0.02, ADI 1
+    erratic = classify([1, 9, 1, 9])  # mean 5, variance 16: CV² 0.64, ADI 1
+    intermittent = classify([4, 0, 4, 0, 4, 0, 4, 0])  # ADI 8/4 = 2, CV² 0
+    lumpy = classify([0, 0, 10, 0, 0, 1, 0, 0, 10, 0, 0, 1])  # ADI 3, CV² 20.25/30.25
+    assert smooth is not None and erratic is not None
+    assert intermittent is not None and lumpy is not None
+
+    assert (smooth.kind, smooth.adi) == (DemandClass.SMOOTH, 1)
+    assert smooth.cv2 == pytest.approx(0.02)
+    assert erratic.kind is DemandClass.ERRATIC
+    assert erratic.cv2 == pytest.approx(0.64)
+    assert (intermittent.kind, intermittent.adi, intermittent.cv2) == (
+        DemandClass.INTERMITTENT,
+        2,
+        0,
+    )
+    assert (lumpy.kind, lumpy.adi) == (DemandClass.LUMPY, 3)
+    assert lumpy.cv2 == pytest.approx(20.25 / 30.25)
+    assert lumpy.why == "lumpy: ADI 3.00, CV² 0.67"
+
+
+def test_the_cut_offs_belong_to_the_sporadic_and_variable_side() -> None:
+    # 33 days, 25 with a sale: ADI exactly 1.32; sizes 3 and 17 (mean 10, variance 49): CV² 0.49
+    assert demand_class(1.32, 0.0) is DemandClass.INTERMITTENT
+    assert demand_class(1.31, 0.49) is DemandClass.ERRATIC
+    assert demand_class(1.32, 0.49) is DemandClass.LUMPY
+    shape = classify([3, 17])
+    assert shape is not None and shape.cv2 == pytest.approx(0.49)
+
+
+def test_no_sale_has_no_class() -> None:
+    assert classify([0, 0, 0]) is None
+    forecast = learn_forecast(days([0.0] * 30))
+    assert (forecast.rate, forecast.method, forecast.kind, forecast.enough) == (
+        0,
+        "none",
+        None,
+        False,
+    )
+
+
+# --- SES for smooth and erratic demand
+
+
+def test_ses_starts_as_a_mean_then_moves_a_tenth_of_the_way() -> None:
+    state = DemandFilter()
+    for value in (10.0, 20.0, 30.0):
+        state.update(value)
+    assert state.ses == pytest.approx(20)  # weights 1, 1/2, 1/3: the mean
+
+    forecast = learn_forecast(days([10.0] * 10 + [20.0]))
+    # ten days of 10 (level 10), then weight max(0.1, 1/11) = 0.1: 10 + 0.1 × 10 = 11
+    assert (forecast.method, forecast.kind) == ("SES", DemandClass.SMOOTH)
+    assert forecast.rate == pytest.approx(11)
+
+
+def test_a_censored_spike_counts_in_full_and_a_short_censored_day_is_the_forecast() -> None:
+    steady = [10.0] * 20
+    spike = learn_forecast(days([*steady, 40.0], frozenset({20})))
+    short = learn_forecast(days([*steady, 2.0], frozenset({20})))
+    dropped_as_zero = learn_forecast(days([*steady, 2.0]))
+
+    # the shelf emptied on a day that sold 40: at least 40, so 10 + 0.1 × (40 − 10) = 13
+    assert spike.rate == pytest.approx(13)
+    assert spike.stock_out_days == 1
+    assert "1 stock-out day counted as at least what they sold" in spike.why
+    # ran out after 2: the forecast 10 stands in for the day, the level stays 10
+    assert short.rate == pytest.approx(10)
+    # the same 2 on a day with stock is real demand: 10 + 0.1 × (2 − 10) = 9.2
+    assert dropped_as_zero.rate == pytest.approx(9.2)
+
+
+def test_a_censored_big_day_adds_what_such_a_sale_takes_beyond_it() -> None:
+    base = [2.0, 6.0] * 10  # sizes mean 4, variance 4: CV² 0.25, a mean residual of 4 × 0.25
+    before = DemandFilter()
+    for value in base:
+        before.update(value)
+
+    emptied = learn_forecast(days([*base, 8.0], frozenset({20})))
+
+    # the shelf emptied after 8: at least 8, on average 8 + 1 = 9
+    assert emptied.rate == pytest.approx(before.ses + 0.1 * (9 - before.ses))
+
+
+# --- SBA and TSB for intermittent and lumpy demand
+
+
+def test_sba_smooths_size_and_interval_separately() -> None:
+    # a sale of 2 after 2 days, then of 6 after 4 more: size 2 → 2 + ½ × 4 = 4,
+    # interval 2 → 2 + ½ × 2 = 3; SBA = (1 − 0.1/2) × 4 / 3 = 1.2667
+    state = DemandFilter()
+    for value in (0.0, 2.0, 0.0, 0.0, 0.0, 6.0):
+        state.update(value)
+    assert state.sba == pytest.approx(0.95 * 4 / 3)
+
+
+def test_an_intermittent_series_is_forecast_by_sba() -> None:
+    forecast = learn_forecast(days([0.0, 0.0, 0.0, 4.0] * 14))  # 56 days, a sale of 4 every 4th
+
+    assert forecast.kind is DemandClass.INTERMITTENT
+    assert forecast.method == "SBA"
+    assert forecast.rate == pytest.approx(0.95 * 4 / 4)  # size 4, interval 4
+    assert forecast.enough
+    assert forecast.unsure == []
+
+
+def test_a_dying_item_is_forecast_by_tsb_which_falls() -> None:
+    selling = [0.0, 0.0, 4.0] * 28  # 84 days, a sale of 4 every 3rd: 4/3 a day
+    sba = learn_forecast(days(selling))
+    after_30 = learn_forecast(days(selling + [0.0] * 30))
+    after_60 = learn_forecast(days(selling + [0.0] * 60))
+
+    assert sba.method == "SBA"
+    assert sba.rate == pytest.approx(0.95 * 4 / 3)
+    # no sale for more than twice the usual 3 days: TSB, whose chance of a sale decays daily
+    assert after_30.method == after_60.method == "TSB"
+    assert after_60.rate < after_30.rate < sba.rate
+    assert after_60.rate < 0.3
+
+
+def test_tsb_is_probability_times_size() -> None:
+    state = DemandFilter()
+    for value in (4.0, 0.0, 4.0, 0.0):
+        state.update(value)
+    # probability: weights 1/n early on → the share of days with a sale, 2/4; size 4
+    assert state.tsb == pytest.approx(0.5 * 4)
+
+
+# --- when the bot is unsure
+
+
+def test_little_history_and_recent_stock_outs_make_the_bot_unsure() -> None:
+    young = learn_forecast(days([5.0] * 30))
+    assert young.enough
+    assert young.unsure == ["little history (30 days, 30 with sales)"]
+
+    outs = learn_forecast(days([5.0] * 60, frozenset({55, 57, 59})))
+    assert outs.unsure == ["3 stock-out days in the last 28: their demand is a lower bound"]
+
+    assert not learn_forecast(days([5.0] * 27)).enough
+    assert not learn_forecast(days([0.0] * 40 + [3.0, 3.0])).enough  # two sale days, not three
+
+
+def test_a_change_of_class_is_reported() -> None:
+    forecast = learn_forecast(days([5.0] * 28 + [0.0, 0.0, 0.0, 20.0] * 4))
+
+    assert forecast.previous_class is DemandClass.SMOOTH
+    assert forecast.kind is not DemandClass.SMOOTH
+    assert any(reason.startswith("demand changed from smooth") for reason in forecast.unsure)
