@@ -117,7 +117,8 @@ def _top_up_line(
         unit_cost=item.unit_cost,
         why=(
             f"top-up to reach {supplier.name}'s minimum order {plain(minimum)}:"
-            f" {plain(candidate.cover)} days of cover above its reorder point"
+            f" {plain(candidate.cover)} day{'' if candidate.cover == 1 else 's'} of cover above"
+            " its reorder point"
             f" {plain(assessment.reorder_point)}, the closest of its items not yet on the draft."
             f" Order: {steps}"
         ),

@@ -47,7 +47,7 @@ def test_init_check_approve_poll_sends_the_po_and_records_it(
 ) -> None:
     code, out, _ = _cli(capsys, "check", "--workbook", str(workbook), "--now", NOW)
     assert code == 0
-    assert "Checked 40 items: 8 urgent, 5 reorder, 10 watch, 14 stocked." in out
+    assert "Checked 40 items: 8 urgent, 6 reorder, 9 watch, 14 stocked." in out
     assert f"sheets-bot poll --workbook {workbook}" in out
     owner = WorkbookOwner(workbook)
     assert owner.records("Drafts")[0]["Draft"] == "D-0001"

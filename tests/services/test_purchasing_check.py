@@ -25,7 +25,7 @@ def _set(shop: Shop, tab: str, key_column: str, key: str, column: str, value: Ce
 def shop() -> Shop:
     """The sample café (which lists Milk Direct for oat milk, cheaper and slower, with a
     10-case MOQ that keeps it second) with Milk Direct's MOQ dropped, and Dairy Fresh taking
-    orders on Tuesdays and Fridays with a minimum order of 150."""
+    orders on Tuesdays and Fridays with a minimum order of 250."""
     shop = Shop.sample()
     milk_direct = next(
         n
@@ -34,7 +34,7 @@ def shop() -> Shop:
     )
     shop.sheet.set_cell("Supplier items", milk_direct, "MOQ", None)
     _set(shop, "Suppliers", "Supplier", "Dairy Fresh Co", "Order days", "Tue, Fri")
-    _set(shop, "Suppliers", "Supplier", "Dairy Fresh Co", "Min order value", 150)
+    _set(shop, "Suppliers", "Supplier", "Dairy Fresh Co", "Min order value", 250)
     return shop
 
 
@@ -63,21 +63,19 @@ def test_the_cheaper_slower_supplier_is_chosen_and_bought_by_the_case(shop: Shop
 def test_the_minimum_order_value_is_topped_up_and_the_draft_waits_for_tuesday(shop: Shop) -> None:
     shop.check()
     dairy = shop.draft_lines(shop.draft_of("Dairy Fresh Co"))
-    # Due: whole milk 23 × 3.10 = 71.30 and oat barista 30 × 1.95 = 58.50, 129.80 < 150.
-    # Top-ups by days of cover above the reorder point: semi-skimmed (14 − 6)/2 = 4 -> 1 × 2.95;
-    # cream (6 − 2.4)/0.7 = 5.14 -> 1 × 3.80; almond (12 − 4.4)/1.2 = 6.33 -> 6 × 1.80;
-    # butter (40 − 12)/3 = 9.33 -> 10 × 1.90: 166.35 ≥ 150.
+    # Monday: the order waits a day for Tuesday, and the next chance after it is Friday, so
+    # the reorder points cover lead 2 + 3 days. Whole milk: 6 × 5 + 4 = 34, target 34 + 18,
+    # 52 − 5 = 47 × 3.10 = 145.70; oat barista 5 × 5 + 6 = 31, 31 + 15 = 46 -> 8 packs of 6 = 48
+    # × 1.95 = 93.60: 239.30 < 250. Top-up by days of cover above the reorder point:
+    # semi-skimmed (14 − 12)/2 = 1 -> 18 − 14 = 4 × 2.95 = 11.80: 251.10 ≥ 250.
     assert [(row["SKU"], row["Order qty"]) for row in dairy] == [
-        ("DAI-MLK-4L", 23),
-        ("DAI-OATB-1L", 30),
-        ("DAI-SEMI-4L", 1),
-        ("DAI-CRM-1L", 1),
-        ("DAI-ALM-1L", 6),
-        ("DAI-BUT-250", 10),
+        ("DAI-MLK-4L", 47),
+        ("DAI-OATB-1L", 48),
+        ("DAI-SEMI-4L", 4),
     ]
     assert str(dairy[2]["Why"]).startswith(
-        "top-up to reach Dairy Fresh Co's minimum order 150: 4 days of cover above its"
-        " reorder point 6"
+        "top-up to reach Dairy Fresh Co's minimum order 250: 1 day of cover above its"
+        " reorder point 12"
     )
     for row in dairy:
         assert str(row["Status"]).endswith(
@@ -92,7 +90,7 @@ def test_still_short_is_marked_below_minimum(shop: Shop) -> None:
     lines = shop.draft_lines(shop.draft_of("Dairy Fresh Co"))
     assert len(lines) == 6  # every Dairy item that sells, and still short
     for row in lines:
-        assert str(row["Status"]).endswith("; below minimum (166.35 of 500)")
+        assert str(row["Status"]).endswith("; below minimum (284.7 of 500)")
 
 
 def test_a_paused_supplier_hands_its_items_to_the_other_with_a_note(shop: Shop) -> None:
@@ -101,7 +99,9 @@ def test_a_paused_supplier_hands_its_items_to_the_other_with_a_note(shop: Shop) 
     oat = _line(shop, "DAI-OAT-1L")
     assert oat["Supplier"] == "Dairy Fresh Co"
     assert "Milk Direct skipped (paused)" in str(oat["Why"])
-    assert oat["Order qty"] == 30  # the sample's own numbers: 26 rounded to packs of 6
+    # 9/day, lead 2 + 3 days to Dairy Fresh's next chance after Tuesday: reorder point 53,
+    # target 53 + 27 = 80, 80 − 18 = 62 -> 11 packs of 6.
+    assert oat["Order qty"] == 66
 
 
 def test_the_samples_moq_keeps_the_cheaper_supplier_second() -> None:
