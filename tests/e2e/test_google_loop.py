@@ -101,7 +101,7 @@ def test_init_check_approve_poll_on_a_google_sheet(
     world.fake.reset_counts()
     code, out, err = cli(capsys, world.args("check", "--now", NOW))
     assert (code, err) == (0, "")
-    assert "Checked 40 items: 8 urgent, 5 reorder, 10 watch, 14 stocked." in out
+    assert "Checked 40 items: 8 urgent, 6 reorder, 9 watch, 14 stocked." in out
     assert f"Open https://docs.google.com/spreadsheets/d/{world.key}/edit, tab 'Drafts'" in out
     assert f"poll --sheet {world.key}" in out
     assert world.fake.total <= 4
