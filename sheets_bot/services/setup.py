@@ -4,7 +4,9 @@ On a sheet that already has items, ``init`` also migrates it: the Supplier items
 the contract) gets one row per item with the item's Stock ``Supplier``, its figures left blank
 (blank means "the Stock row's"), so the shop works exactly as before and the owner adds
 second suppliers, purchase units and prices beside the rows already there. Nothing typed is
-touched: ``prepare`` only adds missing tabs and headers, and rows to empty tabs.
+touched: ``prepare`` only adds missing tabs and headers, and rows to empty tabs; a Settings
+tab in use gets the settings added to the contract since, each with its default, below the
+owner's rows.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.errors import BotError, SheetLayoutError
-from sheets_bot.ports import Grid, SeedRows, Sheet
+from sheets_bot.ports import Cell, Grid, RowsAppend, SeedRows, Sheet, SheetBatch
 from sheets_bot.sheet.dashboard import figure_rows
 from sheets_bot.sheet.layout import (
     SETTINGS,
@@ -47,12 +49,44 @@ def supplier_items_from_stock(layout: Layout, stock: Grid) -> Grid:
     return rows
 
 
-def _existing_stock(sheet: Sheet) -> Grid:
+def _existing(sheet: Sheet, tab: str) -> Grid | None:
+    """The tab as the sheet has it now; ``None`` without a sheet or a tab yet."""
     try:
-        grids = sheet.read([STOCK])
+        grids = sheet.read([tab])
     except BotError:  # no workbook yet: nothing to migrate
+        return None
+    grid = grids.get(tab)
+    return None if grid is None else list(grid)
+
+
+def missing_settings(layout: Layout, existing: Grid | None) -> list[list[Cell]]:
+    """Settings rows the contract has and a Settings tab in use lacks (keys added since the
+    shop was set up), with their defaults, in the tab's own column order. An empty or absent
+    tab gets every row from ``prepare`` instead."""
+    spec = layout.tab(SETTINGS)
+    try:
+        table = Table.from_grid(spec, existing)
+    except SheetLayoutError:
         return []
-    return list(grids.get(STOCK, []))
+    present = {normalise_header(row.text("Setting")) for row in table}
+    if not any(present):
+        return []
+    return [
+        table.new_row({"Setting": setting.key, "Value": setting.value})
+        for setting in layout.settings
+        if normalise_header(setting.key) not in present
+    ]
+
+
+def _with_every_setting(layout: Layout, seed: SeedRows) -> SeedRows:
+    """``seed`` (Setting, Value rows) and, after it, each setting of the contract it lacks."""
+    present = {normalise_header(str(row[0])) for row in seed if row and row[0]}
+    extra = [
+        [setting.key, setting.value]
+        for setting in layout.settings
+        if normalise_header(setting.key) not in present
+    ]
+    return [*seed, *extra]
 
 
 def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
@@ -65,25 +99,26 @@ def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
         # only name SKUs it does not have, which nothing reads, and its items keep their
         # Stock supplier.
         rows.update(sample_rows(layout))
+        rows[SETTINGS] = _with_every_setting(layout, rows[SETTINGS])
     else:
-        migrated = supplier_items_from_stock(layout, _existing_stock(sheet))
+        migrated = supplier_items_from_stock(layout, _existing(sheet, STOCK) or [])
         if migrated:
             rows[SUPPLIER_ITEMS] = migrated
-    sheet.prepare(layout.with_currency(shop_currency(sheet, layout, rows)), rows)
+    settings = _existing(sheet, SETTINGS)
+    sheet.prepare(layout.with_currency(shop_currency(settings, layout, rows)), rows)
+    added = missing_settings(layout, settings)
+    if added:
+        sheet.apply(SheetBatch(appends=[RowsAppend(SETTINGS, added)]))
     return [tab.name for tab in layout.tabs]
 
 
-def shop_currency(sheet: Sheet, layout: Layout, rows: Mapping[str, SeedRows]) -> str:
-    """The currency money columns are formatted in: the Settings tab's, else (no tab or no
-    usable Currency there) the Settings rows ``init`` writes, else the default."""
+def shop_currency(existing: Grid | None, layout: Layout, rows: Mapping[str, SeedRows]) -> str:
+    """The currency money columns are formatted in: the Settings tab's (``existing``), else
+    (no tab or no usable Currency there) the Settings rows ``init`` writes, else the default."""
     spec = layout.tab(SETTINGS)
     seed: Grid = [list(spec.headers)]
     for seed_row in rows.get(SETTINGS, []):
         seed.append([value if isinstance(value, str) else None for value in seed_row[:2]])
-    try:
-        existing = sheet.read([SETTINGS]).get(SETTINGS)
-    except BotError:  # no workbook yet: prepare creates it
-        existing = None
     grids: tuple[Grid | None, Grid] = (existing, seed)
     for grid in grids:
         try:

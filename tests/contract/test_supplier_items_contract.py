@@ -193,3 +193,26 @@ def test_the_tab_is_read_by_header_in_any_column_order(old_sheet: Backend) -> No
     assert len(problems) == 1
     assert str(problems[0]).startswith("Supplier items row 3, column ")
     assert str(problems[0]).endswith("'Units per purchase unit': 'a dozen' is not a number")
+
+
+def test_init_adds_the_settings_added_since_below_the_owners_rows(old_sheet: Backend) -> None:
+    """A Settings tab in use gets each key of the contract it lacks, with its default (the
+    purchasing and policy settings among them); the owner's rows stay as typed, and a second
+    init adds nothing."""
+    owner = old_sheet.owner
+    with old_sheet.open() as sheet:
+        run_init(sheet, sample=False)
+    rows = [row[:2] for row in _without_trailing_blanks(owner.grid(SETTINGS))[1:] if row]
+    assert rows[0] == ["Business name", "Old shop"]
+    keys = [str(row[0]) for row in rows]
+    assert keys.count("Business name") == 1
+    expected = [s.key for s in LAYOUT.settings if s.key != "Business name"]
+    assert keys[1:] == expected
+    assert {"Delivery address", "Fill target A", "Count location"} <= set(keys)
+    fill_a = next(row for row in rows if row[0] == "Fill target A")
+    assert str(fill_a[1]) == next(s.value for s in LAYOUT.settings if s.key == "Fill target A")
+
+    with old_sheet.open() as sheet:
+        run_init(sheet, sample=False)
+    again = [row[:2] for row in _without_trailing_blanks(owner.grid(SETTINGS))[1:] if row]
+    assert again == rows
