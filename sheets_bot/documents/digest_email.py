@@ -28,6 +28,7 @@ from sheets_bot.domain.digest import (
     SentPo,
     UnconfirmedPo,
     UnreadMail,
+    UnsureItem,
     UrgentItem,
     WaitingDraft,
 )
@@ -180,6 +181,11 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
         for draft in data.drafts_waiting:
             lines += _draft_text(draft, currency)
         out += _section("Drafts waiting for your decision", lines)
+    if data.unsure:
+        out += _section(
+            UNSURE_TITLE,
+            [UNSURE_INTRO, *(_unsure_text(item) for item in data.unsure), *_unsure_more(data)],
+        )
     if data.sent:
         out += _section(
             "Sent since the last digest",
@@ -289,6 +295,34 @@ def _urgent_text(item: UrgentItem) -> str:
         f"- {_one_line(item.item)} (SKU {_one_line(item.sku)}): {_number(item.on_hand)} on hand,"
         f" {left}, supplier {_one_line(item.supplier)}, {covered}"
     )
+
+
+UNSURE_TITLE = "Unsure numbers"
+UNSURE_INTRO = (
+    "The learned sales or lead times behind these are unsure; check before you approve an order:"
+)
+
+
+def _unsure_where(item: UnsureItem) -> str:
+    """``in a draft``, ``urgent, no draft yet``, ``reorder, no draft yet``."""
+    return "in a draft" if item.in_draft else f"{item.move}, no draft yet"
+
+
+def _unsure_why(item: UnsureItem) -> str:
+    return "; ".join(_one_line(reason) for reason in item.reasons)
+
+
+def _unsure_text(item: UnsureItem) -> str:
+    return (
+        f"- {_one_line(item.item)} (SKU {_one_line(item.sku)}), {_unsure_where(item)}:"
+        f" {_unsure_why(item)}"
+    )
+
+
+def _unsure_more(data: DigestData) -> list[str]:
+    if not data.unsure_more:
+        return []
+    return [f"... and {data.unsure_more} more (see Stock 'Numbers used')"]
 
 
 def _draft_waits(draft: WaitingDraft) -> str:
@@ -478,6 +512,23 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
             )
             if draft.links is not None:
                 parts.append(_link_buttons(draft, draft.links))
+    if data.unsure:
+        parts.append(_h2(UNSURE_TITLE))
+        parts.append(f'<p style="margin:0 0 4px 0;">{_esc(UNSURE_INTRO)}</p>\n')
+        parts.append(
+            html_table(
+                [("Item", False), ("Why unsure", False)],
+                [
+                    [
+                        (_under(_esc(u.item), f"SKU {_esc(u.sku)}"), False),
+                        (_under(_esc(_unsure_why(u)), _esc(_unsure_where(u))), False),
+                    ]
+                    for u in data.unsure
+                ],
+            )
+        )
+        for line in _unsure_more(data):
+            parts.append(f'<p style="margin:0 0 8px 0;">{_esc(line)}</p>\n')
     if data.sent:
         parts.append(_h2("Sent since the last digest"))
         parts.append(

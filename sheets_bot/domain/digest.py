@@ -8,6 +8,7 @@ them escapes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -27,6 +28,46 @@ class UrgentItem:
     supplier: str
     covered_by_draft: bool
     """A draft waiting for a decision already holds a line for this item."""
+
+
+UNSURE_SHOWN = 5
+"""Items with unsure numbers listed by name; the rest are counted (``and 3 more``)."""
+
+
+@dataclass(frozen=True)
+class UnsureItem:
+    """An item the check used learned numbers for that deserve a second look."""
+
+    sku: str
+    item: str
+    reasons: tuple[str, ...]
+    """In words, as Stock ``Numbers used`` has them (``little history (29 days, 28 with
+    sales)``)."""
+    in_draft: bool
+    """A waiting draft holds an undecided line for it: the owner is about to approve a
+    quantity computed from these numbers."""
+    move: str = ""
+    """The Stock ``Move`` the check wrote (``urgent``, ``reorder``, ``watch`` …)."""
+
+    @property
+    def due(self) -> bool:
+        return self.move in ("urgent", "reorder")
+
+
+def unsure_to_show(
+    candidates: Iterable[UnsureItem], limit: int = UNSURE_SHOWN
+) -> tuple[tuple[UnsureItem, ...], int]:
+    """The unsure items the owner acts on, most useful first, at most ``limit``, and how many
+    more there are.
+
+    Items in a waiting draft come first (a quantity to approve rests on them), then other due
+    items; urgent before the rest within each, otherwise in the sheet's order. Items with no reason
+    (sure numbers), and items neither drafted nor due, are left out.
+    """
+    kept = [item for item in candidates if item.reasons and (item.in_draft or item.due)]
+    kept.sort(key=lambda item: (not item.in_draft, item.move != "urgent"))
+    limit = max(limit, 0)
+    return tuple(kept[:limit]), max(len(kept) - limit, 0)
 
 
 @dataclass(frozen=True)
@@ -170,6 +211,11 @@ class DigestData:
     """POs still not confirmed by the supplier 48 hours after they were sent."""
     unread_mail: tuple[UnreadMail, ...] = ()
     failed_runs: tuple[FailedRun, ...] = ()
+    unsure: tuple[UnsureItem, ...] = ()
+    """Items in a draft or due whose learned numbers are unsure, most useful first, capped
+    (``unsure_to_show``)."""
+    unsure_more: int = 0
+    """How many more such items there are than ``unsure`` lists."""
 
     @property
     def late_deliveries(self) -> tuple[Delivery, ...]:
@@ -193,6 +239,7 @@ class DigestData:
             or self.unconfirmed
             or self.unread_mail
             or self.failed_runs
+            or self.unsure
         )
 
 

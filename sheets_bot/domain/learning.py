@@ -72,6 +72,28 @@ class ItemNumbers:
     """No sale in the history yet: the bot keeps one pack rather than none."""
 
 
+UNSURE_NOTE = "unsure: "
+"""How the unsure reasons start in the ``Why`` and in Stock ``Numbers used`` (in brackets)."""
+
+
+def unsure_note(reasons: tuple[str, ...]) -> str:
+    """``unsure: little history (29 days, 28 with sales); …``."""
+    return f"{UNSURE_NOTE}{'; '.join(reasons)}"
+
+
+def unsure_reasons(numbers_used: str) -> tuple[str, ...]:
+    """The reasons in a Stock ``Numbers used`` cell as the check writes it
+    (``learned rate (unsure: little history (29 days, 28 with sales))``); ``()`` when sure.
+
+    The digest reads them back from the sheet, so a digest sent on its own says the same as
+    the last check did."""
+    start = numbers_used.find(f"({UNSURE_NOTE}")
+    if start < 0:
+        return ()
+    inner = numbers_used[start + len(UNSURE_NOTE) + 1 :].rstrip().removesuffix(")")
+    return tuple(reason.strip() for reason in inner.split("; ") if reason.strip())
+
+
 def _percent(value: float) -> str:
     return f"{plain(round(value * 100, 1))}%"
 
@@ -145,7 +167,7 @@ def choose_numbers(
         lead_time_days=lead_days if lead_days is not None else item.lead_time_days,
     )
     if unsure:
-        notes.append(f"unsure: {'; '.join(unsure)}")
+        notes.append(unsure_note(unsure))
     label = ", ".join(used) if used else "typed"
     if label == "learned rate, learned lead time":
         label = "learned"

@@ -20,7 +20,7 @@ from sheets_bot.domain.drafts import (
     plan_drafts,
 )
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
-from sheets_bot.domain.learning import ItemNumbers, choose_numbers
+from sheets_bot.domain.learning import ItemNumbers, choose_numbers, unsure_note
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
 from sheets_bot.domain.purchase_units import PurchaseUnit
@@ -119,7 +119,7 @@ def learned_values(numbers: ItemNumbers, verdict: Verdict) -> dict[str, Cell]:
     assessment = verdict.assessment
     used = numbers.used
     if numbers.unsure:
-        used += f" (unsure: {'; '.join(numbers.unsure)})"
+        used += f" ({unsure_note(numbers.unsure)})"
     return {
         "Learned sales": _number_cell(forecast.rate)
         if forecast is not None and forecast.enough

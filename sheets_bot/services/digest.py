@@ -29,11 +29,14 @@ from sheets_bot.domain.digest import (
     SentPo,
     UnconfirmedPo,
     UnreadMail,
+    UnsureItem,
     UrgentItem,
     WaitingDraft,
     digest_due,
+    unsure_to_show,
 )
 from sheets_bot.domain.drafts import check_note
+from sheets_bot.domain.learning import unsure_reasons
 from sheets_bot.domain.models import ShopSettings, supplier_key
 from sheets_bot.domain.purchase_order import PoState
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
@@ -214,6 +217,10 @@ def gather(
 
     waiting = _waiting(drafts, now, signer, view.settings)
     in_drafts = {line.sku.casefold() for draft in waiting for line in draft.lines}
+    to_decide = {
+        line.sku.casefold() for draft in waiting for line in draft.lines if not line.decision
+    }
+    unsure: list[UnsureItem] = []
     urgent = []
     problems: list[ProblemRow] = [
         ProblemRow(p.tab, p.row, _strip_location(p.tab, p.row, str(p))) for p in view.problems
@@ -238,6 +245,17 @@ def gather(
                     days_left=float(days_left) if days_left is not None else None,
                     supplier=row.text("Supplier"),
                     covered_by_draft=row.text("SKU").casefold() in in_drafts,
+                )
+            )
+        reasons = unsure_reasons(row.text("Numbers used"))
+        if reasons and row.text("SKU"):
+            unsure.append(
+                UnsureItem(
+                    row.text("SKU"),
+                    row.text("Item"),
+                    reasons,
+                    in_draft=row.text("SKU").casefold() in to_decide,
+                    move=row.text("Move").casefold(),
                 )
             )
     urgent.sort(key=lambda item: (item.days_left is None, item.days_left or 0.0))
@@ -291,6 +309,7 @@ def gather(
         for record in adapters.ledger.unfinished()
         if record.state in (PoState.UNKNOWN, PoState.FAILED)
     ]
+    unsure_shown, unsure_more = unsure_to_show(unsure)
     location = adapters.sheet.location
     is_url = location.startswith(("https://", "http://"))
     return DigestData(
@@ -309,6 +328,8 @@ def gather(
         unconfirmed=tuple(unconfirmed),
         unread_mail=tuple(_unread_mail(adapters.audit.since(since), since)),
         failed_runs=tuple(pending.failure for pending in failures),
+        unsure=unsure_shown,
+        unsure_more=unsure_more,
     )
 
 
@@ -381,6 +402,7 @@ def _counts(data: DigestData) -> dict[str, int]:
         "unconfirmed": len(data.unconfirmed),
         "unread_mail": len(data.unread_mail),
         "failed_runs": len(data.failed_runs),
+        "unsure": len(data.unsure) + data.unsure_more,
     }
 
 
