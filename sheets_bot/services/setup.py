@@ -11,7 +11,7 @@ owner's rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from sheets_bot.domain.currencies import parse_currency
 from sheets_bot.domain.models import ShopSettings
@@ -23,6 +23,7 @@ from sheets_bot.sheet.layout import (
     STOCK,
     SUPPLIER_ITEMS,
     Layout,
+    SettingDefault,
     load_layout,
     normalise_header,
 )
@@ -49,14 +50,18 @@ def supplier_items_from_stock(layout: Layout, stock: Grid) -> Grid:
     return rows
 
 
-def _existing(sheet: Sheet, tab: str) -> Grid | None:
-    """The tab as the sheet has it now; ``None`` without a sheet or a tab yet."""
+def _existing(sheet: Sheet, tabs: Sequence[str]) -> Mapping[str, Grid]:
+    """The tabs as the sheet has them now, in one read; none without a sheet yet."""
     try:
-        grids = sheet.read([tab])
+        return sheet.read(tabs)
     except BotError:  # no workbook yet: nothing to migrate
-        return None
-    grid = grids.get(tab)
-    return None if grid is None else list(grid)
+        return {}
+
+
+def _absent_settings(layout: Layout, keys: Iterable[str]) -> list[SettingDefault]:
+    """The contract's settings whose keys are not among ``keys``."""
+    present = {normalise_header(key) for key in keys}
+    return [setting for setting in layout.settings if normalise_header(setting.key) not in present]
 
 
 def missing_settings(layout: Layout, existing: Grid | None) -> list[list[Cell]]:
@@ -68,25 +73,19 @@ def missing_settings(layout: Layout, existing: Grid | None) -> list[list[Cell]]:
         table = Table.from_grid(spec, existing)
     except SheetLayoutError:
         return []
-    present = {normalise_header(row.text("Setting")) for row in table}
-    if not any(present):
+    keys = [row.text("Setting") for row in table]
+    if not any(keys):
         return []
     return [
         table.new_row({"Setting": setting.key, "Value": setting.value})
-        for setting in layout.settings
-        if normalise_header(setting.key) not in present
+        for setting in _absent_settings(layout, keys)
     ]
 
 
 def _with_every_setting(layout: Layout, seed: SeedRows) -> SeedRows:
     """``seed`` (Setting, Value rows) and, after it, each setting of the contract it lacks."""
-    present = {normalise_header(str(row[0])) for row in seed if row and row[0]}
-    extra = [
-        [setting.key, setting.value]
-        for setting in layout.settings
-        if normalise_header(setting.key) not in present
-    ]
-    return [*seed, *extra]
+    keys = [str(row[0]) for row in seed if row and row[0]]
+    return [*seed, *([s.key, s.value] for s in _absent_settings(layout, keys))]
 
 
 def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
@@ -100,11 +99,12 @@ def run_init(sheet: Sheet, *, sample: bool) -> list[str]:
         # Stock supplier.
         rows.update(sample_rows(layout))
         rows[SETTINGS] = _with_every_setting(layout, rows[SETTINGS])
-    else:
-        migrated = supplier_items_from_stock(layout, _existing(sheet, STOCK) or [])
+    existing = _existing(sheet, [SETTINGS] if sample else [STOCK, SETTINGS])
+    if not sample:
+        migrated = supplier_items_from_stock(layout, list(existing.get(STOCK, [])))
         if migrated:
             rows[SUPPLIER_ITEMS] = migrated
-    settings = _existing(sheet, SETTINGS)
+    settings = existing.get(SETTINGS)
     sheet.prepare(layout.with_currency(shop_currency(settings, layout, rows)), rows)
     added = missing_settings(layout, settings)
     if added:
