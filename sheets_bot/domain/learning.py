@@ -21,11 +21,12 @@ stock-outs), shown in the sheet and the ``Why``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, Forecast
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings, UseLearned
+from sheets_bot.domain.records import with_changes
 from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.domain.sheet_numbers import plain
 
@@ -161,7 +162,7 @@ def choose_numbers(
         used.append("learned lead time")
     elif use.lead_time and lead is not None and lead.receipts:
         notes.append(lead.why)
-    chosen = replace(
+    chosen = with_changes(
         item,
         daily_sales=daily,
         lead_time_days=lead_days if lead_days is not None else item.lead_time_days,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from sheets_bot.domain.ordering_days import EVERY_DAY, OrderingDays
 from sheets_bot.domain.quiet_hours import QuietHours
@@ -64,8 +65,10 @@ class PoFormat(StrEnum):
         return self in (PoFormat.PDF, PoFormat.BOTH)
 
 
+@lru_cache(maxsize=4096)
 def supplier_key(name: str) -> str:
-    """Supplier names match case- and space-insensitively."""
+    """Supplier names match case- and space-insensitively. Cached: a check asks for the same
+    few names once per item and per offer (a pure function of its argument)."""
     return " ".join(name.split()).casefold()
 
 

@@ -53,6 +53,8 @@ def parse_number(value: object) -> Decimal | None:
     """
     if value is None:
         return None
+    if type(value) is int:
+        return Decimal(value)  # the same Decimal as from its digits, without the text
     if isinstance(value, bool):
         raise NotANumber(f"{value!r} is not a number")
     if isinstance(value, int | float):

@@ -17,19 +17,20 @@ valid email or no lead time. The owner's pin wins; otherwise the highest score, 
 
 Ties go to the Stock row's supplier, then to the earlier row. The result is the item as the
 policy must see it: the chosen supplier, its lead time, its purchase unit as the pack size, its
-minimum order, and its cost per stock unit (``dataclasses.replace``).
+minimum order, and its cost per stock unit (``domain.records.with_changes``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.models import Item, ScoreWeights, Supplier, supplier_key
 from sheets_bot.domain.purchase_units import PurchaseUnit
+from sheets_bot.domain.records import with_changes
 from sheets_bot.domain.sheet_numbers import plain
 from sheets_bot.domain.supplier_items import SupplierItem
 
@@ -170,7 +171,7 @@ def effective_item(item: Item, offer: SupplierItem, supplier: Supplier | None) -
     lead = offer.lead_time_days
     if lead is None and own:
         lead = item.lead_time_days
-    return replace(
+    return with_changes(
         item,
         supplier=supplier.name if supplier is not None else offer.supplier,
         lead_time_days=lead,
@@ -253,14 +254,16 @@ def choose_supplier(
 ) -> SupplierChoice:
     """The item bought from its best usable supplier (see the module's docstring)."""
     listed = list(offers)
-    if not any(supplier_key(o.supplier) == supplier_key(item.supplier) for o in listed):
+    own_key = supplier_key(item.supplier)
+    if not any(supplier_key(o.supplier) == own_key for o in listed):
         listed.insert(0, _implicit_offer(item))
     usable: list[_Candidate] = []
     skipped: list[str] = []
     for offer in listed:
-        supplier = suppliers.get(supplier_key(offer.supplier))
+        key = supplier_key(offer.supplier)
+        supplier = suppliers.get(key)
         reason = skip_reason(supplier)
-        own = supplier_key(offer.supplier) == supplier_key(item.supplier)
+        own = key == own_key
         candidate_item = effective_item(item, offer, supplier)
         lead = _lead(candidate_item, supplier) if supplier is not None else None
         if reason is None and lead is None:
@@ -275,9 +278,7 @@ def choose_supplier(
     if not usable:
         # Nothing to choose: the Stock row's supplier stays, and the check says what is wrong
         # with it (``evaluate``'s supplier problem), with the skipped notes in front.
-        own_offer = next(
-            o for o in listed if supplier_key(o.supplier) == supplier_key(item.supplier)
-        )
+        own_offer = next(o for o in listed if supplier_key(o.supplier) == own_key)
         why = "; ".join(skipped) if len(listed) > 1 else ""
         return SupplierChoice(item, own_offer, None, why)
 
