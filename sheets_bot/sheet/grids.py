@@ -12,13 +12,15 @@ def _is_empty(value: Cell) -> bool:
 
 
 def trim_grid(grid: Grid) -> Grid:
-    """Drop trailing empty cells of each row, then trailing empty rows."""
+    """Drop trailing empty cells of each row, then trailing empty rows (every row a new list:
+    a slice of a list already is one, so only other sequences are copied again)."""
     trimmed: Grid = []
     for row in grid:
         end = len(row)
         while end and _is_empty(row[end - 1]):
             end -= 1
-        trimmed.append(list(row[:end]))
+        cells = row[:end]
+        trimmed.append(cells if isinstance(cells, list) else list(cells))
     while trimmed and not trimmed[-1]:
         trimmed.pop()
     return trimmed

@@ -6,7 +6,7 @@ and every other row is still read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -73,6 +73,8 @@ def _amount(limits: NumberRange, *, required: bool) -> Callable[[Any], Decimal |
     """A non-negative number within ``limits`` (blank allowed unless ``required``)."""
 
     def validate(value: Any) -> Decimal | None:
+        if value is None and not required:
+            return None  # a blank cell: most optional columns of most rows
         number = _required_number(value) if required else _number(value)
         return _within(limits, _non_negative(number))
 
@@ -83,6 +85,8 @@ def _positive_whole(limits: NumberRange) -> Callable[[Any], int | None]:
     """A whole number of at least 1 within ``limits``, or blank."""
 
     def validate(value: Any) -> int | None:
+        if value is None:
+            return None
         number = _whole(_non_negative(_number(value)))
         if number is None:
             return None
@@ -280,11 +284,23 @@ SUPPLIER_ITEM_COLUMNS = {
 M = TypeVar("M", bound=_SheetRow)
 
 
+def present_columns(table: Table, columns: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The (field, column) pairs of ``columns`` that ``table`` has, found once per tab."""
+    return [(field, column) for field, column in columns.items() if table.has(column)]
+
+
 def validate_row(
-    model: type[M], table: Table, row: Row, columns: dict[str, str]
+    model: type[M],
+    table: Table,
+    row: Row,
+    columns: dict[str, str],
+    present: Sequence[tuple[str, str]] | None = None,
 ) -> M | list[Problem]:
-    """The row as ``model``, or every problem found in it (each located)."""
-    data = {field: row[column] for field, column in columns.items() if table.has(column)}
+    """The row as ``model``, or every problem found in it (each located). ``present`` is
+    ``present_columns(table, columns)``, given by a caller that reads many rows."""
+    pairs = present if present is not None else present_columns(table, columns)
+    values = row.values
+    data = {field: values.get(column) for field, column in pairs}
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -310,8 +326,9 @@ def read_suppliers(table: Table) -> tuple[dict[str, Supplier], list[Problem]]:
     """Suppliers by normalised name; problems for rows that cannot be read."""
     suppliers: dict[str, Supplier] = {}
     problems: list[Problem] = []
+    present = present_columns(table, SUPPLIER_COLUMNS)
     for row in table:
-        parsed = validate_row(SupplierRow, table, row, SUPPLIER_COLUMNS)
+        parsed = validate_row(SupplierRow, table, row, SUPPLIER_COLUMNS, present)
         if isinstance(parsed, list):
             problems.extend(parsed)
             name = row.text("Supplier")
@@ -397,12 +414,14 @@ def read_stock(table: Table) -> tuple[list[Item], dict[int, list[Problem]]]:
         sku = row.text("SKU").casefold()
         if sku:
             rows_by_sku.setdefault(sku, []).append(row.number)
+    present = present_columns(table, STOCK_COLUMNS)
     for row in table:
-        parsed = validate_row(StockRow, table, row, STOCK_COLUMNS)
+        parsed = validate_row(StockRow, table, row, STOCK_COLUMNS, present)
         if isinstance(parsed, list):
             problems[row.number] = parsed
             continue
-        twins = [n for n in rows_by_sku.get(parsed.sku.casefold(), []) if n != row.number]
+        same_sku = rows_by_sku.get(parsed.sku.casefold(), [])
+        twins = [n for n in same_sku if n != row.number] if len(same_sku) > 1 else []
         if twins:
             problems[row.number] = [
                 Problem(
@@ -450,8 +469,9 @@ def read_supplier_items(
     offers: list[SupplierItem] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
+    present = present_columns(table, SUPPLIER_ITEM_COLUMNS)
     for row in table:
-        parsed = validate_row(SupplierItemRow, table, row, SUPPLIER_ITEM_COLUMNS)
+        parsed = validate_row(SupplierItemRow, table, row, SUPPLIER_ITEM_COLUMNS, present)
         if isinstance(parsed, list):
             problems.extend(parsed)
             continue
@@ -503,6 +523,7 @@ __all__ = [
     "StockRow",
     "SupplierRow",
     "is_blank",
+    "present_columns",
     "read_stock",
     "read_supplier_items",
     "read_suppliers",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from sheets_bot.domain.sheet_numbers import as_float
 from sheets_bot.errors import SheetLayoutError
@@ -16,10 +17,27 @@ def is_blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _all_blank(cells: Sequence[Cell]) -> bool:
+    """``all(is_blank(value) for value in cells)``, inlined: it runs on every row read."""
+    for value in cells:
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+_EXACT_INT: Final = 2**53
+"""Integers below this in size are exact as doubles: their text is their digits."""
+
+
 def cell_text(value: Cell) -> str:
     """A cell as comparable text: numbers without trailing zeros, text stripped, blank as ''."""
     if value is None:
         return ""
+    # The common cells first, by exact type (a check reads and writes hundreds of thousands).
+    if type(value) is str:
+        return value.strip()
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return str(value)
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
@@ -32,6 +50,11 @@ def cell_text(value: Cell) -> str:
 def _number_text(value: int | float) -> str:
     """Any number as text, never raising: ``inf`` and ``nan`` for what is not finite, the
     digits of an integer too long for a double (or its length, past Python's limit)."""
+    if type(value) is float:
+        number = round(value, 6)
+        if not math.isfinite(number):
+            return str(number)
+        return str(int(number)) if number.is_integer() else repr(number)
     if isinstance(value, int) and not math.isfinite(as_float(value)):
         try:
             return str(value)
@@ -90,14 +113,13 @@ class Table:
                 raise SheetLayoutError(spec.name, column.name)
         rows: list[Row] = []
         last_row = 1
+        indexes = [(name, position - 1) for name, position in columns.items()]
         for number, raw in enumerate(grid[1:], start=2):
-            if all(is_blank(value) for value in raw):
+            if _all_blank(raw):
                 continue
             last_row = number
-            values = {
-                name: raw[position - 1] if position - 1 < len(raw) else None
-                for name, position in columns.items()
-            }
+            width = len(raw)
+            values = {name: raw[index] if index < width else None for name, index in indexes}
             rows.append(Row(number, values))
         return cls(spec, columns, rows, last_row)
 
