@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sheets_bot.ports import BotFormula, SheetBatch, Sparkline, Written
+from sheets_bot.ports import BotFormula, CellWrite, SheetBatch, Sparkline, Written
 from sheets_bot.sheet.table import Row, Table, cell_text
 
 
 def written_text(value: Written) -> str:
     """What a written value reads back as where it is readable: a sparkline as its text (the
     local workbook), a formula as itself; plain values as ``cell_text``."""
-    if isinstance(value, Sparkline | BotFormula):
+    if isinstance(value, (Sparkline, BotFormula)):
         return value.text
     return cell_text(value)
 
@@ -39,22 +39,25 @@ class GuardedWriter:
 
     def put(self, row: Row, key: str, column: str, value: Written) -> bool:
         """Write ``value`` unless the owner changed the cell; True when the bot owns it."""
-        if not self.table.has(column):
+        position = self.table.columns.get(column)
+        if position is None:
             return False
-        current = row.text(column)
-        remembered = self.remembered.get((key, column)) if self.remembered else None
-        if current and self.remembered and current != remembered:
-            if remembered is not None:
-                self.memory[(key, column)] = remembered
-            self.kept.append(
-                f"{self.table.name} row {row.number}, column '{column}': kept your"
-                f" {current!r} (clear the cell to let the bot fill it again)"
-            )
-            return False
+        current = cell_text(row.values.get(column))
+        cell = (key, column)
+        if current and self.remembered:
+            remembered = self.remembered.get(cell)
+            if current != remembered:
+                if remembered is not None:
+                    self.memory[cell] = remembered
+                self.kept.append(
+                    f"{self.table.name} row {row.number}, column '{column}': kept your"
+                    f" {current!r} (clear the cell to let the bot fill it again)"
+                )
+                return False
         text = written_text(value)
         if text != current:
-            self.batch.writes.append(self.table.write(row.number, column, value))
-        self.memory[(key, column)] = text
+            self.batch.writes.append(CellWrite(self.table.name, row.number, position, value))
+        self.memory[cell] = text
         return True
 
     def merged_memory(self) -> dict[tuple[str, str], str]:
