@@ -3,6 +3,7 @@ SQLite and DynamoDB (moto)."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,5 +121,38 @@ def test_cells_survive_closing_and_reopening_sqlite(tmp_path: Path) -> None:
     with SqliteStore(path) as store:
         store.memory.remember("Stock", STOCK_CELLS)
 
+    with SqliteStore(path) as reopened:
+        assert reopened.memory.recall("Stock") == STOCK_CELLS
+
+
+def test_cells_kept_one_row_per_cell_by_an_older_version_are_recalled_sqlite(
+    tmp_path: Path,
+) -> None:
+    """Schema 1 kept a row per cell; opening such a file moves each tab's cells into the
+    tab's one JSON row, and nothing is lost (other tabs, unicode, empty values)."""
+    path = database_path(tmp_path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    old = sqlite3.connect(path)
+    old.execute(
+        'CREATE TABLE cell_memory (tab TEXT NOT NULL, row_id TEXT NOT NULL, "column" TEXT'
+        ' NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tab, row_id, "column")) WITHOUT ROWID'
+    )
+    drafts = {("D-0001 BEAN-1KG", "Order qty"): "24", ("D-0001 BEAN-1KG", "Send to"): ""}
+    old.executemany(
+        'INSERT INTO cell_memory (tab, row_id, "column", value) VALUES (?, ?, ?, ?)',
+        [
+            (tab, row_id, column, value)
+            for tab, cells in (("Stock", STOCK_CELLS), ("Drafts", drafts))
+            for (row_id, column), value in cells.items()
+        ],
+    )
+    old.execute("PRAGMA user_version = 1")
+    old.commit()
+    old.close()
+
+    with SqliteStore(path) as store:
+        assert store.memory.recall("Stock") == STOCK_CELLS
+        assert store.memory.recall("Drafts") == drafts
+        assert store.memory.recall("Orders") == {}
     with SqliteStore(path) as reopened:
         assert reopened.memory.recall("Stock") == STOCK_CELLS
