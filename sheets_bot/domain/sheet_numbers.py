@@ -98,10 +98,16 @@ def number_cell(value: float | Decimal, digits: int = 6) -> int | float | str:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+_EXACT_INT = 2**53
+"""Integers below this in size are exact as doubles."""
+
+
 def plain(value: float | Decimal) -> str:
     """A number as the owner would write it: ``598``, ``2.5``, ``0.33`` (``inf`` when it is
     not a finite number, never an error)."""
-    number = as_float(value)
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return str(value)  # what the float path gives for any integer a double holds exactly
+    number = value if type(value) is float else as_float(value)
     if not math.isfinite(number):
         return str(number)
     rounded = round(number, 2)

@@ -68,6 +68,10 @@ class DeliveryRecord:
         return (self.exact + 1) / (self.receipts + 2)
 
 
+_NO_RECORD = DeliveryRecord()
+"""A supplier without receipts."""
+
+
 def delivery_records(
     receipts: Iterable[Receipt], promised: Callable[[str, str], float | None]
 ) -> dict[str, DeliveryRecord]:
@@ -208,27 +212,33 @@ def _score(
     weights: ScoreWeights,
 ) -> list[Score]:
     weights = _weights(weights)
-    needs = {id(c): daily_sales * c.lead for c in candidates}
-    costs = {id(c): _stock_cost(c, max(needs[id(c)], _min_stock(c))) for c in candidates}
-    known = [cost for cost in costs.values() if cost is not None and cost > 0]
+    total = weights.total
+    price_share = 100 * weights.price / total
+    reliability_share = 100 * weights.reliability / total
+    quality_share = 100 * weights.quality / total
+    moq_share = 100 * weights.moq / total
+    needs = [daily_sales * c.lead for c in candidates]
+    lows = [_min_stock(c) for c in candidates]
+    costs = [
+        _stock_cost(c, max(need, low)) for c, need, low in zip(candidates, needs, lows, strict=True)
+    ]
+    known = [cost for cost in costs if cost is not None and cost > 0]
     cheapest = min(known) if known else None
     scores = []
-    for candidate in candidates:
-        cost = costs[id(candidate)]
+    for candidate, need, low, cost in zip(candidates, needs, lows, costs, strict=True):
         if cost is None:
             price = 0.0
         elif cost <= 0 or cheapest is None:
             price = 1.0
         else:
             price = float(cheapest / cost)
-        record = records.get(supplier_key(candidate.supplier.name), DeliveryRecord())
-        need = needs[id(candidate)]
-        moq = 1.0 if need <= 0 else min(1.0, need / _min_stock(candidate))
+        record = records.get(supplier_key(candidate.supplier.name), _NO_RECORD)
+        moq = 1.0 if need <= 0 else min(1.0, need / low)
         parts = [
-            100 * weights.price / weights.total * price,
-            100 * weights.reliability / weights.total * record.reliability,
-            100 * weights.quality / weights.total * record.quality,
-            100 * weights.moq / weights.total * moq,
+            price_share * price,
+            reliability_share * record.reliability,
+            quality_share * record.quality,
+            moq_share * moq,
         ]
         scores.append(
             Score(
@@ -283,9 +293,13 @@ def choose_supplier(
         return SupplierChoice(item, own_offer, None, why)
 
     scores = _score(usable, item.daily_sales, records, weights)
-    ranked = sorted(
-        zip(usable, scores, strict=True),
-        key=lambda pair: (-round(pair[1].total, 6), not pair[0].own, pair[0].offer.row),
+    ranked = (
+        sorted(
+            zip(usable, scores, strict=True),
+            key=lambda pair: (-round(pair[1].total, 6), not pair[0].own, pair[0].offer.row),
+        )
+        if len(usable) > 1
+        else [(usable[0], scores[0])]
     )
     pinned = [pair for pair in ranked if pair[0].offer.pinned]
     chosen, chosen_score = pinned[0] if pinned else ranked[0]

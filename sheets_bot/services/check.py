@@ -286,6 +286,7 @@ class _Check:
             )
             for item in items
         }
+        today = self.run.now.astimezone(self.run.view.zone).date()
         verdicts = [
             evaluate(
                 numbers.item,
@@ -294,7 +295,7 @@ class _Check:
                 settings=self.settings,
                 history=history.get(numbers.item.sku, []),
                 basis=purchasing.basis(numbers.item.row, numbers.basis),
-                today=self.run.now.astimezone(self.run.view.zone).date(),
+                today=today,
                 plan=numbers.plan,
                 keep_minimum=numbers.new_item,
             )
@@ -309,7 +310,7 @@ class _Check:
             verdicts,
             self.run.view.suppliers,
             self.settings,
-            self.run.now.astimezone(self.run.view.zone).date(),
+            today,
         )
         self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
         stock_memory = self.write_stock(stock, verdicts, row_problems)
@@ -392,14 +393,15 @@ class _Check:
                         {"move": previous},
                         {"move": verdict.label},
                     )
-            for column, value in values.items():
-                writer.put(row, key, column, value)
+            writer.put_row(row, key, values)
         self.report.kept_owner_values.extend(writer.kept)
         return writer.memory
 
     def stock_values(self, verdict: Verdict) -> dict[str, Written]:
         assessment = verdict.assessment
         line = verdict.line
+        reorder_point = _number_cell(assessment.reorder_point) if assessment else None
+        days_left = _number_cell(assessment.days_left, 1) if assessment else None
         self.report.items.append(
             ItemResult(
                 row=verdict.item.row,
@@ -407,19 +409,17 @@ class _Check:
                 item=verdict.item.name,
                 move=verdict.label,
                 on_hand=cell_text(_number_cell(verdict.item.on_hand)),
-                reorder_point=cell_text(_number_cell(assessment.reorder_point))
-                if assessment
-                else "",
-                days_left=cell_text(_number_cell(assessment.days_left, 1)) if assessment else "",
+                reorder_point=cell_text(reorder_point),
+                days_left=cell_text(days_left),
                 order_qty=str(line.quantity) if line else "",
                 problem=verdict.problem or "",
             )
         )
         return {
             "On order": _number_cell(assessment.on_order) if assessment else None,
-            "Reorder point": _number_cell(assessment.reorder_point) if assessment else None,
+            "Reorder point": reorder_point,
             "Move": verdict.label or (PROBLEM_MOVE if verdict.problem else None),
-            "Days left": _number_cell(assessment.days_left, 1) if assessment else None,
+            "Days left": days_left,
             "Problem": verdict.problem,
             **learned_values(self.numbers[verdict.item.row], verdict),
         }

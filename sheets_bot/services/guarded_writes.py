@@ -60,6 +60,11 @@ class GuardedWriter:
         self.memory[cell] = text
         return True
 
+    def put_row(self, row: Row, key: str, values: Mapping[str, Written]) -> None:
+        """``put`` each of a row's ``values`` (column -> value), in order."""
+        for column, value in values.items():
+            self.put(row, key, column, value)
+
     def merged_memory(self) -> dict[tuple[str, str], str]:
         """What to remember for the tab: the old memory updated with this run's writes."""
         merged = dict(self.remembered)

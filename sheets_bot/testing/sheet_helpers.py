@@ -68,6 +68,9 @@ def records_of(grid: Grid) -> list[dict[str, Cell]]:
 
 def set_in_place(grid: Grid, row: int, column: int, value: Cell) -> None:
     """Set one cell of ``grid`` itself, growing it as needed (not trimmed: callers trim once)."""
+    if row <= len(grid) and column <= len(grid[row - 1]):
+        grid[row - 1][column - 1] = value  # the common case: a cell inside the grid
+        return
     while len(grid) < row:
         grid.append([])
     cells = grid[row - 1]
