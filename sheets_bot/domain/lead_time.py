@@ -68,6 +68,8 @@ def estimate_lead_time(
     receipts: Sequence[Receipt], *, sku: str, supplier: str, sheet_days: float
 ) -> LeadEstimate:
     """The item's own receipts if it has 8, else its supplier's, else the sheet's value."""
+    if not receipts:  # a shop without deliveries yet: the sheet's value, nothing to search
+        return from_lead_days((), "supplier", sheet_days, "sheet")
     wanted = sku.casefold()
     own = [r.lead_days for r in receipts if r.sku.casefold() == wanted and r.received > 0]
     if len(own) >= MIN_RECEIPTS:

@@ -36,6 +36,7 @@ from sheets_bot.ports import (
     StockHistory,
     Written,
 )
+from sheets_bot.services.collector import collector_paused
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.learning import learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
@@ -547,9 +548,10 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     """The daily check; ``also_read`` names optional tabs to read in the same request (the
     digest's Proposed)."""
     now = adapters.clock.now()
-    view = read_shop(adapters.sheet, CHECK_TABS, optional=(*also_read, SUPPLIER_ITEMS))
-    with Run(_with_run_history(adapters, view, now), view, now) as run:
-        report = _Check(run).check()
+    with collector_paused():
+        view = read_shop(adapters.sheet, CHECK_TABS, optional=(*also_read, SUPPLIER_ITEMS))
+        with Run(_with_run_history(adapters, view, now), view, now) as run:
+            report = _Check(run).check()
     return CheckOutcome(report, view, run.batch, now)
 
 

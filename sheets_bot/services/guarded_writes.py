@@ -39,31 +39,40 @@ class GuardedWriter:
 
     def put(self, row: Row, key: str, column: str, value: Written) -> bool:
         """Write ``value`` unless the owner changed the cell; True when the bot owns it."""
-        position = self.table.columns.get(column)
-        if position is None:
+        if not self.table.has(column):
             return False
-        current = cell_text(row.values.get(column))
-        cell = (key, column)
-        if current and self.remembered:
-            remembered = self.remembered.get(cell)
-            if current != remembered:
-                if remembered is not None:
-                    self.memory[cell] = remembered
-                self.kept.append(
-                    f"{self.table.name} row {row.number}, column '{column}': kept your"
-                    f" {current!r} (clear the cell to let the bot fill it again)"
-                )
-                return False
-        text = written_text(value)
-        if text != current:
-            self.batch.writes.append(CellWrite(self.table.name, row.number, position, value))
-        self.memory[cell] = text
-        return True
+        return self.put_row(row, key, {column: value}) == 0
 
-    def put_row(self, row: Row, key: str, values: Mapping[str, Written]) -> None:
-        """``put`` each of a row's ``values`` (column -> value), in order."""
+    def put_row(self, row: Row, key: str, values: Mapping[str, Written]) -> int:
+        """``put`` each of a row's ``values`` (column -> value) the tab has; how many cells
+        were kept as the owner typed them. One loop per row: a check puts every bot column of
+        every Stock row."""
+        columns = self.table.columns
+        cells = row.values
+        remembered = self.remembered
+        kept = 0
         for column, value in values.items():
-            self.put(row, key, column, value)
+            position = columns.get(column)
+            if position is None:
+                continue
+            current = cell_text(cells.get(column))
+            cell = (key, column)
+            if current and remembered:
+                last = remembered.get(cell)
+                if current != last:
+                    if last is not None:
+                        self.memory[cell] = last
+                    self.kept.append(
+                        f"{self.table.name} row {row.number}, column '{column}': kept your"
+                        f" {current!r} (clear the cell to let the bot fill it again)"
+                    )
+                    kept += 1
+                    continue
+            text = written_text(value)
+            if text != current:
+                self.batch.writes.append(CellWrite(self.table.name, row.number, position, value))
+            self.memory[cell] = text
+        return kept
 
     def merged_memory(self) -> dict[tuple[str, str], str]:
         """What to remember for the tab: the old memory updated with this run's writes."""
