@@ -1,6 +1,12 @@
 """How long the daily check and a quiet poll take, and how much memory, by shop size.
 
 Prints one JSON line per size and adapter. Run with ``make bench``; not part of the tests.
+
+Memory tracing slows Python down about twofold, so each run is made twice on a fresh shop:
+once timed without tracing (``check_seconds``, ``poll_seconds``: the real durations), once
+under ``tracemalloc`` for the peak (``check_peak_mib``, with ``check_seconds_traced``, the
+same check's duration under tracing). ``python benchmarks/check_speed.py 20000 50000`` runs
+given sizes (in memory, and in a workbook up to 2,000 items).
 """
 
 from __future__ import annotations
@@ -64,18 +70,28 @@ def shop_rows(items: int, seed: int = 7) -> dict[str, Grid]:
     return {STOCK: stock, SUPPLIERS: suppliers}
 
 
-def measure(action: Callable[[], object]) -> tuple[float, float]:
-    """Seconds and peak MiB allocated by Python while ``action`` runs."""
-    tracemalloc.start()
+def timed(action: Callable[[], object]) -> float:
+    """Seconds ``action`` takes, without memory tracing."""
     started = time.perf_counter()
     action()
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    return time.perf_counter() - started
+
+
+def traced(action: Callable[[], object]) -> tuple[float, float]:
+    """Seconds (slowed by the tracing) and peak MiB allocated by Python while ``action`` runs."""
+    tracemalloc.start()
+    try:
+        seconds = timed(action)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
     return seconds, peak
 
 
-def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
+def shop_runs(
+    adapter: str, rows: dict[str, Grid], folder: Path
+) -> tuple[Callable[[], object], Callable[[], object], SqliteStore]:
+    """A fresh shop in ``folder``: its check, its poll, and the store to close after."""
     store = SqliteStore(folder / "state.sqlite")
 
     def adapters(sheet: Sheet) -> Adapters:
@@ -83,35 +99,42 @@ def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
             sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
         )
 
-    rows = shop_rows(items)
     if adapter == "memory":
         sheet = MemorySheet()
         run_init(sheet, sample=False)
         sheet.prepare(load_layout(), rows)
-        check_s, check_mib = measure(lambda: run_check(adapters(sheet)))
-        poll_s, _ = measure(lambda: run_poll(adapters(sheet)))
-    else:
-        path = folder / "shop.xlsx"
+        return (lambda: run_check(adapters(sheet))), (lambda: run_poll(adapters(sheet))), store
+    path = folder / "shop.xlsx"
+    with LocalWorkbook(path, lock_dir=folder) as workbook:
+        run_init(workbook, sample=False)
+        workbook.prepare(load_layout(), rows)
+
+    def check() -> None:
         with LocalWorkbook(path, lock_dir=folder) as workbook:
-            run_init(workbook, sample=False)
-            workbook.prepare(load_layout(), rows)
+            run_check(adapters(workbook))
 
-        def check() -> None:
-            with LocalWorkbook(path, lock_dir=folder) as workbook:
-                run_check(adapters(workbook))
+    def poll() -> None:
+        with LocalWorkbook(path, lock_dir=folder) as workbook:
+            run_poll(adapters(workbook))
 
-        def poll() -> None:
-            with LocalWorkbook(path, lock_dir=folder) as workbook:
-                run_poll(adapters(workbook))
+    return check, poll, store
 
-        check_s, check_mib = measure(check)
-        poll_s, _ = measure(poll)
+
+def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
+    rows = shop_rows(items)
+    check, poll, store = shop_runs(adapter, rows, folder / "timed")
+    check_s = timed(check)
+    poll_s = timed(poll)
+    store.close()
+    check, _, store = shop_runs(adapter, rows, folder / "traced")
+    traced_s, check_mib = traced(check)
     store.close()
     return {
         "adapter": adapter,
         "items": items,
         "check_seconds": round(check_s, 3),
         "check_peak_mib": round(check_mib, 1),
+        "check_seconds_traced": round(traced_s, 3),
         "poll_seconds": round(poll_s, 3),
     }
 

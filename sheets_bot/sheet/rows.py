@@ -73,10 +73,21 @@ def _amount(limits: NumberRange, *, required: bool) -> Callable[[Any], Decimal |
     """A non-negative number within ``limits`` (blank allowed unless ``required``)."""
 
     def validate(value: Any) -> Decimal | None:
+        # _required_number / _number, _non_negative and _within in one step: it runs for
+        # every number cell of every row
         if value is None and not required:
             return None  # a blank cell: most optional columns of most rows
-        number = _required_number(value) if required else _number(value)
-        return _within(limits, _non_negative(number))
+        try:
+            number = parse_number(value)
+        except NotANumber as error:
+            raise ValueError("is not a number") from error
+        if number is None:
+            if required:
+                raise ValueError("is blank, and a number is required here")
+            return None
+        if number < 0:
+            raise ValueError("is negative")
+        return limits.check(number)
 
     return validate
 
