@@ -86,20 +86,22 @@ def as_float(value: float | Decimal) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+_EXACT_INT = 2**53
+"""Integers below this in size are exact as doubles."""
+
+
 def number_cell(value: float | Decimal, digits: int = 6) -> int | float | str:
     """A number as a sheet cell: rounded to ``digits`` places, whole numbers as ints (the sheet
     shows ``12``, not ``12.0``). Whatever the number (an infinity, NaN, a 400-digit integer)
     this answers: a value that is not a finite float is written as its text (``inf``), which
     the next read reports as not a number, rather than crashing the run that writes it."""
-    number = as_float(value)
+    if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
+        return value  # what rounding its float gives back, for any integer a double holds
+    number = value if type(value) is float else as_float(value)
     if not math.isfinite(number):
         return str(number)
     rounded = round(number, digits)
     return int(rounded) if rounded.is_integer() else rounded
-
-
-_EXACT_INT = 2**53
-"""Integers below this in size are exact as doubles."""
 
 
 def plain(value: float | Decimal) -> str:

@@ -55,7 +55,8 @@ class GuardedWriter:
             position = columns.get(column)
             if position is None:
                 continue
-            current = cell_text(cells.get(column))
+            raw = cells.get(column)
+            current = "" if raw is None else cell_text(raw)
             cell = (key, column)
             if current and remembered:
                 last = remembered.get(cell)
@@ -68,7 +69,7 @@ class GuardedWriter:
                     )
                     kept += 1
                     continue
-            text = written_text(value)
+            text = "" if value is None else written_text(value)
             if text != current:
                 self.batch.writes.append(CellWrite(self.table.name, row.number, position, value))
             self.memory[cell] = text
