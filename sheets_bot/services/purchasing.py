@@ -41,7 +41,7 @@ class Purchasing:
         """The learning's basis with the supplier choice after it, for the line's ``Why``."""
         choice = self.choices.get(row)
         why = choice.why if choice is not None else ""
-        return "; ".join(part for part in (basis, why) if part)
+        return f"{basis}; {why}" if basis and why else basis or why
 
     def finish_line(self, row: int, line: PlannedLine) -> PlannedLine:
         """The line priced at its quantity (price breaks) and in the chosen purchase unit."""
