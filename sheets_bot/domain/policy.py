@@ -18,12 +18,26 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from sheets_bot.domain.models import Move
 from sheets_bot.domain.sheet_numbers import plain
 from sheets_bot.domain.words import plural
 
 _EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class _Grounds:
+    """Which rule decided the move, and the notes ``Assessment.why`` is phrased with: the text
+    is made only when read (a check reads it for the items it orders, not for every item)."""
+
+    rule: str
+    """``new``, ``no sales``, ``out``, ``urgent``, ``reorder``, ``watch`` or ``stocked``."""
+    cover_note: str = ""
+    buffer_note: str = ""
+    wait_days: float = 0
+    watch_days: float = 0
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ class Assessment:
     reorder_point: float
     move: Move
     days_left: float | None
-    why: str
+    grounds: _Grounds
     cover_days: float = -1.0
     """Days of sales the reorder point covers (the lead time unless said otherwise)."""
     cycle_days: float = -1.0
@@ -54,6 +68,42 @@ class Assessment:
     def position(self) -> float:
         """Inventory position: what is here plus what is coming."""
         return self.on_hand + self.on_order
+
+    @cached_property
+    def why(self) -> str:
+        """The move in one line, with the figures it was decided on."""
+        grounds = self.grounds
+        stock = f"{plain(self.on_hand)} on hand + {plain(self.on_order)} on order"
+        if grounds.rule == "new":
+            return f"no sale yet (a new item): keeps one pack so it can sell; {stock}"
+        if grounds.rule == "no sales":
+            return f"does not sell (0/day); {stock}"
+        cover_note, buffer_note = grounds.cover_note, grounds.buffer_note
+        formula = (
+            f"reorder point {plain(self.reorder_point)} = {plain(self.daily_sales)}/day"
+            f" × {plain(self.cover_days)} days"
+            f"{f' ({cover_note})' if cover_note else ''} {_signed(self.safety_buffer)}"
+            f"{f' ({buffer_note})' if buffer_note else ''}"
+        )
+        if grounds.rule == "out":
+            return f"out of stock: {stock}; {formula}"
+        if grounds.rule == "urgent":
+            wait = grounds.wait_days
+            lead_demand = self.daily_sales * (self.lead_time_days + wait)
+            return (
+                f"{stock} < {plain(lead_demand)} sold in the {plain(self.lead_time_days + wait)}"
+                f"-day {'wait and ' if wait else ''}lead time:"
+                f" runs out before a new order can arrive; {formula}"
+            )
+        if grounds.rule == "reorder":
+            return f"{stock} ≤ {formula}"
+        if grounds.rule == "watch":
+            days = (self.position - self.reorder_point) / self.daily_sales
+            return (
+                f"{stock} reaches {formula} in {plain(days)} days"
+                f" (watch window {plain(grounds.watch_days)})"
+            )
+        return f"{stock} > {formula}"
 
     @property
     def lead_time_demand(self) -> float:
@@ -97,36 +147,22 @@ def assess(
     rop = reorder_point(daily_sales, cover, safety_buffer)
     position = on_hand + on_order
     lead_demand = daily_sales * (lead_time_days + wait_days)
-    stock = f"{plain(on_hand)} on hand + {plain(on_order)} on order"
-    formula = (
-        f"reorder point {plain(rop)} = {plain(daily_sales)}/day × {plain(cover)} days"
-        f"{f' ({cover_note})' if cover_note else ''} {_signed(safety_buffer)}"
-        f"{f' ({buffer_note})' if buffer_note else ''}"
-    )
     days_left = on_hand / daily_sales if daily_sales > 0 else None
 
     if daily_sales <= 0 and keep_minimum and position <= 0:
-        move = Move.REORDER
-        why = f"no sale yet (a new item): keeps one pack so it can sell; {stock}"
+        move, rule = Move.REORDER, "new"
     elif daily_sales <= 0:
-        move, why = Move.STOCKED, f"does not sell (0/day); {stock}"
+        move, rule = Move.STOCKED, "no sales"
     elif on_hand <= 0:
-        move, why = Move.URGENT, f"out of stock: {stock}; {formula}"
+        move, rule = Move.URGENT, "out"
     elif position < lead_demand - _EPSILON:
-        move = Move.URGENT
-        why = (
-            f"{stock} < {plain(lead_demand)} sold in the {plain(lead_time_days + wait_days)}-day"
-            f" {'wait and ' if wait_days else ''}lead time:"
-            f" runs out before a new order can arrive; {formula}"
-        )
+        move, rule = Move.URGENT, "urgent"
     elif position <= rop + _EPSILON:
-        move, why = Move.REORDER, f"{stock} ≤ {formula}"
+        move, rule = Move.REORDER, "reorder"
     elif position - daily_sales * watch_days <= rop + _EPSILON:
-        days = (position - rop) / daily_sales
-        move = Move.WATCH
-        why = f"{stock} reaches {formula} in {plain(days)} days (watch window {plain(watch_days)})"
+        move, rule = Move.WATCH, "watch"
     else:
-        move, why = Move.STOCKED, f"{stock} > {formula}"
+        move, rule = Move.STOCKED, "stocked"
     return Assessment(
         on_hand=on_hand,
         on_order=on_order,
@@ -136,7 +172,7 @@ def assess(
         reorder_point=rop,
         move=move,
         days_left=days_left,
-        why=why,
+        grounds=_Grounds(rule, cover_note, buffer_note, wait_days, watch_days),
         cover_days=cover,
         cycle_days=max(lead_time_days, 1.0) if cycle_days is None else cycle_days,
     )
