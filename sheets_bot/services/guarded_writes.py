@@ -47,9 +47,9 @@ class GuardedWriter:
         """``put`` each of a row's ``values`` (column -> value) the tab has; how many cells
         were kept as the owner typed them. One loop per row: a check puts every bot column of
         every Stock row."""
-        columns = self.table.columns
+        columns, tab = self.table.columns, self.table.name
         cells = row.values
-        remembered = self.remembered
+        remembered, memory, writes = self.remembered, self.memory, self.batch.writes
         kept = 0
         for column, value in values.items():
             position = columns.get(column)
@@ -62,17 +62,17 @@ class GuardedWriter:
                 last = remembered.get(cell)
                 if current != last:
                     if last is not None:
-                        self.memory[cell] = last
+                        memory[cell] = last
                     self.kept.append(
-                        f"{self.table.name} row {row.number}, column '{column}': kept your"
+                        f"{tab} row {row.number}, column '{column}': kept your"
                         f" {current!r} (clear the cell to let the bot fill it again)"
                     )
                     kept += 1
                     continue
             text = "" if value is None else written_text(value)
             if text != current:
-                self.batch.writes.append(CellWrite(self.table.name, row.number, position, value))
-            self.memory[cell] = text
+                writes.append(CellWrite(tab, row.number, position, value))
+            memory[cell] = text
         return kept
 
     def merged_memory(self) -> dict[tuple[str, str], str]:
