@@ -136,8 +136,8 @@ _MIGRATIONS: Final[tuple[tuple[Migration, ...], ...]] = (
         """,
     ),
     # Version 2: a tab's cell memory is read and replaced whole, so it is kept whole, as one
-    # JSON object per tab ({row id: {column: value}}): a 50,000-item Stock tab is one row
-    # written instead of 600,000 indexed rows deleted and inserted on every check.
+    # JSON text per tab (``_pack_cells``): a 50,000-item Stock tab is one row written instead
+    # of 600,000 indexed rows deleted and inserted on every check.
     (
         """
         CREATE TABLE IF NOT EXISTS cell_memory_tabs (
@@ -486,21 +486,33 @@ class SqliteCellMemory:
 
 
 def _pack_cells(cells: Mapping[tuple[str, str], str]) -> str:
-    """``{row id: {column: value}}`` as compact JSON: each row id once, not once per cell."""
-    by_row: dict[str, dict[str, str]] = {}
+    """Compact JSON: ``{"columns": [name, ...], "rows": {row id: [value or null by column]}}``,
+    each column name once and each row id once (not once per cell)."""
+    columns: dict[str, int] = {}
+    rows: dict[str, list[str | None]] = {}
     for (row_id, column), value in cells.items():
-        row = by_row.get(row_id)
-        if row is None:
-            row = by_row[row_id] = {}
-        row[column] = value
-    return json.dumps(by_row, ensure_ascii=False, separators=(",", ":"))
+        index = columns.get(column)
+        if index is None:
+            index = columns[column] = len(columns)
+        values = rows.get(row_id)
+        if values is None:
+            values = rows[row_id] = []
+        if len(values) <= index:
+            values.extend([None] * (index + 1 - len(values)))
+        values[index] = value
+    return json.dumps(
+        {"columns": list(columns), "rows": rows}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def _unpack_cells(packed: str) -> dict[tuple[str, str], str]:
+    data = json.loads(packed)
+    columns = data["columns"]
     return {
-        (row_id, column): value
-        for row_id, row in json.loads(packed).items()
-        for column, value in row.items()
+        (row_id, columns[index]): value
+        for row_id, values in data["rows"].items()
+        for index, value in enumerate(values)
+        if value is not None
     }
 
 
