@@ -22,8 +22,9 @@ from sheets_bot.ports import Cell, Grid, Sheet
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.shop import Core
 from sheets_bot.sheet.layout import STOCK, SUPPLIERS, load_layout
+from sheets_bot.testing import lanes
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
 
@@ -78,18 +79,16 @@ def measure(action: Callable[[], object]) -> tuple[float, float]:
 def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
     store = SqliteStore(folder / "state.sqlite")
 
-    def adapters(sheet: Sheet) -> Adapters:
-        return Adapters(
-            sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
-        )
+    def adapters(sheet: Sheet) -> Core:
+        return lanes.core(sheet, store, FixedClock(NOW))
 
     rows = shop_rows(items)
     if adapter == "memory":
         sheet = MemorySheet()
         run_init(sheet, sample=False)
         sheet.prepare(load_layout(), rows)
-        check_s, check_mib = measure(lambda: run_check(adapters(sheet)))
-        poll_s, _ = measure(lambda: run_poll(adapters(sheet)))
+        check_s, check_mib = measure(lambda: run_check(lanes.check_ports(adapters(sheet))))
+        poll_s, _ = measure(lambda: run_poll(lanes.poll_ports(adapters(sheet), RecordingMailer())))
     else:
         path = folder / "shop.xlsx"
         with LocalWorkbook(path, lock_dir=folder) as workbook:
@@ -98,11 +97,11 @@ def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
 
         def check() -> None:
             with LocalWorkbook(path, lock_dir=folder) as workbook:
-                run_check(adapters(workbook))
+                run_check(lanes.check_ports(adapters(workbook)))
 
         def poll() -> None:
             with LocalWorkbook(path, lock_dir=folder) as workbook:
-                run_poll(adapters(workbook))
+                run_poll(lanes.poll_ports(adapters(workbook), RecordingMailer()))
 
         check_s, check_mib = measure(check)
         poll_s, _ = measure(poll)

@@ -63,7 +63,7 @@ def set_setting(shop: Shop, key: str, value: str) -> None:
 
 
 def check(shop: Shop, **history: object) -> CheckReport:
-    return run_check(replace(shop.adapters, **history))  # type: ignore[arg-type]
+    return run_check(replace(shop.check_ports, **history))  # type: ignore[arg-type]
 
 
 def why(shop: Shop, sku: str = ESPRESSO) -> str:
