@@ -23,7 +23,7 @@ from sheets_bot.services.lanes import LinkPorts
 from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import confirm_form, escape, message_page, page, table
 
-OpenAdapters = Callable[[], AbstractContextManager[LinkPorts]]
+OpenLinkPorts = Callable[[], AbstractContextManager[LinkPorts]]
 
 _REFUSALS: dict[str, tuple[int, str, str]] = {
     "invalid": (
@@ -173,10 +173,10 @@ def recorded_page(recorded: Recorded, when_sent: str = NEXT_POLL_UNKNOWN) -> str
 
 
 def decision_app(
-    open_adapters: OpenAdapters,
+    open_adapters: OpenLinkPorts,
     key: bytes,
     *,
-    open_to_read: OpenAdapters | None = None,
+    open_to_read: OpenLinkPorts | None = None,
     when_sent: str = NEXT_POLL_UNKNOWN,
 ) -> App:
     """``open_adapters`` for the POST (on AWS it holds the sheet's lease); ``open_to_read``,

@@ -38,7 +38,7 @@ from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.clock import SystemClock
 from sheets_bot.adapters.off import NoReceiptLog, NoSalesLog
-from sheets_bot.cloud_config import LANES, CloudSettings, GoogleCredentialMode
+from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Clock, Mailer, Parser, ReceiptLog, SalesLog
@@ -161,7 +161,7 @@ class AwsWiring:
 
     def view(self, lane: str) -> CloudSettings:
         """The settings as function ``lane`` (a handler module's name) reads them."""
-        return self.settings.only(LANES[lane])
+        return self.settings.only(lane)
 
     @property
     def link_key(self) -> bytes | None:
