@@ -56,7 +56,7 @@ def item_targets(
         sold = sum(max(m.rate, 0.0) for m in members)
         average = sum(max(m.rate, 0.0) * weight(m) for m in members) / sold if sold > 0 else 0.0
         for member in members:
-            if average <= 0:
+            if average <= 0 or member.rate <= 0:
                 targets[member.key] = goal
                 continue
             share = min(max(weight(member) / average, 1 / SPREAD), SPREAD)
