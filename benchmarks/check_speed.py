@@ -39,8 +39,9 @@ from sheets_bot.ports import Cell, Grid, Sheet
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.shop import Core
 from sheets_bot.sheet.layout import STOCK, SUPPLIERS, load_layout
+from sheets_bot.testing import lanes
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
 
@@ -105,16 +106,18 @@ def shop_runs(
     """A fresh shop in ``folder``: its check, its poll, and the store to close after."""
     store = SqliteStore(folder / "state.sqlite")
 
-    def adapters(sheet: Sheet) -> Adapters:
-        return Adapters(
-            sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
-        )
+    def adapters(sheet: Sheet) -> Core:
+        return lanes.core(sheet, store, FixedClock(NOW))
 
     if adapter == "memory":
         sheet = MemorySheet()
         run_init(sheet, sample=False)
         sheet.prepare(load_layout(), rows)
-        return (lambda: run_check(adapters(sheet))), (lambda: run_poll(adapters(sheet))), store
+        return (
+            (lambda: run_check(lanes.check_ports(adapters(sheet)))),
+            (lambda: run_poll(lanes.poll_ports(adapters(sheet), RecordingMailer()))),
+            store,
+        )
     path = folder / "shop.xlsx"
     with LocalWorkbook(path, lock_dir=folder) as workbook:
         run_init(workbook, sample=False)
@@ -122,11 +125,11 @@ def shop_runs(
 
     def check() -> None:
         with LocalWorkbook(path, lock_dir=folder) as workbook:
-            run_check(adapters(workbook))
+            run_check(lanes.check_ports(adapters(workbook)))
 
     def poll() -> None:
         with LocalWorkbook(path, lock_dir=folder) as workbook:
-            run_poll(adapters(workbook))
+            run_poll(lanes.poll_ports(adapters(workbook), RecordingMailer()))
 
     return check, poll, store
 

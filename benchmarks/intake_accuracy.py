@@ -59,10 +59,10 @@ def measure(case: Case, blobs_dir: Path) -> dict[str, object]:
     blobs = FolderBlobs(blobs_dir)
     for number, files in enumerate(case.earlier):
         earlier = forward(*files, message_id=f"<earlier-{number}@cornercafe.example>")
-        ingest_message(shop.adapters, blobs, earlier)
+        ingest_message(shop.intake_ports(blobs), earlier)
     before = len(shop.rows(PROPOSED))
     raw = forward(*case.files, body=case.body)
-    report = ingest_message(shop.adapters, blobs, raw)
+    report = ingest_message(shop.intake_ports(blobs), raw)
     exact = wrong = unwarned = 0
     seen: set[tuple[str, str]] = set()
     wrong_rows: list[str] = []

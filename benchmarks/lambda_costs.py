@@ -82,7 +82,7 @@ from lambdas import (
 from lambdas.ses_events import INBOUND_PREFIX
 from sheets_bot.adapters.aws import web_wiring
 from sheets_bot.adapters.aws.tables import TableNames, table_definitions
-from sheets_bot.adapters.aws.web_wiring import WebSettings, WebWiring
+from sheets_bot.adapters.aws.web_wiring import PUBLIC_LANES, WebSettings, WebWiring
 from sheets_bot.cost.model import FUNCTIONS, MEASUREMENTS, Usage, template_deployment
 from sheets_bot.sheet.layout import ORDERS
 from tests.aws.moto_support import REGION, aws_session
@@ -319,7 +319,13 @@ def new_web_container(world: CloudWorld) -> None:
         if world.settings.link_key
         else None,
     )
-    web_wiring.use(WebWiring(settings, session=aws_session(), clock=world.clock))
+    session = aws_session()
+    web_wiring.use(
+        *(
+            WebWiring(settings, lane=lane, session=session, clock=world.clock)
+            for lane in PUBLIC_LANES
+        )
+    )
 
 
 def webhook(n: int, items: int) -> dict[str, Any]:

@@ -30,8 +30,9 @@ from sheets_bot.ports import Grid
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.shop import Core
 from sheets_bot.sheet.layout import load_layout
+from sheets_bot.testing import lanes
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import fake_google_sheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
@@ -59,30 +60,21 @@ def run(items: int, folder: Path) -> dict[str, object]:
         run_init(fake_google_sheet(fake, key), sample=False)
         fake_google_sheet(fake, key).prepare(load_layout(), rows)
 
-        def adapters(history: ScriptedStockHistory | None = None) -> Adapters:
-            sheet = fake_google_sheet(fake, key)
-            return Adapters(
-                sheet,
-                store.ledger,
-                store.audit,
-                store.memory,
-                RecordingMailer(),
-                FixedClock(NOW),
-                history=history,
-            )
+        def adapters() -> Core:
+            return lanes.core(fake_google_sheet(fake, key), store, FixedClock(NOW))
 
         fake.reset_counts()
         started = time.perf_counter()
-        run_check(adapters())
+        run_check(lanes.check_ports(adapters()))
         check_seconds = time.perf_counter() - started
         check_requests = fake.total
         fake.reset_counts()
-        run_poll(adapters())
+        run_poll(lanes.poll_ports(adapters(), RecordingMailer()))
         poll_requests = fake.total
         history = fortnight(rows)
         fake.reset_counts()
         started = time.perf_counter()
-        run_check(adapters(history))
+        run_check(lanes.check_ports(adapters(), history=history))
         trend_seconds = time.perf_counter() - started
         trend_requests = fake.total
     store.close()

@@ -40,11 +40,12 @@ from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.sqlite_live import SqliteClaims, SqliteReceiptLog, SqliteSalesLog
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.ports import CellWrite, Grid, SeedRows, Sheet, SheetBatch
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
 from sheets_bot.sheet.layout import Layout
 from sheets_bot.sheet.table import cell_text
+from sheets_bot.testing import lanes
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
 from sheets_bot.testing.memory_sheet import MemorySheet
@@ -226,16 +227,12 @@ def run_load(
         hooks = _webhooks(events, skus, rng)
         counting: list[_CountingSheet] = []
 
-        def adapters() -> Adapters:
+        def adapters() -> PollPorts:
             wrapped = _CountingSheet(open_sheet(), lambda: minute[0])
             counting.append(wrapped)
-            return Adapters(
-                sheet=wrapped,
-                ledger=store.ledger,
-                audit=store.audit,
-                memory=store.memory,
-                mailer=RecordingMailer(),
-                clock=clock,
+            return lanes.poll_ports(
+                lanes.core(wrapped, store, clock),
+                RecordingMailer(),
                 sales=sales,
                 receipts=SqliteReceiptLog(store),
                 claims=SqliteClaims(store),

@@ -26,10 +26,5 @@ WAIT_FOR_SHEET: Final = 60.0
     message="daily check done",
 )
 def handler(run: ScheduledRun, context: LambdaContext) -> dict[str, Any]:
-    wiring = cloud()
-    daily = run_daily(
-        wiring.daily_adapters(),
-        signer=wiring.signer(),
-        digest_time=wiring.view("daily_check").digest_time,
-    )
+    daily = run_daily(cloud().daily_adapters())
     return check_summary(daily.check, run) | digest_summary(daily.digest)

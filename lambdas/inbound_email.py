@@ -23,13 +23,6 @@ WAIT_FOR_SHEET: Final = 60.0
     parse=InboundMail.parse, what="the email intake", wait=WAIT_FOR_SHEET, message="email ingested"
 )
 def handler(mail: InboundMail, context: LambdaContext) -> dict[str, Any]:
-    wiring = cloud()
-    blobs = wiring.blobs()
-    report = ingest_message(
-        wiring.intake_adapters(),
-        blobs,
-        blobs.get(mail.object_key),
-        verdicts=mail.verdicts,
-        parser=wiring.parser(),
-    )
+    ports = cloud().intake_adapters()
+    report = ingest_message(ports, ports.blobs.get(mail.object_key), verdicts=mail.verdicts)
     return ingest_summary(report)

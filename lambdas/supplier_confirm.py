@@ -15,6 +15,6 @@ from sheets_bot.web.server import route
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = route(web().confirm_apps(), from_function_url_event(event))
+    response = route(web("supplier_confirm").confirm_apps(), from_function_url_event(event))
     logger.info("confirmation page", extra={"status": response.status})
     return to_function_url_response(response)

@@ -1,5 +1,6 @@
 """The command line: the same services as the cloud, against the local workbook or a Google
-Sheet, with state on this machine. Parsing and printing only; ``wiring`` builds the adapters."""
+Sheet, with state on this machine. Parsing and printing only; ``wiring`` builds each lane's
+ports."""
 
 from __future__ import annotations
 
@@ -19,14 +20,12 @@ from sheets_bot.config import LocalConfig, SheetConfig
 from sheets_bot.domain.digest import FailedRun
 from sheets_bot.errors import BotError
 from sheets_bot.services.daily import run_daily
-from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.digest import DigestReport, run_digest
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
 from sheets_bot.wiring import (
-    adapters_for,
     build_clock,
-    link_key,
+    open_machine,
     open_sheet,
     record_snapshot,
     run_failures,
@@ -76,16 +75,6 @@ def _init(config: Config, sample: bool) -> str:
     )
 
 
-def _signer(config: Config, links_url: str | None) -> LinkSigner:
-    from sheets_bot.sheet.settings import parse_links_url
-
-    try:
-        base = parse_links_url(links_url) if links_url else ""
-    except ValueError as error:
-        raise BotError(f"--links-url {links_url!r} {error}") from None
-    return LinkSigner(link_key(config), base)
-
-
 def _digest_line(report: DigestReport, config: Config) -> str:
     if not report.sent:
         return f"Digest: {report.reason}."
@@ -94,9 +83,9 @@ def _digest_line(report: DigestReport, config: Config) -> str:
 
 
 def _check(config: Config, links_url: str | None) -> str:
-    with adapters_for(config) as adapters:
-        daily = run_daily(adapters, signer=_signer(config, links_url))
-        record_snapshot(config, adapters)
+    with open_machine(config) as machine:
+        daily = run_daily(machine.daily_ports(links_url))
+        record_snapshot(config, machine.core())
     if isinstance(config, SheetConfig):
         text = format_check(daily.check, sheet=config.spreadsheet_id, program=_program())
     else:
@@ -105,8 +94,8 @@ def _check(config: Config, links_url: str | None) -> str:
 
 
 def _digest(config: Config, force: bool, links_url: str | None) -> str:
-    with adapters_for(config) as adapters:
-        report = run_digest(adapters, force=force, signer=_signer(config, links_url))
+    with open_machine(config) as machine:
+        report = run_digest(machine.daily_ports(links_url), force=force)
     if not report.sent and report.reason == "not due":
         return (
             "Digest: not due (already sent today, quiet hours, or before Digest time);"
@@ -116,14 +105,13 @@ def _digest(config: Config, force: bool, links_url: str | None) -> str:
 
 
 def _poll(config: Config) -> str:
-    with adapters_for(config) as adapters:
-        report = run_poll(adapters)
-        record_snapshot(config, adapters)
+    with open_machine(config) as machine:
+        report = run_poll(machine.poll_ports())
+        record_snapshot(config, machine.core())
     return format_poll(report, outbox=config.outbox if config.smtp is None else None)
 
 
 def _ingest(config: Config, message: str) -> str:
-    from sheets_bot.adapters.local.folder_blobs import FolderBlobs
     from sheets_bot.ingest_output import format_ingest
     from sheets_bot.services.ingest import ingest_message
 
@@ -132,10 +120,9 @@ def _ingest(config: Config, message: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise BotError(f"cannot read {path}: {error.strerror or error}") from error
-    blobs = config.state_dir / "blobs"
-    with adapters_for(config) as adapters:
-        report = ingest_message(adapters, FolderBlobs(blobs), raw)
-    return format_ingest(report, program=_program(), stored_in=blobs)
+    with open_machine(config) as machine:
+        report = ingest_message(machine.intake_ports(), raw)
+    return format_ingest(report, program=_program(), stored_in=config.blobs)
 
 
 def _resolve(config: Config, po: str, sent: bool) -> str:
@@ -144,9 +131,9 @@ def _resolve(config: Config, po: str, sent: bool) -> str:
             now = build_clock(config).now()
             record = store.ledger.resolve(po, "sent" if sent else "approved", now)
     else:
-        with adapters_for(config) as adapters:
-            record = adapters.ledger.resolve(
-                po, "sent" if sent else "approved", adapters.clock.now()
+        with open_machine(config) as machine:
+            record = machine.store.ledger.resolve(
+                po, "sent" if sent else "approved", machine.clock.now()
             )
     if sent:
         return f"{record.po_number} recorded as sent; the next poll moves it to Orders."
@@ -166,8 +153,8 @@ def _serve(config: Config, host: str, port: int, poll_every: str | None) -> str:
 
     interval = parse_interval(poll_every) if poll_every else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    with adapters_for(config) as adapters:
-        links_url = read_shop(adapters.sheet, (SETTINGS,)).settings.links_url
+    with open_machine(config) as machine:
+        links_url = read_shop(machine.sheet, (SETTINGS,)).settings.links_url
     when_sent = next_poll_within(describe(interval)) if interval else NEXT_POLL_UNKNOWN
     timer = PollTimer(interval, lambda: _poll(config)) if interval else None
     with state_store(config) as store:
@@ -202,8 +189,8 @@ def _summary(config: Config, month: str | None) -> str:
     from sheets_bot.services.monthly import run_summary
 
     wanted = Month.parse(month) if month else None
-    with adapters_for(config) as adapters:
-        report = run_summary(adapters, wanted)
+    with open_machine(config) as machine:
+        report = run_summary(machine.monthly_ports(), wanted)
     return format_summary(report, outbox=config.outbox if config.smtp is None else None)
 
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 from sheets_bot.adapters.aws.tables import TableNames
 from sheets_bot.domain.addresses import AddressProblem, validate_address
@@ -161,6 +161,8 @@ class CloudSettings(BaseModel):
     """The confirmation page's address (the confirm function's URL + ``confirm``)."""
     summary_model: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._:-]{1,200}$")
     """The Bedrock model the monthly narrative is written with, when the stack enables it."""
+    _lane: str | None = PrivateAttr(default=None)
+    """The function these settings are the view of (``only``), if any."""
 
     @property
     def tables(self) -> TableNames:
@@ -173,7 +175,15 @@ class CloudSettings(BaseModel):
 
     def need(self, field: str) -> str:
         """The value of ``field``, which the caller cannot work without: ``BotError`` naming
-        its variable when this function's environment lacks it."""
+        its variable when this function's environment lacks it, or when these settings are a
+        function's view (``only``) and the field is not among its settings."""
+        lane = self._lane
+        if lane is not None and field not in LANES[lane]:
+            raise BotError(
+                f"the {lane} function may not read {ENV[field]}: it is not among its settings"
+                f" (LANES[{lane!r}] in sheets_bot/cloud_config.py), so it cannot build what"
+                " needs it"
+            )
         value = getattr(self, field)
         if value is None or value == "":
             raise BotError(
@@ -182,15 +192,19 @@ class CloudSettings(BaseModel):
             )
         return str(value)
 
-    def only(self, fields: tuple[str, ...]) -> CloudSettings:
-        """These settings as a function that reads only ``fields`` sees them: the others at
-        their defaults (a lane's wiring is built from this, so it cannot read more)."""
+    def only(self, lane: str) -> CloudSettings:
+        """These settings as function ``lane`` sees them: the settings outside ``LANES[lane]``
+        at their defaults (a lane's wiring is built from this, so it cannot read more), and
+        ``need`` of one of them an error naming it."""
+        fields = LANES[lane]
         cleared = {
             name: info.default
             for name, info in type(self).model_fields.items()
             if name not in fields and not info.is_required()
         }
-        return self.model_copy(update=cleared)
+        view = self.model_copy(update=cleared)
+        view._lane = lane
+        return view
 
     @property
     def schedules_sends(self) -> bool:

@@ -1,5 +1,13 @@
 """Building what a command-line run needs: the sheet (a local workbook or a Google Sheet), the
-SQLite state, the mailer and the clock. ``cli.py`` parses and prints; this wires.
+SQLite state, the mailer and the clock, as the bundle of ports of the run's lane
+(``services/lanes.py``). ``cli.py`` parses and prints; this wires: ``open_machine(config)``
+opens the sheet and the state for one run, and its ``check_ports()``, ``daily_ports()``,
+``poll_ports()``, ``intake_ports()``, ``monthly_ports()`` and ``link_ports()`` give each lane
+its bundle.
+
+On one machine every port is there except what only a deployment has: no scheduler (nothing
+runs on its own here), no narrator and no AI parser (Bedrock), and the suppliers'
+confirmation links only with ``SHEETS_BOT_PUBLIC_URL``.
 
 Sheet mode keeps its state (ledger, audit, cell memory, outbox) in a folder on this machine
 and holds a lock on it for the run, as local mode holds one on the workbook, so two runs on
@@ -12,6 +20,7 @@ import fcntl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +39,16 @@ from sheets_bot.config import LocalConfig, RunConfig, SheetConfig
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Clock, Mailer, Sheet
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.decision_links import LinkSigner
+from sheets_bot.services.lanes import (
+    CheckPorts,
+    DailyPorts,
+    IntakePorts,
+    LinkPorts,
+    MonthlyPorts,
+    PollPorts,
+)
+from sheets_bot.services.shop import Core, core_fields
 from sheets_bot.services.snapshot import SnapshotReport, run_snapshot
 from sheets_bot.services.stock_history import BlobStockHistory
 from sheets_bot.web.confirm_app import CONFIRM_PATH
@@ -66,7 +84,7 @@ def history_id(config: LocalConfig | SheetConfig) -> str:
     return config.spreadsheet_id if isinstance(config, SheetConfig) else LOCAL_SHEET_ID
 
 
-def record_snapshot(config: LocalConfig | SheetConfig, adapters: Adapters) -> SnapshotReport | None:
+def record_snapshot(config: LocalConfig | SheetConfig, core: Core) -> SnapshotReport | None:
     """On one machine there is no 15-minute sync: each check and poll on a local workbook
     snapshots the Stock tab (the same ``run_snapshot`` as drive sync, days in the Settings
     tab's timezone), so the stock history builds up here too: one more read of the file.
@@ -76,10 +94,10 @@ def record_snapshot(config: LocalConfig | SheetConfig, adapters: Adapters) -> Sn
     if isinstance(config, SheetConfig):
         return None
     return run_snapshot(
-        adapters.sheet,
+        core.sheet,
         FolderBlobs(config.blobs),
         history_id(config),
-        now=adapters.clock.now(),
+        now=core.clock.now(),
     )
 
 
@@ -108,34 +126,100 @@ def build_confirm_links(config: RunConfig) -> ConfirmLinks | None:
     return ConfirmLinks(config.live.public_url.rstrip("/") + CONFIRM_PATH, link_key(config))
 
 
-def _machine_adapters(
-    config: RunConfig, store: SqliteStore, sheet: Sheet, history_id: str
-) -> Adapters:
-    """Everything but the sheet lives on this machine: SQLite, the state folder's files."""
-    return Adapters(
-        sheet=sheet,
-        ledger=store.ledger,
-        audit=store.audit,
-        memory=store.memory,
-        mailer=build_mailer(config),
-        clock=build_clock(config),
-        marks=SqliteMarks(store),
-        failures=run_failures(config),
-        confirm_links=build_confirm_links(config),
-        sales=SqliteSalesLog(store),
-        receipts=SqliteReceiptLog(store),
-        claims=SqliteClaims(store),
-        history=BlobStockHistory(FolderBlobs(config.blobs), history_id),
-    )
+def link_signer(config: RunConfig, links_url: str | None = None) -> LinkSigner:
+    """Signs the digest's Approve/Skip links, pointing to ``links_url`` (``--links-url``)
+    if given, else to Settings' ``Links URL``."""
+    from sheets_bot.sheet.settings import parse_links_url
+
+    try:
+        base = parse_links_url(links_url) if links_url else ""
+    except ValueError as error:
+        raise BotError(f"--links-url {links_url!r} {error}") from None
+    return LinkSigner(link_key(config), base)
+
+
+@dataclass(frozen=True)
+class Machine:
+    """One run's wiring on this machine: the sheet, and everything else in the state folder
+    (SQLite, the blobs folder, the outbox or SMTP). Each lane takes its bundle of ports."""
+
+    config: LocalConfig | SheetConfig
+    store: SqliteStore
+    sheet: Sheet
+    clock: Clock
+
+    def core(self) -> Core:
+        store = self.store
+        return Core(
+            sheet=self.sheet,
+            ledger=store.ledger,
+            audit=store.audit,
+            memory=store.memory,
+            clock=self.clock,
+        )
+
+    def history(self) -> BlobStockHistory:
+        """The Stock history this machine's checks and polls snapshot (``record_snapshot``)."""
+        return BlobStockHistory(FolderBlobs(self.config.blobs), history_id(self.config))
+
+    def check_ports(self) -> CheckPorts:
+        return CheckPorts(
+            **core_fields(self.core()),
+            history=self.history(),
+            sales=SqliteSalesLog(self.store),
+            receipts=SqliteReceiptLog(self.store),
+        )
+
+    def daily_ports(self, links_url: str | None = None) -> DailyPorts:
+        """The check and digest, the digest's links pointing to ``links_url`` if given."""
+        return DailyPorts(
+            **core_fields(self.core()),
+            history=self.history(),
+            sales=SqliteSalesLog(self.store),
+            receipts=SqliteReceiptLog(self.store),
+            mailer=build_mailer(self.config),
+            marks=SqliteMarks(self.store),
+            failures=run_failures(self.config),
+            links=link_signer(self.config, links_url),
+        )
+
+    def poll_ports(self) -> PollPorts:
+        """The poll with every live lane; no scheduler: nothing runs on its own here, so the
+        next ``sheets-bot poll`` after quiet hours sends what waited."""
+        return PollPorts(
+            **core_fields(self.core()),
+            mailer=build_mailer(self.config),
+            sales=SqliteSalesLog(self.store),
+            receipts=SqliteReceiptLog(self.store),
+            claims=SqliteClaims(self.store),
+            confirm_links=build_confirm_links(self.config),
+        )
+
+    def intake_ports(self) -> IntakePorts:
+        """A forwarded email: the raw message kept in the state folder's blobs; no AI parser
+        on this machine (such a file is reported as needing it)."""
+        return IntakePorts(**core_fields(self.core()), blobs=FolderBlobs(self.config.blobs))
+
+    def monthly_ports(self) -> MonthlyPorts:
+        """The monthly summary; no narrator on this machine (the template writes it)."""
+        return MonthlyPorts(
+            **core_fields(self.core()),
+            mailer=build_mailer(self.config),
+            history=self.history(),
+            receipts=SqliteReceiptLog(self.store),
+        )
+
+    def link_ports(self) -> LinkPorts:
+        return LinkPorts(**core_fields(self.core()), marks=SqliteMarks(self.store))
 
 
 @contextmanager
-def local_adapters(config: LocalConfig) -> Iterator[Adapters]:
+def local_machine(config: LocalConfig) -> Iterator[Machine]:
     with (
         state_store(config) as store,
         LocalWorkbook(config.workbook, lock_dir=config.state_dir) as sheet,
     ):
-        yield _machine_adapters(config, store, sheet, LOCAL_SHEET_ID)
+        yield Machine(config, store, sheet, build_clock(config))
 
 
 def run_failures(config: RunConfig) -> FileRunFailures:
@@ -165,19 +249,21 @@ def open_sheet(config: SheetConfig) -> GoogleSheet:
 
 
 @contextmanager
-def sheet_adapters(config: SheetConfig) -> Iterator[Adapters]:
+def sheet_machine(config: SheetConfig) -> Iterator[Machine]:
     with sheet_run(config), state_store(config) as store:
-        yield _machine_adapters(config, store, open_sheet(config), config.spreadsheet_id)
+        yield Machine(config, store, open_sheet(config), build_clock(config))
 
 
 @contextmanager
-def adapters_for(config: LocalConfig | SheetConfig) -> Iterator[Adapters]:
+def open_machine(config: LocalConfig | SheetConfig) -> Iterator[Machine]:
+    """The sheet and this machine's state for one run (the workbook's or the sheet's lock
+    held): ``with open_machine(config) as machine: run_poll(machine.poll_ports())``."""
     if isinstance(config, SheetConfig):
-        with sheet_adapters(config) as adapters:
-            yield adapters
+        with sheet_machine(config) as machine:
+            yield machine
     else:
-        with local_adapters(config) as adapters:
-            yield adapters
+        with local_machine(config) as machine:
+            yield machine
 
 
 @contextmanager

@@ -18,15 +18,29 @@ Early on each smoothing weight is at least 1/n (n = days, or sales, so far): the
 estimates are plain means, not the first value.
 
 **Stock-out days are lower bounds**: a day that ended with the shelf empty sold at least what
-it sold. When the forecast before that day is above the units sold, the forecast stands in
-for the day (the unserved demand is unknown, not zero); when the units sold are above it (a
-spike that emptied the shelf), the units sold count in full, plus what such a sale takes
-beyond them on average (the mean residual of the sale sizes seen: mean × CV², 0 when sales
-are all of one size), so that lost sales do not cut the big days off the history.
+it sold.
+
+- A day that sold something and emptied the shelf counts as at least that: for SES the units
+  sold plus what such a sale takes beyond them on average (the mean residual of the sale
+  sizes seen: mean × CV², 0 when sales are all of one size), or the forecast where that is
+  higher; for SBA and TSB it is a sale whose size is only a lower bound. The usual size of
+  a sale is then the sizes seen (whole or cut short) ÷ the share of sales seen whole (the
+  censored exponential estimate, that share taken as at least 1/4), so that a shelf kept
+  too low does not teach the bot that sales are small: lost sales never cut the big days
+  off the history.
+- A day the shelf stood empty and nothing sold tells nothing of demand: the forecast stands
+  in for it (SES keeps its level), and SBA and TSB neither count it as a day without a sale
+  nor as a sale (counting it either way would make an empty shelf look like falling or like
+  steady small demand). ADI counts the days whose demand is known.
 
 The spread of demand comes from the forecast errors: the mean squared one-day-ahead error of
 the method used (equal weights for the first 180 days, then exponentially weighted), so that
-it measures how wrong the forecast actually was, not how varied the demand looks.
+it measures how wrong the forecast actually was, not how varied the demand looks; for SBA
+and TSB at least the spread their own model implies (a sale on one day in ADI, of the usual
+size and CV²), which few sales, or sales cut short, would otherwise understate.
+
+Learning starts early (two weeks of history with a sale): an item's own little history beats
+a typed guess, and the bot says it is unsure until eight weeks with eight days of sales.
 """
 
 from __future__ import annotations
@@ -44,14 +58,17 @@ ERROR_MEMORY = 180
 """Days over which forecast errors weigh equally; older ones fade."""
 DYING_GAPS = 2.0
 """An intermittent item with no sale for more than this many usual intervals is forecast by TSB."""
-MIN_DAYS = 28
-"""Days of history before the bot trusts its own forecast."""
-MIN_SALES = 3
-"""Days with a sale before the bot trusts its own forecast."""
+MIN_DAYS = 14
+"""Days of history before the bot uses its own forecast (marked unsure until ``SURE_DAYS``)."""
+MIN_SALES = 1
+"""Days with a sale before the bot uses its own forecast (unsure until ``SURE_SALES``)."""
 SURE_DAYS = 56
 """Below this many days of history the learned numbers are used but marked unsure."""
 SURE_SALES = 8
 """Below this many days with a sale the learned numbers are used but marked unsure."""
+MIN_WHOLE = 0.25
+"""The share of sales seen whole is taken as at least this: with every sale cut short by an
+empty shelf, the usual size is taken as four times the sizes seen, not as unbounded."""
 RECENT_DAYS = 28
 """The recent window in which stock-outs and a change of class make the bot unsure."""
 RECENT_STOCK_OUTS = 3
@@ -136,7 +153,9 @@ class DemandFilter:
         "_recent",
         "_size",
         "_squared_errors",
+        "_whole",
         "days",
+        "observed_days",
         "selling_days",
         "size_squares",
         "size_sum",
@@ -145,6 +164,9 @@ class DemandFilter:
 
     def __init__(self) -> None:
         self.days = 0
+        self.observed_days = 0
+        """Days whose demand is known, at least as a lower bound (all but empty-shelf days
+        without a sale): the ADI counts these."""
         self.selling_days = 0
         self.size_sum = 0.0
         self.size_squares = 0.0
@@ -154,6 +176,9 @@ class DemandFilter:
         self._interval = 0.0
         self._gap = 0
         self._probability = 0.0
+        self._whole = 0.0
+        """The share of sales seen whole (smoothed as the sizes are): a sale that emptied the
+        shelf was at least its units, so the sizes seen are divided by this share."""
         self._squared_errors = [0.0, 0.0, 0.0]
         """SES, SBA, TSB."""
         self._recent: deque[bool] = deque(maxlen=RECENT_DAYS)
@@ -167,18 +192,25 @@ class DemandFilter:
         return self._level
 
     @property
+    def size(self) -> float:
+        """The usual size of a sale, allowing for sales cut short by an empty shelf: the
+        censored exponential estimate, the sizes seen (whole or cut short) ÷ the share of
+        sales seen whole, that share taken as at least ``MIN_WHOLE``."""
+        return self._size / max(self._whole, MIN_WHOLE) if self.selling_days else 0.0
+
+    @property
     def sba(self) -> float:
         if self.selling_days == 0 or self._interval <= 0:
             return 0.0
-        return (1 - ALPHA / 2) * self._size / self._interval
+        return (1 - ALPHA / 2) * self.size / self._interval
 
     @property
     def tsb(self) -> float:
-        return self._probability * self._size
+        return self._probability * self.size
 
     @property
     def shape(self) -> Shape | None:
-        return shape_of(self.days, self.selling_days, self.size_sum, self.size_squares)
+        return shape_of(self.observed_days, self.selling_days, self.size_sum, self.size_squares)
 
     def _method(self, kind: DemandClass | None) -> int:
         """0 SES, 1 SBA, 2 TSB."""
@@ -203,37 +235,70 @@ class DemandFilter:
 
     def update(self, sold: float, stocked_out: bool = False) -> None:
         """One more day: ``sold`` units, and whether the day ended with the shelf empty."""
-        kind = self._last_kind
-        forecasts = self._forecasts()
+        self.days += 1
+        self._recent.append(stocked_out)
         value = max(sold, 0.0)
         if stocked_out:
-            value = max(value + self._excess(value), forecasts[self._method(kind)])
             self.stock_out_days += 1
-        self._recent.append(stocked_out)
-        self.days += 1
-        weight = max(1.0 / self.days, 1.0 / ERROR_MEMORY)
-        for index, forecast in enumerate(forecasts):
-            if self.days > 1:
-                error = value - forecast
+            if value <= 0:
+                # the shelf was empty and nothing sold: whether anyone asked is unknown. Every
+                # forecast stands in for the day (the level stays), and the day is neither a
+                # sale nor a day without one for the sizes, intervals and chance of a sale
+                self._close_day()
+                return
+        kind = self._last_kind
+        forecasts = self._forecasts()
+        observed = [value] * 3
+        if stocked_out:
+            # at least what it sold: the units sold plus what such a sale takes beyond them,
+            # or each forecast where that is higher (a short day that emptied the shelf)
+            floor = value + self._excess(value)
+            observed = [max(floor, forecast) for forecast in forecasts]
+            value = observed[self._method(kind)]
+        self.observed_days += 1
+        weight = max(1.0 / self.observed_days, 1.0 / ERROR_MEMORY)
+        if self.observed_days > 1:
+            for index, forecast in enumerate(forecasts):
+                error = observed[index] - forecast
                 squared = self._squared_errors[index]
                 self._squared_errors[index] = squared + weight * (error * error - squared)
-        self._level += max(ALPHA, 1.0 / self.days) * (value - self._level)
+        self._level += max(ALPHA, 1.0 / self.observed_days) * (observed[0] - self._level)
         self._gap += 1
-        adi = self.days / self.selling_days if self.selling_days else float(self.days)
-        beta = max(ALPHA / max(adi, 1.0), 1.0 / self.days)
+        seen = self.observed_days
+        adi = seen / self.selling_days if self.selling_days else float(seen)
+        beta = max(ALPHA / max(adi, 1.0), 1.0 / self.observed_days)
         self._probability += beta * ((1.0 if value > 0 else 0.0) - self._probability)
         if value > 0:
+            size = max(sold, 0.0) if stocked_out else value
             self.selling_days += 1
-            self.size_sum += value
-            self.size_squares += value * value
+            self.size_sum += size
+            self.size_squares += size * size
             step = max(ALPHA, 1.0 / self.selling_days)
-            self._size += step * (value - self._size)
+            self._size += step * (size - self._size)
+            self._whole += step * ((0.0 if stocked_out else 1.0) - self._whole)
             self._interval += step * (self._gap - self._interval)
             self._gap = 0
+        self._close_day()
+
+    def _close_day(self) -> None:
         shape = self.shape
         self._last_kind = shape.kind if shape is not None else None
         if self.days % RECENT_DAYS == 0:
             self._prior_kind, self._checkpoint_kind = self._checkpoint_kind, self._last_kind
+
+    def _variance(self, method: int, shape: Shape | None) -> float:
+        """The mean squared one-day-ahead error of the method; for SBA and TSB at least the
+        spread their own model implies (a sale on one day in ADI, of the usual size, its
+        CV² as seen): few sales, or sales cut short by an empty shelf, understate the
+        errors seen."""
+        errors = self._squared_errors[method]
+        if method == 0 or shape is None:
+            return errors
+        rate = self._forecasts()[method]
+        size = self.size
+        chance = min(rate / size, 1.0) if size > 0 else 0.0
+        model = chance * size * size * (1 + shape.cv2) - rate * rate
+        return max(errors, model)
 
     def forecast(self) -> Forecast:
         shape = self.shape
@@ -244,7 +309,7 @@ class DemandFilter:
             previous = None
         return Forecast(
             rate=self._forecasts()[method] if shape is not None else 0.0,
-            variance=self._squared_errors[method],
+            variance=self._variance(method, shape),
             method=("SES", "SBA", "TSB")[method] if shape is not None else "none",
             shape=shape,
             days=self.days,

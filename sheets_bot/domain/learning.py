@@ -1,7 +1,7 @@
 """Which numbers the check uses for one item: the learned ones or the owner's typed ones.
 
-Learned numbers are the default wherever the history is enough (``Forecast.enough``: four
-weeks and three days with a sale; eight receipts for a lead time); the typed ones stay where
+Learned numbers are the default wherever the history is enough (``Forecast.enough``: two
+weeks with a sale; eight receipts for a lead time); the typed ones stay where
 it is not, except a typed 0 a day once the item has sold (even a little history beats "does
 not sell"; marked unsure). An item that has not sold yet and is typed 0 a day is new: the bot
 keeps one pack of it. The owner turns learning off for the shop (Settings ``Use learned``: no;
@@ -29,6 +29,7 @@ from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings, UseLearne
 from sheets_bot.domain.records import with_changes
 from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.domain.sheet_numbers import plain
+from sheets_bot.domain.words import plural
 
 
 @dataclass(frozen=True)
@@ -148,12 +149,14 @@ def choose_numbers(
             new_item = forecast is not None and sales == 0 and item.daily_sales <= 0
             notes.append(
                 f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
-                f" learning needs {MIN_DAYS} and {MIN_SALES}"
+                f" learning needs {MIN_DAYS} days and {plural(MIN_SALES, 'day')} with a sale"
             )
             used.append(
                 f"typed rate ({days} of {MIN_DAYS} days of history)"
                 if days < MIN_DAYS
-                else f"typed rate ({sales} of {MIN_SALES} days with sales)"
+                else f"typed rate (no sale in {days} days)"
+                if sales == 0
+                else f"typed rate ({sales} of {MIN_SALES} days with a sale)"
             )
     lead_days = sheet_lead
     if use.lead_time and lead is not None and lead.learned:

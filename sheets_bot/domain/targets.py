@@ -12,7 +12,9 @@ halfway (the square root), which keeps every item's target near its class's:
 where the average is weighted by units sold, so the class as a whole still meets its target.
 An item's shortfall stays within a third and three times its class's (A: 94% … 99.3%), so no
 item strays far from what the owner set. A slow, costly part gets a lower target than a fast,
-cheap one of the same class: it cannot dominate the stock value.
+cheap one of the same class: it cannot dominate the stock value. An item that has not sold
+yet keeps its class's target: it weighs nothing in the average, so a lower target for it
+would not be made up by the others once it sells.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def item_targets(
         sold = sum(max(m.rate, 0.0) for m in members)
         average = sum(max(m.rate, 0.0) * weight(m) for m in members) / sold if sold > 0 else 0.0
         for member in members:
-            if average <= 0:
+            if average <= 0 or member.rate <= 0:
                 targets[member.key] = goal
                 continue
             share = min(max(weight(member) / average, 1 / SPREAD), SPREAD)

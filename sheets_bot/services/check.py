@@ -38,10 +38,11 @@ from sheets_bot.ports import (
 )
 from sheets_bot.services.collector import collector_paused
 from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.lanes import CheckPorts
 from sheets_bot.services.learning import learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
 from sheets_bot.services.purchasing import choose_suppliers
-from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
+from sheets_bot.services.shop import Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import (
     AUDIT,
@@ -233,10 +234,8 @@ def _line_total(quantity: str, unit_cost: Cell) -> Cell:
     return _number_cell(float(qty * cost))
 
 
-def _with_run_history(adapters: Adapters, view: ShopView, now: datetime) -> Adapters:
+def _with_run_history(adapters: CheckPorts, view: ShopView, now: datetime) -> CheckPorts:
     """The Stock history read once for the run (the learning and the Trend column share it)."""
-    if adapters.history is None:
-        return adapters
     today = now.astimezone(view.zone).date()
     window = today - timedelta(days=max(WINDOW_DAYS, TREND_DAYS))
     history = RunHistory(adapters.history, window, today - timedelta(days=1))
@@ -246,7 +245,7 @@ def _with_run_history(adapters: Adapters, view: ShopView, now: datetime) -> Adap
 class _Check:
     """The daily check inside its unit of work: read, decide, build one batch, commit."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run[CheckPorts]) -> None:
         self.run = run
         self.report = CheckReport(location=self.run.adapters.sheet.location)
         self.numbers: dict[int, ItemNumbers] = {}
@@ -352,7 +351,7 @@ class _Check:
         by_row = {verdict.item.row: verdict for verdict in verdicts}
         history = self.run.adapters.history
         closings: dict[str, list[float]] | None = None
-        if history is not None and stock.has("Trend"):
+        if stock.has("Trend"):
             try:
                 closings = recent_closings(
                     history, self.run.now.astimezone(self.run.view.zone).date()
@@ -544,7 +543,7 @@ class CheckOutcome:
     now: datetime
 
 
-def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcome:
+def check(adapters: CheckPorts, *, also_read: tuple[str, ...] = ()) -> CheckOutcome:
     """The daily check; ``also_read`` names optional tabs to read in the same request (the
     digest's Proposed)."""
     now = adapters.clock.now()
@@ -555,5 +554,5 @@ def check(adapters: Adapters, *, also_read: tuple[str, ...] = ()) -> CheckOutcom
     return CheckOutcome(report, view, run.batch, now)
 
 
-def run_check(adapters: Adapters) -> CheckReport:
+def run_check(adapters: CheckPorts) -> CheckReport:
     return check(adapters).report

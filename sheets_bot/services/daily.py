@@ -7,12 +7,10 @@ one write (the check's): the digest adds no Sheets request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
 
 from sheets_bot.services.check import CheckReport, check
-from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.digest import DIGEST_OPTIONAL_TABS, DigestReport, send_digest
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.lanes import DailyPorts
 
 
 @dataclass(frozen=True)
@@ -21,22 +19,9 @@ class DailyReport:
     digest: DigestReport
 
 
-def run_daily(
-    adapters: Adapters,
-    *,
-    signer: LinkSigner | None = None,
-    force_digest: bool = False,
-    digest_time: time | None = None,
-) -> DailyReport:
-    """``digest_time``: when the digest is due, if not Settings' ``Digest time``."""
+def run_daily(adapters: DailyPorts, *, force_digest: bool = False) -> DailyReport:
+    """The check, then the digest if it is due (``adapters.digest_time``, else Settings'
+    ``Digest time``) or ``force_digest``."""
     outcome = check(adapters, also_read=DIGEST_OPTIONAL_TABS)
-    digest = send_digest(
-        adapters,
-        outcome.view,
-        outcome.batch,
-        outcome.now,
-        force=force_digest,
-        signer=signer,
-        digest_time=digest_time,
-    )
+    digest = send_digest(adapters, outcome.view, outcome.batch, outcome.now, force=force_digest)
     return DailyReport(outcome.report, digest)

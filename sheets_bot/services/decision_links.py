@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sheets_bot.domain.audit import AuditAction
 from sheets_bot.domain.decision_links import (
@@ -29,15 +29,18 @@ from sheets_bot.domain.digest import DecisionLinks
 from sheets_bot.domain.drafts import normalise_decision, rows_text
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.tokens import TokenClaims, TokenRejected, sign_token, verify_token
-from sheets_bot.services.shop import Adapters, Run, read_shop
+from sheets_bot.services.shop import Run, read_shop
 from sheets_bot.sheet.layout import AUDIT, DRAFTS, SETTINGS
 from sheets_bot.sheet.table import Table
+
+if TYPE_CHECKING:
+    from sheets_bot.services.lanes import LinkPorts
 
 LINK_WHO = "owner (digest link)"
 LINK_TABS = (DRAFTS, SETTINGS, AUDIT)
 DEFAULT_LINKS_URL = "http://127.0.0.1:8080"
 
-Refusal = Literal["invalid", "expired", "used", "gone", "partly", "stale", "unavailable"]
+Refusal = Literal["invalid", "expired", "used", "gone", "partly", "stale"]
 
 
 def links_notice(links_url: str, port: int) -> str:
@@ -172,14 +175,12 @@ def _current(claims: TokenClaims, drafts: Table) -> DraftSnapshot | Refused:
     return snapshot
 
 
-def look(adapters: Adapters, key: bytes, token: str) -> Ready | Refused:
+def look(adapters: LinkPorts, key: bytes, token: str) -> Ready | Refused:
     """What the link would do now. Reads the sheet once; writes nothing anywhere."""
     now = adapters.clock.now()
     claims = _claims(token, key, now)
     if isinstance(claims, Refused):
         return claims
-    if adapters.marks is None:
-        return Refused("unavailable", "this deployment keeps no record of used links")
     if adapters.marks.nonce_used(claims.nonce):
         return Refused("used")
     view = read_shop(adapters.sheet, (DRAFTS, SETTINGS))
@@ -189,15 +190,13 @@ def look(adapters: Adapters, key: bytes, token: str) -> Ready | Refused:
     return Ready(claims, snapshot, view.settings)
 
 
-def use(adapters: Adapters, key: bytes, token: str) -> Recorded | Refused:
+def use(adapters: LinkPorts, key: bytes, token: str) -> Recorded | Refused:
     """Record the link's decision in the sheet, once."""
     now = adapters.clock.now()
     claims = _claims(token, key, now)
     if isinstance(claims, Refused):
         return claims
     marks = adapters.marks
-    if marks is None:
-        return Refused("unavailable", "this deployment keeps no record of used links")
     if marks.nonce_used(claims.nonce):
         return Refused("used")
     view = read_shop(adapters.sheet, LINK_TABS)

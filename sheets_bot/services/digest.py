@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Literal, cast
 
@@ -43,7 +43,8 @@ from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.ports import PendingFailure, SheetBatch
 from sheets_bot.services.check import CHECK_TABS
 from sheets_bot.services.decision_links import LinkSigner, draft_snapshots
-from sheets_bot.services.shop import Adapters, ShopView, read_shop
+from sheets_bot.services.lanes import DailyPorts
+from sheets_bot.services.shop import Core, ShopView, read_shop
 from sheets_bot.sheet.after import table_after
 from sheets_bot.sheet.layout import DRAFTS, ORDERS, PROPOSED, STOCK
 from sheets_bot.sheet.table import Row, Table
@@ -197,7 +198,7 @@ def _waiting(
 
 
 def gather(
-    adapters: Adapters,
+    adapters: Core,
     view: ShopView,
     batch: SheetBatch,
     now: datetime,
@@ -407,34 +408,30 @@ def _counts(data: DigestData) -> dict[str, int]:
 
 
 def send_digest(
-    adapters: Adapters,
+    adapters: DailyPorts,
     view: ShopView,
     batch: SheetBatch,
     now: datetime,
     *,
     force: bool = False,
-    signer: LinkSigner | None = None,
-    digest_time: time | None = None,
 ) -> DigestReport:
     """Send the digest if it is due (or ``force``). Never raises for a digest that could not
     be sent: the check it follows is done, and the reason is in the report (and, for a send
     that failed, in the failure store for the next digest).
 
-    ``digest_time`` overrides Settings' ``Digest time``: on AWS the check runs once a day at
-    the stack's time, and that is when the digest is due."""
+    ``adapters.digest_time`` overrides Settings' ``Digest time``: on AWS the check runs once a
+    day at the stack's time, and that is when the digest is due."""
     marks = adapters.marks
-    if marks is None:
-        return DigestReport(reason="no digest: this run keeps no record of digests sent")
     settings = view.settings
     local_now = now.astimezone(view.zone)
     last = marks.last_digest()
-    due_at = digest_time or settings.digest_time
+    due_at = adapters.digest_time or settings.digest_time
     if not force and not digest_due(
         local_now, due_at, settings.quiet_hours, last.local_date if last else None
     ):
         return DigestReport(reason="not due", local_date=local_now.date())
-    pending = adapters.failures.pending() if adapters.failures is not None else []
-    data = gather(adapters, view, batch, now, last=last, failures=pending, signer=signer)
+    pending = adapters.failures.pending()
+    data = gather(adapters, view, batch, now, last=last, failures=pending, signer=adapters.links)
     report = DigestReport(local_date=data.local_date, counts=_counts(data))
     mode: AllStockedMode = "none" if settings.empty_digest == "none" else "one-line"
     try:
@@ -451,18 +448,17 @@ def send_digest(
         report.message_id = adapters.mailer.send(message)
     except Exception as error:  # the check is done; the owner hears of it next time
         report.reason = f"digest not sent: {type(error).__name__}"
-        if adapters.failures is not None:
-            adapters.failures.record(
-                FailedRun(
-                    "digest",
-                    now,
-                    type(error).__name__,
-                    "the mail system did not take the digest; this one includes what it said",
-                )
+        adapters.failures.record(
+            FailedRun(
+                "digest",
+                now,
+                type(error).__name__,
+                "the mail system did not take the digest; this one includes what it said",
             )
+        )
         return report
     marks.record_digest(DigestMark(data.local_date, now))
-    if adapters.failures is not None and pending:
+    if pending:
         adapters.failures.acknowledge(pending)
     adapters.audit.record(
         [
@@ -482,11 +478,9 @@ def send_digest(
     return report
 
 
-def run_digest(
-    adapters: Adapters, *, force: bool = False, signer: LinkSigner | None = None
-) -> DigestReport:
+def run_digest(adapters: DailyPorts, *, force: bool = False) -> DigestReport:
     """The digest on its own (``sheets-bot digest``): one read of the tabs it needs, no write
     to the sheet. Moves and problems are the ones the last check wrote."""
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, CHECK_TABS, optional=DIGEST_OPTIONAL_TABS)
-    return send_digest(adapters, view, SheetBatch(), now, force=force, signer=signer)
+    return send_digest(adapters, view, SheetBatch(), now, force=force)

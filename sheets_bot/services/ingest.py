@@ -52,7 +52,8 @@ from sheets_bot.intake.message import (
 from sheets_bot.intake.parse import ParsedRow, ParsedSheet, parse_attachment
 from sheets_bot.intake.sender_auth import DnsLookup, SenderCheck, check_sender
 from sheets_bot.ports import Blobs, Cell, Parser, RowsAppend
-from sheets_bot.services.shop import Adapters, Run, read_shop
+from sheets_bot.services.lanes import IntakePorts
+from sheets_bot.services.shop import Core, Run, read_shop
 from sheets_bot.sheet.layout import AUDIT, PROPOSED, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.table import Table
 
@@ -198,7 +199,7 @@ class _Ingest:
 
     def __init__(
         self,
-        run: Run,
+        run: Run[IntakePorts],
         report: IngestReport,
         envelope: Envelope,
         blobs: Blobs,
@@ -672,7 +673,7 @@ class _Ingest:
             )
 
 
-def _refuse(adapters: Adapters, now: datetime, report: IngestReport, reason: str) -> IngestReport:
+def _refuse(adapters: Core, now: datetime, report: IngestReport, reason: str) -> IngestReport:
     """An audit entry and nothing else: refused mail is never answered, and it costs no write
     to the sheet (the next check or poll copies the entry to the Audit tab), so a flood of
     mail cannot flood the sheet."""
@@ -683,19 +684,17 @@ def _refuse(adapters: Adapters, now: datetime, report: IngestReport, reason: str
 
 
 def ingest_message(
-    adapters: Adapters,
-    blobs: Blobs,
+    adapters: IntakePorts,
     raw: bytes,
     *,
     verdicts: SesVerdicts | None = None,
-    parser: Parser | None = None,
     limits: MailLimits = DEFAULT_MAIL_LIMITS,
     dns: DnsLookup | None = None,
 ) -> IngestReport:
     """Store, check, read and propose; see the module docstring for the order."""
     now = adapters.clock.now()
     key = message_key(raw, now)
-    blobs.put(key, raw, EML_TYPE)
+    adapters.blobs.put(key, raw, EML_TYPE)
     report = IngestReport(key=key, location=adapters.sheet.location)
     envelope: Envelope | None = None
     malformed = ""
@@ -721,7 +720,7 @@ def ingest_message(
         reason = f"{envelope.sender} is not the owner and not on Settings 'Allowed senders'"
         return _refuse(adapters, now, report, reason)
     with Run(adapters, view, now) as run:
-        ingest = _Ingest(run, report, envelope, blobs, limits, sender)
+        ingest = _Ingest(run, report, envelope, adapters.blobs, limits, sender)
         if len(raw) > limits.max_message_bytes:
             ingest.unreadable(
                 "this message",
@@ -733,6 +732,6 @@ def ingest_message(
             except MalformedMessage as error:
                 ingest.unreadable("this message", str(error))
             else:
-                ingest.ingest(parts, parser)
+                ingest.ingest(parts, adapters.parser)
         ingest.finish()
     return report

@@ -1,12 +1,12 @@
 """What the check learns from history before it assesses the items.
 
-Sources, each through its port and each optional (``Adapters.sales``, ``.receipts``,
-``.history``): POS sale events first, then the Stock tab's history (snapshot drops), then
-nothing, in which case the owner's typed numbers stay. The sheet is not read again: history
+Sources, each through its port of ``CheckPorts`` (``sales``, ``receipts``, ``history``): POS
+sale events first, then the Stock tab's history (snapshot drops), then nothing, in which case
+the owner's typed numbers stay. The sheet is not read again: history
 lives in the SalesLog, the ReceiptLog and the stock-history blobs.
 
-Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call where those exist,
-and the blob GETs for the 56-day window of stock days.
+Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call, and the blob
+GETs for the 56-day window of stock days.
 
 ABC classes rank the items by units × unit cost a day (the learned rate where there is one,
 else the typed one).
@@ -33,7 +33,7 @@ from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
 from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.domain.targets import TargetInput, item_targets
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.lanes import CheckPorts
 
 
 def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | None:
@@ -50,7 +50,7 @@ def _cycle_days(lead: LeadEstimate | None) -> float:
 
 
 def learn(
-    adapters: Adapters,
+    adapters: CheckPorts,
     items: Sequence[Item],
     suppliers: Mapping[str, Supplier],
     now: datetime,
@@ -67,18 +67,15 @@ def learn(
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
     stock: dict[str, list[DemandDay]] = {}
-    if adapters.history is not None:
-        try:
-            yesterday = today - timedelta(days=1)
-            stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
-        except ValueError as error:
-            problems.append(f"{error}; sales are learned without it")
+    try:
+        yesterday = today - timedelta(days=1)
+        stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
+    except ValueError as error:
+        problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
-    sales: dict[str, list[DemandDay]] = {}
-    if adapters.sales is not None:
-        events = adapters.sales.since(datetime.combine(start, time(), zone))
-        sales = days_from_events(events, zone, today - timedelta(days=1), outs)
-    receipts: Sequence[Receipt] = adapters.receipts.receipts() if adapters.receipts else ()
+    events = adapters.sales.since(datetime.combine(start, time(), zone))
+    sales = days_from_events(events, zone, today - timedelta(days=1), outs)
+    receipts: Sequence[Receipt] = adapters.receipts.receipts()
     by_sku: dict[str, list[Receipt]] = {}
     by_supplier: dict[str, list[Receipt]] = {}
     for receipt in receipts:

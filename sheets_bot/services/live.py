@@ -15,6 +15,7 @@ from sheets_bot.documents.followup_email import compose_followup_email
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.models import supplier_key
 from sheets_bot.errors import MailRejected
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.on_hand import OnHandChanges
 from sheets_bot.services.pos_sales import AppliedSales, apply_sales
 from sheets_bot.services.receiving import (
@@ -76,7 +77,7 @@ class LiveOutcome:
     """Case-folded SKUs whose on-order quantity changed (Stock ``On order`` to refresh)."""
 
 
-def _open_pos(run: Run) -> dict[str, tuple[list[Row], bool]]:
+def _open_pos(run: Run[PollPorts]) -> dict[str, tuple[list[Row], bool]]:
     """Orders lines still waiting for the supplier (status sent or blank), by PO, and whether
     the PO has no other line: a PO with a line received or confirmed needs no reminder."""
     groups: dict[str, list[Row]] = {}
@@ -92,13 +93,13 @@ def _open_pos(run: Run) -> dict[str, tuple[list[Row], bool]]:
     return {po: (rows, po not in answered) for po, rows in groups.items()}
 
 
-def _in_quiet_hours(run: Run, now: datetime) -> bool:
+def _in_quiet_hours(run: Run[PollPorts], now: datetime) -> bool:
     quiet = run.view.settings.quiet_hours
     return quiet is not None and quiet.contains(now.astimezone(run.view.zone))
 
 
 class _Confirmations:
-    def __init__(self, run: Run, summary: LiveSummary) -> None:
+    def __init__(self, run: Run[PollPorts], summary: LiveSummary) -> None:
         self.run = run
         self.summary = summary
         self.orders = run.view[ORDERS]
@@ -196,7 +197,7 @@ class _Confirmations:
         self.summary.followed_up.append(f"{po} to {supplier_name} <{supplier.email}>")
 
 
-def apply_live(run: Run) -> LiveOutcome:
+def apply_live(run: Run[PollPorts]) -> LiveOutcome:
     """Everything the live lanes change in this poll, into ``run``'s batch and audit."""
     summary = LiveSummary()
     on_hand = OnHandChanges(run.view[STOCK])

@@ -31,7 +31,8 @@ from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import NarrationFailed
 from sheets_bot.ports import Narrator
-from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
+from sheets_bot.services.lanes import MonthlyPorts
+from sheets_bot.services.shop import Run, ShopView, read_shop
 from sheets_bot.sheet.layout import AUDIT, ORDERS, SETTINGS, STOCK, SUPPLIERS
 from sheets_bot.sheet.rows import read_stock
 from sheets_bot.sheet.table import Table
@@ -171,9 +172,7 @@ def order_lines(orders: Table) -> tuple[list[OrderLine], list[Problem]]:
     return lines, problems
 
 
-def _received(adapters: Adapters, zone: ZoneInfo) -> Mapping[tuple[str, str], date]:
-    if adapters.receipts is None:
-        return {}
+def _received(adapters: MonthlyPorts, zone: ZoneInfo) -> Mapping[tuple[str, str], date]:
     return {
         (receipt.po, receipt.sku.casefold()): receipt.received_at.astimezone(zone).date()
         for receipt in adapters.receipts.receipts()
@@ -198,11 +197,11 @@ def narrate(
 
 
 def _figures(
-    adapters: Adapters, view: ShopView, month: Month, today: date
+    adapters: MonthlyPorts, view: ShopView, month: Month, today: date
 ) -> tuple[MonthlyFigures, list[str]]:
     lines, problems = order_lines(view[ORDERS])
     # A month with no recorded day is no history either: say so rather than show zeros.
-    history = (adapters.history.days(month.start, month.end) if adapters.history else None) or None
+    history = adapters.history.days(month.start, month.end) or None
     figures = monthly_figures(
         month,
         lines,
@@ -216,7 +215,7 @@ def _figures(
 
 
 def run_summary(
-    adapters: Adapters, month: Month | None = None, *, once: bool = False
+    adapters: MonthlyPorts, month: Month | None = None, *, once: bool = False
 ) -> SummaryReport:
     """Compute and send the summary of ``month`` (default: the month before today in the
     shop's timezone) to the owner. With ``once`` (the schedule), a month whose summary was

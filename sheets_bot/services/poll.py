@@ -37,11 +37,12 @@ from sheets_bot.domain.supplier_drafts import send_not_before
 from sheets_bot.errors import MailRejected
 from sheets_bot.ports import Cell, RowsAppend, RowsDelete
 from sheets_bot.services.guarded_writes import GuardedWriter
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.live import LiveSummary, apply_live
 from sheets_bot.services.on_order import on_order_by_sku
 from sheets_bot.services.po_details import complete_order, draft_rows_by_sku
 from sheets_bot.services.proposals import ProposalReport, apply_proposals
-from sheets_bot.services.shop import Adapters, Run, ShopView, read_shop
+from sheets_bot.services.shop import Run, ShopView, read_shop
 from sheets_bot.sheet.layout import (
     AUDIT,
     DRAFTS,
@@ -121,7 +122,7 @@ class _Poll:
     later step fail, what the decisions did (Orders lines, drafts removed, On order, the
     "po sent" audit entries) is still committed, and only the later steps are undone."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run[PollPorts]) -> None:
         self.run = run
         self.report = PollReport(location=self.run.adapters.sheet.location)
         self.stock_writer = GuardedWriter(
@@ -458,7 +459,7 @@ class _Poll:
                 )
 
 
-def run_poll(adapters: Adapters) -> PollReport:
+def run_poll(adapters: PollPorts) -> PollReport:
     now = adapters.clock.now()
     view = read_shop(adapters.sheet, POLL_TABS, optional=POLL_OPTIONAL_TABS)
     with Run(adapters, view, now) as run:

@@ -35,6 +35,7 @@ from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.domain.sale_checks import event_problem
 from sheets_bot.ports import SalesLog
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.on_hand import OnHandChanges, StockItem, as_cell
 from sheets_bot.services.shop import Run
 
@@ -98,12 +99,10 @@ def settle(
     return current + sum(_delta(e) for e in later), len(later)
 
 
-def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
+def apply_sales(run: Run[PollPorts], on_hand: OnHandChanges) -> AppliedSales:
     """Take the buffer and put its effect into ``run``'s batch (with audit entries)."""
     outcome = AppliedSales()
     sales = run.adapters.sales
-    if sales is None:
-        return outcome
     _report_stuck(run, sales, outcome)
     run.on_commit(partial(outcome.settle, sales))
     buffered = sales.unapplied()[:MAX_EVENTS_PER_POLL]
@@ -189,7 +188,7 @@ def apply_sales(run: Run, on_hand: OnHandChanges) -> AppliedSales:
     return outcome
 
 
-def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
+def _report_stuck(run: Run[PollPorts], sales: SalesLog, outcome: AppliedSales) -> None:
     stuck = sales.unsettled(run.now - TAKEN_LEASE)
     if not stuck:
         return
@@ -210,7 +209,7 @@ def _report_stuck(run: Run, sales: SalesLog, outcome: AppliedSales) -> None:
 
 
 def _applied_since(
-    run: Run, sales: SalesLog, start: datetime, exclude: set[str]
+    run: Run[PollPorts], sales: SalesLog, start: datetime, exclude: set[str]
 ) -> list[SaleEvent]:
     """Events applied before, from ``start``; those set aside never count (a count dated 2099
     would otherwise outrank every real one)."""
@@ -221,7 +220,9 @@ def _applied_since(
     ]
 
 
-def _set_aside(run: Run, refused: Sequence[tuple[SaleEvent, str]], outcome: AppliedSales) -> None:
+def _set_aside(
+    run: Run[PollPorts], refused: Sequence[tuple[SaleEvent, str]], outcome: AppliedSales
+) -> None:
     """Events that cannot be applied (an infinite quantity, a time in the future): taken out of
     the buffer, never applied, audited and shown to the owner."""
     for event, problem in sorted(refused, key=lambda pair: pair[0].event_id):

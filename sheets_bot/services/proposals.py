@@ -17,7 +17,7 @@ from sheets_bot.domain.audit import OWNER, AuditAction
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.intake.columns import FIELD_RANGES, STOCK_COLUMN, Field
 from sheets_bot.ports import Cell, SheetBatch
-from sheets_bot.services.shop import Run
+from sheets_bot.services.shop import Core, Run
 from sheets_bot.sheet.table import Row, Table, cell_text
 
 APPLY = "apply"
@@ -69,7 +69,7 @@ def _value(text: str, field_name: Field) -> Cell:
 
 
 class _Applier:
-    def __init__(self, run: Run, proposed: Table, stock: Table) -> None:
+    def __init__(self, run: Run[Core], proposed: Table, stock: Table) -> None:
         self.run = run
         self.batch: SheetBatch = run.batch
         self.proposed = proposed
@@ -149,7 +149,7 @@ class _Applier:
         )
 
 
-def apply_proposals(run: Run, proposed: Table | None, stock: Table) -> ProposalReport:
+def apply_proposals(run: Run[Core], proposed: Table | None, stock: Table) -> ProposalReport:
     """Act on every ``apply`` / ``skip`` row not acted on yet; writes go into ``run.batch``."""
     if proposed is None:
         return ProposalReport()

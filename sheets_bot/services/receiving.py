@@ -27,6 +27,7 @@ from sheets_bot.domain.number_ranges import COUNT
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
 from sheets_bot.ports import Cell, Claims, RowsAppend
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.on_hand import OnHandChanges, as_cell
 from sheets_bot.services.shop import Run
 from sheets_bot.sheet.layout import ORDERS
@@ -168,7 +169,7 @@ def _delivery_words(received: float, ordered: float) -> tuple[AuditAction, str]:
 
 
 class _Receiving:
-    def __init__(self, run: Run, on_hand: OnHandChanges, claims: Claims) -> None:
+    def __init__(self, run: Run[PollPorts], on_hand: OnHandChanges, claims: Claims) -> None:
         self.run = run
         self.on_hand = on_hand
         self.claims = claims
@@ -269,8 +270,7 @@ class _Receiving:
                 received_at=received_at,
             )
             after["lead days"] = round(receipt.lead_days, 2)
-            if self.run.adapters.receipts is not None:
-                self.run.on_commit(partial(self.run.adapters.receipts.record, receipt))
+            self.run.on_commit(partial(self.run.adapters.receipts.record, receipt))
         else:
             parts.append("lead time unknown ('Sent at' unreadable)")
         text = "; ".join(parts)
@@ -331,7 +331,7 @@ class _Receiving:
         self.outcome.cancelled.append(f"{po} {sku}")
 
 
-def apply_receiving(run: Run, on_hand: OnHandChanges) -> ReceivingOutcome:
+def apply_receiving(run: Run[PollPorts], on_hand: OnHandChanges) -> ReceivingOutcome:
     """Receive and cancel the Orders lines the owner marked, into ``run``'s batch."""
     claims = run.adapters.claims
     if claims is None or ORDERS not in run.view.tables:

@@ -1,4 +1,5 @@
-"""What every use case needs: the adapters, and the shop read from the sheet in one request."""
+"""What every use case needs: the core ports, the shop read from the sheet in one request, and
+the unit of work of one run."""
 
 from __future__ import annotations
 
@@ -7,31 +8,22 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
+from typing import Generic, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.audit import AuditAction, AuditEntry
 from sheets_bot.domain.audit_text import before_lines, change_lines
-from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.domain.models import ShopSettings, Supplier
 from sheets_bot.domain.problems import Problem
 from sheets_bot.errors import SheetLayoutError
 from sheets_bot.ports import (
     AuditLog,
     CellMemory,
-    Claims,
     Clock,
     Ledger,
-    Mailer,
-    Marks,
-    Narrator,
-    ReceiptLog,
     RowsAppend,
-    RunFailures,
-    SalesLog,
-    Scheduler,
     Sheet,
     SheetBatch,
-    StockHistory,
 )
 from sheets_bot.sheet.layout import AUDIT, load_layout
 from sheets_bot.sheet.rows import read_suppliers
@@ -39,36 +31,43 @@ from sheets_bot.sheet.settings import read_settings
 from sheets_bot.sheet.table import Table
 
 
-@dataclass(frozen=True)
-class Adapters:
-    """The ports a use case runs against; ``cli.py`` and the Lambda handlers build these."""
+@dataclass(frozen=True, kw_only=True)
+class Core:
+    """The ports every run that reads and writes the sheet has: the sheet, the PO ledger, the
+    audit log, the bot's cell memory and the clock. Each lane's bundle (``services/lanes.py``)
+    is this plus the ports of its use case; ``Run`` needs only these."""
 
     sheet: Sheet
     ledger: Ledger
     audit: AuditLog
     memory: CellMemory
-    mailer: Mailer
     clock: Clock
-    scheduler: Scheduler | None = None
-    """One-off runs (a poll when quiet hours end); without one, the next regular poll after
-    quiet hours sends what waited."""
-    sales: SalesLog | None = None
-    """POS sale events, where a point of sale is connected."""
-    receipts: ReceiptLog | None = None
-    """Deliveries received, where the Orders tab has any."""
-    history: StockHistory | None = None
-    """Stock per item per day, from the Stock tab snapshots."""
-    marks: Marks | None = None
-    """The last digest's date and used link nonces; without it no digest is sent."""
-    failures: RunFailures | None = None
-    """Failed runs for the next digest, where the deployment keeps them."""
-    claims: Claims | None = None
-    """Once-only claims of the live lanes (an Orders line received, a supplier's confirmation,
-    a follow-up sent); without them the poll does no receiving, confirmations or follow-ups."""
-    confirm_links: ConfirmLinks | None = None
-    """Signs the confirmation link each PO email carries; without it the email has none."""
-    narrator: Narrator | None = None
-    """A model for the monthly summary's narrative (Bedrock), where the deployment has one."""
+
+
+class CoreFields(TypedDict):
+    """``Core``'s ports as keywords: a lane's bundle is built as
+    ``PollPorts(**core_fields(core), mailer=..., ...)``."""
+
+    sheet: Sheet
+    ledger: Ledger
+    audit: AuditLog
+    memory: CellMemory
+    clock: Clock
+
+
+def core_fields(core: Core) -> CoreFields:
+    """The core ports of ``core`` (a ``Core`` or any lane's bundle), as keywords."""
+    return CoreFields(
+        sheet=core.sheet,
+        ledger=core.ledger,
+        audit=core.audit,
+        memory=core.memory,
+        clock=core.clock,
+    )
+
+
+P_co = TypeVar("P_co", bound=Core, covariant=True)
+"""The lane bundle a run runs against (``CheckPorts``, ``PollPorts``, ...)."""
 
 
 @dataclass
@@ -133,14 +132,14 @@ class _Checkpoint:
     memory: MemoryUpdate | None
 
 
-class Run(AbstractContextManager["Run"]):
+class Run(AbstractContextManager["Run[P_co]"], Generic[P_co]):
     """The unit of work of one use case run: the sheet changes and audit entries it builds up,
     written together by ``commit``, and the steps that undo what it claimed outside the sheet
     when it does not commit.
 
     Held as a context manager::
 
-        with Run(adapters, view, now) as run:
+        with Run(ports, view, now) as run:
             ...  # build run.batch, run.audit(...), run.on_rollback(...)
             run.commit()
 
@@ -155,10 +154,13 @@ class Run(AbstractContextManager["Run"]):
     was sent is recorded once and never lost. A failure inside ``commit`` itself (the sheet
     or the audit log unreachable) commits nothing more: the ledger, written as each step
     happened, has the last word, and the next run completes what is missing.
+
+    ``adapters`` is the lane's bundle of ports (``CheckPorts``, ``PollPorts``, ...): the use
+    case reads its ports from it; the commit uses only its ``Core``.
     """
 
-    def __init__(self, adapters: Adapters, view: ShopView, now: datetime):
-        self.adapters = adapters
+    def __init__(self, adapters: P_co, view: ShopView, now: datetime):
+        self.adapters: P_co = adapters
         self.view = view
         self.now = now
         self.batch = SheetBatch()
@@ -265,7 +267,7 @@ class Run(AbstractContextManager["Run"]):
 
 
 def commit(
-    adapters: Adapters,
+    adapters: Core,
     view: ShopView,
     batch: SheetBatch,
     entries: Sequence[AuditEntry],

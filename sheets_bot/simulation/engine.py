@@ -24,8 +24,10 @@ Policies:
   lead (at least one day of sales, so lead time 0 still orders); packs and MOQ as the check;
 - ``bot``: the check at its defaults: learned numbers where the history is enough, else the
   typed ones (the fixed rule's, with a buffer of one day's rate); fill-rate targets by ABC
-  class. An item with no sale in the history so far is new, not dead: the bot keeps one pack
-  of it (the fixed rule, whose typed rate is 0, never orders it).
+  class (the classes set from the warm-up, so that every policy's class groups hold the same
+  items), and within a class each item's target worked out every day from the rates the bot
+  uses that day, as the check does. An item with no sale in the history so far is new, not
+  dead: the bot keeps one pack of it (the fixed rule, whose typed rate is 0, never orders it).
 
 The bot learns from what it observes: the units sold, and whether the day ended with the
 shelf empty (then the day's demand is a lower bound). With backorders, the demand is seen.
@@ -123,25 +125,6 @@ def abc_classes(items: Sequence[SimItem], warmup: int) -> dict[str, str]:
     return classify({item.sku: warmup_rate(item, warmup) * item.unit_cost for item in items})
 
 
-def fill_targets(
-    items: Sequence[SimItem], warmup: int, classes: Mapping[str, str], settings: ShopSettings
-) -> dict[str, float]:
-    """Each item's fill target from the warm-up, as the check sets them (``domain.targets``)."""
-    return item_targets(
-        [
-            TargetInput(
-                item.sku,
-                classes.get(item.sku, "C"),
-                warmup_rate(item, warmup),
-                item.unit_cost,
-                float(item.arrival_days),
-            )
-            for item in items
-        ],
-        settings.fill_targets,
-    )
-
-
 def _suppliers(items: Sequence[SimItem]) -> dict[str, Supplier]:
     names = sorted({item.supplier for item in items})
     return {
@@ -176,71 +159,85 @@ def _typed_item(sim: SimItem, rate: float, buffer_days: float, row: int) -> Item
     )
 
 
-def _replay_item(
-    sim: SimItem,
-    row: int,
-    start: date,
-    warmup: int,
-    policy: Policy,
-    settings: ShopSettings,
-    suppliers: Mapping[str, Supplier],
-    abc: str,
-    backorders: bool,
-    target: float | None,
-) -> Tally:
-    tally = Tally(items=1)
+@dataclass
+class _Replay:
+    """One item's shelf, pipeline and learning during a replay."""
+
+    sim: SimItem
+    typed: Item
+    learner: DemandFilter
+    tally: Tally
+    on_hand: float
+    pipeline: deque[tuple[int, float]] = field(default_factory=deque)
+    backlog: float = 0.0
+
+    @property
+    def on_order(self) -> float:
+        return sum(quantity for _, quantity in self.pipeline)
+
+    def serve(self, day: int, backorders: bool, learns: bool) -> None:
+        """Deliveries due today arrive, then the day's demand is served from the shelf."""
+        while self.pipeline and self.pipeline[0][0] == day:
+            self.on_hand += self.pipeline.popleft()[1]
+        if self.backlog:
+            late = min(self.backlog, self.on_hand)
+            self.on_hand -= late
+            self.backlog -= late
+        demand = self.sim.demand[day]
+        served = min(self.on_hand, demand)
+        self.on_hand -= served
+        if backorders:
+            self.backlog += demand - served
+        self.tally.demanded += demand
+        self.tally.served += served
+        self.tally.inventory_units += self.on_hand
+        self.tally.days += 1
+        if learns:
+            if backorders:
+                self.learner.update(demand)
+            else:
+                self.learner.update(served, self.on_hand <= 0)
+
+    def rate(self) -> float:
+        """The rate the check would use for this item's target: learned, else typed."""
+        forecast = self.learner.forecast()
+        return forecast.rate if forecast.enough else self.typed.daily_sales
+
+
+def _start(sim: SimItem, row: int, warmup: int, policy: Policy) -> _Replay:
     rate = warmup_rate(sim, warmup)
     buffer_days = policy.buffer_days if policy.fixed else BOT_TYPED_BUFFER_DAYS
-    typed = _typed_item(sim, rate, buffer_days or 0.0, row)
     learner = DemandFilter()
     for units in sim.demand[:warmup]:
         learner.update(units)
-    on_hand = float(math.ceil(rate * (sim.lead_time_days + 1) - 1e-9))
-    backlog = 0.0
-    on_order = 0.0
-    pipeline: deque[tuple[int, float]] = deque()
-    arrival = sim.arrival_days
-    for day in range(warmup, len(sim.demand)):
-        while pipeline and pipeline[0][0] == day:
-            on_hand += pipeline.popleft()[1]
-        on_order = sum(quantity for _, quantity in pipeline)
-        if backlog:
-            late = min(backlog, on_hand)
-            on_hand -= late
-            backlog -= late
-        demand = sim.demand[day]
-        served = min(on_hand, demand)
-        on_hand -= served
-        if backorders:
-            backlog += demand - served
-        tally.demanded += demand
-        tally.served += served
-        tally.inventory_units += on_hand
-        tally.days += 1
-        if not policy.fixed:
-            if backorders:
-                learner.update(demand)
-            else:
-                learner.update(served, on_hand <= 0)
-        order = _decide(
-            typed,
-            learner,
-            sim,
-            day,
-            start + timedelta(days=day),
-            policy,
-            settings,
-            suppliers,
-            abc,
-            target,
-            on_hand - backlog,
-            on_order,
-        )
-        if order > 0:
-            pipeline.append((day + arrival, float(order)))
-            tally.orders += 1
-    tally.inventory_value = tally.inventory_units * sim.unit_cost
-    return tally
+    return _Replay(
+        sim=sim,
+        typed=_typed_item(sim, rate, buffer_days or 0.0, row),
+        learner=learner,
+        tally=Tally(items=1),
+        on_hand=float(math.ceil(rate * (sim.lead_time_days + 1) - 1e-9)),
+    )
+
+
+def _current_targets(
+    replays: Sequence[_Replay], classes: Mapping[str, str], settings: ShopSettings
+) -> dict[str, float]:
+    """Each item's fill target from the rates the bot uses today, as the check sets them each
+    day (``domain.targets``); the classes stay the warm-up's, so every policy's class groups
+    hold the same items."""
+    return item_targets(
+        [
+            TargetInput(
+                replay.sim.sku,
+                classes.get(replay.sim.sku, "C"),
+                replay.rate(),
+                replay.sim.unit_cost,
+                float(replay.sim.arrival_days),
+            )
+            for replay in replays
+        ],
+        settings.fill_targets,
+    )
 
 
 def _decide(
@@ -313,7 +310,9 @@ def replay(
     backorders: bool = False,
     settings: ShopSettings | None = None,
 ) -> Result:
-    """One policy over every item; ``classes`` are the ABC classes (``abc_classes``)."""
+    """One policy over every item, day by day, all items together (the bot's fill targets
+    depend on every item's rate, as in the check); ``classes`` are the ABC classes
+    (``abc_classes``)."""
     if settings is None:
         settings = (
             ShopSettings(use_learned=UseLearned.NO, safety_method=SafetyMethod.BUFFER)
@@ -321,15 +320,36 @@ def replay(
             else ShopSettings()
         )
     suppliers = _suppliers(items)
-    targets = fill_targets(items, warmup, classes, settings)
+    replays = [_start(sim, row, warmup, policy) for row, sim in enumerate(items, start=2)]
+    days = max((len(sim.demand) for sim in items), default=0)
+    for day in range(warmup, days):
+        for item in replays:
+            item.serve(day, backorders, learns=not policy.fixed)
+        targets = {} if policy.fixed else _current_targets(replays, classes, settings)
+        for item in replays:
+            order = _decide(
+                item.typed,
+                item.learner,
+                item.sim,
+                day,
+                start + timedelta(days=day),
+                policy,
+                settings,
+                suppliers,
+                classes.get(item.sim.sku, "C"),
+                targets.get(item.sim.sku),
+                item.on_hand - item.backlog,
+                item.on_order,
+            )
+            if order > 0:
+                item.pipeline.append((day + item.sim.arrival_days, float(order)))
+                item.tally.orders += 1
     result = Result(policy, {group: Tally() for group in GROUPS})
-    for row, sim in enumerate(items, start=2):
-        abc = classes.get(sim.sku, "C")
-        tally = _replay_item(
-            sim, row, start, warmup, policy, settings, suppliers, abc, backorders, targets[sim.sku]
-        )
-        _add(result.groups["all"], tally)
-        _add(result.groups[abc], tally)
-        if not any(sim.demand[:warmup]):
-            _add(result.new_items, tally)
+    for item in replays:
+        item.tally.inventory_value = item.tally.inventory_units * item.sim.unit_cost
+        abc = classes.get(item.sim.sku, "C")
+        _add(result.groups["all"], item.tally)
+        _add(result.groups[abc], item.tally)
+        if not any(item.sim.demand[:warmup]):
+            _add(result.new_items, item.tally)
     return result

@@ -19,11 +19,11 @@ from sheets_bot.domain.drafts import rows_text
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.errors import BotError
 from sheets_bot.services.decision_links import Ready, Recorded, Refused, forged, look, use
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.lanes import LinkPorts
 from sheets_bot.web.http_server import App, WebRequest, WebResponse
 from sheets_bot.web.pages import confirm_form, escape, message_page, page, table
 
-OpenAdapters = Callable[[], AbstractContextManager[Adapters]]
+OpenLinkPorts = Callable[[], AbstractContextManager[LinkPorts]]
 
 _REFUSALS: dict[str, tuple[int, str, str]] = {
     "invalid": (
@@ -59,11 +59,6 @@ _REFUSALS: dict[str, tuple[int, str, str]] = {
         "This draft changed since the digest was sent",
         "Its lines, quantities, supplier or address are not what the link was issued for, so"
         " it no longer works. Nothing was changed; decide in the Drafts tab.",
-    ),
-    "unavailable": (
-        503,
-        "Links are not available here",
-        "This deployment keeps no record of used links. Nothing was changed.",
     ),
 }
 
@@ -178,10 +173,10 @@ def recorded_page(recorded: Recorded, when_sent: str = NEXT_POLL_UNKNOWN) -> str
 
 
 def decision_app(
-    open_adapters: OpenAdapters,
+    open_adapters: OpenLinkPorts,
     key: bytes,
     *,
-    open_to_read: OpenAdapters | None = None,
+    open_to_read: OpenLinkPorts | None = None,
     when_sent: str = NEXT_POLL_UNKNOWN,
 ) -> App:
     """``open_adapters`` for the POST (on AWS it holds the sheet's lease); ``open_to_read``,

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sheets_bot.cloud_config import ENV, LANES, CloudSettings, GoogleCredentialMode
+from sheets_bot.cloud_config import ENV, CloudSettings, GoogleCredentialMode
 from sheets_bot.errors import BotError
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
@@ -80,16 +80,24 @@ def test_every_missing_variable_is_named() -> None:
 
 
 def test_a_lane_sees_only_its_settings_and_names_what_it_lacks() -> None:
-    """A function gets only its lane's variables (LANES): what its wiring reads is those."""
+    """A function gets only its lane's variables (LANES): what its wiring reads is those. A
+    port built from a setting outside them is refused, naming it; one of its own settings
+    that its environment lacks is named as lacking."""
     settings = CloudSettings.from_env(environment())
-    sync = settings.only(LANES["drive_sync"])
+    sync = settings.only("drive_sync")
 
     assert sync.bucket == settings.bucket
     assert sync.ledger_table is None
-    with pytest.raises(BotError, match="lacks SHEETS_BOT_LEDGER_TABLE"):
+    with pytest.raises(BotError, match="drive_sync function may not read SHEETS_BOT_LEDGER_TABLE"):
         sync.need("ledger_table")
-    assert settings.only(LANES["poll_decisions"]).timezone == settings.timezone
-    assert settings.only(LANES["daily_check"]).timezone == "UTC"  # the default: not its own
+    with pytest.raises(BotError, match=r"LANES\['drive_sync'\]"):
+        sync.need("ledger_table")
+    assert settings.need("ledger_table") == "shop-ledger"  # the whole settings: the CLI's
+    unset = CloudSettings.from_env(environment(SHEETS_BOT_BUCKET=None)).only("drive_sync")
+    with pytest.raises(BotError, match="lacks SHEETS_BOT_BUCKET"):
+        unset.need("bucket")
+    assert settings.only("poll_decisions").timezone == settings.timezone
+    assert settings.only("daily_check").timezone == "UTC"  # the default: not its own
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import fields
 from email.message import EmailMessage
 from typing import Any
 
@@ -12,11 +13,15 @@ import pytest
 from moto import mock_aws
 
 from sheets_bot.adapters.aws import wiring as wiring_module
+from sheets_bot.adapters.aws.dynamodb_live import DynamoClaims, DynamoReceiptLog, DynamoSalesLog
+from sheets_bot.adapters.aws.s3_blobs import S3Blobs
 from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import forget_secrets
 from sheets_bot.adapters.aws.wiring import AwsWiring, VerifiedSenderMailer, cloud, function_arn
+from sheets_bot.adapters.off import NoReceiptLog, NoSalesLog
 from sheets_bot.cloud_config import CloudSettings
 from sheets_bot.errors import BotError, MailRejected
+from sheets_bot.services.lanes import DailyPorts
 from sheets_bot.testing.google_credentials import service_account_key
 from sheets_bot.testing.recording_mailer import RecordingMailer
 from tests.aws.moto_support import REGION, aws_session
@@ -129,7 +134,33 @@ def test_one_off_sends_need_a_group_a_role_and_the_pollers_arn() -> None:
     assert isinstance(scheduler, EventBridgeScheduler)
     assert scheduler.target_arn == POLLER
     assert scheduler.zone.key == "Europe/London"
-    assert grouped.daily_adapters().scheduler is None  # only the poll schedules
+    assert "scheduler" not in {field.name for field in fields(DailyPorts)}  # only the poll
+
+
+def test_without_the_live_table_the_lanes_say_so() -> None:
+    """A stack deployed without the live table: named stand-ins for the learning's sales and
+    receipts, no claims (no receiving, confirmations, follow-ups); with it, DynamoDB."""
+    queue = {"SHEETS_BOT_FAILURE_QUEUE_ARN": "arn:aws:sqs:eu-west-1:123456789012:failures"}
+    without = AwsWiring(settings(**queue), session=aws_session())
+    poll = without.poll_adapters(POLLER)
+    assert isinstance(poll.sales, NoSalesLog) and isinstance(poll.receipts, NoReceiptLog)
+    assert poll.claims is None and poll.confirm_links is None
+    assert isinstance(without.daily_adapters().sales, NoSalesLog)
+    assert isinstance(without.monthly_adapters().receipts, NoReceiptLog)
+
+    live = AwsWiring(settings(**queue, SHEETS_BOT_LIVE_TABLE="shop-live"), session=aws_session())
+    poll = live.poll_adapters(POLLER)
+    assert isinstance(poll.sales, DynamoSalesLog) and isinstance(poll.claims, DynamoClaims)
+    assert isinstance(live.daily_adapters().receipts, DynamoReceiptLog)
+
+
+def test_each_lane_gets_what_it_needs_and_no_more() -> None:
+    wiring = AwsWiring(settings(), session=aws_session())
+    intake = wiring.intake_adapters()
+    assert isinstance(intake.blobs, S3Blobs) and intake.parser is not None
+    assert not hasattr(intake, "mailer")  # the intake sends no mail
+    assert not hasattr(wiring.decision_adapters(), "mailer")
+    assert wiring.monthly_adapters().narrator is None  # no SHEETS_BOT_SUMMARY_MODEL
 
 
 def test_function_arn_drops_a_version_or_alias() -> None:

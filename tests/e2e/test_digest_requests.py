@@ -19,8 +19,8 @@ from sheets_bot.services.daily import run_daily
 from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
 from sheets_bot.sheet.layout import load_layout
+from sheets_bot.testing import lanes
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import fake_google_sheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
@@ -37,25 +37,20 @@ def _requests(tmp_path: Path, items: int, *, digest: bool) -> tuple[int, int, Re
         key = fake.create_spreadsheet("Shop")
         run_init(fake_google_sheet(fake, key), sample=False)
         fake_google_sheet(fake, key).prepare(load_layout(), shop_rows(items))
-        adapters = Adapters(
-            fake_google_sheet(fake, key),
-            store.ledger,
-            store.audit,
-            store.memory,
-            mailer,
-            FixedClock(NOW),
-            marks=SqliteMarks(store),
+        core = lanes.core(fake_google_sheet(fake, key), store, FixedClock(NOW))
+        adapters = lanes.daily_ports(
+            core, mailer, marks=SqliteMarks(store), links=LinkSigner(b"k" * 32)
         )
         fake.reset_counts()
         if digest:
-            report = run_daily(adapters, signer=LinkSigner(b"k" * 32))
+            report = run_daily(adapters)
             assert report.digest.sent, report.digest.reason
             assert len(report.check.items) == items
         else:
             assert len(run_check(adapters).items) == items
         check = fake.total
         fake.reset_counts()
-        run_poll(adapters)
+        run_poll(lanes.poll_ports(core, mailer))
         return check, fake.total, mailer
 
 

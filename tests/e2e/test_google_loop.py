@@ -24,8 +24,9 @@ from sheets_bot.cli import main
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.shop import Core
 from sheets_bot.sheet.layout import DRAFTS, load_layout
+from sheets_bot.testing import lanes
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_credentials import (
     serve_tokens,
@@ -216,18 +217,14 @@ def test_request_bars_hold_and_do_not_grow_with_items(tmp_path: Path, items: int
         fake_google_sheet(fake, key).prepare(load_layout(), shop_rows(items))
         store = SqliteStore(tmp_path / "state.sqlite")
 
-        def adapters() -> Adapters:
-            sheet = fake_google_sheet(fake, key)
-            clock = FixedClock(now)
-            return Adapters(
-                sheet, store.ledger, store.audit, store.memory, RecordingMailer(), clock
-            )
+        def core() -> Core:
+            return lanes.core(fake_google_sheet(fake, key), store, FixedClock(now))
 
         fake.reset_counts()
-        report = run_check(adapters())
+        report = run_check(lanes.check_ports(core()))
         check = dict(fake.counts)
         fake.reset_counts()
-        run_poll(adapters())
+        run_poll(lanes.poll_ports(core(), RecordingMailer()))
         poll = dict(fake.counts)
         store.close()
 

@@ -1,5 +1,5 @@
 """On one machine, as an owner: each ``check`` snapshots the workbook's Stock tab into the
-stock history, and after four weeks of counts the bot uses what it learned (unless the
+stock history, and after two weeks of counts the bot uses what it learned (unless the
 owner turns learning off)."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _setting(owner: WorkbookOwner, key: str, value: str) -> None:
     owner.set_cell("Settings", number, "Value", value)
 
 
-def test_four_weeks_of_counts_teach_the_daily_sales(
+def test_weeks_of_counts_teach_the_daily_sales(
     workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     owner = WorkbookOwner(workbook)
@@ -42,7 +42,7 @@ def test_four_weeks_of_counts_teach_the_daily_sales(
         now = f"2026-11-{1 + day:02d}T09:00:00Z"
         assert main(["check", "--workbook", str(workbook), "--now", now]) == 0
     out = capsys.readouterr().out
-    assert out.count("Learned sales for") == 2  # from the 29th check (28 days of counts) on
+    assert out.count("Learned sales for") == 16  # from the 15th check (14 days of counts) on
     assert (
         "Learned sales for 1 of 39 items, lead times for 0; used for 1, 1 unsure"
         " (see Numbers used) (Settings 'Use learned': both, 'Safety method': fill rate)." in out

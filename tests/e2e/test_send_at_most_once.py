@@ -17,23 +17,16 @@ from sheets_bot.ports import Grid
 from sheets_bot.services.check import run_check
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.testing import lanes
 from sheets_bot.testing.memory_sheet import MemorySheet
-from sheets_bot.testing.recording_mailer import RecordingMailer
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def _poller(tabs: dict[str, Grid], state: str, start: object, report: object) -> None:
     store = SqliteStore(Path(state) / "sheets-bot.sqlite")
-    adapters = Adapters(
-        sheet=MemorySheet.from_tabs(tabs),
-        ledger=store.ledger,
-        audit=store.audit,
-        memory=store.memory,
-        mailer=OutboxMailer(Path(state) / "outbox"),
-        clock=FixedClock(NOW),
-    )
+    core = lanes.core(MemorySheet.from_tabs(tabs), store, FixedClock(NOW))
+    adapters = lanes.poll_ports(core, OutboxMailer(Path(state) / "outbox"))
     start.wait()  # type: ignore[attr-defined]
     result = run_poll(adapters)
     report.put(len(result.sent))  # type: ignore[attr-defined]
@@ -44,10 +37,7 @@ def test_two_processes_send_each_approved_po_once(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "sheets-bot.sqlite")
     sheet = MemorySheet()
     run_init(sheet, sample=True)
-    adapters = Adapters(
-        sheet, store.ledger, store.audit, store.memory, RecordingMailer(), FixedClock(NOW)
-    )
-    run_check(adapters)
+    run_check(lanes.check_ports(lanes.core(sheet, store, FixedClock(NOW))))
     store.close()
     for number in range(2, len(sheet.records("Drafts")) + 2):
         sheet.set_cell("Drafts", number, "Decision", "approve")

@@ -33,7 +33,7 @@ def decide(shop: Shop, *decisions: str) -> None:
 @pytest.fixture
 def shop(tmp_path: Path) -> Shop:
     shop = Shop.sample()
-    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), forward(("c.csv", COUNT)))
+    ingest_message(shop.intake_ports(FolderBlobs(tmp_path / "blobs")), forward(("c.csv", COUNT)))
     shop.clock.advance(minutes=5)
     return shop
 
@@ -80,7 +80,7 @@ def test_a_newer_count_replaces_the_pending_older_one(shop: Shop, tmp_path: Path
         message_id="<2@x>",
         date="Mon, 23 Nov 2026 11:00:00 +0000",
     )
-    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), again)
+    ingest_message(shop.intake_ports(FolderBlobs(tmp_path / "blobs")), again)
     rows = shop.rows(PROPOSED)
     assert str(rows[0]["Status"]).startswith("replaced by P-0002-01, a newer count")
     assert "replaces P-0001-01" in str(rows[-1]["Why"])
@@ -100,7 +100,7 @@ def test_an_older_count_arriving_late_does_not_replace_the_newer(
         message_id="<3@x>",
         date="Sun, 22 Nov 2026 08:00:00 +0000",
     )
-    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), late)
+    ingest_message(shop.intake_ports(FolderBlobs(tmp_path / "blobs")), late)
     rows = shop.rows(PROPOSED)
     assert rows[0]["Status"] is None
     assert str(rows[-1]["Status"]).startswith("replaced by P-0001-01, a newer count already")
@@ -108,7 +108,7 @@ def test_an_older_count_arriving_late_does_not_replace_the_newer(
 
 def test_a_count_from_an_unverified_sender_is_never_applied(shop: Shop, tmp_path: Path) -> None:
     raw = forward(("u.csv", b"SKU,Count\nDAI-OAT-1L,3\n"), message_id="<4@x>", authenticated=False)
-    ingest_message(shop.adapters, FolderBlobs(tmp_path / "blobs"), raw)
+    ingest_message(shop.intake_ports(FolderBlobs(tmp_path / "blobs")), raw)
     row = shop.rows(PROPOSED)[-1]
     assert str(row["Status"]).startswith("sender not verified")
     decide(shop, *([""] * (len(shop.rows(PROPOSED)) - 1)), "apply")
@@ -121,7 +121,8 @@ def test_a_count_from_an_unverified_sender_is_never_applied(shop: Shop, tmp_path
 
 def test_unmatched_and_edited_rows_cannot_be_applied(shop: Shop, tmp_path: Path) -> None:
     ingest_message(
-        shop.adapters, FolderBlobs(tmp_path / "blobs"), forward(("e.csv", EVIL), message_id="<3>")
+        shop.intake_ports(FolderBlobs(tmp_path / "blobs")),
+        forward(("e.csv", EVIL), message_id="<3>"),
     )
     shop.sheet.set_cell(PROPOSED, 2, "Proposed", "lots")
     decide(shop, "apply", "", "", "apply")
@@ -143,7 +144,7 @@ def test_a_sheet_without_a_proposed_tab_still_polls(shop: Shop) -> None:
 def test_apply_proposals_writes_only_into_the_runs_batch(shop: Shop) -> None:
     decide(shop, "apply")
     view = read_shop(shop.sheet, (STOCK, PROPOSED, "Settings"))
-    run = Run(shop.adapters, view, shop.clock.now())
+    run = Run(shop.core, view, shop.clock.now())
     apply_proposals(run, view[PROPOSED], view[STOCK])
     assert len(run.batch.writes) == 2
     assert shop.stock("COF-ESP-1K")["On hand"] == 6

@@ -40,7 +40,9 @@ def blobs(tmp_path: Path) -> FolderBlobs:
 
 
 def ingest(shop: Shop, blobs: FolderBlobs, raw: bytes, **options: object) -> IngestReport:
-    return ingest_message(shop.adapters, blobs, raw, **options)  # type: ignore[arg-type]
+    parser = options.pop("parser", None)
+    ports = shop.intake_ports(blobs, parser)  # type: ignore[arg-type]
+    return ingest_message(ports, raw, **options)  # type: ignore[arg-type]
 
 
 def set_setting(shop: Shop, key: str, value: str) -> None:
@@ -264,7 +266,7 @@ def test_a_zip_bomb_is_an_unreadable_attachment_in_the_audit_and_the_digest(
     assert [f.outcome for f in report.files] == [Outcome.UNREADABLE, Outcome.PROPOSED]
     assert len(proposals(shop)) == 1, "the other attachment is still read"
     # The next digest names the file and the problem.
-    digest = run_digest(replace(shop.adapters, marks=MemoryMarks()), force=True)
+    digest = run_digest(replace(shop.daily_ports, marks=MemoryMarks()), force=True)
     assert digest.sent
     [message] = shop.mailer.sent
     body = message.get_body(preferencelist=("plain",))
@@ -430,7 +432,7 @@ def test_the_digest_marks_uncertain_and_unverified_proposals(
     ingest(shop, blobs, unverified)
     ingest(shop, blobs, forward(("ok.csv", b"SKU,Count\nCOF-ESP-1K,14\n"), message_id="<k@x>"))
 
-    digest = run_digest(replace(shop.adapters, marks=MemoryMarks()), force=True)
+    digest = run_digest(replace(shop.daily_ports, marks=MemoryMarks()), force=True)
 
     assert digest.sent
     [message] = shop.mailer.sent

@@ -27,7 +27,9 @@ def shop() -> Shop:
 
 def ingest(shop: Shop, tmp_path: Path, raw: bytes, **options: object) -> IngestReport:
     blobs = FolderBlobs(tmp_path / "blobs")
-    return ingest_message(shop.adapters, blobs, raw, **options)  # type: ignore[arg-type]
+    parser = options.pop("parser", None)
+    ports = shop.intake_ports(blobs, parser)  # type: ignore[arg-type]
+    return ingest_message(ports, raw, **options)  # type: ignore[arg-type]
 
 
 def outcomes(report: IngestReport) -> dict[str, tuple[Outcome, str]]:

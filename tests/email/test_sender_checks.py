@@ -118,7 +118,7 @@ def test_a_signature_of_another_domain_does_not_vouch(key: rsa.RSAPrivateKey) ->
 def test_a_forged_owner_address_is_read_but_never_one_tap(tmp_path: Path) -> None:
     shop = Shop.sample()
     report = ingest_message(
-        shop.adapters, FolderBlobs(tmp_path), forward(COUNT, authenticated=False)
+        shop.intake_ports(FolderBlobs(tmp_path)), forward(COUNT, authenticated=False)
     )
     assert report.refused is None and not report.sender_verified
     [row] = shop.rows(PROPOSED)
@@ -129,7 +129,7 @@ def test_failing_server_checks_refuse_the_mail_as_on_aws(tmp_path: Path) -> None
     shop = Shop.sample()
     top = b"Authentication-Results: mx.cornercafe.example; spf=fail; dkim=fail; dmarc=fail\r\n"
     raw = top + forward(COUNT, authenticated=False)
-    report = ingest_message(shop.adapters, FolderBlobs(tmp_path), raw)
+    report = ingest_message(shop.intake_ports(FolderBlobs(tmp_path)), raw)
     assert report.refused is not None
     assert shop.rows(PROPOSED) == []
     assert [e.action for e in shop.store.audit.entries()] == [AuditAction.MAIL_REFUSED]
@@ -140,7 +140,7 @@ def test_a_signed_message_is_verified_through_the_intake(
 ) -> None:
     shop = Shop.sample()
     raw = _signed(key, forward(COUNT, authenticated=False))
-    report = ingest_message(shop.adapters, FolderBlobs(tmp_path), raw, dns=_dns(key))
+    report = ingest_message(shop.intake_ports(FolderBlobs(tmp_path)), raw, dns=_dns(key))
     assert report.sender_verified
     [row] = shop.rows(PROPOSED)
     assert row["Status"] is None

@@ -19,7 +19,7 @@ from lambdas import daily_check, poll_decisions, pos_webhook, supplier_confirm
 from sheets_bot.adapters.aws import web_wiring
 from sheets_bot.adapters.aws.dynamodb_live import DynamoSalesLog
 from sheets_bot.adapters.aws.tables import TableNames
-from sheets_bot.adapters.aws.web_wiring import WebSettings, WebWiring
+from sheets_bot.adapters.aws.web_wiring import PUBLIC_LANES, WebSettings, WebWiring
 from tests.aws.moto_support import REGION, aws_session
 from tests.lambdas.cloud_world import PREFIX, CloudWorld, cloud_world
 from tests.live.pos_bodies import SHOPIFY_SECRET, shopify_order, shopify_request
@@ -40,16 +40,17 @@ def world() -> Iterator[CloudWorld]:
             }
         )
         world.new_container()
+        settings = WebSettings(
+            region=REGION,
+            live_table=LIVE,
+            shopify_secret=SecretStr(SHOPIFY_SECRET.decode()),
+            link_key=SecretStr(LINK_KEY),
+        )
+        session = aws_session()
         web_wiring.use(
-            WebWiring(
-                WebSettings(
-                    region=REGION,
-                    live_table=LIVE,
-                    shopify_secret=SecretStr(SHOPIFY_SECRET.decode()),
-                    link_key=SecretStr(LINK_KEY),
-                ),
-                session=aws_session(),
-                clock=world.clock,
+            *(
+                WebWiring(settings, lane=lane, session=session, clock=world.clock)
+                for lane in PUBLIC_LANES
             )
         )
         try:

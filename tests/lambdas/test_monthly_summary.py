@@ -139,5 +139,5 @@ def test_a_bedrock_failure_still_sends_the_summary(world: CloudWorld) -> None:
 
 def test_without_the_stacks_model_the_setting_alone_does_nothing(world: CloudWorld) -> None:
     _ai_on_in_settings(world)
-    assert world.wiring.narrator() is None
+    assert world.wiring.monthly_adapters().narrator is None
     assert world.invoke(monthly_summary)["narrative"] == "template"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.ports import Cell
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.testing.memory_live import MemoryClaims, MemoryReceiptLog, MemorySalesLog
 from tests.services.harness import Shop
 
@@ -48,14 +48,8 @@ class LiveShop(Shop):
         return shop
 
     @property
-    def adapters(self) -> Adapters:
-        return replace(
-            super().adapters,
-            sales=self.sales,
-            receipts=self.receipts,
-            claims=self.claims,
-            confirm_links=self.links,
-        )
+    def poll_ports(self) -> PollPorts:
+        return replace(super().poll_ports, claims=self.claims, confirm_links=self.links)
 
     def order_row(self, po: str, sku: str) -> int:
         return next(

@@ -183,7 +183,7 @@ def test_two_pollers_at_once_add_a_delivery_once(shop: LiveShop) -> None:
         return grids
 
     shop.sheet.read = read_together  # type: ignore[assignment,method-assign]
-    threads = [threading.Thread(target=run_poll, args=(shop.adapters,)) for _ in range(2)]
+    threads = [threading.Thread(target=run_poll, args=(shop.poll_ports,)) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -13,6 +13,7 @@ from sheets_bot.domain.history import SaleEvent
 from sheets_bot.domain.purchase_order import PoState
 from sheets_bot.ports import SheetBatch
 from sheets_bot.services import live, poll
+from sheets_bot.services.lanes import PollPorts
 from sheets_bot.services.shop import Run, read_shop
 from sheets_bot.sheet.layout import AUDIT, SETTINGS, STOCK
 from tests.live.live_shop import BEANS, LiveShop
@@ -31,12 +32,12 @@ def _sale(n: int, sku: str, quantity: float = 1) -> SaleEvent:
     return SaleEvent(f"s{n}", "shopify", sku, quantity, T + timedelta(minutes=n))
 
 
-def _run(shop: LiveShop) -> Run:
+def _run(shop: LiveShop) -> Run[PollPorts]:
     view = read_shop(shop.sheet, (STOCK, SETTINGS, AUDIT))
-    return Run(shop.adapters, view, shop.clock.now())
+    return Run(shop.poll_ports, view, shop.clock.now())
 
 
-def _on_hand_write(shop: LiveShop, run: Run, value: int) -> None:
+def _on_hand_write(shop: LiveShop, run: Run[PollPorts], value: int) -> None:
     stock = run.view[STOCK]
     run.batch.writes.append(stock.write(shop.stock_row(ESP), "On hand", value))
 

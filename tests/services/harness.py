@@ -1,17 +1,24 @@
-"""A shop wired to in-memory adapters: the sample café, a fixed clock, a recording mailer."""
+"""A shop wired to in-memory adapters: the sample café, a fixed clock, a recording mailer, and
+empty in-memory stores for the rest; each lane's bundle of ports from them (``check_ports``,
+``daily_ports``, ``poll_ports``, ``link_ports``, ``intake_ports``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sheets_bot.adapters.clock import FixedClock
-from sheets_bot.ports import Cell
+from sheets_bot.ports import Blobs, Cell, Parser, ReceiptLog, SalesLog, StockHistory
 from sheets_bot.services.check import CheckReport, run_check
+from sheets_bot.services.lanes import CheckPorts, DailyPorts, IntakePorts, LinkPorts, PollPorts
 from sheets_bot.services.poll import PollReport, run_poll
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.shop import Core, core_fields
+from sheets_bot.testing import lanes
+from sheets_bot.testing.learning_fakes import MemoryStockHistory
+from sheets_bot.testing.memory_live import MemoryReceiptLog, MemorySalesLog
+from sheets_bot.testing.memory_marks import MemoryMarks, MemoryRunFailures
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.memory_store import MemoryStore
 from sheets_bot.testing.recording_mailer import RecordingMailer
@@ -25,6 +32,11 @@ class Shop:
     store: MemoryStore
     mailer: RecordingMailer
     clock: FixedClock
+    history: StockHistory = field(default_factory=MemoryStockHistory)
+    sales: SalesLog = field(default_factory=MemorySalesLog)
+    receipts: ReceiptLog = field(default_factory=MemoryReceiptLog)
+    marks: MemoryMarks = field(default_factory=MemoryMarks)
+    failures: MemoryRunFailures = field(default_factory=MemoryRunFailures)
 
     @classmethod
     def sample(cls) -> Shop:
@@ -34,21 +46,45 @@ class Shop:
         return cls(sheet, MemoryStore(), RecordingMailer(), FixedClock(MONDAY_10AM))
 
     @property
-    def adapters(self) -> Adapters:
-        return Adapters(
-            sheet=self.sheet,
-            ledger=self.store.ledger,
-            audit=self.store.audit,
-            memory=self.store.memory,
-            mailer=self.mailer,
-            clock=self.clock,
+    def core(self) -> Core:
+        return lanes.core(self.sheet, self.store, self.clock)
+
+    @property
+    def check_ports(self) -> CheckPorts:
+        return lanes.check_ports(
+            self.core, history=self.history, sales=self.sales, receipts=self.receipts
         )
 
+    @property
+    def daily_ports(self) -> DailyPorts:
+        """The check and digest, without links (a test adds its ``LinkSigner``)."""
+        return lanes.daily_ports(
+            self.core,
+            self.mailer,
+            marks=self.marks,
+            failures=self.failures,
+            history=self.history,
+            sales=self.sales,
+            receipts=self.receipts,
+        )
+
+    @property
+    def poll_ports(self) -> PollPorts:
+        """The poll without claims, scheduler or confirmation links (``LiveShop`` adds them)."""
+        return lanes.poll_ports(self.core, self.mailer, sales=self.sales, receipts=self.receipts)
+
+    @property
+    def link_ports(self) -> LinkPorts:
+        return LinkPorts(**core_fields(self.core), marks=self.marks)
+
+    def intake_ports(self, blobs: Blobs, parser: Parser | None = None) -> IntakePorts:
+        return IntakePorts(**core_fields(self.core), blobs=blobs, parser=parser)
+
     def check(self) -> CheckReport:
-        return run_check(self.adapters)
+        return run_check(self.check_ports)
 
     def poll(self) -> PollReport:
-        return run_poll(self.adapters)
+        return run_poll(self.poll_ports)
 
     def rows(self, tab: str) -> list[dict[str, Cell]]:
         return self.sheet.records(tab)

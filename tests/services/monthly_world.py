@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.domain.history import Receipt
 from sheets_bot.ports import Cell, Grid, Narrator, ReceiptLog, StockHistory
+from sheets_bot.services.lanes import MonthlyPorts
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
 from sheets_bot.sheet.layout import load_layout
+from sheets_bot.testing.learning_fakes import MemoryReceiptLog, MemoryStockHistory
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.memory_store import MemoryStore
 from sheets_bot.testing.recording_mailer import RecordingMailer
@@ -110,8 +111,8 @@ class MonthWorld:
     store: MemoryStore = field(default_factory=MemoryStore)
     mailer: RecordingMailer = field(default_factory=RecordingMailer)
     clock: FixedClock = field(default_factory=lambda: FixedClock(FIRST_OF_DECEMBER))
-    history: StockHistory | None = None
-    receipts: ReceiptLog | None = None
+    history: StockHistory = field(default_factory=MemoryStockHistory)
+    receipts: ReceiptLog = field(default_factory=MemoryReceiptLog)
     narrator: Narrator | None = None
 
     @classmethod
@@ -125,12 +126,13 @@ class MonthWorld:
         sheet.set_grid("Suppliers", grid("Suppliers", SUPPLIER_ROWS))
         sheet.set_grid("Orders", grid("Orders", order_rows()))
         sheet.set_grid("Settings", grid("Settings", settings))
-        history = ScriptedStockHistory(november_history()) if with_history else None
-        return cls(sheet, history=history)
+        if not with_history:
+            return cls(sheet)
+        return cls(sheet, history=ScriptedStockHistory(november_history()))
 
     @property
-    def adapters(self) -> Adapters:
-        return Adapters(
+    def ports(self) -> MonthlyPorts:
+        return MonthlyPorts(
             sheet=self.sheet,
             ledger=self.store.ledger,
             audit=self.store.audit,

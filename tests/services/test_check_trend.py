@@ -11,12 +11,12 @@ from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.domain.history import StockDay
 from sheets_bot.domain.trend import text_sparkline
 from sheets_bot.services.check import run_check
+from sheets_bot.services.lanes import CheckPorts
 from sheets_bot.services.setup import run_init
-from sheets_bot.services.shop import Adapters
+from sheets_bot.testing import lanes
 from sheets_bot.testing.fake_sheets_api import FakeSheetsApi
 from sheets_bot.testing.google_sheet_owner import FakeSheetOwner, fake_google_sheet
 from sheets_bot.testing.memory_store import MemoryStore
-from sheets_bot.testing.recording_mailer import RecordingMailer
 from sheets_bot.testing.scripted_history import ScriptedStockHistory
 from tests.services.harness import MONDAY_10AM, Shop
 
@@ -39,7 +39,7 @@ def history(sku: str = ESPRESSO) -> ScriptedStockHistory:
 def test_the_trend_is_the_last_fortnight_then_today() -> None:
     shop = Shop.sample()
     scripted = history()
-    report = run_check(replace(shop.adapters, history=scripted))
+    report = run_check(replace(shop.check_ports, history=scripted))
     # One read of the history per check: the learning's 56 days, the trend's 14 among them.
     assert scripted.calls == [(TODAY - timedelta(days=56), TODAY - timedelta(days=1))]
     espresso = shop.stock(ESPRESSO)
@@ -52,15 +52,15 @@ def test_the_trend_is_the_last_fortnight_then_today() -> None:
 
 def test_without_a_history_the_trend_is_left_alone() -> None:
     shop = Shop.sample()
-    run_check(shop.adapters)
+    run_check(shop.check_ports)
     assert {row.get("Trend") for row in shop.rows("Stock")} == {None}
 
 
 def test_an_owners_text_in_trend_is_kept() -> None:
     shop = Shop.sample()
-    run_check(replace(shop.adapters, history=history()))
+    run_check(replace(shop.check_ports, history=history()))
     shop.sheet.set_cell("Stock", shop.stock_row(ESPRESSO), "Trend", "mine")
-    report = run_check(replace(shop.adapters, history=history()))
+    report = run_check(replace(shop.check_ports, history=history()))
     assert shop.stock(ESPRESSO)["Trend"] == "mine"
     assert any("'Trend': kept your 'mine'" in note for note in report.kept_owner_values)
 
@@ -72,16 +72,9 @@ def test_on_google_it_is_a_sparkline_in_the_checks_one_write() -> None:
         store = MemoryStore()
         owner = FakeSheetOwner(fake, key)
 
-        def adapters() -> Adapters:
-            return Adapters(
-                sheet=fake_google_sheet(fake, key),
-                ledger=store.ledger,
-                audit=store.audit,
-                memory=store.memory,
-                mailer=RecordingMailer(),
-                clock=FixedClock(MONDAY_10AM),
-                history=history(),
-            )
+        def adapters() -> CheckPorts:
+            core = lanes.core(fake_google_sheet(fake, key), store, FixedClock(MONDAY_10AM))
+            return lanes.check_ports(core, history=history())
 
         fake.reset_counts()
         run_check(adapters())

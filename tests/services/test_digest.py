@@ -15,7 +15,7 @@ from sheets_bot.domain.digest import FailedRun
 from sheets_bot.services.daily import DailyReport, run_daily
 from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.digest import run_digest
-from sheets_bot.services.shop import Adapters
+from sheets_bot.services.lanes import DailyPorts
 from sheets_bot.testing.memory_marks import MemoryMarks, MemoryRunFailures
 from tests.services.harness import Shop
 
@@ -31,14 +31,16 @@ class Week:
         self.signer = LinkSigner(KEY, "https://links.example", lambda: f"n{next(nonces)}")
 
     @property
-    def adapters(self) -> Adapters:
-        return dataclasses.replace(self.shop.adapters, marks=self.marks, failures=self.failures)
+    def adapters(self) -> DailyPorts:
+        return dataclasses.replace(
+            self.shop.daily_ports, marks=self.marks, failures=self.failures, links=self.signer
+        )
 
     def at(self, moment: datetime) -> None:
         self.shop.clock.instant = moment
 
     def daily(self) -> DailyReport:
-        return run_daily(self.adapters, signer=self.signer)
+        return run_daily(self.adapters)
 
     def digests(self) -> list[str]:
         return [
@@ -74,7 +76,7 @@ def test_a_scripted_week(week: Week) -> None:
     assert (first.digest.sent, first.digest.reason) == (False, "not due")
     # 06:30: quiet hours over, but before the digest time (07:30).
     week.at(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
-    assert run_digest(week.adapters, signer=week.signer).reason == "not due"
+    assert run_digest(week.adapters).reason == "not due"
     # 07:45: due.
     week.at(datetime(2026, 11, 23, 7, 45, tzinfo=UTC))
     monday = week.daily()
@@ -94,7 +96,7 @@ def test_a_scripted_week(week: Week) -> None:
     # Once a day: the same morning again sends nothing; --force does.
     week.at(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     assert week.daily().digest.reason == "not due"
-    assert run_digest(week.adapters, force=True, signer=week.signer).sent
+    assert run_digest(week.adapters, force=True).sent
     assert len(week.digests()) == 2
 
     # The owner approves two drafts; one goes out, the other's send dies midway (unknown).

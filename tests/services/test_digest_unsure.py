@@ -24,7 +24,7 @@ class UnsureWeek(Week):
         self.at(SEVEN_45)
         history = sales(10, days_of_sales)
         adapters = dataclasses.replace(self.adapters, sales=history)  # type: ignore[arg-type]
-        report = run_daily(adapters, signer=self.signer)
+        report = run_daily(adapters)
         assert report.digest.sent, report.digest.reason
         [message] = [m for m in self.shop.mailer.sent if m["X-Sheets-Bot-Digest"]]
         text, page = message.get_body(("plain",)), message.get_body(("html",))

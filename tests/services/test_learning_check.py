@@ -63,7 +63,7 @@ def set_setting(shop: Shop, key: str, value: str) -> None:
 
 
 def check(shop: Shop, **history: object) -> CheckReport:
-    return run_check(replace(shop.adapters, **history))  # type: ignore[arg-type]
+    return run_check(replace(shop.check_ports, **history))  # type: ignore[arg-type]
 
 
 def why(shop: Shop, sku: str = ESPRESSO) -> str:
@@ -154,9 +154,10 @@ def test_with_too_little_history_the_owners_number_stays_and_the_why_says_so(sho
     assert espresso["Learned sales"] is None
     assert espresso["Learned lead time"] is None
     assert espresso["Reorder point"] == 16.5
-    assert espresso["Numbers used"] == "typed rate (5 of 28 days of history)"
+    assert espresso["Numbers used"] == "typed rate (5 of 14 days of history)"
     assert why(shop).startswith(
-        "Typed 2.5/day: 5 days of history with 5 sale days, learning needs 28 and 3;"
+        "Typed 2.5/day: 5 days of history with 5 sale days, learning needs 14 days and 1 day"
+        " with a sale;"
         " 5 days lead time (sheet; 3 of 8 receipts so far). "
     )
 
@@ -214,7 +215,7 @@ def test_the_learned_columns_are_blank_without_history(shop: Shop) -> None:
     assert espresso["Learned sales"] is None
     assert espresso["Learned lead time"] is None
     assert espresso["Demand class"] is None
-    assert espresso["Numbers used"] == "typed rate (0 of 28 days of history)"
+    assert espresso["Numbers used"] == "typed rate (0 of 14 days of history)"
     # ABC from the typed rates x unit costs: the most valuable sellers are A
     rows = [row for row in shop.rows("Stock") if row["ABC"]]
     assert {row["ABC"] for row in rows} == {"A", "B", "C"}

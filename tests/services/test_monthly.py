@@ -51,7 +51,7 @@ def bedrock() -> Iterator[tuple[BedrockNarrator, Stubber]]:
 
 def test_the_summary_of_last_month_goes_to_the_owner_once() -> None:
     world = MonthWorld.november()
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert report.month == Month(2026, 11)
     assert world.history is not None
     assert world.history.calls == [  # type: ignore[attr-defined]
@@ -80,14 +80,14 @@ def test_the_summary_of_last_month_goes_to_the_owner_once() -> None:
 
 def test_month_may_be_named() -> None:
     world = MonthWorld.november()
-    report = run_summary(world.adapters, Month(2026, 10))
+    report = run_summary(world.ports, Month(2026, 10))
     assert report.figures.pos_sent == 1  # PO-0000, sent 28 October
     assert "October 2026" in str(world.mailer.sent[0]["Subject"])
 
 
 def test_without_a_stock_history_it_says_so_and_invents_nothing() -> None:
     world = MonthWorld.november(with_history=False)
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     text = body(world.mailer.sent[0], "plain")
     assert "No stock history yet" in text
     assert "In stock" not in text and "stockout day" not in text
@@ -111,14 +111,14 @@ def test_receipts_fill_in_received_on() -> None:
             )
         ]
     )
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert [late.po for late in report.figures.late] == ["PO-0001", "PO-0000"]
 
 
 def test_an_unreadable_received_on_is_a_located_problem() -> None:
     world = MonthWorld.november()
     world.sheet.set_cell("Orders", 3, "Received on", "next tuesday")  # PO-0001
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert any(
         "Orders row 3" in problem and "Received on" in problem and "next tuesday" in problem
         for problem in report.problems
@@ -141,7 +141,7 @@ def test_ai_summary_is_off_by_default() -> None:
     world = MonthWorld.november()
     narrator = RecordingNarrator()
     world.narrator = narrator
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert narrator.calls == 0
     assert report.narrative_by == "template"
 
@@ -166,7 +166,7 @@ def test_bedrock_writes_the_narrative_from_the_figures_only(
     )
     world = MonthWorld.november(ai_summary="yes")
     world.narrator = narrator
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert report.narrative_by == "ai"
     html = body(world.mailer.sent[0], "html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -190,7 +190,7 @@ def test_the_prompt_holds_the_figures_and_the_rule_to_invent_nothing(
     client.meta.events.register("provide-client-params.bedrock-runtime.Converse", capture)
     world = MonthWorld.november(ai_summary="yes")
     world.narrator = narrator
-    run_summary(world.adapters)
+    run_summary(world.ports)
     params = seen["params"]
     assert "do not invent" in params["system"][0]["text"]
     facts = params["messages"][0]["content"][0]["text"]
@@ -211,7 +211,7 @@ def test_a_bedrock_failure_falls_back_to_the_template(
     stubber.add_client_error("converse", service_error_code=failure, http_status_code=400)
     world = MonthWorld.november(ai_summary="yes")
     world.narrator = narrator
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert report.narrative_by == "template"
     assert len(world.mailer.sent) == 1
     assert "Written by AI" not in body(world.mailer.sent[0], "plain")
@@ -226,7 +226,7 @@ def test_a_filtered_or_empty_answer_falls_back_to_the_template(
     for _ in range(2):
         world = MonthWorld.november(ai_summary="yes")
         world.narrator = narrator
-        assert run_summary(world.adapters).narrative_by == "template"
+        assert run_summary(world.ports).narrative_by == "template"
 
 
 def test_a_long_answer_is_cut_short(bedrock: tuple[BedrockNarrator, Stubber]) -> None:
@@ -234,7 +234,7 @@ def test_a_long_answer_is_cut_short(bedrock: tuple[BedrockNarrator, Stubber]) ->
     stubber.add_response("converse", converse_answer("word " * 1000 + "\x00\x1b[31m"))
     world = MonthWorld.november(ai_summary="yes")
     world.narrator = narrator
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert report.narrative_by == "ai"
     assert len(report.narrative) <= MAX_NARRATIVE_CHARS + 1
     assert "\x00" not in report.narrative and "\x1b" not in report.narrative
@@ -244,7 +244,7 @@ def test_an_unreadable_quantity_or_cost_is_located_and_the_rest_still_counts() -
     world = MonthWorld.november()
     world.sheet.set_cell("Orders", 3, "Unit cost", "ask Sam")  # PO-0001's only line
     world.sheet.set_cell("Orders", 4, "Qty", "thirty")  # PO-0002's milk line
-    report = run_summary(world.adapters)
+    report = run_summary(world.ports)
     assert any("Orders row 3" in p and "'ask Sam'" in p for p in report.problems)
     assert any("Orders row 4" in p and "'thirty'" in p for p in report.problems)
     spend = {s.supplier: (s.pos, s.spend, s.unpriced_lines) for s in report.figures.spend}
@@ -254,21 +254,21 @@ def test_an_unreadable_quantity_or_cost_is_located_and_the_rest_still_counts() -
 
 def test_once_sends_a_month_only_once_and_by_hand_it_sends_again() -> None:
     world = MonthWorld.november()
-    first = run_summary(world.adapters, once=True)
-    second = run_summary(world.adapters, once=True)
+    first = run_summary(world.ports, once=True)
+    second = run_summary(world.ports, once=True)
     assert (first.already_sent, second.already_sent) == (False, True)
     assert second.message_id == first.message_id
     assert len(world.mailer.sent) == 1
-    run_summary(world.adapters, Month(2026, 11))
+    run_summary(world.ports, Month(2026, 11))
     assert len(world.mailer.sent) == 2
-    run_summary(world.adapters, Month(2026, 10), once=True)  # another month: sent
+    run_summary(world.ports, Month(2026, 10), once=True)  # another month: sent
     assert len(world.mailer.sent) == 3
 
 
 def test_a_month_in_progress_says_so_in_the_subject_and_the_text() -> None:
     world = MonthWorld.november()
     world.clock.instant = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
-    report = run_summary(world.adapters, Month(2026, 11))
+    report = run_summary(world.ports, Month(2026, 11))
     [message] = world.mailer.sent
     subject = str(message["Subject"])
     assert subject.startswith("Corner Café & Pantry: November 2026 so far (10 days) - ")

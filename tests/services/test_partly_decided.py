@@ -82,15 +82,16 @@ class _Links:
     def __init__(self, shop: Shop) -> None:
         self.shop = shop
         self.marks = MemoryMarks()
-        self.adapters = dataclasses.replace(shop.adapters, marks=self.marks)
         nonces = iter(range(1000))
         self.signer = LinkSigner(KEY, "https://links.example", lambda: f"n{next(nonces)}")
+        self.adapters = dataclasses.replace(shop.link_ports, marks=self.marks)
+        self.daily = dataclasses.replace(shop.daily_ports, marks=self.marks, links=self.signer)
 
         self.app = decision_app(lambda: nullcontext(self.adapters), KEY)
 
     def digest(self) -> str:
         self.shop.mailer.sent.clear()
-        assert run_digest(self.adapters, force=True, signer=self.signer).sent
+        assert run_digest(self.daily, force=True).sent
         [message] = self.shop.mailer.sent
         return str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
 

@@ -285,7 +285,7 @@ def test_two_pollers_racing_send_one_email(shop: Shop) -> None:
     errors: list[BaseException] = []
 
     def poller(sheet: MemorySheet) -> None:
-        adapters = replace(shop.adapters, sheet=sheet)
+        adapters = replace(shop.poll_ports, sheet=sheet)
         try:
             barrier.wait()
             run_poll(adapters)

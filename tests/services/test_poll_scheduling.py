@@ -31,7 +31,7 @@ def shop() -> Shop:
 
 
 def poll(shop: Shop, scheduler: RecordingScheduler) -> PollReport:
-    return run_poll(replace(shop.adapters, scheduler=scheduler))
+    return run_poll(replace(shop.poll_ports, scheduler=scheduler))
 
 
 def test_a_deferred_approval_schedules_one_poll_when_quiet_hours_end(shop: Shop) -> None:

@@ -82,7 +82,7 @@ def test_the_digest_lists_a_delivery_due_by_its_expected_date(shop: Shop) -> Non
     # Expected 27 Nov (Monday + 4 days). Move it to the 25th: the digest follows the column.
     number = next(n for n, row in shop.numbered("Orders") if row["PO"] == "PO-0001")
     shop.sheet.set_cell("Orders", number, "Expected", "2026-11-25")
-    adapters = dataclasses.replace(shop.adapters, marks=MemoryMarks())
+    adapters = dataclasses.replace(shop.daily_ports, marks=MemoryMarks())
     shop.clock.instant = datetime(2026, 11, 24, 7, 45, tzinfo=UTC)
     run_daily(adapters)
     shop.clock.instant = datetime(2026, 11, 25, 7, 45, tzinfo=UTC)

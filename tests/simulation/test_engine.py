@@ -56,19 +56,19 @@ def pick(
 def test_a_steady_item_replays_as_worked_by_hand(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """4 a day for 20 days, lead time 2, warm-up 4: rate 4, and 4 × (2 + 1) = 12 on hand at the
+    """4 a day for 12 days, lead time 2, warm-up 4: rate 4, and 4 × (2 + 1) = 12 on hand at the
     start of day 4.
 
     Fixed, buffer 0: reorder point 8, order up to 8 + 8 = 16. End of day 4: 8 on hand, order 8
     (arrives day 6); day 5: 4; day 6: 4 + 8 − 4 = 8, order 8; … so 8, 4, 8, 4 …: 6 on average
-    over the 16 scored days, never out, an order every other day: 8.
+    over the 8 scored days, never out, an order every other day: 4.
 
     Fixed, buffer 1 day (4): reorder point 12, up to 20. Day 4: 8, order 12 (day 6); day 5: 4;
-    day 6: 12, order 8; day 7: 8; then 12, 8, …: (8 + 4 + 7 × 12 + 7 × 8) ÷ 16 = 9.5; 8 orders.
+    day 6: 12, order 8; day 7: 8; then 12, 8, …: (8 + 4 + 3 × 12 + 3 × 8) ÷ 8 = 9; 4 orders.
 
-    The bot has 4 to 19 days of history, short of the 28 it learns from: the typed numbers
+    The bot has 4 to 11 days of history, short of the 14 it learns from: the typed numbers
     with a buffer of one day's rate, the same as buffer 1."""
-    sales = write(tmp_path / "sales.csv", [["date", "sku", "units"], *sales_rows("BEAN", [4] * 20)])
+    sales = write(tmp_path / "sales.csv", [["date", "sku", "units"], *sales_rows("BEAN", [4] * 12)])
     items = write(
         tmp_path / "items.csv",
         [["sku", "lead_time_days", "pack_size", "unit_cost"], ["BEAN", 2, 1, 2.5]],
@@ -87,17 +87,17 @@ def test_a_steady_item_replays_as_worked_by_hand(
         "target": None,
         "avg_inventory_units": 6.0,
         "avg_inventory_value": 15.0,
-        "orders": 8,
+        "orders": 4,
         "items": 1,
     }
     one_day = pick(lines, "fixed", 1, "all")
-    assert (one_day["avg_inventory_units"], one_day["orders"]) == (9.5, 8)
+    assert (one_day["avg_inventory_units"], one_day["orders"]) == (9.0, 4)
     bot = pick(lines, "bot", None, "A")
     assert (bot["fill_rate"], bot["target"], bot["avg_inventory_units"], bot["orders"]) == (
         1.0,
         0.98,
-        9.5,
-        8,
+        9.0,
+        4,
     )
     assert pick(lines, "bot", None, "C")["items"] == 0
 

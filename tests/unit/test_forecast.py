@@ -158,8 +158,11 @@ def test_little_history_and_recent_stock_outs_make_the_bot_unsure() -> None:
     outs = learn_forecast(days([5.0] * 60, frozenset({55, 57, 59})))
     assert outs.unsure == ["3 stock-out days in the last 28: their demand is a lower bound"]
 
-    assert not learn_forecast(days([5.0] * 27)).enough
-    assert not learn_forecast(days([0.0] * 40 + [3.0, 3.0])).enough  # two sale days, not three
+    assert not learn_forecast(days([5.0] * 13)).enough  # two weeks of history, not 13 days
+    assert not learn_forecast(days([0.0] * 40)).enough  # no sale yet
+    one_sale = learn_forecast(days([0.0] * 20 + [3.0]))
+    assert one_sale.enough
+    assert one_sale.unsure == ["little history (21 days, 1 with sales)"]
 
 
 def test_a_change_of_class_is_reported() -> None:
@@ -168,3 +171,48 @@ def test_a_change_of_class_is_reported() -> None:
     assert forecast.previous_class is DemandClass.SMOOTH
     assert forecast.kind is not DemandClass.SMOOTH
     assert any(reason.startswith("demand changed from smooth") for reason in forecast.unsure)
+
+
+# --- stock-outs: the shelf's empty days, and sales it cut short
+
+
+def test_an_empty_shelf_that_sold_nothing_tells_nothing() -> None:
+    selling = [0.0, 0.0, 4.0] * 10
+    seen = learn_forecast(days(selling))
+    emptied = learn_forecast(days([*selling, *[0.0] * 5], frozenset(range(30, 35))))
+
+    # the five empty days are neither days without a sale nor sales: same rate, same ADI
+    assert emptied.rate == pytest.approx(seen.rate)
+    assert emptied.shape is not None and seen.shape is not None
+    assert (emptied.shape.adi, emptied.selling_days) == (seen.shape.adi, 10)
+    assert (emptied.days, emptied.stock_out_days) == (35, 5)
+    # the same five days with stock on the shelf are days without a sale: 35 days ÷ 10 sales
+    stocked = learn_forecast(days([*selling, *[0.0] * 5]))
+    assert stocked.shape is not None and stocked.shape.adi == 3.5
+
+
+def test_a_sale_cut_short_counts_as_a_lower_bound_of_its_size() -> None:
+    state = DemandFilter()
+    for sold, out in ((0.0, False), (0.0, False), (4.0, False)) * 2 + (
+        (0.0, False),
+        (0.0, False),
+        (1.0, True),
+    ):
+        state.update(sold, out)
+    # sizes 4, 4 seen whole (weights 1, 1/2), then 1 that emptied the shelf (weight 1/3):
+    # sizes seen 4 + (1 − 4)/3 = 3; share seen whole 1 + (0 − 1)/3 = 2/3; size 3 ÷ 2/3 = 4.5
+    assert state.size == pytest.approx(4.5)
+    # intervals 3, 3, 3: SBA = 0.95 × 4.5 / 3 (dropping the 1 in as a whole sale would give 3)
+    assert state.sba == pytest.approx(0.95 * 4.5 / 3)
+
+
+def test_when_every_sale_was_cut_short_the_size_is_four_times_what_sold() -> None:
+    forecast = learn_forecast(days([0.0] * 13 + [1.0], frozenset({13})))
+
+    # one sale of 1 that emptied the shelf, none seen whole: size 1 ÷ 1/4 = 4, interval 14
+    assert forecast.method == "SBA"
+    assert forecast.rate == pytest.approx(0.95 * 4 / 14)
+    # its errors (1 on one day in 14: 1/14) understate the spread; the model's: a sale of 4
+    # with chance rate ÷ 4 a day: chance × 16 − rate²
+    rate = 0.95 * 4 / 14
+    assert forecast.variance == pytest.approx(rate / 4 * 16 - rate * rate)

@@ -42,3 +42,18 @@ def test_unknown_costs_count_as_the_class_median_and_targets_are_capped() -> Non
     assert targets["a"] == targets["b"] == targets["c"]
     assert targets["rare"] == pytest.approx(1 - 0.1 * 3)  # at most 3 × the class's shortfall
     assert targets["none"] == 0.95  # nothing sold in its class: the class's target
+
+
+def test_an_item_not_selling_yet_keeps_its_class_target() -> None:
+    # nothing sold yet: it weighs nothing in the class's average, so its demand to come is not
+    # allowed for there; a costly one would otherwise get 3 × the class's shortfall
+    targets = item_targets(
+        [
+            TargetInput("seller", "C", 2, 1.0, 4),
+            TargetInput("new costly", "C", 0, 500.0, 30),
+        ],
+        TARGETS,
+    )
+
+    assert targets["new costly"] == 0.90
+    assert targets["seller"] == pytest.approx(0.90)

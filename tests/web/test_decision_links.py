@@ -19,7 +19,8 @@ from sheets_bot.domain.decision_links import DraftSnapshot, decision_claims
 from sheets_bot.domain.tokens import sign_token
 from sheets_bot.services.check import run_check
 from sheets_bot.services.decision_links import LINK_WHO, LinkSigner, draft_snapshots
-from sheets_bot.services.shop import Adapters, read_shop
+from sheets_bot.services.lanes import LinkPorts
+from sheets_bot.services.shop import read_shop
 from sheets_bot.testing.memory_marks import MemoryMarks
 from sheets_bot.web.decision import decision_app, next_poll_within
 from sheets_bot.web.http_server import WebRequest, WebResponse
@@ -32,15 +33,15 @@ class Links:
     def __init__(self) -> None:
         self.shop = Shop.sample()
         self.marks = MemoryMarks()
-        run_check(self.adapters)
+        run_check(self.shop.check_ports)
         self.app = decision_app(self.open, KEY)
 
     @property
-    def adapters(self) -> Adapters:
-        return dataclasses.replace(self.shop.adapters, marks=self.marks)
+    def adapters(self) -> LinkPorts:
+        return dataclasses.replace(self.shop.link_ports, marks=self.marks)
 
     @contextmanager
-    def open(self) -> Iterator[Adapters]:
+    def open(self) -> Iterator[LinkPorts]:
         yield self.adapters
 
     def snapshot(self, draft: str) -> DraftSnapshot:
@@ -201,7 +202,7 @@ def test_a_junk_token_is_refused_before_anything_is_opened(links: Links) -> None
     opened: list[str] = []
 
     @contextmanager
-    def counted() -> Iterator[Adapters]:
+    def counted() -> Iterator[LinkPorts]:
         opened.append("opened")
         yield links.adapters
 

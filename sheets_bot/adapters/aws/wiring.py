@@ -5,7 +5,10 @@ A Lambda container serves many invocations one at a time. Everything that costs 
 and does not change between them is made once per container, on first use, and kept: the
 boto3 session and clients, the Google identity (so its access token is reused until it
 expires) and the HTTP client to the Sheets API (so its connection is reused). What belongs to
-one run is made per run: the ``GoogleSheet`` (it keeps what it read), the adapters bundle.
+one run is made per run: the ``GoogleSheet`` (it keeps what it read), the lane's bundle of
+ports (``services/lanes.py``), one entry point per function: ``daily_adapters()``,
+``poll_adapters(arn)``, ``intake_adapters()``, ``monthly_adapters()``, ``decision_adapters()``
+and ``sync_ports()``, each built from only the settings its function reads (``LANES``).
 
 ``cloud()`` is the container's wiring, built from the environment the first time a handler
 asks; tests install their own with ``use``.
@@ -17,11 +20,10 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 import boto3
 
@@ -35,11 +37,19 @@ from sheets_bot.adapters.aws.scheduler import EventBridgeScheduler
 from sheets_bot.adapters.aws.secrets import service_account_info
 from sheets_bot.adapters.aws.ses_mailer import SesMailer, ses_client
 from sheets_bot.adapters.clock import SystemClock
-from sheets_bot.cloud_config import LANES, CloudSettings, GoogleCredentialMode
+from sheets_bot.adapters.off import NoReceiptLog, NoSalesLog
+from sheets_bot.cloud_config import CloudSettings, GoogleCredentialMode
 from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.errors import MailRejected
-from sheets_bot.ports import Clock, Mailer, Parser
-from sheets_bot.services.shop import Adapters
+from sheets_bot.ports import Clock, Mailer, Parser, ReceiptLog, SalesLog
+from sheets_bot.services.lanes import (
+    DailyPorts,
+    IntakePorts,
+    LinkPorts,
+    MonthlyPorts,
+    PollPorts,
+)
+from sheets_bot.services.shop import CoreFields
 
 if TYPE_CHECKING:
     from gspread.http_client import HTTPClient
@@ -59,13 +69,6 @@ if TYPE_CHECKING:
     from sheets_bot.adapters.google.sheet import GoogleSheet
     from sheets_bot.services.decision_links import LinkSigner
     from sheets_bot.services.stock_history import BlobStockHistory
-
-
-class LivePorts(TypedDict, total=False):
-    sales: DynamoSalesLog
-    receipts: DynamoReceiptLog
-    claims: DynamoClaims
-    confirm_links: ConfirmLinks
 
 
 class VerifiedSenderMailer:
@@ -158,36 +161,12 @@ class AwsWiring:
 
     def view(self, lane: str) -> CloudSettings:
         """The settings as function ``lane`` (a handler module's name) reads them."""
-        return self.settings.only(LANES[lane])
-
-    def narrator(self) -> BedrockNarrator | None:
-        """The monthly narrative's model, when the stack was deployed with AI summaries on."""
-        return self._narrator(self.settings)
-
-    @cached_property
-    def marks(self) -> DynamoMarks:
-        return self._marks(self.settings)
-
-    @cached_property
-    def failures(self) -> SqsRunFailures | None:
-        """The failure queue, read by the daily check's digest (only its role may)."""
-        return self._failures(self.settings)
+        return self.settings.only(lane)
 
     @property
     def link_key(self) -> bytes | None:
         key = self.settings.link_key
         return key.get_secret_value().encode("utf-8") if key is not None else None
-
-    def signer(self) -> LinkSigner | None:
-        """Signs the digest's links, when the stack has a key and a decision function.
-        (Imported here: only the daily check signs links, and the poller's cold start counts.)"""
-        from sheets_bot.services.decision_links import LinkSigner
-
-        view = self.view("daily_check")
-        key = view.link_key
-        if key is None or not view.links_url:
-            return None
-        return LinkSigner(key.get_secret_value().encode("utf-8"), view.links_url.rstrip("/"))
 
     @cached_property
     def ledger(self) -> DynamoLedger:
@@ -213,72 +192,75 @@ class AwsWiring:
         """Hold the sheet for one run (see ``run_lock``): ``with cloud().sheet_lock(...):``."""
         return self.run_lock.held(holder, what, wait=wait)
 
-    def blobs(self) -> S3Blobs:
-        return S3Blobs(self.s3, self.settings.need("bucket"))
+    # --- one entry point per lane: the bundle of ports its function runs with -------------
 
-    def parser(self) -> Parser:
-        """Reads counts that are not spreadsheets (Textract's tables, else the model); the
-        Settings tab decides if it is used at all. Imported here: only the intake needs the
-        file readers, and the poller's cold start stays without them."""
-        from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
-        from sheets_bot.adapters.aws.textract_tables import TextractThenModel
-
-        model = self.view("inbound_email").bedrock_model
-        return TextractThenModel(self.textract, BedrockParser(self.bedrock, model))
-
-    # --- one entry point per lane: the adapters its function runs with ---------------------
-
-    def daily_adapters(self) -> Adapters:
-        """The daily check and its digest: the failure queue, the digest marks, the Stock
-        history, and the POS sales and receipts the learning reads."""
+    def daily_adapters(self) -> DailyPorts:
+        """The daily check and its digest: the Stock history, the POS sales and receipts the
+        learning reads, the digest's marks, the failure queue, the links' signer and the
+        stack's digest time."""
         view = self.view("daily_check")
-        return replace(
-            self._base(view),
+        sales, receipts = self._live_logs(view)
+        return DailyPorts(
+            **self._core(view),
+            history=self._history(view),
+            sales=sales,
+            receipts=receipts,
             mailer=self._mailer(view),
             marks=self._marks(view),
             failures=self._failures(view),
-            history=self._history(view),
-            **self._live(view, claims=False),
+            links=self._signer(view),
+            digest_time=view.digest_time,
         )
 
-    def poll_adapters(self, invoked_arn: str) -> Adapters:
+    def poll_adapters(self, invoked_arn: str) -> PollPorts:
         """The poll: one-off schedules of itself (``invoked_arn``) and every live lane."""
         view = self.view("poll_decisions")
-        return replace(
-            self._base(view),
+        sales, receipts = self._live_logs(view)
+        return PollPorts(
+            **self._core(view),
             mailer=self._mailer(view),
+            sales=sales,
+            receipts=receipts,
+            claims=DynamoClaims(self.dynamodb, view.live_table) if view.live_table else None,
             scheduler=self._scheduler(view, invoked_arn),
-            **self._live(view, claims=True),
+            confirm_links=self._confirm_links(view),
         )
 
-    def intake_adapters(self) -> Adapters:
-        """A forwarded email's run: it writes Proposed rows and sends no mail."""
-        return self._base(self.view("inbound_email"))
+    def intake_adapters(self) -> IntakePorts:
+        """A forwarded email's run: the bucket (the raw message is there) and the parser; it
+        writes Proposed rows and sends no mail."""
+        view = self.view("inbound_email")
+        return IntakePorts(
+            **self._core(view),
+            blobs=S3Blobs(self.s3, view.need("bucket")),
+            parser=self._parser(view),
+        )
 
-    def monthly_adapters(self) -> Adapters:
-        """The monthly summary: the Stock history, sales and receipts, the narrative model."""
+    def monthly_adapters(self) -> MonthlyPorts:
+        """The monthly summary: the Stock history, the receipts, the narrative model."""
         view = self.view("monthly_summary")
-        return replace(
-            self._base(view),
+        _, receipts = self._live_logs(view)
+        return MonthlyPorts(
+            **self._core(view),
             mailer=self._mailer(view),
             history=self._history(view),
+            receipts=receipts,
             narrator=self._narrator(view),
-            **self._live(view, claims=False),
         )
 
-    def decision_adapters(self) -> Adapters:
+    def decision_adapters(self) -> LinkPorts:
         """A digest link's run: the digest marks (its nonces); it writes the Drafts tab only."""
         view = self.view("decision_link")
-        return replace(self._base(view), marks=self._marks(view))
+        return LinkPorts(**self._core(view), marks=self._marks(view))
 
     @contextmanager
-    def link_adapters(self, wait: float = 10.0) -> Iterator[Adapters]:
+    def link_adapters(self, wait: float = 10.0) -> Iterator[LinkPorts]:
         """A digest link's run: the sheet's lease held, so it never writes during a poll."""
         with self.sheet_lock(uuid.uuid4().hex, "a digest link", wait=wait):
             yield self.decision_adapters()
 
     @contextmanager
-    def link_reader(self) -> Iterator[Adapters]:
+    def link_reader(self) -> Iterator[LinkPorts]:
         """A digest link's confirmation page: it only reads, so it takes no lease."""
         yield self.decision_adapters()
 
@@ -289,14 +271,13 @@ class AwsWiring:
 
     # --- builders, each from the settings a lane sees ---------------------------------------
 
-    def _base(self, view: CloudSettings) -> Adapters:
-        """The ports every run that writes the sheet has; no mail unless the lane adds it."""
-        return Adapters(
+    def _core(self, view: CloudSettings) -> CoreFields:
+        """The ports every run that writes the sheet has."""
+        return CoreFields(
             sheet=self._sheet(view),
             ledger=DynamoLedger(self.dynamodb, view.need("ledger_table")),
             audit=DynamoAuditLog(self.dynamodb, view.need("audit_table")),
             memory=DynamoCellMemory(self.dynamodb, view.need("memory_table")),
-            mailer=NoMail(),
             clock=self.clock,
         )
 
@@ -309,11 +290,36 @@ class AwsWiring:
 
         return DynamoMarks(self.dynamodb, view.need("ledger_table"))
 
-    def _failures(self, view: CloudSettings) -> SqsRunFailures | None:
+    def _failures(self, view: CloudSettings) -> SqsRunFailures:
+        """The failure queue, read by the daily check's digest (only its role may)."""
         from sheets_bot.adapters.aws.sqs_failures import SqsRunFailures
 
-        arn = view.failure_queue_arn
-        return SqsRunFailures(self.sqs, arn) if arn else None
+        return SqsRunFailures(self.sqs, view.need("failure_queue_arn"))
+
+    def _signer(self, view: CloudSettings) -> LinkSigner | None:
+        """Signs the digest's links, when the stack has a key and a decision function.
+        (Imported here: only the daily check signs links, and the poller's cold start counts.)"""
+        from sheets_bot.services.decision_links import LinkSigner
+
+        key = view.link_key
+        if key is None or not view.links_url:
+            return None
+        return LinkSigner(key.get_secret_value().encode("utf-8"), view.links_url.rstrip("/"))
+
+    def _confirm_links(self, view: CloudSettings) -> ConfirmLinks | None:
+        """The PO emails' confirmation links, when the stack has a key and the page."""
+        if view.link_key is None or not view.confirm_url or not view.live_table:
+            return None
+        return ConfirmLinks(view.confirm_url, view.link_key.get_secret_value().encode("utf-8"))
+
+    def _parser(self, view: CloudSettings) -> Parser:
+        """Reads counts that are not spreadsheets (Textract's tables, else the model); the
+        Settings tab decides if it is used at all. Imported here: only the intake needs the
+        file readers, and the poller's cold start stays without them."""
+        from sheets_bot.adapters.aws.bedrock_parser import BedrockParser
+        from sheets_bot.adapters.aws.textract_tables import TextractThenModel
+
+        return TextractThenModel(self.textract, BedrockParser(self.bedrock, view.bedrock_model))
 
     def _history(self, view: CloudSettings) -> BlobStockHistory:
         """The StockDay blobs drive sync folds its snapshots into (read by the learning)."""
@@ -322,6 +328,7 @@ class AwsWiring:
         return BlobStockHistory(S3Blobs(self.s3, view.need("bucket")), view.sheet_id)
 
     def _narrator(self, view: CloudSettings) -> BedrockNarrator | None:
+        """The monthly narrative's model, when the stack was deployed with AI summaries on."""
         if not view.summary_model:
             return None
         from sheets_bot.adapters.aws.bedrock_narrator import BedrockNarrator
@@ -341,22 +348,15 @@ class AwsWiring:
             dead_letter_arn=view.failure_queue_arn,
         )
 
-    def _live(self, view: CloudSettings, *, claims: bool) -> LivePorts:
-        """The live lanes' ports, where the stack has the live table: sales and receipts, and
-        with ``claims`` (the poll) the once-only claims and the confirmation links."""
+    def _live_logs(self, view: CloudSettings) -> tuple[SalesLog, ReceiptLog]:
+        """The POS sales and the receipts, in the live table; a stack deployed without it has
+        none (``NoSalesLog``, ``NoReceiptLog``: the learning reads them as empty)."""
         if not view.live_table:
-            return {}
-        ports: LivePorts = {
-            "sales": DynamoSalesLog(self.dynamodb, view.live_table),
-            "receipts": DynamoReceiptLog(self.dynamodb, view.live_table),
-        }
-        if claims:
-            ports["claims"] = DynamoClaims(self.dynamodb, view.live_table)
-            if view.link_key is not None and view.confirm_url:
-                ports["confirm_links"] = ConfirmLinks(
-                    view.confirm_url, view.link_key.get_secret_value().encode("utf-8")
-                )
-        return ports
+            return NoSalesLog(), NoReceiptLog()
+        return (
+            DynamoSalesLog(self.dynamodb, view.live_table),
+            DynamoReceiptLog(self.dynamodb, view.live_table),
+        )
 
     # --- Google -----------------------------------------------------------------------------
 
@@ -389,14 +389,6 @@ class AwsWiring:
         from sheets_bot.adapters.google.sheet import open_google_sheet
 
         return open_google_sheet(view.sheet_id, self.identity, http=self.http)
-
-
-class NoMail:
-    """The mailer of a lane that sends nothing (the intake, a digest link): its role may not
-    send either, so anything that tried is a bug, said as such instead of an AccessDenied."""
-
-    def send(self, message: EmailMessage) -> str:
-        raise MailRejected("this function sends no mail (its lane has no mailer)")
 
 
 _current: AwsWiring | None = None
