@@ -292,7 +292,7 @@ SUMMARY_HEAD = (
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sets", nargs="*", default=["journey", "m5", "monthly"])
-    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--items", type=int, default=150)
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--readme", action="store_true")
     args = parser.parse_args(argv)

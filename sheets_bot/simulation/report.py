@@ -123,10 +123,17 @@ def verdicts(comparison: Comparison) -> list[str]:
             f"- {label}: at the bot's fill {bot.fill_rate:.1%} the fixed rule needs"
             f" {units:,.1f} units ({value:,.2f}) on average, the bot holds"
             f" {bot.avg_inventory_units:,.1f} ({bot.avg_inventory_value:,.2f}):"
-            f" {saving_units:+.0%} less units, {saving_value:+.0%} less value;"
+            f" {_fewer(saving_units, 'fewer units')}, {_fewer(saving_value, 'less value')};"
             f" orders {bot.orders:,} vs {orders:,.0f} ({more_orders:+.0%})."
         )
     return lines
+
+
+def _fewer(saving: float, words: str) -> str:
+    """``12% fewer units``, or ``4% more units`` when the bot holds more."""
+    if round(saving * 100) >= 0:
+        return f"{saving:.0%} {words}"
+    return f"{-saving:.0%} {words.replace('fewer', 'more').replace('less', 'more')}"
 
 
 def _orders_at(sweep: Sequence[Result], group: str, fill: float) -> float:
