@@ -187,8 +187,10 @@ class _Server(HTTPServer):
         except Exception:
             self.handle_error(request, client_address)
         finally:
-            self.shutdown_request(request)
+            # the slot is free before the client sees the connection close, so a client that
+            # waited for the close can count on the slot
             self._slots.release()
+            self.shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that broke (reset, closed mid-answer): logged, never a traceback on
