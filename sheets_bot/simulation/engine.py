@@ -198,9 +198,8 @@ class _Replay:
             else:
                 self.learner.update(served, self.on_hand <= 0)
 
-    def rate(self) -> float:
+    def rate(self, forecast: Forecast) -> float:
         """The rate the check would use for this item's target: learned, else typed."""
-        forecast = self.learner.forecast()
         return forecast.rate if forecast.enough else self.typed.daily_sales
 
 
@@ -220,7 +219,10 @@ def _start(sim: SimItem, row: int, warmup: int, policy: Policy) -> _Replay:
 
 
 def _current_targets(
-    replays: Sequence[_Replay], classes: Mapping[str, str], settings: ShopSettings
+    replays: Sequence[_Replay],
+    forecasts: Sequence[Forecast],
+    classes: Mapping[str, str],
+    settings: ShopSettings,
 ) -> dict[str, float]:
     """Each item's fill target from the rates the bot uses today, as the check sets them each
     day (``domain.targets``); the classes stay the warm-up's, so every policy's class groups
@@ -230,11 +232,11 @@ def _current_targets(
             TargetInput(
                 replay.sim.sku,
                 classes.get(replay.sim.sku, "C"),
-                replay.rate(),
+                replay.rate(forecast),
                 replay.sim.unit_cost,
                 float(replay.sim.arrival_days),
             )
-            for replay in replays
+            for replay, forecast in zip(replays, forecasts, strict=True)
         ],
         settings.fill_targets,
     )
@@ -242,7 +244,7 @@ def _current_targets(
 
 def _decide(
     typed: Item,
-    learner: DemandFilter,
+    learned: Forecast | None,
     sim: SimItem,
     day: int,
     today: date,
@@ -254,8 +256,9 @@ def _decide(
     on_hand: float,
     on_order: float,
 ) -> int:
-    """The order line's quantity the check would draft today (0 for none)."""
-    if policy.fixed:
+    """The order line's quantity the check would draft today (0 for none); ``learned`` is the
+    bot's forecast of today (``None`` for the fixed rule, which learns nothing)."""
+    if policy.fixed or learned is None:
         verdict = evaluate(
             replace(typed, on_hand=on_hand),
             suppliers=suppliers,
@@ -265,7 +268,7 @@ def _decide(
             today=today,
         )
         return verdict.line.quantity if verdict.line is not None else 0
-    forecast = learner.forecast()
+    forecast = learned
     if policy.forecast is not None and forecast.enough:
         forecast = policy.forecast(sim, day, forecast)
     numbers = choose_numbers(
@@ -325,11 +328,13 @@ def replay(
     for day in range(warmup, days):
         for item in replays:
             item.serve(day, backorders, learns=not policy.fixed)
-        targets = {} if policy.fixed else _current_targets(replays, classes, settings)
-        for item in replays:
+        # the bot's forecast of each item, once a day: its targets and its decision use it
+        forecasts = [] if policy.fixed else [item.learner.forecast() for item in replays]
+        targets = _current_targets(replays, forecasts, classes, settings) if forecasts else {}
+        for index, item in enumerate(replays):
             order = _decide(
                 item.typed,
-                item.learner,
+                forecasts[index] if forecasts else None,
                 item.sim,
                 day,
                 start + timedelta(days=day),
