@@ -71,6 +71,8 @@ MIN_WHOLE = 0.25
 empty shelf, the usual size is taken as four times the sizes seen, not as unbounded."""
 RECENT_DAYS = 28
 """The recent window in which stock-outs and a change of class make the bot unsure."""
+HALF_SEEN = 0.5
+"""Below this share of recent sales seen whole, a sporadic item's sale size is marked unsure."""
 RECENT_STOCK_OUTS = 3
 """Stock-out days in the recent window that make the bot unsure (their demand is unknown)."""
 
@@ -94,6 +96,9 @@ class Forecast:
     """Stock-out days among the last ``RECENT_DAYS``."""
     previous_class: DemandClass | None
     """The class at the previous four-weekly checkpoint, when it was a different one."""
+    whole_share: float = 1.0
+    """The share of recent sales seen whole (the others emptied the shelf, so their size is a
+    lower bound); SBA and TSB divide the sizes seen by it."""
 
     @property
     def kind(self) -> DemandClass | None:
@@ -120,6 +125,11 @@ class Forecast:
             reasons.append(
                 f"{self.recent_stock_outs} stock-out days in the last {RECENT_DAYS}:"
                 " their demand is a lower bound"
+            )
+        if self.method in ("SBA", "TSB") and self.whole_share < HALF_SEEN:
+            reasons.append(
+                f"only {plain(round(self.whole_share * 100))}% of recent sales were seen whole"
+                " (the others emptied the shelf): the size of a sale is an estimate"
             )
         return reasons
 
@@ -286,7 +296,7 @@ class DemandFilter:
         if self.days % RECENT_DAYS == 0:
             self._prior_kind, self._checkpoint_kind = self._checkpoint_kind, self._last_kind
 
-    def _variance(self, method: int, shape: Shape | None) -> float:
+    def _variance(self, method: int, shape: Shape | None, rate: float) -> float:
         """The mean squared one-day-ahead error of the method; for SBA and TSB at least the
         spread their own model implies (a sale on one day in ADI, of the usual size, its
         CV² as seen): few sales, or sales cut short by an empty shelf, understate the
@@ -294,7 +304,6 @@ class DemandFilter:
         errors = self._squared_errors[method]
         if method == 0 or shape is None:
             return errors
-        rate = self._forecasts()[method]
         size = self.size
         chance = min(rate / size, 1.0) if size > 0 else 0.0
         model = chance * size * size * (1 + shape.cv2) - rate * rate
@@ -307,15 +316,17 @@ class DemandFilter:
         previous = self._prior_kind if self.days % RECENT_DAYS == 0 else self._checkpoint_kind
         if previous == kind:
             previous = None
+        rate = self._forecasts()[method] if shape is not None else 0.0
         return Forecast(
-            rate=self._forecasts()[method] if shape is not None else 0.0,
-            variance=self._variance(method, shape),
+            rate=rate,
+            variance=self._variance(method, shape, rate),
             method=("SES", "SBA", "TSB")[method] if shape is not None else "none",
             shape=shape,
             days=self.days,
             stock_out_days=self.stock_out_days,
             recent_stock_outs=sum(self._recent),
             previous_class=previous,
+            whole_share=self._whole if self.selling_days else 1.0,
         )
 
 

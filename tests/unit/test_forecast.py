@@ -216,3 +216,18 @@ def test_when_every_sale_was_cut_short_the_size_is_four_times_what_sold() -> Non
     # with chance rate ÷ 4 a day: chance × 16 − rate²
     rate = 0.95 * 4 / 14
     assert forecast.variance == pytest.approx(rate / 4 * 16 - rate * rate)
+    # and the owner is told the size is an estimate
+    assert forecast.whole_share == 0
+    assert (
+        "only 0% of recent sales were seen whole (the others emptied the shelf):"
+        " the size of a sale is an estimate"
+    ) in forecast.unsure
+
+
+def test_sales_mostly_seen_whole_leave_the_size_sure() -> None:
+    whole = [0.0, 0.0, 4.0] * 20
+    # sales 20 whole, then one cut short: the share seen whole 1 − 0.1 = 0.9
+    forecast = learn_forecast(days([*whole, 0.0, 0.0, 1.0], frozenset({62})))
+
+    assert forecast.whole_share == pytest.approx(0.9)
+    assert not any("seen whole" in reason for reason in forecast.unsure)
