@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.models import Item, ScoreWeights, Supplier, supplier_key
@@ -205,18 +206,27 @@ def _weights(weights: ScoreWeights) -> ScoreWeights:
     return weights if weights.total > 0 else ScoreWeights()
 
 
+@lru_cache(maxsize=32)
+def _shares(weights: ScoreWeights) -> tuple[float, float, float, float]:
+    """Points out of 100 for price, reliability, quality and MOQ flexibility (worked out once
+    per Settings, not once per item)."""
+    weights = _weights(weights)
+    total = weights.total
+    return (
+        100 * weights.price / total,
+        100 * weights.reliability / total,
+        100 * weights.quality / total,
+        100 * weights.moq / total,
+    )
+
+
 def _score(
     candidates: Sequence[_Candidate],
     daily_sales: float,
     records: Mapping[str, DeliveryRecord],
     weights: ScoreWeights,
 ) -> list[Score]:
-    weights = _weights(weights)
-    total = weights.total
-    price_share = 100 * weights.price / total
-    reliability_share = 100 * weights.reliability / total
-    quality_share = 100 * weights.quality / total
-    moq_share = 100 * weights.moq / total
+    price_share, reliability_share, quality_share, moq_share = _shares(weights)
     needs = [daily_sales * c.lead for c in candidates]
     lows = [_min_stock(c) for c in candidates]
     costs = [
@@ -263,6 +273,8 @@ def choose_supplier(
     weights: ScoreWeights,
 ) -> SupplierChoice:
     """The item bought from its best usable supplier (see the module's docstring)."""
+    if not offers:
+        return _own_supplier_only(item, suppliers, records, weights)
     listed = list(offers)
     own_key = supplier_key(item.supplier)
     if not any(supplier_key(o.supplier) == own_key for o in listed):
@@ -318,3 +330,26 @@ def choose_supplier(
         "; ".join(notes),
         tuple(score for _, score in ranked),
     )
+
+
+def _own_supplier_only(
+    item: Item,
+    suppliers: Mapping[str, Supplier],
+    records: Mapping[str, DeliveryRecord],
+    weights: ScoreWeights,
+) -> SupplierChoice:
+    """``choose_supplier`` for an item with no Supplier items rows, most items of most shops:
+    its one candidate is the Stock row's supplier through the implicit offer, which changes
+    nothing but the supplier's name as the Suppliers tab spells it (``effective_item``), and
+    there is nothing to rank or explain."""
+    offer = _implicit_offer(item)
+    supplier = suppliers.get(supplier_key(item.supplier))
+    if supplier is None or skip_reason(supplier) is not None:
+        return SupplierChoice(item, offer, None, "")
+    bought = with_changes(item, supplier=supplier.name)
+    lead = _lead(bought, supplier)
+    if lead is None:
+        return SupplierChoice(item, offer, None, "")
+    candidate = _Candidate(offer, supplier, True, bought, None, lead)
+    scores = _score([candidate], item.daily_sales, records, weights)
+    return SupplierChoice(bought, offer, None, "", tuple(scores))

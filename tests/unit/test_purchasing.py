@@ -12,7 +12,7 @@ import pytest
 
 from sheets_bot.domain.evaluation import Verdict, evaluate
 from sheets_bot.domain.history import Receipt
-from sheets_bot.domain.models import ScoreWeights, ShopSettings, Supplier
+from sheets_bot.domain.models import Item, ScoreWeights, ShopSettings, Supplier
 from sheets_bot.domain.ordering_days import parse_ordering_days
 from sheets_bot.domain.purchase_units import PurchaseUnit, UnitMismatch, plural
 from sheets_bot.domain.supplier_choice import (
@@ -200,6 +200,43 @@ def test_blank_figures_of_a_second_supplier_do_not_borrow_the_first_ones() -> No
     cheap = next(s for s in choice.scores if s.supplier == CHEAP_SLOW)
     assert cheap.unit_cost is None and cheap.price == 0
     assert "no price" in choice.why
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {},
+        {"bean bros": supplier("Bean  BROS")},
+        {"bean bros": supplier(paused=True, active=False)},
+        {"bean bros": supplier(active=False)},
+        {"bean bros": supplier(email=None)},
+        {"bean bros": supplier(problem="Suppliers row 2 cannot be read")},
+        {"bean bros": supplier(lead_time_days=None)},
+    ],
+)
+@pytest.mark.parametrize(
+    "stock_row",
+    [
+        item(),
+        item(lead_time_days=None, unit_cost=None, min_order=12, pack_size=6, daily_sales=0),
+        item(supplier="bean bros", lead_time_days=None, unit_cost=Decimal(0)),
+    ],
+)
+def test_an_item_without_supplier_items_rows_is_chosen_as_through_its_implicit_offer(
+    known: dict[str, Supplier], stock_row: Item
+) -> None:
+    # The cheap path for an item nobody listed on Supplier items gives exactly what the
+    # general path gives for the Stock row's own supplier as its only offer.
+    records = {"bean bros": DeliveryRecord(receipts=3, timed=2, on_time=1, exact=2)}
+    own = SupplierItem(sku=stock_row.sku, supplier=stock_row.supplier, row=0)
+    for weights in (ScoreWeights(), ScoreWeights(price=0, reliability=0, quality=0, moq=0)):
+        for delivery in ({}, records):
+            cheap = choose_supplier(stock_row, [], known, delivery, weights)
+            general = choose_supplier(stock_row, [own], known, delivery, weights)
+            assert cheap == general
+            assert cheap.item.supplier == (
+                known["bean bros"].name if cheap.scores else stock_row.supplier
+            )
 
 
 # --- ordering days ---------------------------------------------------------------------------
