@@ -56,20 +56,29 @@ class GuardedWriter:
             if position is None:
                 continue
             raw = cells.get(column)
-            current = "" if raw is None else cell_text(raw)
             cell = (key, column)
-            if current and remembered:
-                last = remembered.get(cell)
-                if current != last:
-                    if last is not None:
-                        memory[cell] = last
-                    self.kept.append(
-                        f"{tab} row {row.number}, column '{column}': kept your"
-                        f" {current!r} (clear the cell to let the bot fill it again)"
-                    )
-                    kept += 1
-                    continue
-            text = "" if value is None else written_text(value)
+            if raw is None:
+                current = ""  # a blank cell: the bot's to fill
+            else:
+                current = raw.strip() if type(raw) is str else cell_text(raw)
+                if current and remembered:
+                    last = remembered.get(cell)
+                    if current != last:
+                        if last is not None:
+                            memory[cell] = last
+                        self.kept.append(
+                            f"{tab} row {row.number}, column '{column}': kept your"
+                            f" {current!r} (clear the cell to let the bot fill it again)"
+                        )
+                        kept += 1
+                        continue
+            # written_text, with the commonest values (blank, text) first
+            if value is None:
+                text = ""
+            elif type(value) is str:
+                text = value.strip()
+            else:
+                text = written_text(value)
             if text != current:
                 writes.append(CellWrite(tab, row.number, position, value))
             memory[cell] = text

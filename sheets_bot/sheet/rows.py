@@ -7,6 +7,7 @@ and every other row is still read.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -35,6 +36,7 @@ from sheets_bot.domain.ordering_days import EVERY_DAY, OrderingDays, parse_order
 from sheets_bot.domain.problems import Problem
 from sheets_bot.domain.sheet_numbers import NotANumber, parse_number
 from sheets_bot.domain.supplier_items import SupplierItem, parse_price_breaks
+from sheets_bot.ports import Cell
 from sheets_bot.sheet.table import Row, Table, cell_text, is_blank
 
 
@@ -427,11 +429,14 @@ def read_stock(table: Table) -> tuple[list[Item], dict[int, list[Problem]]]:
             rows_by_sku.setdefault(sku, []).append(row.number)
     present = present_columns(table, STOCK_COLUMNS)
     for row in table:
-        parsed = validate_row(StockRow, table, row, STOCK_COLUMNS, present)
-        if isinstance(parsed, list):
-            problems[row.number] = parsed
-            continue
-        same_sku = rows_by_sku.get(parsed.sku.casefold(), [])
+        item = _plain_item(row.values, row.number)
+        if item is None:
+            parsed = validate_row(StockRow, table, row, STOCK_COLUMNS, present)
+            if isinstance(parsed, list):
+                problems[row.number] = parsed
+                continue
+            item = _item(parsed, row.number)
+        same_sku = rows_by_sku.get(item.sku.casefold(), [])
         twins = [n for n in same_sku if n != row.number] if len(same_sku) > 1 else []
         if twins:
             problems[row.number] = [
@@ -442,13 +447,112 @@ def read_stock(table: Table) -> tuple[list[Item], dict[int, list[Problem]]]:
                     "is a duplicate SKU (also on row "
                     + ", ".join(str(n) for n in twins)
                     + "); no order is drafted until it is unique",
-                    value=parsed.sku,
+                    value=item.sku,
                     column_index=table.columns.get("SKU"),
                 )
             ]
             continue
-        items.append(_item(parsed, row.number))
+        items.append(item)
     return items, problems
+
+
+class _NotPlain(Exception):
+    """A cell ``_plain_item`` leaves to the full validation."""
+
+
+@dataclass(frozen=True)
+class _PlainRange:
+    """A ``NumberRange`` as plain int and float bounds, for cells that are already numbers."""
+
+    low: int
+    high: int
+    low_float: float
+    high_float: float
+
+    @classmethod
+    def of(cls, limits: NumberRange) -> _PlainRange:
+        if limits.low_open or limits.low != int(limits.low) or limits.high != int(limits.high):
+            raise ValueError(f"{limits} has no plain bounds")  # pragma: no cover - a bug
+        return cls(int(limits.low), int(limits.high), float(limits.low), float(limits.high))
+
+    def amount(self, value: Cell) -> float | None:
+        """A blank, or an int or float in range, as the float ``_item`` makes of it.
+
+        A float's Decimal (of its shortest text, as ``parse_number`` makes it) is on the same
+        side of a whole-number bound as the float itself, so the float compares as its Decimal
+        does; the top bound is left to the full validation (compared strictly)."""
+        if value is None:
+            return None
+        if type(value) is int:
+            if self.low <= value <= self.high:
+                return float(value)
+        elif type(value) is float and self.low_float <= value < self.high_float:
+            return value
+        raise _NotPlain
+
+    def whole(self, value: Cell) -> int | None:
+        """A blank, or a whole int or float in range, as an int."""
+        if value is None:
+            return None
+        if type(value) is int:
+            if self.low <= value <= self.high:
+                return value
+        elif (
+            type(value) is float
+            and value.is_integer()
+            and self.low_float <= value <= self.high_float
+        ):
+            return int(value)
+        raise _NotPlain
+
+
+_ON_HAND = _PlainRange.of(COUNT)
+_DAILY_SALES = _PlainRange.of(DAILY_SALES)
+_LEAD_TIME = _PlainRange.of(LEAD_TIME_DAYS)
+_UNIT_COST = _PlainRange.of(UNIT_COST)
+_PACK_SIZE = _PlainRange.of(PACK_SIZE)
+_ORDER_LIMIT = _PlainRange.of(ORDER_LIMIT)
+
+
+def _plain_item(values: Mapping[str, Cell], number: int) -> Item | None:
+    """The ``Item`` of a Stock row whose cells are all plainly valid (the required texts not
+    blank, numbers as ints or floats in range, the rest blank or valid), exactly as
+    ``_item(StockRow.model_validate(...))`` makes it; ``None`` for any other row, which goes
+    through the full validation (and gets its located problems). Most rows of most shops are
+    plain: this reads them without building a pydantic model and a Decimal per number."""
+    name = cell_text(values.get("Item"))
+    sku = cell_text(values.get("SKU"))
+    supplier = cell_text(values.get("Supplier"))
+    if not (name and sku and supplier):
+        return None
+    try:
+        on_hand = _ON_HAND.amount(values.get("On hand"))
+        daily_sales = _DAILY_SALES.amount(values.get("Daily sales"))
+        if on_hand is None or daily_sales is None:
+            return None
+        buffer = _ON_HAND.amount(values.get("Safety buffer"))
+        cost = _UNIT_COST.amount(values.get("Unit cost"))
+        status = values.get("Status")
+        use_learned = values.get("Use learned")
+        return Item(
+            sku=sku,
+            name=name,
+            supplier=supplier,
+            on_hand=on_hand,
+            daily_sales=daily_sales,
+            lead_time_days=_LEAD_TIME.amount(values.get("Lead time (days)")),
+            safety_buffer=buffer if buffer else 0.0,
+            pack_size=_PACK_SIZE.whole(values.get("Pack size")) or 1,
+            unit_cost=None if cost is None else parse_number(values.get("Unit cost")),
+            min_order=_ORDER_LIMIT.whole(values.get("Min order")),
+            max_order=_ORDER_LIMIT.whole(values.get("Max order")),
+            status=ItemStatus.ACTIVE if status is None else _status(status),
+            row=number,
+            use_learned=None if use_learned is None else _use_learned(use_learned),
+            unit=cell_text(values.get("Unit")),
+        )
+    except (_NotPlain, ValueError):
+        return None
 
 
 def _item(row: StockRow, number: int) -> Item:

@@ -38,6 +38,8 @@ def cell_text(value: Cell) -> str:
         return value.strip()
     if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
         return str(value)
+    if type(value) is float:
+        return _number_text(value)
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):

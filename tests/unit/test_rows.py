@@ -9,7 +9,15 @@ import pytest
 from sheets_bot.domain.models import ItemStatus, PoFormat
 from sheets_bot.ports import Cell
 from sheets_bot.sheet.layout import load_layout
-from sheets_bot.sheet.rows import read_stock, read_suppliers
+from sheets_bot.sheet.rows import (
+    STOCK_COLUMNS,
+    StockRow,
+    _item,
+    _plain_item,
+    read_stock,
+    read_suppliers,
+    validate_row,
+)
 from sheets_bot.sheet.settings import read_settings
 from sheets_bot.sheet.table import Table
 from tests.unit.tables import table
@@ -193,3 +201,77 @@ def test_each_bad_setting_is_one_message_saying_what_happens_meanwhile() -> None
 def test_a_currency_code_is_read_in_any_case(typed: str, code: str) -> None:
     settings, problems = read_settings(table("Settings", [{"Setting": "Currency", "Value": typed}]))
     assert (settings.currency, problems) == (code, [])
+
+
+PLAIN: dict[str, Cell] = {
+    "Item": "Espresso 1kg",
+    "SKU": "COF-1",
+    "Supplier": "Bean Bros",
+    "On hand": 12,
+    "Daily sales": 2.5,
+    "Lead time (days)": None,
+    "Safety buffer": 3,
+    "Pack size": 6,
+    "Unit cost": 4.2,
+}
+
+EDGES: dict[str, list[Cell]] = {
+    "Item": [None, "", "  ", 7, 2.5, True, " Tea "],
+    "SKU": [None, " ", 123, 1e20, "ab-1"],
+    "Supplier": [None, "", "bean  bros"],
+    "On hand": [
+        0,
+        -0.0,
+        0.0,
+        -1,
+        10**9,
+        10**9 + 1,
+        1e9,
+        999999999.9999999,
+        1e9 + 0.1,
+        float("nan"),
+        float("inf"),
+        True,
+        False,
+        "7",
+        " 7 ",
+        None,
+        2**70,
+        0.1 + 0.2,
+    ],
+    "Daily sales": [0, 0.0, -0.5, 10**7, 1e7, 1e7 - 1e-9, 3.3333333333, "2,5", None],
+    "Lead time (days)": [0, 0.5, 1000, 1000.0, 1001, 999.9999999999999, -1, "5", ""],
+    "Safety buffer": [0, -0.0, 0.0, 1.5, None, "", -2, 10**9, 1e9],
+    "Pack size": [0, 1, 1.0, 0.5, 6.0, 2.5, -0.0, 10**6, 10**6 + 1, 1e6, 1e6 + 1, "6", True],
+    "Unit cost": [0, 0.0, 0.1, 12.5, 1e7, 1e7 - 0.01, 1e-7, -0.01, "12.50", None],
+    "Min order": [None, 0, 1, 3.0, 3.5, 10**9, 10**9 + 1, -1],
+    "Max order": [None, 1, 1e9, 2.0, ""],
+    "Status": [None, "", "active", " Paused ", "DISCONTINUED", "gone", 3],
+    "Use learned": [None, "", "no", "Lead  Time", "both", "maybe", 0],
+    "Unit": [None, "", " bottle ", 12],
+}
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [(column, value) for column, values in EDGES.items() for value in values]
+)
+def test_a_row_read_quickly_is_the_row_the_full_validation_reads(column: str, value: Cell) -> None:
+    # Plain rows skip pydantic; any row, plain or not, must come out as pydantic reads it.
+    stock = table("Stock", [{**PLAIN, column: value}])
+    [row] = list(stock)
+    full = validate_row(StockRow, stock, row, STOCK_COLUMNS)
+    quick = _plain_item(row.values, row.number)
+    if isinstance(full, list):
+        assert quick is None
+    elif quick is not None:
+        expected = _item(full, row.number)
+        assert quick == expected
+        assert [type(v) for v in vars(quick).values()] == [type(v) for v in vars(expected).values()]
+        assert repr(quick) == repr(expected)  # -0.0, Decimal exponents
+
+
+def test_a_plain_row_is_read_without_the_full_validation() -> None:
+    [row] = list(table("Stock", [PLAIN]))
+    quick = _plain_item(row.values, row.number)
+    assert quick is not None
+    assert (quick.on_hand, quick.daily_sales, quick.unit_cost) == (12.0, 2.5, Decimal("4.2"))
