@@ -350,6 +350,31 @@ def _own_supplier_only(
     lead = _lead(bought, supplier)
     if lead is None:
         return SupplierChoice(item, offer, None, "")
-    candidate = _Candidate(offer, supplier, True, bought, None, lead)
-    scores = _score([candidate], item.daily_sales, records, weights)
-    return SupplierChoice(bought, offer, None, "", tuple(scores))
+    return SupplierChoice(
+        bought, offer, None, "", (_sole_score(bought, supplier, lead, records, weights),)
+    )
+
+
+def _sole_score(
+    item: Item,
+    supplier: Supplier,
+    lead: float,
+    records: Mapping[str, DeliveryRecord],
+    weights: ScoreWeights,
+) -> Score:
+    """``_score`` of the Stock row's own supplier as the only candidate, through the implicit
+    offer (no price of its own: the item's unit cost, which is then the cheapest)."""
+    price_share, reliability_share, quality_share, moq_share = _shares(weights)
+    need = item.daily_sales * lead
+    low = float(max(item.min_order or 0, item.pack_size, 1))
+    cost = item.unit_cost
+    price = 0.0 if cost is None else 1.0
+    record = records.get(supplier_key(supplier.name), _NO_RECORD)
+    moq = 1.0 if need <= 0 else min(1.0, need / low)
+    parts = [
+        price_share * price,
+        reliability_share * record.reliability,
+        quality_share * record.quality,
+        moq_share * moq,
+    ]
+    return Score(supplier.name, sum(parts), parts[0], parts[1], parts[2], parts[3], cost, lead)
