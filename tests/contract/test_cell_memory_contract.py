@@ -156,3 +156,19 @@ def test_cells_kept_one_row_per_cell_by_an_older_version_are_recalled_sqlite(
         assert store.memory.recall("Orders") == {}
     with SqliteStore(path) as reopened:
         assert reopened.memory.recall("Stock") == STOCK_CELLS
+
+
+def test_cells_in_any_order_are_recalled_as_remembered(memory: CellMemory) -> None:
+    # A row's cells out of order, a row coming back after others, columns first seen late.
+    cells = {
+        ("B", "Move"): "watch",
+        ("A", "Note"): "n",
+        ("A", "Move"): "reorder",
+        ("B", "Reorder point"): "4",
+        ("C", "Note"): "",
+        ("A", "Days left"): "2.5",
+        ("B", "Note"): "x",
+    }
+    memory.remember("Stock", cells)
+
+    assert memory.recall("Stock") == cells

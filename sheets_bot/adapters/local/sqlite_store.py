@@ -490,16 +490,24 @@ def _pack_cells(cells: Mapping[tuple[str, str], str]) -> str:
     each column name once and each row id once (not once per cell)."""
     columns: dict[str, int] = {}
     rows: dict[str, list[str | None]] = {}
+    last_row: str | None = None
+    values: list[str | None] = []
     for (row_id, column), value in cells.items():
         index = columns.get(column)
         if index is None:
             index = columns[column] = len(columns)
-        values = rows.get(row_id)
-        if values is None:
-            values = rows[row_id] = []
-        if len(values) <= index:
-            values.extend([None] * (index + 1 - len(values)))
-        values[index] = value
+        if row_id != last_row:  # a row's cells mostly come one after the other
+            last_row = row_id
+            found = rows.get(row_id)
+            values = rows[row_id] = [] if found is None else found
+        size = len(values)
+        if index == size:
+            values.append(value)  # the next column, the common case
+        elif index < size:
+            values[index] = value
+        else:
+            values.extend([None] * (index - size))
+            values.append(value)
     return json.dumps(
         {"columns": list(columns), "rows": rows}, ensure_ascii=False, separators=(",", ":")
     )
