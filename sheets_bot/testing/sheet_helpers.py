@@ -71,11 +71,11 @@ def set_in_place(grid: Grid, row: int, column: int, value: Cell) -> None:
     if row <= len(grid) and column <= len(grid[row - 1]):
         grid[row - 1][column - 1] = value  # the common case: a cell inside the grid
         return
-    while len(grid) < row:
-        grid.append([])
+    if len(grid) < row:
+        grid.extend([] for _ in range(row - len(grid)))
     cells = grid[row - 1]
-    while len(cells) < column:
-        cells.append(None)
+    if len(cells) < column:
+        cells.extend([None] * (column - len(cells)))  # grown once, not a cell at a time
     cells[column - 1] = value
 
 
