@@ -456,10 +456,6 @@ def read_stock(table: Table) -> tuple[list[Item], dict[int, list[Problem]]]:
     return items, problems
 
 
-class _NotPlain(Exception):
-    """A cell ``_plain_item`` leaves to the full validation."""
-
-
 @dataclass(frozen=True)
 class _PlainRange:
     """A ``NumberRange`` as plain int and float bounds, for cells that are already numbers."""
@@ -488,7 +484,7 @@ class _PlainRange:
                 return float(value)
         elif type(value) is float and self.low_float <= value < self.high_float:
             return value
-        raise _NotPlain
+        raise ValueError("not plain")  # left to the full validation
 
     def whole(self, value: Cell) -> int | None:
         """A blank, or a whole int or float in range, as an int."""
@@ -503,7 +499,7 @@ class _PlainRange:
             and self.low_float <= value <= self.high_float
         ):
             return int(value)
-        raise _NotPlain
+        raise ValueError("not plain")  # left to the full validation
 
 
 _ON_HAND = _PlainRange.of(COUNT)
@@ -551,7 +547,7 @@ def _plain_item(values: Mapping[str, Cell], number: int) -> Item | None:
             use_learned=None if use_learned is None else _use_learned(use_learned),
             unit=cell_text(values.get("Unit")),
         )
-    except (_NotPlain, ValueError):
+    except ValueError:  # a cell that is not plain (or not valid): the full validation says
         return None
 
 
