@@ -83,8 +83,12 @@ class MemorySheet:
         touched = tabs_named_in(batch)
         for tab in touched:
             self.tabs[tab] = [list(cells) for cells in self.tabs[tab]]
-        for write in batch.writes:
-            set_in_place(self.tabs[write.tab], write.row, write.column, stored(write.value))
+        tabs = self.tabs
+        for write in batch.writes:  # a big check writes hundreds of thousands of cells
+            value = write.value
+            if isinstance(value, BotFormula | Sparkline):
+                value = value.text  # as ``stored``
+            set_in_place(tabs[write.tab], write.row, write.column, value)
         self._append(batch.appends)
         for tab, numbers in deletions.items():
             grid = self.tabs[tab]
