@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sheets_bot.domain.audit import AuditEntry
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
@@ -68,10 +68,13 @@ SeedRows = Sequence[Sequence[Written]]
 """Rows ``prepare`` writes into an empty tab, in the layout's column order."""
 
 
-@dataclass(frozen=True)
-class CellWrite:
+class CellWrite(NamedTuple):
     """Write ``value`` at a 1-based (row, column) of ``tab``: a plain value, or a
-    ``BotFormula`` / ``Sparkline`` written as the bot's own formula."""
+    ``BotFormula`` / ``Sparkline`` written as the bot's own formula.
+
+    A named tuple rather than a frozen dataclass: as immutable, and a check makes one per cell
+    it changes (hundreds of thousands in a big shop's first check), at a third of the time and
+    half the memory."""
 
     tab: str
     row: int

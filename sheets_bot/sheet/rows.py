@@ -516,36 +516,38 @@ def _plain_item(values: Mapping[str, Cell], number: int) -> Item | None:
     ``_item(StockRow.model_validate(...))`` makes it; ``None`` for any other row, which goes
     through the full validation (and gets its located problems). Most rows of most shops are
     plain: this reads them without building a pydantic model and a Decimal per number."""
-    name = cell_text(values.get("Item"))
-    sku = cell_text(values.get("SKU"))
-    supplier = cell_text(values.get("Supplier"))
+    name = cell_text(values.get(STOCK_COLUMNS["item"]))
+    sku = cell_text(values.get(STOCK_COLUMNS["sku"]))
+    supplier = cell_text(values.get(STOCK_COLUMNS["supplier"]))
     if not (name and sku and supplier):
         return None
     try:
-        on_hand = _ON_HAND.amount(values.get("On hand"))
-        daily_sales = _DAILY_SALES.amount(values.get("Daily sales"))
+        on_hand = _ON_HAND.amount(values.get(STOCK_COLUMNS["on_hand"]))
+        daily_sales = _DAILY_SALES.amount(values.get(STOCK_COLUMNS["daily_sales"]))
         if on_hand is None or daily_sales is None:
             return None
-        buffer = _ON_HAND.amount(values.get("Safety buffer"))
-        cost = _UNIT_COST.amount(values.get("Unit cost"))
-        status = values.get("Status")
-        use_learned = values.get("Use learned")
+        buffer = _ON_HAND.amount(values.get(STOCK_COLUMNS["safety_buffer"]))
+        cost = _UNIT_COST.amount(values.get(STOCK_COLUMNS["unit_cost"]))
+        status = values.get(STOCK_COLUMNS["status"])
+        use_learned = values.get(STOCK_COLUMNS["use_learned"])
         return Item(
             sku=sku,
             name=name,
             supplier=supplier,
             on_hand=on_hand,
             daily_sales=daily_sales,
-            lead_time_days=_LEAD_TIME.amount(values.get("Lead time (days)")),
+            lead_time_days=_LEAD_TIME.amount(values.get(STOCK_COLUMNS["lead_time_days"])),
             safety_buffer=buffer if buffer else 0.0,
-            pack_size=_PACK_SIZE.whole(values.get("Pack size")) or 1,
-            unit_cost=None if cost is None else parse_number(values.get("Unit cost")),
-            min_order=_ORDER_LIMIT.whole(values.get("Min order")),
-            max_order=_ORDER_LIMIT.whole(values.get("Max order")),
+            pack_size=_PACK_SIZE.whole(values.get(STOCK_COLUMNS["pack_size"])) or 1,
+            unit_cost=None
+            if cost is None
+            else parse_number(values.get(STOCK_COLUMNS["unit_cost"])),
+            min_order=_ORDER_LIMIT.whole(values.get(STOCK_COLUMNS["min_order"])),
+            max_order=_ORDER_LIMIT.whole(values.get(STOCK_COLUMNS["max_order"])),
             status=ItemStatus.ACTIVE if status is None else _status(status),
             row=number,
             use_learned=None if use_learned is None else _use_learned(use_learned),
-            unit=cell_text(values.get("Unit")),
+            unit=cell_text(values.get(STOCK_COLUMNS["unit"])),
         )
     except ValueError:  # a cell that is not plain (or not valid): the full validation says
         return None
