@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sheets_bot.ports import BotFormula, CellWrite, SheetBatch, Sparkline, Written
-from sheets_bot.sheet.table import Row, Table, cell_text
+from sheets_bot.sheet.table import Row, Table, cell_text, number_text
 
 
 def written_text(value: Written) -> str:
@@ -72,11 +72,13 @@ class GuardedWriter:
                         )
                         kept += 1
                         continue
-            # written_text, with the commonest values (blank, text) first
+            # written_text, with the commonest values (blank, text, a float) first
             if value is None:
                 text = ""
             elif type(value) is str:
                 text = value.strip()
+            elif type(value) is float:
+                text = number_text(value)
             else:
                 text = written_text(value)
             if text != current:

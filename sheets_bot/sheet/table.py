@@ -39,17 +39,17 @@ def cell_text(value: Cell) -> str:
     if type(value) is int and -_EXACT_INT < value < _EXACT_INT:
         return str(value)
     if type(value) is float:
-        return _number_text(value)
+        return number_text(value)
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        return _number_text(value)
+        return number_text(value)
     return str(value).strip()
 
 
-def _number_text(value: int | float) -> str:
+def number_text(value: int | float) -> str:
     """Any number as text, never raising: ``inf`` and ``nan`` for what is not finite, the
     digits of an integer too long for a double (or its length, past Python's limit)."""
     if type(value) is float:
