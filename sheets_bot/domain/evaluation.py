@@ -65,13 +65,49 @@ class Verdict:
     """The fill-rate safety stock, when the learned policy set it."""
 
 
-def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, str]:
-    """The item's usual order: the median past order, or one lead time of sales without one."""
+USUAL_MIN_DAYS = 7.0
+"""Without past orders the usual order is never taken as less than a week of sales: a need of
+a few days' sales is in proportion to any item that sells (an item with lead time 0 orders one
+day of sales at a time, and refilling its safety buffer after a stock-out is no reason to look
+twice)."""
+
+
+def usual_order(
+    history: Sequence[int],
+    assessment: Assessment,
+    *,
+    pack_size: int = 1,
+    lump: float = 0.0,
+) -> tuple[float, str]:
+    """The item's usual order, the baseline of the ``anomaly factor`` check, and its words.
+
+    With past orders: their median. Without: what the rules order from an empty shelf
+    before the safety stock, in days of the item's sales: the reorder point's cover (lead
+    time, with the wait for the supplier's next ordering day) + one cycle on top (the order
+    itself), + ``lump``, the demand between two chances to order that the learned policy
+    allows for (one sale of an item that sells in lumps), and at least ``USUAL_MIN_DAYS``.
+    The safety stock is left out: a need over twice this one takes a safety stock larger
+    than all the sales the order covers (a typed buffer far above what the typed rate sells,
+    say). The learned one, for the item's fill target, is about one sale of an item that
+    sells in lumps, which ``lump`` counts. An item
+    that has not sold yet has no sales to measure by: its usual order is one pack, what the
+    rules keep of a new item."""
     if history:
         median = float(statistics.median(history))
         return median, f"median past order {plain(median)}"
-    demand = assessment.lead_time_demand
-    return demand, f"one lead time of sales {plain(demand)}"
+    rate = assessment.daily_sales
+    if rate <= 0:
+        pack = max(pack_size, 1)
+        return float(pack), f"no past order; one pack of {pack}, as it has not sold yet"
+    span = assessment.cover_days + assessment.cycle_days + max(lump, 0.0) / rate
+    days = max(span, USUAL_MIN_DAYS)
+    usual = rate * days
+    what = (
+        "a week at least"
+        if span < USUAL_MIN_DAYS
+        else "an order from an empty shelf before the safety stock"
+    )
+    return usual, f"no past order; {plain(days)} days of sales {plain(usual)}, {what}"
 
 
 def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
@@ -100,6 +136,9 @@ class _Spans:
     wait_days: float
     safety_buffer: float
     buffer_note: str = ""
+    lump: float = 0.0
+    """The demand between two chances to order the learned policy allows for (see
+    ``_between_chances``); part of the usual order."""
 
 
 def _days(value: float) -> str:
@@ -157,7 +196,7 @@ def _policy(
     if wait:
         parts.insert(0, f"{_days(wait)} to the next order day")
     note = " + ".join(parts) if wait else ""
-    return _Spans(cover, note, cycle, wait, safety.units, safety.why), safety
+    return _Spans(cover, note, cycle, wait, safety.units, safety.why, size), safety
 
 
 def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float, float]:
@@ -248,7 +287,7 @@ def evaluate(
     flags = []
     if quantity.capped_by:
         flags.append(f"capped at {quantity.capped_by}")
-    usual, usual_text = usual_order(history, assessment)
+    usual, usual_text = usual_order(history, assessment, pack_size=item.pack_size, lump=spans.lump)
     # The flag is about the decision, not the pack: the need before min order and pack
     # rounding (3.2 rounded up to a pack of 6 is not an unusual order).
     need = max(quantity.target - assessment.position, 0.0)
