@@ -156,6 +156,37 @@ def test_a_learned_lumpy_item_counts_one_sale_in_its_usual_order() -> None:
     assert verdict.line.why.startswith("out of stock")
 
 
+def test_learned_numbers_with_ordering_days_count_the_days_between_two_orders() -> None:
+    # Learned, Mondays only, on a Tuesday: wait 6, review 7, lead 3: cover 6 + 3 = 9, cycle
+    # 3 + 7 = 10, and the 7 days of sales between two ordering days (the policy allows for
+    # them below the reorder point): usual 2 × (9 + 10 + 7) = 52. A factor of 0.5 shows it.
+    mondays = {"bean bros": supplier(ordering_days=parse_ordering_days("Mon"))}
+    smooth = DemandPlan(
+        Forecast(
+            2.0, 2.0, "SES", Shape(days=60, selling_days=60, adi=1.0, cv2=0.1), 60, 0, 0, None
+        ),
+        0.95,
+        "B",
+    )
+    stock = item(on_hand=0, daily_sales=2.0, lead_time_days=3.0)
+    verdict = evaluate(
+        stock,
+        suppliers=mondays,
+        on_order=0,
+        settings=ShopSettings(anomaly_factor=0.5),
+        history=[],
+        today=TUESDAY,
+        plan=smooth,
+    )
+    assert verdict.assessment is not None and verdict.line is not None
+    assert verdict.assessment.cover_days == 9 and verdict.assessment.cycle_days == 10
+    assert verdict.line.flag is not None
+    assert "(no past order; 26 days of sales 52, an order from an empty shelf" in verdict.line.flag
+    need = verdict.assessment.reorder_point + verdict.assessment.cycle_demand
+    assert need <= 2 * 52  # not flagged at the usual factor of 2
+    assert _flag(_check(stock, suppliers=mondays, today=TUESDAY, plan=smooth)) is None
+
+
 def test_usual_order_by_hand() -> None:
     assessment = assess(
         on_hand=5,
