@@ -235,3 +235,25 @@ def test_a_new_item_keeps_one_pack() -> None:
     assert kept.line is not None and kept.line.quantity == 6
     assert "no sale yet (a new item)" in kept.line.why
     assert typed_zero.line is None
+
+
+@pytest.mark.parametrize("skewed", [False, True])
+def test_the_reorder_point_is_the_smallest_that_reaches_the_target(skewed: bool) -> None:
+    """Across demands, targets and orders: the answer reaches the target, and a reorder point
+    two tolerances lower does not (Newton's early stop returns a point just above the root)."""
+    for rate, variance, days, size in ((0.2, 0.9, 3, 2.0), (1.5, 4.0, 6, 1.0), (40, 300, 2, 3)):
+        demand = protection_demand(
+            rate=rate,
+            daily_variance=variance,
+            days=days,
+            lead_stdev=0,
+            skewed=skewed,
+            sale_size=size,
+            size_cv2=0.5,
+        )
+        for target in (0.8, 0.9, 0.95, 0.98, 0.995):
+            for order in (1, 6, 48):
+                point = reorder_point_for_fill(demand, target, order)
+                assert demand.fill_rate(point, order) >= target - 1e-9
+                if point > 0:
+                    assert demand.fill_rate(point - 2e-3, order) < target
