@@ -13,7 +13,9 @@ Conventions (so that anyone can replay the same thing independently):
   the start of day t + max(lead, 1). That is the morning after day t with a lead time of
   max(lead, 1) − 1 days, which is the lead time the bot's learned policy is given (as its
   receipts would show it); the typed numbers keep the item's lead time;
-- ``fill rate`` = units served from the shelf ÷ units demanded over the scored days;
+- ``fill rate`` = units served from the shelf ÷ units demanded over the scored days (also
+  reported apart: the *opening days*, each item's scored days before an order placed in the
+  scored window can arrive, served from the opening stock alone whatever the policy);
   ``average inventory`` = mean end-of-day on hand over the scored days (× unit cost for its
   value); ``orders`` = order lines placed in the scored days.
 
@@ -94,10 +96,21 @@ class Tally:
     orders: int = 0
     days: int = 0
     """Scored days."""
+    opening_demanded: float = 0.0
+    """Units demanded on the opening days: each item's first scored days, before an order
+    placed in the scored window can arrive (served only from the opening stock the
+    conventions set, whatever the policy)."""
+    opening_served: float = 0.0
 
     @property
     def fill_rate(self) -> float:
         return self.served / self.demanded if self.demanded else 1.0
+
+    @property
+    def settled_fill_rate(self) -> float:
+        """The fill rate after the opening days: what the policy's own orders achieved."""
+        demanded = self.demanded - self.opening_demanded
+        return (self.served - self.opening_served) / demanded if demanded else 1.0
 
     @property
     def avg_inventory_units(self) -> float:
@@ -168,6 +181,8 @@ class _Replay:
     learner: DemandFilter
     tally: Tally
     on_hand: float
+    opening_until: int
+    """The first day an order placed in the scored window can arrive."""
     pipeline: deque[tuple[int, float]] = field(default_factory=deque)
     backlog: float = 0.0
 
@@ -190,6 +205,9 @@ class _Replay:
             self.backlog += demand - served
         self.tally.demanded += demand
         self.tally.served += served
+        if day < self.opening_until:
+            self.tally.opening_demanded += demand
+            self.tally.opening_served += served
         self.tally.inventory_units += self.on_hand
         self.tally.days += 1
         if learns:
@@ -215,6 +233,7 @@ def _start(sim: SimItem, row: int, warmup: int, policy: Policy) -> _Replay:
         learner=learner,
         tally=Tally(items=1),
         on_hand=float(math.ceil(rate * (sim.lead_time_days + 1) - 1e-9)),
+        opening_until=warmup + sim.arrival_days,
     )
 
 
@@ -297,6 +316,8 @@ def _add(into: Tally, tally: Tally) -> None:
     into.items += tally.items
     into.demanded += tally.demanded
     into.served += tally.served
+    into.opening_demanded += tally.opening_demanded
+    into.opening_served += tally.opening_served
     into.inventory_units += tally.inventory_units
     into.inventory_value += tally.inventory_value
     into.orders += tally.orders

@@ -16,7 +16,7 @@ import pytest
 from sheets_bot.cli import main
 from sheets_bot.errors import BotError
 from sheets_bot.simulation import m5
-from sheets_bot.simulation.engine import Policy, Result, Tally
+from sheets_bot.simulation.engine import Policy, Result, Tally, replay
 from sheets_bot.simulation.inputs import SimItem
 from sheets_bot.simulation.report import fixed_needs
 
@@ -125,6 +125,21 @@ def test_a_late_start_runs_out_and_lost_sales_are_lost_unless_backordered(
     assert fixed["fill_rate"] == 0.25
     assert fixed["orders"] == 2  # day 2, and day 5 when the delivery is sold out again
     assert float(str(pick(backordered, "fixed", 0, "all")["fill_rate"])) <= 0.25
+
+
+def test_the_opening_days_are_told_apart_from_the_days_the_orders_serve() -> None:
+    """The late start above, through the engine: lead 3, warm-up 2, so the opening days are
+    days 2, 3 and 4 (an order of day 2 arrives on day 5): 30 demanded, 4 served. Day 5: 10
+    demanded, the 6 that arrived served."""
+    cup = SimItem(
+        sku="CUP", lead_time_days=3, pack_size=1, unit_cost=1, demand=(1, 1, 10, 10, 10, 10)
+    )
+
+    tally = replay([cup], START, 2, Policy("fixed", buffer_days=0), {"CUP": "A"}).groups["all"]
+
+    assert (tally.opening_demanded, tally.opening_served) == (30, 4)
+    assert tally.fill_rate == 10 / 40
+    assert tally.settled_fill_rate == 6 / 10
 
 
 def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(
