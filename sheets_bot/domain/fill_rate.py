@@ -216,3 +216,14 @@ def _newton(
             return min(step + tolerance, high)
         point = step
     return high if high < math.inf else point
+
+
+def surely_above_reorder_point(
+    demand: ProtectionDemand, target: float, order: float, level: float
+) -> bool:
+    """Whether ``level`` is above the reorder point ``reorder_point_for_fill`` would return,
+    found with one evaluation of the fill rate instead of the search: the search's answer lies
+    at most two tolerances above the smallest point that reaches the target, so a level from
+    which three tolerances down already reach it is above that answer."""
+    lower = level - 3 * _TOLERANCE
+    return lower >= 0 and demand.fill_rate(lower, order) >= target

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
-from sheets_bot.domain.evaluation import evaluate
+from sheets_bot.domain.evaluation import evaluate, orders_nothing
 from sheets_bot.domain.forecast import DemandFilter, Forecast
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
@@ -274,9 +274,12 @@ def _decide(
     target: float | None,
     on_hand: float,
     on_order: float,
+    quick: bool = True,
 ) -> int:
     """The order line's quantity the check would draft today (0 for none); ``learned`` is the
-    bot's forecast of today (``None`` for the fixed rule, which learns nothing)."""
+    bot's forecast of today (``None`` for the fixed rule, which learns nothing). ``quick``
+    first asks whether the item surely orders nothing (``orders_nothing``: one evaluation of
+    the fill rate instead of the reorder point's search); the answer is the same."""
     if policy.fixed or learned is None:
         verdict = evaluate(
             replace(typed, on_hand=on_hand),
@@ -293,12 +296,17 @@ def _decide(
     numbers = choose_numbers(
         typed, ItemLearning(forecast, None, abc, target), settings, sim.lead_time_days
     )
-    item = replace(numbers.item, on_hand=on_hand)
-    if numbers.plan is not None:
+    if numbers.plan is None:
+        item = replace(numbers.item, on_hand=on_hand)
+    else:
         # what the bot's own receipts would show: an order of the evening of day t is on the
         # shelf before any sale of day t + max(lead, 1), as one placed in the morning of t + 1
         # with a lead time one day shorter
-        item = replace(item, lead_time_days=float(sim.arrival_days - 1))
+        item = replace(numbers.item, on_hand=on_hand, lead_time_days=float(sim.arrival_days - 1))
+        if quick and orders_nothing(
+            item, suppliers=suppliers, on_order=on_order, today=today, plan=numbers.plan
+        ):
+            return 0
     verdict = evaluate(
         item,
         suppliers=suppliers,
@@ -333,10 +341,12 @@ def replay(
     *,
     backorders: bool = False,
     settings: ShopSettings | None = None,
+    quick: bool = True,
 ) -> Result:
     """One policy over every item, day by day, all items together (the bot's fill targets
     depend on every item's rate, as in the check); ``classes`` are the ABC classes
-    (``abc_classes``)."""
+    (``abc_classes``); ``quick=False`` works every reorder point out (the same result,
+    slower: for tests of ``quick``)."""
     if settings is None:
         settings = (
             ShopSettings(use_learned=UseLearned.NO, safety_method=SafetyMethod.BUFFER)
@@ -366,6 +376,7 @@ def replay(
                 targets.get(item.sim.sku),
                 item.on_hand - item.backlog,
                 item.on_order,
+                quick,
             )
             if order > 0:
                 item.pipeline.append((day + item.sim.arrival_days, float(order)))

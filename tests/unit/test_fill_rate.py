@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from sheets_bot.domain.demand_class import Shape
-from sheets_bot.domain.evaluation import evaluate
+from sheets_bot.domain.evaluation import evaluate, orders_nothing
 from sheets_bot.domain.fill_rate import (
     GAMMA,
     NORMAL,
@@ -257,3 +257,31 @@ def test_the_reorder_point_is_the_smallest_that_reaches_the_target(skewed: bool)
                 assert demand.fill_rate(point, order) >= target - 1e-9
                 if point > 0:
                     assert demand.fill_rate(point - 2e-3, order) < target
+
+
+@pytest.mark.parametrize("days", ["", "Mon, Thu"])
+def test_orders_nothing_only_where_evaluate_drafts_no_line(days: str) -> None:
+    """Over positions around the reorder point, smooth and lumpy, daily and twice-weekly
+    suppliers: ``orders_nothing`` never says so where ``evaluate`` drafts a line, and says so
+    once the position is a little above the reorder point."""
+    chosen = supplier(ordering_days=parse_ordering_days(days)) if days else supplier()
+    suppliers = {"bean bros": chosen}
+    for rate, variance, adi, cv2, lead in ((2.0, 4.0, 1.0, 0.1, 5.0), (0.3, 2.5, 6.0, 0.8, 2.0)):
+        plan = DemandPlan(_forecast(rate, variance, adi, cv2), 0.95, "B")
+        for on_hand in [n / 4 for n in range(1, 160)]:
+            thing = item(daily_sales=rate, lead_time_days=lead, safety_buffer=0, on_hand=on_hand)
+            verdict = evaluate(
+                thing,
+                suppliers=suppliers,
+                on_order=0,
+                settings=SETTINGS,
+                history=[],
+                today=TUESDAY,
+                plan=plan,
+            )
+            quick = orders_nothing(thing, suppliers=suppliers, on_order=0, today=TUESDAY, plan=plan)
+            assert verdict.assessment is not None
+            if quick:
+                assert verdict.line is None
+            if on_hand > verdict.assessment.reorder_point + 0.01:
+                assert quick, (rate, on_hand, verdict.assessment.reorder_point)
