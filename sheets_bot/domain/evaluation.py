@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sheets_bot.domain.fill_rate import (
+    ProtectionDemand,
+    protection_demand,
+    surely_above_reorder_point,
+)
 from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.ordering_days import EVERY_DAY
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
 from sheets_bot.domain.purchase_units import PurchaseUnit
-from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, fill_rate_stock
+from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, stock_for
 from sheets_bot.domain.sheet_numbers import plain
 
 
@@ -176,27 +181,86 @@ def _policy(
                 f" one can go ({supplier.name if supplier else ''} takes orders {days})"
             )
         return _Spans(lead_time + extra, note, cycle, wait, item.safety_buffer), None
-    cover = wait + lead_time
-    cycle = lead_time + review
-    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
-    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
-    safety = fill_rate_stock(
-        sale_size=size,
-        size_cv2=size_cv2,
-        review_days=review,
+    learned = _learned_demand(item, lead_time, wait, review, plan)
+    safety = stock_for(
+        learned.demand,
         rate=item.daily_sales,
-        daily_variance=plan.forecast.variance,
-        cover_days=cover,
-        lead_stdev=plan.lead_stdev,
-        skewed=plan.skewed,
         target=plan.target,
-        order=order,
+        order=learned.order,
+        review_days=review,
     )
     parts = [f"{_days(lead_time)} lead time"]
     if wait:
         parts.insert(0, f"{_days(wait)} to the next order day")
     note = " + ".join(parts) if wait else ""
-    return _Spans(cover, note, cycle, wait, safety.units, safety.why, size), safety
+    cover = learned.demand.days
+    return (
+        _Spans(cover, note, learned.cycle, wait, safety.units, safety.why, learned.lump),
+        safety,
+    )
+
+
+@dataclass(frozen=True)
+class _Learned:
+    demand: ProtectionDemand
+    """Over the protection interval: the wait + the lead time (+ the undershoot)."""
+    cycle: float
+    order: int
+    """The order placed each cycle, which the fill rate is reached with."""
+    lump: float
+    """The demand between two chances to order (a day's sale, or the days between ordering
+    days)."""
+
+
+def _learned_demand(
+    item: Item, lead_time: float, wait: int, review: int, plan: DemandPlan
+) -> _Learned:
+    cycle = lead_time + review
+    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
+    demand = protection_demand(
+        rate=item.daily_sales,
+        daily_variance=plan.forecast.variance,
+        days=wait + lead_time,
+        lead_stdev=plan.lead_stdev,
+        skewed=plan.skewed,
+        sale_size=size,
+        size_cv2=size_cv2,
+    )
+    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
+    return _Learned(demand, cycle, order, size)
+
+
+def orders_nothing(
+    item: Item,
+    *,
+    suppliers: Mapping[str, Supplier],
+    on_order: float,
+    today: date | None,
+    plan: DemandPlan,
+) -> bool:
+    """True when ``evaluate`` with this ``plan`` surely drafts no line today, found with one
+    evaluation of the fill rate instead of the reorder point's search: the item sells, has
+    stock, will not run out within the lead time, and its position is already above the
+    reorder point. A replay asks this first, since on most days most items order nothing;
+    the check always works the reorder point out, as the sheet shows it. False means only
+    "not sure": ``evaluate`` decides."""
+    supplier = suppliers.get(supplier_key(item.supplier))
+    lead_time = item.lead_time_days
+    if lead_time is None and supplier is not None:
+        lead_time = supplier.lead_time_days
+    rate = item.daily_sales
+    if lead_time is None or rate <= 0 or item.on_hand <= 0:
+        return False
+    days = supplier.ordering_days if supplier is not None else EVERY_DAY
+    if today is None or days.every_day:
+        wait, review = 0, 1
+    else:
+        wait, review = days.wait_days(today), days.review_days(today)
+    position = item.on_hand + on_order
+    if position < rate * (lead_time + wait):
+        return False
+    learned = _learned_demand(item, lead_time, wait, review, plan)
+    return surely_above_reorder_point(learned.demand, plan.target, learned.order, position)
 
 
 def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float, float]:
