@@ -29,6 +29,12 @@ with the range:
     20,000   3.9 (3.7-4.2)      3.0 (2.9-3.4)     140 → 139
     50,000   10.7 (10.5-12.4)   7.9 (7.8-8.4)     344 → 341
 
+and once more after merging main's policy work (which costs the check time of its own), at a
+load average below 1:
+
+    20,000   5.0 (4.9-5.1)      3.7 (3.4-3.7)
+    50,000   10.6 (10.3-14.1)   8.8 (8.3-8.9)     peak 340 after; 8.2 s (7.7-10.3) in 3 more runs
+
 What the second round removed, largest first in the profile of the 50,000-item check: the
 pydantic model and the Decimals of every Stock row whose cells are plainly valid (any other
 row still goes through the full validation, which locates its problems); a ``replace`` that
