@@ -281,6 +281,15 @@ def _decide(
     first asks whether the item surely orders nothing (``orders_nothing``: one evaluation of
     the fill rate instead of the reorder point's search); the answer is the same."""
     if policy.fixed or learned is None:
+        if quick and orders_nothing(
+            typed,
+            suppliers=suppliers,
+            on_order=on_order,
+            today=today,
+            plan=None,
+            on_hand=on_hand,
+        ):
+            return 0
         verdict = evaluate(
             replace(typed, on_hand=on_hand),
             suppliers=suppliers,

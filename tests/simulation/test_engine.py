@@ -164,12 +164,13 @@ def test_the_quick_replay_decides_exactly_as_working_every_reorder_point_out() -
         )
     classes = abc_classes(items, 28)
 
-    quick, full = (
-        replay(items, START, 28, Policy("bot"), classes, quick=flag) for flag in (True, False)
-    )
+    for policy in (Policy("bot"), Policy("fixed", buffer_days=2)):
+        quick, full = (
+            replay(items, START, 28, policy, classes, quick=flag) for flag in (True, False)
+        )
 
-    assert quick.groups == full.groups
-    assert quick.groups["all"].orders > 50
+        assert quick.groups == full.groups
+        assert quick.groups["all"].orders > 50
 
 
 def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(
