@@ -203,6 +203,21 @@ def test_the_bot_classes_its_items_by_todays_rates_as_the_check_does() -> None:
     assert targets["RISER"] > ShopSettings().fill_targets["B"]
 
 
+def test_policies_replayed_in_two_processes_give_the_same_comparison() -> None:
+    from sheets_bot.simulation.run import Options, compare
+
+    items = [
+        SimItem(f"S{n}", float(n % 4), 1 + n % 3, 1.0 + n, ((2.0, 0.0, 7.0) * 30)[n:] + (1.0,) * n)
+        for n in range(6)
+    ]
+
+    one = compare(items, START, Options(warmup=20, workers=1))
+    two = compare(items, START, Options(warmup=20, workers=2))
+
+    assert (two.bot, two.sweep) == (one.bot, one.sweep)
+    assert one.bot.groups["all"].orders > 0
+
+
 def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
