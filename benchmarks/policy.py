@@ -274,11 +274,12 @@ def summary(data: DataSet, comparison: Comparison) -> list[str]:
             units = f"{1 - bot.avg_inventory_units / needs[0]:+.0%}" if needs[0] else "–"
             value = f"{1 - bot.avg_inventory_value / needs[1]:+.0%}" if needs[1] else "–"
         base = min(comparison.sweep, key=lambda r: abs(r.groups[group].fill_rate - bot.fill_rate))
-        orders = bot.orders / base.groups[group].orders - 1 if base.groups[group].orders else 0.0
+        base_orders = base.groups[group].orders
+        orders = f"{bot.orders / base_orders - 1:+.0%}" if base_orders else f"{bot.orders} vs 0"
         rows.append(
             f"| {data.name} | {group} | {bot.items} | {bot.fill_rate:.1%} |"
             f" {bot.settled_fill_rate:.1%} |"
-            f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders:+.0%} |"
+            f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders} |"
         )
     return rows
 
