@@ -70,8 +70,12 @@ BOT_TYPED_BUFFER_DAYS = 1.0
 """The owner's typed buffer where the bot falls back on typed numbers: one day's rate."""
 
 ForecastHook = Callable[[SimItem, int, Forecast], Forecast]
-"""Replaces the bot's forecast of an item on a day (benchmarks: a forecasting peer, perfect
-foresight); the inventory rule stays the bot's."""
+"""Replaces the bot's forecast of an item on a day (benchmarks: a forecasting peer); the
+inventory rule stays the bot's."""
+OrderHook = Callable[[SimItem, int, float, Sequence[tuple[int, float]]], int]
+"""Replaces the whole decision (benchmarks: the perfect-foresight bound): the units ordered at
+the end of a day, given the item, the day, its shelf and what is on its way (arrival day,
+units)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Policy:
     buffer_days: float | None = None
     """The fixed rule's buffer in days of the warm-up rate."""
     forecast: ForecastHook | None = None
+    orders: OrderHook | None = None
 
     @property
     def fixed(self) -> bool:
@@ -377,26 +382,33 @@ def replay(
         for item in replays:
             item.serve(day, backorders, learns=not policy.fixed)
         # the bot's forecast of each item, once a day: its targets and its decision use it
-        forecasts = [] if policy.fixed else [item.learner.forecast() for item in replays]
+        forecasts = (
+            []
+            if policy.fixed or policy.orders is not None
+            else [item.learner.forecast() for item in replays]
+        )
         today_classes, targets = (
             _current_targets(replays, forecasts, settings) if forecasts else (classes, {})
         )
         for index, item in enumerate(replays):
-            order = _decide(
-                item.typed,
-                forecasts[index] if forecasts else None,
-                item.sim,
-                day,
-                start + timedelta(days=day),
-                policy,
-                settings,
-                suppliers,
-                today_classes.get(item.sim.sku, "C"),
-                targets.get(item.sim.sku),
-                item.on_hand - item.backlog,
-                item.on_order,
-                quick,
-            )
+            if policy.orders is not None:
+                order = policy.orders(item.sim, day, item.on_hand - item.backlog, item.pipeline)
+            else:
+                order = _decide(
+                    item.typed,
+                    forecasts[index] if forecasts else None,
+                    item.sim,
+                    day,
+                    start + timedelta(days=day),
+                    policy,
+                    settings,
+                    suppliers,
+                    today_classes.get(item.sim.sku, "C"),
+                    targets.get(item.sim.sku),
+                    item.on_hand - item.backlog,
+                    item.on_order,
+                    quick,
+                )
             if order > 0:
                 item.pipeline.append((day + item.sim.arrival_days, float(order)))
                 item.tally.orders += 1

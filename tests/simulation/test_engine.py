@@ -218,6 +218,23 @@ def test_policies_replayed_in_two_processes_give_the_same_comparison() -> None:
     assert one.bot.groups["all"].orders > 0
 
 
+def test_an_order_hook_replaces_the_decision_and_sees_what_is_on_its_way() -> None:
+    """2 a day, lead 2, warm-up 2: 2 × 3 = 6 on hand. The hook orders 10 on day 2 only (due
+    day 4) and sees it coming on day 3; the shelf ends days 2..5 at 4, 2, 10, 8."""
+    seen: list[tuple[int, float, tuple[tuple[int, float], ...]]] = []
+
+    def hook(item: SimItem, day: int, on_hand: float, coming: Sequence[tuple[int, float]]) -> int:
+        seen.append((day, on_hand, tuple(coming)))
+        return 10 if day == 2 else 0
+
+    cup = SimItem(sku="CUP", lead_time_days=2, pack_size=1, unit_cost=1, demand=(2.0,) * 6)
+
+    tally = replay([cup], START, 2, Policy("hook", orders=hook), {"CUP": "A"}).groups["all"]
+
+    assert seen == [(2, 4.0, ()), (3, 2.0, ((4, 10.0),)), (4, 10.0, ()), (5, 8.0, ())]
+    assert (tally.orders, tally.fill_rate, tally.inventory_units) == (1, 1.0, 24.0)
+
+
 def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
