@@ -9,8 +9,10 @@ A day on which the item was out of stock (at any snapshot) is censored: it sold 
 it sold. It is kept as a lower bound, never dropped (``forecast``): with lumpy demand the
 stock-out days are the big days.
 
-The forecast reads the ``WINDOW_DAYS`` days before today (``learn_from_days``), classes the
-demand and forecasts it by its class (``sheets_bot.domain.forecast``).
+The check reads the ``WINDOW_DAYS`` days before today, folds the days since its last check into
+each item's kept filter (``sheets_bot.domain.learned_demand``), and classes the demand and
+forecasts it by its class (``sheets_bot.domain.forecast``); ``learn_from_days`` learns from the
+window alone.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from sheets_bot.domain.forecast import Forecast, learn_forecast
 from sheets_bot.domain.history import SaleEvent, StockDay
 
 WINDOW_DAYS = 56
-"""Days of history the check learns from: eight weeks, so that an item selling once a week
-has eight sales to class and forecast."""
+"""Days of history the check reads each day: eight weeks. What it learned before them is kept
+(``learned_demand``); an item without a kept filter is learned from these days alone."""
 DEMAND_KINDS = ("sale", "refund")
 
 
@@ -71,10 +73,15 @@ def days_from_events(
     zone: ZoneInfo,
     last: date,
     stock_outs: Mapping[str, set[date]] | None = None,
+    also: Iterable[str] = (),
 ) -> dict[str, list[DemandDay]]:
     """Demand per SKU (case-folded) from POS events, one entry per shop day from the first
     event in the log to ``last``: a day without a sale is a day of zero demand, unless the
-    stock history says the item was out that day."""
+    stock history says the item was out that day.
+
+    The SKUs of ``also`` (case-folded) get their days even without a sale in the log: the
+    items whose learned demand the check keeps (``learned_demand``), for which weeks without
+    a sale are days of zero demand to fold in, not days unseen."""
     if not events:
         return {}
     first = min(event.at.astimezone(zone).date() for event in events)
@@ -87,6 +94,8 @@ def days_from_events(
             continue
         per_day = totals.setdefault(event.sku.casefold(), {})
         per_day[day] = per_day.get(day, 0.0) + event.quantity
+    for sku in also:
+        totals.setdefault(sku, {})
     outs = stock_outs or {}
     span = (last - first).days + 1
     series: dict[str, list[DemandDay]] = {}
