@@ -31,19 +31,26 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sheets_bot.adapters.clock import FixedClock
+from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
+from sheets_bot.domain.forecast import DemandFilter
+from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.learned_demand import ItemDemand, LearnedDemand
 from sheets_bot.ports import Cell, Grid, Sheet
 from sheets_bot.services.check import run_check
+from sheets_bot.services.learner_states import BlobLearnerStates, learner_key
 from sheets_bot.services.poll import run_poll
 from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Core
 from sheets_bot.sheet.layout import STOCK, SUPPLIERS, load_layout
 from sheets_bot.testing import lanes
+from sheets_bot.testing.memory_learner import MemoryLearnerStates
+from sheets_bot.testing.memory_live import MemorySalesLog
 from sheets_bot.testing.memory_sheet import MemorySheet
 from sheets_bot.testing.recording_mailer import RecordingMailer
 
@@ -155,6 +162,63 @@ def run(adapter: str, items: int, folder: Path) -> dict[str, object]:
     }
 
 
+def learned_state(items: int, through: date, seed: int = 11) -> LearnedDemand:
+    """Every item of ``shop_rows(items)`` with a filter of its own: 1 to 120 days of demand
+    of every shape (daily, weekly, sporadic; a few stock-outs), so the numbers differ as a
+    real shop's do (the blob's size depends on it)."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible synthetic history
+    kept = {}
+    for n in range(items):
+        demand = DemandFilter()
+        chance = rng.choice([1.0, 0.5, 0.15, 0.05])
+        size = rng.uniform(0.5, 20)
+        for _ in range(rng.randint(1, 120)):
+            sold = float(rng.randint(1, max(1, round(size * 2)))) if rng.random() < chance else 0
+            demand.update(sold, rng.random() < 0.02)
+        kept[f"sku-{n:06d}"] = ItemDemand(through, demand)
+    return LearnedDemand(through, kept)
+
+
+def learned_run(items: int, folder: Path) -> dict[str, object]:
+    """The learned demand of ``items`` items: its blob's size, saving and loading it in a
+    folder (encode + write, read + decode; best of 3), and the in-memory check that loads it,
+    folds yesterday's sales of every item in and saves it again."""
+    today = NOW.date()
+    state = learned_state(items, today - timedelta(days=2))
+    blobs = BlobLearnerStates(FolderBlobs(folder / "blobs"), "bench")
+    save_s = min(timed(lambda: blobs.save(state)) for _ in range(3))
+    load_s = min(timed(blobs.load) for _ in range(3))
+    data = (folder / "blobs" / learner_key("bench")).read_bytes()
+    yesterday = NOW - timedelta(days=1)
+    sales = MemorySalesLog()
+    sales.add(
+        [
+            SaleEvent(f"e{n}", "shopify", f"SKU-{n:06d}", 1 + n % 5, yesterday)
+            for n in range(items)
+            if n % 3
+        ]
+    )
+    sheet = MemorySheet()
+    run_init(sheet, sample=False)
+    sheet.prepare(load_layout(), shop_rows(items))
+    store = SqliteStore(folder / "state.sqlite")
+    learned = MemoryLearnerStates(data)
+    ports = lanes.check_ports(
+        lanes.core(sheet, store, FixedClock(NOW)), sales=sales, learned=learned
+    )
+    check_s = timed(lambda: run_check(ports))
+    store.close()
+    assert learned.saves == 1
+    return {
+        "case": "learned demand",
+        "items": items,
+        "blob_kib": round(len(data) / 1024, 1),
+        "save_ms": round(save_s * 1000, 1),
+        "load_ms": round(load_s * 1000, 1),
+        "check_seconds": round(check_s, 3),
+    }
+
+
 def main(argv: list[str]) -> None:
     sizes = [int(arg) for arg in argv] or [200, 2000, 20000, 50000]
     for adapter in ("memory", "workbook"):
@@ -163,6 +227,9 @@ def main(argv: list[str]) -> None:
                 continue
             with tempfile.TemporaryDirectory() as folder:
                 print(json.dumps(run(adapter, items, Path(folder))), flush=True)
+    for items in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            print(json.dumps(learned_run(items, Path(folder))), flush=True)
 
 
 if __name__ == "__main__":

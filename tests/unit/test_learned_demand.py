@@ -96,10 +96,11 @@ def test_the_state_is_plain_exact_numbers() -> None:
 @pytest.mark.parametrize(
     ("at", "value", "reason"),
     [
-        (0, -1.0, "not a count"),  # days
-        (0, 2.5, "not a count"),
-        (5, float("nan"), "size_sum is nan"),
-        (len(filter_state.COUNTS) + len(filter_state.REALS), float("inf"), "_squared_errors"),
+        (0, -1.0, "a count that is not a whole number"),  # days
+        (0, 2.5, "a count that is not a whole number"),
+        (5, float("nan"), "not finite"),  # size_sum
+        (len(filter_state.COUNTS) + len(filter_state.REALS), float("inf"), "not finite"),
+        (filter_state.WIDTH - 4, 1 << 29, "stock-out mask"),
         (filter_state.WIDTH - 1, 9.0, "unknown class code 9"),
     ],
 )
