@@ -38,9 +38,10 @@ from sheets_bot.adapters.clock import FixedClock
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.adapters.local.sqlite_store import SqliteStore
 from sheets_bot.adapters.local.workbook import LocalWorkbook
+from sheets_bot.domain.demand import WINDOW_DAYS, DemandDay
 from sheets_bot.domain.forecast import DemandFilter
 from sheets_bot.domain.history import SaleEvent
-from sheets_bot.domain.learned_demand import ItemDemand, LearnedDemand
+from sheets_bot.domain.learned_demand import ItemDemand, LearnedDemand, advance
 from sheets_bot.ports import Cell, Grid, Sheet
 from sheets_bot.services.check import run_check
 from sheets_bot.services.learner_states import BlobLearnerStates, learner_key
@@ -209,12 +210,22 @@ def learned_run(items: int, folder: Path) -> dict[str, object]:
     check_s = timed(lambda: run_check(ports))
     store.close()
     assert learned.saves == 1
+    # the learning alone: a day folded into every kept filter, against every item learned
+    # from its 56-day window (the first check, or after a gap: what each check did before)
+    keys = list(state.items)
+    one_day = [DemandDay(today - timedelta(days=1), 2.0)]
+    window = [DemandDay(today - timedelta(days=n), float(n % 4)) for n in range(WINDOW_DAYS, 0, -1)]
+    kept = BlobLearnerStates(FolderBlobs(folder / "blobs"), "bench").load()
+    fold_s = timed(lambda: advance(kept, dict.fromkeys(keys, one_day), keys, today))
+    reseed_s = timed(lambda: advance(None, dict.fromkeys(keys, window), keys, today))
     return {
         "case": "learned demand",
         "items": items,
         "blob_kib": round(len(data) / 1024, 1),
         "save_ms": round(save_s * 1000, 1),
         "load_ms": round(load_s * 1000, 1),
+        "fold_a_day_seconds": round(fold_s, 3),
+        "learn_56_days_seconds": round(reseed_s, 3),
         "check_seconds": round(check_s, 3),
     }
 

@@ -27,6 +27,8 @@ from tests.services.harness import MONDAY_10AM, Shop
 
 SLOW = "RET-MUG-1"
 """Sells 2 every 20 days, from day 5: 9 sales in 170 days."""
+RARE = "RET-TEA-GIFT"
+"""Sells 1 every 70 days, from day 5: weeks on end with no sale in the 56 days read."""
 STEADY = "COF-ESP-1K"
 """Sells 10 every day (so the POS log has an event from day 0)."""
 DAYS = 170
@@ -38,13 +40,18 @@ def slow_sold(n: int) -> float:
 
 
 def pos_log(days: int = DAYS) -> MemorySalesLog:
-    events = [
-        SaleEvent(f"s{n}", "shopify", STEADY, 10, DAY0 + timedelta(days=n)) for n in range(days)
-    ] + [
-        SaleEvent(f"m{n}", "shopify", SLOW, slow_sold(n), DAY0 + timedelta(days=n, hours=2))
-        for n in range(days)
-        if slow_sold(n)
-    ]
+    events = (
+        [SaleEvent(f"s{n}", "shopify", STEADY, 10, DAY0 + timedelta(days=n)) for n in range(days)]
+        + [
+            SaleEvent(f"m{n}", "shopify", SLOW, slow_sold(n), DAY0 + timedelta(days=n, hours=2))
+            for n in range(days)
+            if slow_sold(n)
+        ]
+        + [
+            SaleEvent(f"r{n}", "shopify", RARE, 1, DAY0 + timedelta(days=n, hours=3))
+            for n in range(5, days, 70)
+        ]
+    )
     return MemorySalesLog(events)
 
 
@@ -85,6 +92,11 @@ def test_daily_checks_learn_a_slow_item_over_every_day_seen() -> None:
     state = decode(shop.learned.data or b"")
     kept = state.items[SLOW.casefold()].demand.forecast()
     assert kept == expected
+    # a rarer item's quiet weeks are days without a sale, though for weeks no sale of it is in
+    # the 56 days read (the checks of days 62-75 and 132-145): sales on days 5, 75, 145
+    rare = state.items[RARE.casefold()].demand.forecast()
+    assert rare == whole([1.0 if n % 70 == 5 else 0.0 for n in range(DAYS)])
+    assert (rare.days, rare.selling_days) == (170, 3)
     # the window the check reads would say otherwise: 56 days, 3 sales, unsure
     today = shop.clock.now().date()
     window = learn_from_days(
