@@ -74,6 +74,19 @@ class Advance:
     """Why the kept state was not used, in plain words (for the check's problems)."""
 
 
+def continued(
+    saved: LearnedDemand | None, today: date, window: int = WINDOW_DAYS
+) -> Mapping[str, ItemDemand]:
+    """The kept filters a check on ``today`` goes on from: none when nothing was kept, when it
+    was saved after yesterday, or when its last day is older than the window."""
+    if saved is None:
+        return {}
+    yesterday = today - timedelta(days=1)
+    if not today - timedelta(days=window + 1) <= saved.through <= yesterday:
+        return {}
+    return saved.items
+
+
 def advance(
     saved: LearnedDemand | None,
     series: Mapping[str, Sequence[DemandDay]],
@@ -93,14 +106,14 @@ def advance(
     yesterday = today - timedelta(days=1)
     start = today - timedelta(days=window)
     note = None
-    kept: Mapping[str, ItemDemand] = {}
+    kept = continued(saved, today, window)
     changed = True
     if saved is not None:
         if saved.through > yesterday:
             note = (
-                f"the learned demand was saved through {saved.through.isoformat()}, after this"
-                f" check's yesterday ({yesterday.isoformat()}): items are learned from the"
-                f" last {window} days for this check only, and the saved demand is kept"
+                f"saved through {saved.through.isoformat()}, after this check's yesterday"
+                f" ({yesterday.isoformat()}; was the clock set back?): items are learned from"
+                f" the last {window} days for this check only, and what was saved is kept"
             )
             changed = False
         elif saved.through < start - timedelta(days=1):
@@ -111,7 +124,6 @@ def advance(
                 f" {start.isoformat()})"
             )
         else:
-            kept = saved.items
             changed = saved.through < yesterday
     items: dict[str, ItemDemand] = {}
     forecasts: dict[str, Forecast] = {}

@@ -33,7 +33,12 @@ from sheets_bot.domain.demand import (
 from sheets_bot.domain.forecast import Forecast
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
-from sheets_bot.domain.learned_demand import LearnedDemand, UnreadableState, advance
+from sheets_bot.domain.learned_demand import (
+    LearnedDemand,
+    UnreadableState,
+    advance,
+    continued,
+)
 from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
 from sheets_bot.domain.safety_stock import FILL_TARGETS
@@ -91,7 +96,7 @@ def learn(
         problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
     keys = [item.sku.casefold() for item in items]
-    kept = saved.items if saved is not None else {}
+    kept = continued(saved, today)
     events = adapters.sales.since(datetime.combine(start, time(), zone))
     sales = days_from_events(
         events, zone, yesterday, outs, also=[k for k in keys if k in kept and k not in stock]
