@@ -89,17 +89,24 @@ def learn(
     start = today - timedelta(days=WINDOW_DAYS)
     yesterday = today - timedelta(days=1)
     saved = load_learned(adapters.learned, problems)
+    keys = [item.sku.casefold() for item in items]
+    kept = continued(saved, today)
+    # a kept filter needs only the days after its last one
+    since = {key: kept[key].through + timedelta(days=1) for key in keys if key in kept}
     stock: dict[str, list[DemandDay]] = {}
     try:
-        stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
+        stock = days_from_stock(adapters.history.days(start, yesterday), yesterday, since)
     except ValueError as error:
         problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
-    keys = [item.sku.casefold() for item in items]
-    kept = continued(saved, today)
     events = adapters.sales.since(datetime.combine(start, time(), zone))
     sales = days_from_events(
-        events, zone, yesterday, outs, also=[k for k in keys if k in kept and k not in stock]
+        events,
+        zone,
+        yesterday,
+        outs,
+        also=[k for k in keys if k in kept and k not in stock],
+        since=since,
     )
     series = {
         key: sales[key] if key in sales else stock[key]

@@ -300,3 +300,33 @@ def test_days_after_yesterday_are_not_folded() -> None:
 
     assert step.state.items["a"].demand.days == 10
     assert replace(step.state, items={}).through == today - timedelta(days=1)
+
+
+def test_series_for_a_kept_filter_start_the_day_after_its_last() -> None:
+    """The check builds only the days a kept filter still needs; they are the tail of the
+    full series, quiet days and stock-outs included."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sheets_bot.domain.demand import days_from_events, days_from_stock
+    from sheets_bot.domain.history import SaleEvent, StockDay
+
+    last = DAY0 + timedelta(days=20)
+    records = [
+        StockDay(DAY0 + timedelta(days=n), "A", 10, 10 - n % 3, 0 if n == 12 else 5, n % 3, 0)
+        for n in (0, 3, 4, 9, 12, 18)
+    ]
+    since = {"a": DAY0 + timedelta(days=10)}
+    full = days_from_stock(records, last)["a"]
+    assert days_from_stock(records, last, since)["a"] == [d for d in full if d.day >= since["a"]]
+
+    zone = ZoneInfo("UTC")
+    events = [
+        SaleEvent(f"e{n}", "shopify", sku, 1, datetime.combine(DAY0, datetime.min.time(), UTC))
+        for n, sku in enumerate(["A", "B"])
+    ]
+    whole_a = days_from_events(events, zone, last, also=["c"])
+    tail = days_from_events(events, zone, last, also=["c"], since={"a": since["a"], "c": last})
+    assert tail["a"] == [d for d in whole_a["a"] if d.day >= since["a"]]
+    assert tail["b"] == whole_a["b"] and len(tail["b"]) == 21
+    assert tail["c"] == [DemandDay(last, 0.0)]
