@@ -2,9 +2,9 @@
 
 ``learning/<sheet id>/demand.bin`` holds every item's demand filter
 (``sheets_bot.domain.learned_demand.encode``): about 1.2 MB for 20,000 items, 3 MB for
-50,000 (``benchmarks/check_speed.py`` measures it and the time to save and load it). On S3 the bucket keeps old versions; the
-template expires those of ``learning/`` after a week, so a bad day can be rolled back and
-the versions do not add up.
+50,000 (``benchmarks/check_speed.py`` measures it and the time to save and load it). On S3
+the bucket keeps old versions; the template expires those of ``learning/`` after a week, so
+a bad day can be rolled back and the versions do not add up.
 
 What it costs: one GET when the check learns, one PUT when it folded a day in.
 """
