@@ -116,8 +116,17 @@ def test_the_check_keeps_the_learned_demand_in_the_bucket_replaced_once_a_day(
     assert len(versions()) == 1
 
     world.at(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
-    world.invoke(daily_check)
+    assert world.invoke(daily_check)["history_problems"] == []
     assert len(versions()) == 2
+
+    # a damaged state: learned again from the window, said in the log line, and replaced
+    key = versions()[0]
+    world.s3.put_object(Bucket=BUCKET, Key=key, Body=b"damaged")
+    world.at(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    [problem] = world.invoke(daily_check)["history_problems"]
+    assert problem.startswith(f"the learned demand {key} cannot be used: it is not a")
+    assert problem.endswith("every item is learned again from the last 56 days")
+    assert len(versions()) == 4
 
 
 def test_a_quiet_hours_approval_goes_out_by_its_one_off_schedule(world: CloudWorld) -> None:
