@@ -277,15 +277,16 @@ def summary(data: DataSet, comparison: Comparison) -> list[str]:
         orders = bot.orders / base.groups[group].orders - 1 if base.groups[group].orders else 0.0
         rows.append(
             f"| {data.name} | {group} | {bot.items} | {bot.fill_rate:.1%} |"
+            f" {bot.settled_fill_rate:.1%} |"
             f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders:+.0%} |"
         )
     return rows
 
 
 SUMMARY_HEAD = (
-    "| data | class | items | bot's fill | target | less inventory than the fixed rule at that"
-    " fill (units) | (value) | orders vs the fixed rule |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|"
+    "| data | class | items | bot's fill | after the opening days | target | less inventory than"
+    " the fixed rule at that fill (units) | (value) | orders vs the fixed rule |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 

@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sheets_bot.domain.fill_rate import (
+    ProtectionDemand,
+    protection_demand,
+    surely_above_reorder_point,
+)
 from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.ordering_days import EVERY_DAY
 from sheets_bot.domain.policy import Assessment, assess, order_quantity
 from sheets_bot.domain.purchase_units import PurchaseUnit
-from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, fill_rate_stock
+from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, stock_for
 from sheets_bot.domain.sheet_numbers import plain
 
 
@@ -65,13 +70,49 @@ class Verdict:
     """The fill-rate safety stock, when the learned policy set it."""
 
 
-def usual_order(history: Sequence[int], assessment: Assessment) -> tuple[float, str]:
-    """The item's usual order: the median past order, or one lead time of sales without one."""
+USUAL_MIN_DAYS = 7.0
+"""Without past orders the usual order is never taken as less than a week of sales: a need of
+a few days' sales is in proportion to any item that sells (an item with lead time 0 orders one
+day of sales at a time, and refilling its safety buffer after a stock-out is no reason to look
+twice)."""
+
+
+def usual_order(
+    history: Sequence[int],
+    assessment: Assessment,
+    *,
+    pack_size: int = 1,
+    lump: float = 0.0,
+) -> tuple[float, str]:
+    """The item's usual order, the baseline of the ``anomaly factor`` check, and its words.
+
+    With past orders: their median. Without: what the rules order from an empty shelf
+    before the safety stock, in days of the item's sales: the reorder point's cover (lead
+    time, with the wait for the supplier's next ordering day) + one cycle on top (the order
+    itself), + ``lump``, the demand between two chances to order that the learned policy
+    allows for (one sale of an item that sells in lumps), and at least ``USUAL_MIN_DAYS``.
+    The safety stock is left out: a need over twice this one takes a safety stock larger
+    than all the sales the order covers (a typed buffer far above what the typed rate sells,
+    say). The learned one, for the item's fill target, is about one sale of an item that
+    sells in lumps, which ``lump`` counts. An item
+    that has not sold yet has no sales to measure by: its usual order is one pack, what the
+    rules keep of a new item."""
     if history:
         median = float(statistics.median(history))
         return median, f"median past order {plain(median)}"
-    demand = assessment.lead_time_demand
-    return demand, f"one lead time of sales {plain(demand)}"
+    rate = assessment.daily_sales
+    if rate <= 0:
+        pack = max(pack_size, 1)
+        return float(pack), f"no past order; one pack of {pack}, as it has not sold yet"
+    span = assessment.cover_days + assessment.cycle_days + max(lump, 0.0) / rate
+    days = max(span, USUAL_MIN_DAYS)
+    usual = rate * days
+    what = (
+        "a week at least"
+        if span < USUAL_MIN_DAYS
+        else "an order from an empty shelf before the safety stock"
+    )
+    return usual, f"no past order; {plain(days)} days of sales {plain(usual)}, {what}"
 
 
 def _supplier_problem(item: Item, supplier: Supplier | None) -> str | None:
@@ -100,6 +141,9 @@ class _Spans:
     wait_days: float
     safety_buffer: float
     buffer_note: str = ""
+    lump: float = 0.0
+    """The demand between two chances to order the learned policy allows for (see
+    ``_between_chances``); part of the usual order."""
 
 
 def _days(value: float) -> str:
@@ -137,27 +181,86 @@ def _policy(
                 f" one can go ({supplier.name if supplier else ''} takes orders {days})"
             )
         return _Spans(lead_time + extra, note, cycle, wait, item.safety_buffer), None
-    cover = wait + lead_time
-    cycle = lead_time + review
-    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
-    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
-    safety = fill_rate_stock(
-        sale_size=size,
-        size_cv2=size_cv2,
-        review_days=review,
+    learned = _learned_demand(item, lead_time, wait, review, plan)
+    safety = stock_for(
+        learned.demand,
         rate=item.daily_sales,
-        daily_variance=plan.forecast.variance,
-        cover_days=cover,
-        lead_stdev=plan.lead_stdev,
-        skewed=plan.skewed,
         target=plan.target,
-        order=order,
+        order=learned.order,
+        review_days=review,
     )
     parts = [f"{_days(lead_time)} lead time"]
     if wait:
         parts.insert(0, f"{_days(wait)} to the next order day")
     note = " + ".join(parts) if wait else ""
-    return _Spans(cover, note, cycle, wait, safety.units, safety.why), safety
+    cover = learned.demand.days
+    return (
+        _Spans(cover, note, learned.cycle, wait, safety.units, safety.why, learned.lump),
+        safety,
+    )
+
+
+@dataclass(frozen=True)
+class _Learned:
+    demand: ProtectionDemand
+    """Over the protection interval: the wait + the lead time (+ the undershoot)."""
+    cycle: float
+    order: int
+    """The order placed each cycle, which the fill rate is reached with."""
+    lump: float
+    """The demand between two chances to order (a day's sale, or the days between ordering
+    days)."""
+
+
+def _learned_demand(
+    item: Item, lead_time: float, wait: int, review: int, plan: DemandPlan
+) -> _Learned:
+    cycle = lead_time + review
+    size, size_cv2 = _between_chances(item.daily_sales, plan, review)
+    demand = protection_demand(
+        rate=item.daily_sales,
+        daily_variance=plan.forecast.variance,
+        days=wait + lead_time,
+        lead_stdev=plan.lead_stdev,
+        skewed=plan.skewed,
+        sale_size=size,
+        size_cv2=size_cv2,
+    )
+    order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
+    return _Learned(demand, cycle, order, size)
+
+
+def orders_nothing(
+    item: Item,
+    *,
+    suppliers: Mapping[str, Supplier],
+    on_order: float,
+    today: date | None,
+    plan: DemandPlan,
+) -> bool:
+    """True when ``evaluate`` with this ``plan`` surely drafts no line today, found with one
+    evaluation of the fill rate instead of the reorder point's search: the item sells, has
+    stock, will not run out within the lead time, and its position is already above the
+    reorder point. A replay asks this first, since on most days most items order nothing;
+    the check always works the reorder point out, as the sheet shows it. False means only
+    "not sure": ``evaluate`` decides."""
+    supplier = suppliers.get(supplier_key(item.supplier))
+    lead_time = item.lead_time_days
+    if lead_time is None and supplier is not None:
+        lead_time = supplier.lead_time_days
+    rate = item.daily_sales
+    if lead_time is None or rate <= 0 or item.on_hand <= 0:
+        return False
+    days = supplier.ordering_days if supplier is not None else EVERY_DAY
+    if today is None or days.every_day:
+        wait, review = 0, 1
+    else:
+        wait, review = days.wait_days(today), days.review_days(today)
+    position = item.on_hand + on_order
+    if position < rate * (lead_time + wait):
+        return False
+    learned = _learned_demand(item, lead_time, wait, review, plan)
+    return surely_above_reorder_point(learned.demand, plan.target, learned.order, position)
 
 
 def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float, float]:
@@ -248,7 +351,7 @@ def evaluate(
     flags = []
     if quantity.capped_by:
         flags.append(f"capped at {quantity.capped_by}")
-    usual, usual_text = usual_order(history, assessment)
+    usual, usual_text = usual_order(history, assessment, pack_size=item.pack_size, lump=spans.lump)
     # The flag is about the decision, not the pack: the need before min order and pack
     # rounding (3.2 rounded up to a pack of 6 is not an unusual order).
     need = max(quantity.target - assessment.position, 0.0)

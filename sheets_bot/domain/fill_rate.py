@@ -39,6 +39,8 @@ _NORMAL_SHAPE = 50.0
 _TOLERANCE = 1e-3
 """Units: the reorder point is found to within this (or its fill to within the next)."""
 _FILL_TOLERANCE = 1e-7
+_ROUGH = 0.05
+"""The normal's answer a gamma starts from is found to within this share of σ."""
 _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
@@ -170,18 +172,33 @@ def protection_demand(
 
 def reorder_point_for_fill(demand: ProtectionDemand, target: float, order: float) -> float:
     """The smallest reorder point ≥ 0 whose fill rate with orders of ``order`` units reaches
-    ``target``. The fill rate rises with the reorder point (its slope is (F(s + Q) − F(s)) ÷ Q),
-    so Newton's method finds it, kept inside the bracket found so far (bisection when a step
-    would leave it). A gamma starts from the normal's answer, a normal from mean + ½ σ."""
+    ``target`` (to within ``_TOLERANCE`` units above it). A gamma starts from the normal's
+    answer (found roughly), a normal from mean + ½ σ."""
     if order <= 0 or demand.mean <= 0:
         return 0.0
     if demand.fill_rate(0.0, order) >= target:
         return 0.0
     if demand.distribution == GAMMA:
-        point = reorder_point_for_fill(replace(demand, distribution=NORMAL), target, order)
+        normal = replace(demand, distribution=NORMAL)
+        start = _newton(
+            normal, target, order, demand.mean + 0.5 * demand.stdev, _ROUGH * demand.stdev
+        )
     else:
-        point = demand.mean + 0.5 * demand.stdev
+        start = demand.mean + 0.5 * demand.stdev
+    return _newton(demand, target, order, start, _TOLERANCE)
+
+
+def _newton(
+    demand: ProtectionDemand, target: float, order: float, start: float, tolerance: float
+) -> float:
+    """Newton's method on the fill rate, which rises with the reorder point (its slope is
+    (F(s + Q) − F(s)) ÷ Q), kept inside the bracket found so far (bisection when a step would
+    leave it). Beyond the mode of the demand the fill rate is concave, so Newton's steps from
+    below stay below and close in quadratically: once a step is shorter than ``tolerance``,
+    the answer lies within its square of the step, and the step + ``tolerance`` is returned
+    without evaluating it again."""
     low, high = 0.0, math.inf
+    point = start
     for _ in range(200):
         fill, slope = demand._fill_and_slope(point, order)
         if fill >= target:
@@ -190,10 +207,23 @@ def reorder_point_for_fill(demand: ProtectionDemand, target: float, order: float
             high = point
         else:
             low = point
-        if high - low <= _TOLERANCE:
+        if high - low <= tolerance:
             return high
         step = point + (target - fill) / slope if slope > 0 else -1.0
         if not low < step < high:
             step = (low + high) / 2 if high < math.inf else 2 * point + demand.stdev + order
+        elif fill < target and step - point < tolerance:
+            return min(step + tolerance, high)
         point = step
     return high if high < math.inf else point
+
+
+def surely_above_reorder_point(
+    demand: ProtectionDemand, target: float, order: float, level: float
+) -> bool:
+    """Whether ``level`` is above the reorder point ``reorder_point_for_fill`` would return,
+    found with one evaluation of the fill rate instead of the search: the search's answer lies
+    at most two tolerances above the smallest point that reaches the target, so a level from
+    which three tolerances down already reach it is above that answer."""
+    lower = level - 3 * _TOLERANCE
+    return lower >= 0 and demand.fill_rate(lower, order) >= target

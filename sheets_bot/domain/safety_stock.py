@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sheets_bot.domain.fill_rate import protection_demand, reorder_point_for_fill
+from sheets_bot.domain.fill_rate import ProtectionDemand, reorder_point_for_fill
 from sheets_bot.domain.models import SafetyMethod
 from sheets_bot.domain.sheet_numbers import plain
 
 FILL_TARGETS = {"A": 0.98, "B": 0.95, "C": 0.90}
 """Default share of units demanded served from the shelf, per ABC class."""
-__all__ = ["FILL_TARGETS", "SafetyMethod", "SafetyStock", "cycle_order", "fill_rate_stock"]
+__all__ = ["FILL_TARGETS", "SafetyMethod", "SafetyStock", "cycle_order", "stock_for"]
 
 
 @dataclass(frozen=True)
@@ -42,33 +42,13 @@ def cycle_order(rate: float, cycle_days: float, pack_size: int, min_order: int |
     return max(-(-units // pack) * pack, pack)
 
 
-def fill_rate_stock(
-    *,
-    rate: float,
-    daily_variance: float,
-    cover_days: float,
-    lead_stdev: float,
-    skewed: bool,
-    target: float,
-    order: int,
-    sale_size: float = 0.0,
-    size_cv2: float = 0.0,
-    review_days: int = 1,
+def stock_for(
+    demand: ProtectionDemand, *, rate: float, target: float, order: int, review_days: int = 1
 ) -> SafetyStock:
-    """``sale_size`` and ``size_cv2``: the demand between two chances to order (a day's sale,
-    or ``review_days`` of demand), which takes the stock below the reorder point before an
-    order goes: the reorder point allows for it (its undershoot)."""
-    demand = protection_demand(
-        rate=rate,
-        daily_variance=daily_variance,
-        days=cover_days,
-        lead_stdev=lead_stdev,
-        skewed=skewed,
-        sale_size=sale_size,
-        size_cv2=size_cv2,
-    )
+    """The safety stock of ``demand`` over its protection interval (``protection_demand``)
+    for ``target`` with orders of ``order``: its reorder point − the rate × its days."""
     point = reorder_point_for_fill(demand, target, order)
-    units = point - rate * cover_days
+    units = point - rate * demand.days
     between = "a day's sale" if review_days <= 1 else f"{review_days} days of sales"
     why = (
         f"safety stock {plain(round(units, 1))} for {plain(round(target * 100, 1))}% fill"

@@ -13,7 +13,9 @@ Conventions (so that anyone can replay the same thing independently):
   the start of day t + max(lead, 1). That is the morning after day t with a lead time of
   max(lead, 1) − 1 days, which is the lead time the bot's learned policy is given (as its
   receipts would show it); the typed numbers keep the item's lead time;
-- ``fill rate`` = units served from the shelf ÷ units demanded over the scored days;
+- ``fill rate`` = units served from the shelf ÷ units demanded over the scored days (also
+  reported apart: the *opening days*, each item's scored days before an order placed in the
+  scored window can arrive, served from the opening stock alone whatever the policy);
   ``average inventory`` = mean end-of-day on hand over the scored days (× unit cost for its
   value); ``orders`` = order lines placed in the scored days.
 
@@ -43,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
-from sheets_bot.domain.evaluation import evaluate
+from sheets_bot.domain.evaluation import evaluate, orders_nothing
 from sheets_bot.domain.forecast import DemandFilter, Forecast
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
@@ -94,10 +96,21 @@ class Tally:
     orders: int = 0
     days: int = 0
     """Scored days."""
+    opening_demanded: float = 0.0
+    """Units demanded on the opening days: each item's first scored days, before an order
+    placed in the scored window can arrive (served only from the opening stock the
+    conventions set, whatever the policy)."""
+    opening_served: float = 0.0
 
     @property
     def fill_rate(self) -> float:
         return self.served / self.demanded if self.demanded else 1.0
+
+    @property
+    def settled_fill_rate(self) -> float:
+        """The fill rate after the opening days: what the policy's own orders achieved."""
+        demanded = self.demanded - self.opening_demanded
+        return (self.served - self.opening_served) / demanded if demanded else 1.0
 
     @property
     def avg_inventory_units(self) -> float:
@@ -168,6 +181,8 @@ class _Replay:
     learner: DemandFilter
     tally: Tally
     on_hand: float
+    opening_until: int
+    """The first day an order placed in the scored window can arrive."""
     pipeline: deque[tuple[int, float]] = field(default_factory=deque)
     backlog: float = 0.0
 
@@ -190,6 +205,9 @@ class _Replay:
             self.backlog += demand - served
         self.tally.demanded += demand
         self.tally.served += served
+        if day < self.opening_until:
+            self.tally.opening_demanded += demand
+            self.tally.opening_served += served
         self.tally.inventory_units += self.on_hand
         self.tally.days += 1
         if learns:
@@ -215,6 +233,7 @@ def _start(sim: SimItem, row: int, warmup: int, policy: Policy) -> _Replay:
         learner=learner,
         tally=Tally(items=1),
         on_hand=float(math.ceil(rate * (sim.lead_time_days + 1) - 1e-9)),
+        opening_until=warmup + sim.arrival_days,
     )
 
 
@@ -255,9 +274,12 @@ def _decide(
     target: float | None,
     on_hand: float,
     on_order: float,
+    quick: bool = True,
 ) -> int:
     """The order line's quantity the check would draft today (0 for none); ``learned`` is the
-    bot's forecast of today (``None`` for the fixed rule, which learns nothing)."""
+    bot's forecast of today (``None`` for the fixed rule, which learns nothing). ``quick``
+    first asks whether the item surely orders nothing (``orders_nothing``: one evaluation of
+    the fill rate instead of the reorder point's search); the answer is the same."""
     if policy.fixed or learned is None:
         verdict = evaluate(
             replace(typed, on_hand=on_hand),
@@ -274,12 +296,17 @@ def _decide(
     numbers = choose_numbers(
         typed, ItemLearning(forecast, None, abc, target), settings, sim.lead_time_days
     )
-    item = replace(numbers.item, on_hand=on_hand)
-    if numbers.plan is not None:
+    if numbers.plan is None:
+        item = replace(numbers.item, on_hand=on_hand)
+    else:
         # what the bot's own receipts would show: an order of the evening of day t is on the
         # shelf before any sale of day t + max(lead, 1), as one placed in the morning of t + 1
         # with a lead time one day shorter
-        item = replace(item, lead_time_days=float(sim.arrival_days - 1))
+        item = replace(numbers.item, on_hand=on_hand, lead_time_days=float(sim.arrival_days - 1))
+        if quick and orders_nothing(
+            item, suppliers=suppliers, on_order=on_order, today=today, plan=numbers.plan
+        ):
+            return 0
     verdict = evaluate(
         item,
         suppliers=suppliers,
@@ -297,6 +324,8 @@ def _add(into: Tally, tally: Tally) -> None:
     into.items += tally.items
     into.demanded += tally.demanded
     into.served += tally.served
+    into.opening_demanded += tally.opening_demanded
+    into.opening_served += tally.opening_served
     into.inventory_units += tally.inventory_units
     into.inventory_value += tally.inventory_value
     into.orders += tally.orders
@@ -312,10 +341,12 @@ def replay(
     *,
     backorders: bool = False,
     settings: ShopSettings | None = None,
+    quick: bool = True,
 ) -> Result:
     """One policy over every item, day by day, all items together (the bot's fill targets
     depend on every item's rate, as in the check); ``classes`` are the ABC classes
-    (``abc_classes``)."""
+    (``abc_classes``); ``quick=False`` works every reorder point out (the same result,
+    slower: for tests of ``quick``)."""
     if settings is None:
         settings = (
             ShopSettings(use_learned=UseLearned.NO, safety_method=SafetyMethod.BUFFER)
@@ -345,6 +376,7 @@ def replay(
                 targets.get(item.sim.sku),
                 item.on_hand - item.backlog,
                 item.on_order,
+                quick,
             )
             if order > 0:
                 item.pipeline.append((day + item.sim.arrival_days, float(order)))

@@ -129,6 +129,29 @@ def verdicts(comparison: Comparison) -> list[str]:
     return lines
 
 
+def opening(comparison: Comparison) -> list[str]:
+    """The bot's fill on the opening days (each item's first scored days, before an order
+    placed in the scored window can arrive: the opening stock alone serves them, whatever the
+    policy) and after them, per group: a short replay weighs its opening days heavily."""
+    lines = [
+        "The bot's fill on the opening days (before its first order can arrive, served from"
+        " the opening stock alone, the same for every policy) and after them:",
+        "",
+    ]
+    for group in GROUPS:
+        bot = comparison.bot.groups[group]
+        if not bot.items or not bot.demanded:
+            continue
+        label = "all items" if group == "all" else f"class {group}"
+        share = bot.opening_demanded / bot.demanded
+        opening_fill = bot.opening_served / bot.opening_demanded if bot.opening_demanded else 1.0
+        lines.append(
+            f"- {label}: {bot.fill_rate:.1%} in all; opening days {opening_fill:.1%}"
+            f" ({share:.0%} of the units demanded), after them {bot.settled_fill_rate:.1%}."
+        )
+    return lines
+
+
 def _fewer(saving: float, words: str) -> str:
     """``12% fewer units``, or ``4% more units`` when the bot holds more."""
     if round(saving * 100) >= 0:
@@ -164,6 +187,7 @@ def table(comparison: Comparison) -> str:
             lines.append(_row(name, result.groups[group]))
     lines += ["", "The fixed rule at the bot's fill (interpolated along its buffers):", ""]
     lines += verdicts(comparison)
+    lines += ["", *opening(comparison)]
     if comparison.new_items:
         new_bot = comparison.bot.new_items
         new_fixed = comparison.sweep[0].new_items

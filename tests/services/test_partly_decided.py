@@ -55,18 +55,26 @@ def test_the_poll_names_the_undecided_row_on_every_line(shop: Shop) -> None:
 def test_a_flag_stays_on_an_undecided_line_and_clearing_restores_the_checks_status(
     shop: Shop,
 ) -> None:
+    # The owner types a safety buffer of 70 (14 days of sales) for the oat milk barista
+    # (5/day, 2-day lead, none on hand): reorder point 5 × 2 + 70 = 80, target 80 + 10 = 90,
+    # need 90 = 2.57× its usual order (a week of sales, 35): flagged on its purpose.
+    shop.sheet.set_cell("Stock", shop.stock_row("DAI-OATB-1L"), "Safety buffer", 70)
+    assert shop.check().lines_refreshed == 1
+    flag = (
+        "CHECK QTY: needs 90, 2.57× the usual order (no past order; 7 days of sales 35,"
+        " a week at least); over the 2× check"
+    )
+    assert _statuses(shop, "D-0002")[6] == flag
     shop.decide("D-0002", "approve", "", "")
     shop.poll()
     statuses = _statuses(shop, "D-0002")
     assert statuses[5] == "waiting for your decision on rows 5 and 6"
-    assert statuses[6].startswith("CHECK QTY: needs 26, 2.6× the usual order")
-    assert statuses[6].endswith("; waiting for your decision on rows 5 and 6")
+    assert statuses[6] == f"{flag}; waiting for your decision on rows 5 and 6"
     shop.decide("D-0002", "")
     shop.poll()
     statuses = _statuses(shop, "D-0002")
     assert statuses[4] == statuses[5] == "awaiting your decision"
-    assert statuses[6].startswith("CHECK QTY: needs 26")
-    assert "waiting for your decision on" not in statuses[6]
+    assert statuses[6] == flag
     assert shop.check().lines_refreshed == 0  # the poll's statuses are the check's again
 
 

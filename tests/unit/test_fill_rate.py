@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from sheets_bot.domain.demand_class import Shape
-from sheets_bot.domain.evaluation import evaluate
+from sheets_bot.domain.evaluation import evaluate, orders_nothing
 from sheets_bot.domain.fill_rate import (
     GAMMA,
     NORMAL,
@@ -235,3 +235,53 @@ def test_a_new_item_keeps_one_pack() -> None:
     assert kept.line is not None and kept.line.quantity == 6
     assert "no sale yet (a new item)" in kept.line.why
     assert typed_zero.line is None
+
+
+@pytest.mark.parametrize("skewed", [False, True])
+def test_the_reorder_point_is_the_smallest_that_reaches_the_target(skewed: bool) -> None:
+    """Across demands, targets and orders: the answer reaches the target, and a reorder point
+    two tolerances lower does not (Newton's early stop returns a point just above the root)."""
+    for rate, variance, days, size in ((0.2, 0.9, 3, 2.0), (1.5, 4.0, 6, 1.0), (40, 300, 2, 3)):
+        demand = protection_demand(
+            rate=rate,
+            daily_variance=variance,
+            days=days,
+            lead_stdev=0,
+            skewed=skewed,
+            sale_size=size,
+            size_cv2=0.5,
+        )
+        for target in (0.8, 0.9, 0.95, 0.98, 0.995):
+            for order in (1, 6, 48):
+                point = reorder_point_for_fill(demand, target, order)
+                assert demand.fill_rate(point, order) >= target - 1e-9
+                if point > 0:
+                    assert demand.fill_rate(point - 2e-3, order) < target
+
+
+@pytest.mark.parametrize("days", ["", "Mon, Thu"])
+def test_orders_nothing_only_where_evaluate_drafts_no_line(days: str) -> None:
+    """Over positions around the reorder point, smooth and lumpy, daily and twice-weekly
+    suppliers: ``orders_nothing`` never says so where ``evaluate`` drafts a line, and says so
+    once the position is a little above the reorder point."""
+    chosen = supplier(ordering_days=parse_ordering_days(days)) if days else supplier()
+    suppliers = {"bean bros": chosen}
+    for rate, variance, adi, cv2, lead in ((2.0, 4.0, 1.0, 0.1, 5.0), (0.3, 2.5, 6.0, 0.8, 2.0)):
+        plan = DemandPlan(_forecast(rate, variance, adi, cv2), 0.95, "B")
+        for on_hand in [n / 4 for n in range(1, 160)]:
+            thing = item(daily_sales=rate, lead_time_days=lead, safety_buffer=0, on_hand=on_hand)
+            verdict = evaluate(
+                thing,
+                suppliers=suppliers,
+                on_order=0,
+                settings=SETTINGS,
+                history=[],
+                today=TUESDAY,
+                plan=plan,
+            )
+            quick = orders_nothing(thing, suppliers=suppliers, on_order=0, today=TUESDAY, plan=plan)
+            assert verdict.assessment is not None
+            if quick:
+                assert verdict.line is None
+            if on_hand > verdict.assessment.reorder_point + 0.01:
+                assert quick, (rate, on_hand, verdict.assessment.reorder_point)

@@ -101,19 +101,6 @@ def test_3_over_the_anomaly_factor_of_the_median_past_order_is_flagged() -> None
     assert "2.73× the usual order (median past order 200)" in verdict.line.flag
 
 
-def test_3_without_history_the_usual_order_is_one_lead_time_of_sales() -> None:
-    verdict = evaluate(
-        item(on_hand=0, safety_buffer=500),
-        suppliers=SUPPLIERS,
-        on_order=0,
-        settings=SETTINGS,
-        history=[],
-    )
-    assert verdict.line is not None
-    assert verdict.line.quantity == 1220
-    assert verdict.line.flag is not None and "one lead time of sales 360" in verdict.line.flag
-
-
 def test_watch_and_stocked_items_get_no_line() -> None:
     for on_hand in (650, 5000):
         verdict = evaluate(

@@ -30,12 +30,18 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 NOW = "2026-11-23T07:45:00Z"
+OAT_BARISTA = "DAI-OATB-1L"
 
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     workbook = tmp_path / "shop" / "shop.xlsx"
     assert main(["init", "--workbook", str(workbook), "--sample"]) == 0
+    # A line flagged on purpose, to see the flag in the digest: a safety buffer of 70 (14 days
+    # of sales) for the oat milk barista makes its need 90, 2.57× a week of its sales.
+    owner = WorkbookOwner(workbook)
+    row = next(n for n, r in enumerate(owner.records("Stock"), start=2) if r["SKU"] == OAT_BARISTA)
+    owner.set_cell("Stock", row, "Safety buffer", 70)
     return workbook
 
 
@@ -145,6 +151,6 @@ def test_the_digest_fits_the_screen_from_phone_to_desktop(
     assert "£" in text and " GBP" not in text
     assert "0.0 days" not in text
     assert "out of stock" in text  # the sample's oat milk barista has none on hand
-    assert "CHECK QTY" in text
+    assert "CHECK QTY: needs 90, 2.57× the usual order" in " ".join(text.split())
     assert all(name.strip() for name in page.locator("th").all_inner_texts())
     screenshot(page, f"digest-{width}px")
