@@ -12,8 +12,9 @@ Data sets (all offline; the real ones ship in packages of the ``bench`` extra):
 
 Beside the fixed rule's buffer sweep and the bot: the bot's inventory rule fed by a forecasting
 peer (statsforecast's CrostonSBA, TSB and AutoETS, refitted every four weeks on the demand so
-far), and by perfect foresight (the actual demand of the coming days: the bound a forecast can
-reach). Forecast accuracy per demand class: MASE (one day ahead, scaled by the naive
+far), and the perfect-foresight bound (knowing every day's demand, each order is exactly what
+the day its delivery arrives will lack: the least inventory any policy can hold for full
+fill). Forecast accuracy per demand class: MASE (one day ahead, scaled by the naive
 forecast's error in the warm-up) and bias (Σ forecast − demand ÷ Σ demand).
 
     .venv/bin/python benchmarks/policy.py [journey m5 monthly] [--items N] [--peers] [--readme]
@@ -160,12 +161,28 @@ def monthly(count: int, months: int = 36, seed: int = 11) -> DataSet:
 # --- peers: another forecast into the bot's inventory rule
 
 
-def perfect_foresight(item: SimItem, day: int, forecast: Forecast) -> Forecast:
-    """The actual mean demand of the days an order decided today must cover; no error."""
-    cover = int(item.lead_time_days) + 1
-    ahead = item.demand[day + 1 : day + 1 + cover]
-    rate = sum(ahead) / cover if ahead else forecast.rate
-    return replace(forecast, rate=rate, variance=0.0, method="perfect foresight")
+def just_in_time(
+    item: SimItem, day: int, on_hand: float, coming: Sequence[tuple[int, float]]
+) -> int:
+    """The perfect-foresight bound: knowing every day's demand, order at the end of day t
+    exactly what the day the delivery arrives will lack (its demand − what will be left on
+    the shelf by then), in whole packs and at least the MOQ. Every unit is served once the
+    first order can arrive, with no stock beyond the packs' remainders: the least inventory
+    any policy can hold for that fill."""
+    arrive = day + item.arrival_days
+    if arrive >= len(item.demand):
+        return 0
+    stock = on_hand
+    for later in range(day + 1, arrive + 1):
+        stock += sum(units for when, units in coming if when == later)
+        if later < arrive:
+            stock = max(stock - item.demand[later], 0.0)
+    need = item.demand[arrive] - stock
+    if need <= 0:
+        return 0
+    units = max(math.ceil(need - 1e-9), item.moq or 0)
+    pack = max(item.pack_size, 1)
+    return -(-units // pack) * pack
 
 
 class Peer:
@@ -211,7 +228,7 @@ def peers(refit_days: int) -> list[Policy]:
         Policy("CrostonSBA", forecast=Peer("CrostonSBA", CrostonSBA, refit_days)),
         Policy("TSB", forecast=Peer("TSB", tsb, refit_days)),
         Policy("AutoETS", forecast=Peer("AutoETS", ets, refit_days)),
-        Policy("perfect foresight", forecast=perfect_foresight),
+        Policy("perfect foresight", orders=just_in_time),
     ]
 
 
@@ -274,11 +291,12 @@ def summary(data: DataSet, comparison: Comparison) -> list[str]:
             units = f"{1 - bot.avg_inventory_units / needs[0]:+.0%}" if needs[0] else "–"
             value = f"{1 - bot.avg_inventory_value / needs[1]:+.0%}" if needs[1] else "–"
         base = min(comparison.sweep, key=lambda r: abs(r.groups[group].fill_rate - bot.fill_rate))
-        orders = bot.orders / base.groups[group].orders - 1 if base.groups[group].orders else 0.0
+        base_orders = base.groups[group].orders
+        orders = f"{bot.orders / base_orders - 1:+.0%}" if base_orders else f"{bot.orders} vs 0"
         rows.append(
             f"| {data.name} | {group} | {bot.items} | {bot.fill_rate:.1%} |"
             f" {bot.settled_fill_rate:.1%} |"
-            f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders:+.0%} |"
+            f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders} |"
         )
     return rows
 

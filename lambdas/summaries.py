@@ -34,6 +34,7 @@ def check_summary(report: CheckReport, run: ScheduledRun) -> dict[str, Any]:
         "lines_refreshed": report.lines_refreshed,
         "lines_removed": report.lines_removed,
         "problems": len(report.problems),
+        "history_problems": report.history_problems,
     }
 
 

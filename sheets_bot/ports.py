@@ -21,6 +21,7 @@ from sheets_bot.sheet.layout import Layout
 if TYPE_CHECKING:
     # Types only: the poller imports this module and need not load the digest's records.
     from sheets_bot.domain.digest import DigestMark, FailedRun
+    from sheets_bot.domain.learned_demand import LearnedDemand
     from sheets_bot.intake.parse import ParsedRow
 
 Cell = str | int | float | bool | None
@@ -329,6 +330,22 @@ class StockHistory(Protocol):
 
     def days(self, start: date, end: date) -> builtins.list[StockDay]:
         """Days from ``start`` to ``end`` inclusive, ordered by day then SKU."""
+        ...
+
+
+class LearnerStates(Protocol):
+    """Each item's learned demand, kept from one daily check to the next (one blob in S3 on
+    AWS, in the state folder on one machine): the check folds in only the days since the
+    last one it learned from (``sheets_bot.domain.learned_demand``)."""
+
+    def load(self) -> LearnedDemand | None:
+        """The state last saved; ``None`` before the first. ``UnreadableState`` (a
+        ``ValueError`` naming where it is kept) when what is kept cannot be read: damaged,
+        or saved by another version of the learning."""
+        ...
+
+    def save(self, state: LearnedDemand) -> None:
+        """Keep ``state``, replacing the one before."""
         ...
 
 

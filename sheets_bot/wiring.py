@@ -48,6 +48,7 @@ from sheets_bot.services.lanes import (
     MonthlyPorts,
     PollPorts,
 )
+from sheets_bot.services.learner_states import BlobLearnerStates
 from sheets_bot.services.shop import Core, core_fields
 from sheets_bot.services.snapshot import SnapshotReport, run_snapshot
 from sheets_bot.services.stock_history import BlobStockHistory
@@ -162,12 +163,17 @@ class Machine:
         """The Stock history this machine's checks and polls snapshot (``record_snapshot``)."""
         return BlobStockHistory(FolderBlobs(self.config.blobs), history_id(self.config))
 
+    def learned(self) -> BlobLearnerStates:
+        """Each item's learned demand, kept in the state folder's blobs between checks."""
+        return BlobLearnerStates(FolderBlobs(self.config.blobs), history_id(self.config))
+
     def check_ports(self) -> CheckPorts:
         return CheckPorts(
             **core_fields(self.core()),
             history=self.history(),
             sales=SqliteSalesLog(self.store),
             receipts=SqliteReceiptLog(self.store),
+            learned=self.learned(),
         )
 
     def daily_ports(self, links_url: str | None = None) -> DailyPorts:
@@ -177,6 +183,7 @@ class Machine:
             history=self.history(),
             sales=SqliteSalesLog(self.store),
             receipts=SqliteReceiptLog(self.store),
+            learned=self.learned(),
             mailer=build_mailer(self.config),
             marks=SqliteMarks(self.store),
             failures=run_failures(self.config),

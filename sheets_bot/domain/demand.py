@@ -9,8 +9,10 @@ A day on which the item was out of stock (at any snapshot) is censored: it sold 
 it sold. It is kept as a lower bound, never dropped (``forecast``): with lumpy demand the
 stock-out days are the big days.
 
-The forecast reads the ``WINDOW_DAYS`` days before today (``learn_from_days``), classes the
-demand and forecasts it by its class (``sheets_bot.domain.forecast``).
+The check reads the ``WINDOW_DAYS`` days before today, folds the days since its last check into
+each item's kept filter (``sheets_bot.domain.learned_demand``), and classes the demand and
+forecasts it by its class (``sheets_bot.domain.forecast``); ``learn_from_days`` learns from the
+window alone.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from sheets_bot.domain.forecast import Forecast, learn_forecast
 from sheets_bot.domain.history import SaleEvent, StockDay
 
 WINDOW_DAYS = 56
-"""Days of history the check learns from: eight weeks, so that an item selling once a week
-has eight sales to class and forecast."""
+"""Days of history the check reads each day: eight weeks. What it learned before them is kept
+(``learned_demand``); an item without a kept filter is learned from these days alone."""
 DEMAND_KINDS = ("sale", "refund")
 
 
@@ -38,14 +40,19 @@ class DemandDay:
 
 
 def days_from_stock(
-    days: Iterable[StockDay], last: date | None = None
+    days: Iterable[StockDay], last: date | None = None, since: Mapping[str, date] | None = None
 ) -> dict[str, list[DemandDay]]:
     """Demand per SKU (case-folded) from the stock history: the day's drops, censored on a
     stock-out day.
 
     A snapshot is taken only when the Stock tab changed, so a day with no record is a day on
     which the item's on hand did not move: zero demand at the last closing (censored if that
-    was zero). Such days are filled in from a SKU's first record to ``last``."""
+    was zero). Such days are filled in from a SKU's first record to ``last``.
+
+    ``since`` gives the first day wanted of some SKUs (those whose learned demand is kept
+    through the day before): their earlier days are not made, which at tens of thousands of
+    items saves millions of records a check."""
+    wanted = since or {}
     by_sku: dict[str, list[StockDay]] = {}
     for day in days:
         by_sku.setdefault(day.sku.casefold(), []).append(day)
@@ -53,12 +60,16 @@ def days_from_stock(
     for sku, records in by_sku.items():
         records.sort(key=lambda d: d.day)
         filled: list[DemandDay] = []
+        first = wanted.get(sku, date.min)
         for record, following in zip(records, [*records[1:], None], strict=True):
-            filled.append(DemandDay(record.day, max(record.drops, 0.0), record.stocked_out))
             until = (
                 following.day if following is not None else (last or record.day) + timedelta(days=1)
             )
-            quiet = record.day + timedelta(days=1)
+            if until <= first:
+                continue
+            if record.day >= first:
+                filled.append(DemandDay(record.day, max(record.drops, 0.0), record.stocked_out))
+            quiet = max(record.day + timedelta(days=1), first)
             while quiet < until:
                 filled.append(DemandDay(quiet, 0.0, record.closing <= 0))
                 quiet += timedelta(days=1)
@@ -71,10 +82,17 @@ def days_from_events(
     zone: ZoneInfo,
     last: date,
     stock_outs: Mapping[str, set[date]] | None = None,
+    also: Iterable[str] = (),
+    since: Mapping[str, date] | None = None,
 ) -> dict[str, list[DemandDay]]:
     """Demand per SKU (case-folded) from POS events, one entry per shop day from the first
     event in the log to ``last``: a day without a sale is a day of zero demand, unless the
-    stock history says the item was out that day."""
+    stock history says the item was out that day.
+
+    The SKUs of ``also`` (case-folded) get their days even without a sale in the log: the
+    items whose learned demand the check keeps (``learned_demand``), for which weeks without
+    a sale are days of zero demand to fold in, not days unseen. ``since`` gives the first day
+    wanted of some SKUs, as for ``days_from_stock``."""
     if not events:
         return {}
     first = min(event.at.astimezone(zone).date() for event in events)
@@ -87,18 +105,21 @@ def days_from_events(
             continue
         per_day = totals.setdefault(event.sku.casefold(), {})
         per_day[day] = per_day.get(day, 0.0) + event.quantity
+    for sku in also:
+        totals.setdefault(sku, {})
     outs = stock_outs or {}
-    span = (last - first).days + 1
+    wanted = since or {}
     series: dict[str, list[DemandDay]] = {}
     for sku, per_day in totals.items():
         out_days = outs.get(sku, set())
+        start = max(first, wanted.get(sku, first))
         series[sku] = [
             DemandDay(
                 day,
                 max(per_day.get(day, 0.0), 0.0),
                 day in out_days,
             )
-            for day in (first + timedelta(days=offset) for offset in range(span))
+            for day in (start + timedelta(days=offset) for offset in range((last - start).days + 1))
         ]
     return series
 

@@ -23,7 +23,13 @@ from sheets_bot.domain.fill_rate import (
 from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
 from sheets_bot.domain.ordering_days import EVERY_DAY
-from sheets_bot.domain.policy import Assessment, assess, order_quantity
+from sheets_bot.domain.policy import (
+    Assessment,
+    above_reorder_point,
+    assess,
+    order_quantity,
+    reorder_point,
+)
 from sheets_bot.domain.purchase_units import PurchaseUnit
 from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, stock_for
 from sheets_bot.domain.sheet_numbers import plain
@@ -236,29 +242,35 @@ def orders_nothing(
     suppliers: Mapping[str, Supplier],
     on_order: float,
     today: date | None,
-    plan: DemandPlan,
+    plan: DemandPlan | None,
+    on_hand: float | None = None,
 ) -> bool:
-    """True when ``evaluate`` with this ``plan`` surely drafts no line today, found with one
-    evaluation of the fill rate instead of the reorder point's search: the item sells, has
-    stock, will not run out within the lead time, and its position is already above the
-    reorder point. A replay asks this first, since on most days most items order nothing;
-    the check always works the reorder point out, as the sheet shows it. False means only
-    "not sure": ``evaluate`` decides."""
+    """True when ``evaluate`` surely drafts no line today: the item sells, has stock, will
+    not run out within the lead time, and its position is above the reorder point (for the
+    learned policy, found with one evaluation of the fill rate instead of the reorder point's
+    search). A replay asks this first, since on most days most items order nothing; the check
+    always works the reorder point out, as the sheet shows it. False means only "not sure":
+    ``evaluate`` decides. ``on_hand`` is today's shelf (default the item's)."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = item.lead_time_days
     if lead_time is None and supplier is not None:
         lead_time = supplier.lead_time_days
     rate = item.daily_sales
-    if lead_time is None or rate <= 0 or item.on_hand <= 0:
+    stock = item.on_hand if on_hand is None else on_hand
+    if lead_time is None or rate <= 0 or stock <= 0:
         return False
     days = supplier.ordering_days if supplier is not None else EVERY_DAY
     if today is None or days.every_day:
         wait, review = 0, 1
     else:
         wait, review = days.wait_days(today), days.review_days(today)
-    position = item.on_hand + on_order
+    position = stock + on_order
     if position < rate * (lead_time + wait):
         return False
+    if plan is None:
+        spans, _ = _policy(item, lead_time, supplier, today, None)
+        point = reorder_point(rate, spans.cover_days, spans.safety_buffer)
+        return above_reorder_point(position, point)
     learned = _learned_demand(item, lead_time, wait, review, plan)
     return surely_above_reorder_point(learned.demand, plan.target, learned.order, position)
 

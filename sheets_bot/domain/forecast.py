@@ -46,7 +46,7 @@ a typed guess, and the bot says it is unsure until eight weeks with eight days o
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sheets_bot.domain.demand_class import DemandClass, Shape, shape_of
@@ -328,6 +328,20 @@ class DemandFilter:
             previous_class=previous,
             whole_share=self._whole if self.selling_days else 1.0,
         )
+
+    # --- kept between checks: ``sheets_bot.domain.filter_state`` names every slot and its code
+    def to_state(self) -> tuple[float, ...]:
+        """This filter as exact plain numbers (``filter_state.LAYOUT``)."""
+        from sheets_bot.domain.filter_state import dump
+
+        return dump(self)
+
+    @classmethod
+    def from_state(cls, values: Sequence[float]) -> DemandFilter:
+        """The filter ``to_state`` gave ``values``; ``ValueError`` when they cannot be one."""
+        from sheets_bot.domain.filter_state import load
+
+        return load(values)
 
 
 def learn_forecast(days: Iterable[tuple[float, bool]]) -> Forecast:

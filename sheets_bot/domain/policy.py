@@ -119,6 +119,11 @@ def reorder_point(daily_sales: float, lead_time_days: float, safety_buffer: floa
     return daily_sales * lead_time_days + safety_buffer
 
 
+def above_reorder_point(position: float, point: float) -> bool:
+    """Whether ``assess`` finds ``position`` above the reorder point ``point`` (not due)."""
+    return position > point + _EPSILON
+
+
 def _signed(value: float) -> str:
     return f"+ {plain(value)}" if value >= 0 else f"− {plain(-value)}"
 
@@ -157,7 +162,7 @@ def assess(
         move, rule = Move.URGENT, "out"
     elif position < lead_demand - _EPSILON:
         move, rule = Move.URGENT, "urgent"
-    elif position <= rop + _EPSILON:
+    elif not above_reorder_point(position, rop):
         move, rule = Move.REORDER, "reorder"
     elif position - daily_sales * watch_days <= rop + _EPSILON:
         move, rule = Move.WATCH, "watch"

@@ -94,6 +94,10 @@ class CheckReport:
     """The Drafts column letter the owner picks decisions in, as the sheet has it."""
     learned: str = ""
     """What was learned from history and whether the check used it, in one line (or empty)."""
+    history_problems: list[str] = field(default_factory=list)
+    """The problems of ``problems`` with the history and the learned demand (an unreadable
+    blob, a kept state learned again from the window, and why): in no tab, so the daily
+    check's log line carries them."""
     purchasing: list[str] = field(default_factory=list)
     """Lines whose supplier was chosen among several, or that top a draft up to its
     supplier's minimum order value: SKU and the first part of their ``Why``."""
@@ -313,6 +317,7 @@ class _Check:
             today,
         )
         self.report.learned = learning_summary(list(self.numbers.values()), self.settings)
+        self.report.history_problems = history_problems
         stock_memory = self.write_stock(stock, verdicts, row_problems)
         self.report.purchasing = [
             f"{line.sku} ({line.supplier}): {first}"

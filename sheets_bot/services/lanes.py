@@ -8,7 +8,7 @@ optional on only the bundle of the lane that uses it, and its docstring says wha
 does without it:
 
 ======================  ==========================================================
-``CheckPorts``          the check: the Stock history, POS sales, receipts (learning)
+``CheckPorts``          the check: the Stock history, POS sales, receipts, learned demand
 ``DailyPorts``          the check, then the digest: mail, marks, failed runs, links
 ``PollPorts``           the poll: mail, sales, receipts; claims, scheduler, confirm links
 ``IntakePorts``         a forwarded email: blobs; the AI parser where there is one
@@ -31,6 +31,7 @@ from sheets_bot.domain.confirm_links import ConfirmLinks
 from sheets_bot.ports import (
     Blobs,
     Claims,
+    LearnerStates,
     Mailer,
     Marks,
     Narrator,
@@ -57,6 +58,8 @@ class CheckPorts(Core):
     """POS sale events (learning)."""
     receipts: ReceiptLog
     """Deliveries received against sent POs (lead times, supplier scores)."""
+    learned: LearnerStates
+    """Each item's learned demand, kept between checks (one day folded in per check)."""
 
 
 @dataclass(frozen=True, kw_only=True)

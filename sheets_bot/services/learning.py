@@ -5,8 +5,13 @@ sale events first, then the Stock tab's history (snapshot drops), then nothing, 
 the owner's typed numbers stay. The sheet is not read again: history
 lives in the SalesLog, the ReceiptLog and the stock-history blobs.
 
-Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call, and the blob
-GETs for the 56-day window of stock days.
+Demand is learned over every day the bot has seen, not just the window it reads: each item's
+filter is kept (``learned``, ``sheets_bot.domain.learned_demand``) and the days since the last
+check are folded in, so the forecast is the one ``sheets-bot simulate`` works out.
+
+Cost per check: one ``SalesLog.since`` and one ``ReceiptLog.receipts`` call, the blob GETs
+for the 56-day window of stock days, and one GET (and, once a day, one PUT) of the learned
+demand.
 
 ABC classes rank the items by units × unit cost a day (the learned rate where there is one,
 else the typed one).
@@ -24,15 +29,21 @@ from sheets_bot.domain.demand import (
     DemandDay,
     days_from_events,
     days_from_stock,
-    learn_from_days,
 )
 from sheets_bot.domain.forecast import Forecast
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
+from sheets_bot.domain.learned_demand import (
+    LearnedDemand,
+    UnreadableState,
+    advance,
+    continued,
+)
 from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
 from sheets_bot.domain.safety_stock import FILL_TARGETS
 from sheets_bot.domain.targets import TargetInput, item_targets
+from sheets_bot.ports import LearnerStates
 from sheets_bot.services.lanes import CheckPorts
 
 
@@ -47,6 +58,16 @@ def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | No
 def _cycle_days(lead: LeadEstimate | None) -> float:
     """Days between the learned policy's orders: lead time + a day's review."""
     return (lead.days if lead is not None else 0.0) + 1
+
+
+def load_learned(states: LearnerStates, problems: list[str]) -> LearnedDemand | None:
+    """The kept learned demand; one that cannot be read is a problem, and every item is
+    learned again from its window (the next save replaces it)."""
+    try:
+        return states.load()
+    except UnreadableState as error:
+        problems.append(f"{error}; every item is learned again from the last {WINDOW_DAYS} days")
+        return None
 
 
 def learn(
@@ -66,15 +87,37 @@ def learn(
         fill_targets = FILL_TARGETS
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
+    yesterday = today - timedelta(days=1)
+    saved = load_learned(adapters.learned, problems)
+    keys = [item.sku.casefold() for item in items]
+    kept = continued(saved, today)
+    # a kept filter needs only the days after its last one
+    since = {key: kept[key].through + timedelta(days=1) for key in keys if key in kept}
     stock: dict[str, list[DemandDay]] = {}
     try:
-        yesterday = today - timedelta(days=1)
-        stock = days_from_stock(adapters.history.days(start, yesterday), yesterday)
+        stock = days_from_stock(adapters.history.days(start, yesterday), yesterday, since)
     except ValueError as error:
         problems.append(f"{error}; sales are learned without it")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
     events = adapters.sales.since(datetime.combine(start, time(), zone))
-    sales = days_from_events(events, zone, today - timedelta(days=1), outs)
+    sales = days_from_events(
+        events,
+        zone,
+        yesterday,
+        outs,
+        also=[k for k in keys if k in kept and k not in stock],
+        since=since,
+    )
+    series = {
+        key: sales[key] if key in sales else stock[key]
+        for key in keys
+        if key in sales or key in stock
+    }
+    learned = advance(saved, series, keys, today)
+    if learned.note is not None:
+        problems.append(f"Learned demand: {learned.note}")
+    if learned.changed:
+        adapters.learned.save(learned.state)
     receipts: Sequence[Receipt] = adapters.receipts.receipts()
     by_sku: dict[str, list[Receipt]] = {}
     by_supplier: dict[str, list[Receipt]] = {}
@@ -86,12 +129,7 @@ def learn(
     leads: dict[int, LeadEstimate | None] = {}
     for item in items:
         key = item.sku.casefold()
-        if key in sales:
-            rates[item.row] = learn_from_days(sales[key], today)
-        elif key in stock:
-            rates[item.row] = learn_from_days(stock[key], today)
-        else:
-            rates[item.row] = None
+        rates[item.row] = learned.forecasts.get(key)
         typed = sheet_lead_time(item, suppliers)
         related = list(
             dict.fromkeys(by_sku.get(key, []) + by_supplier.get(supplier_key(item.supplier), []))

@@ -26,10 +26,12 @@ Policies:
   lead (at least one day of sales, so lead time 0 still orders); packs and MOQ as the check;
 - ``bot``: the check at its defaults: learned numbers where the history is enough, else the
   typed ones (the fixed rule's, with a buffer of one day's rate); fill-rate targets by ABC
-  class (the classes set from the warm-up, so that every policy's class groups hold the same
-  items), and within a class each item's target worked out every day from the rates the bot
-  uses that day, as the check does. An item with no sale in the history so far is new, not
-  dead: the bot keeps one pack of it (the fixed rule, whose typed rate is 0, never orders it).
+  class, the classes and each item's target worked out every day from the rates the bot uses
+  that day, as the check does (the groups reported stay the warm-up's classes, so that every
+  policy's groups hold the same items: an item of class C in the warm-up that has come to
+  sell like an A gets an A's target, and still counts in group C). An item with no sale in
+  the history so far is new, not dead: the bot keeps one pack of it (the fixed rule, whose
+  typed rate is 0, never orders it).
 
 The bot learns from what it observes: the units sold, and whether the day ended with the
 shelf empty (then the day's demand is a lower bound). With backorders, the demand is seen.
@@ -68,8 +70,12 @@ BOT_TYPED_BUFFER_DAYS = 1.0
 """The owner's typed buffer where the bot falls back on typed numbers: one day's rate."""
 
 ForecastHook = Callable[[SimItem, int, Forecast], Forecast]
-"""Replaces the bot's forecast of an item on a day (benchmarks: a forecasting peer, perfect
-foresight); the inventory rule stays the bot's."""
+"""Replaces the bot's forecast of an item on a day (benchmarks: a forecasting peer); the
+inventory rule stays the bot's."""
+OrderHook = Callable[[SimItem, int, float, Sequence[tuple[int, float]]], int]
+"""Replaces the whole decision (benchmarks: the perfect-foresight bound): the units ordered at
+the end of a day, given the item, the day, its shelf and what is on its way (arrival day,
+units)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class Policy:
     buffer_days: float | None = None
     """The fixed rule's buffer in days of the warm-up rate."""
     forecast: ForecastHook | None = None
+    orders: OrderHook | None = None
 
     @property
     def fixed(self) -> bool:
@@ -238,27 +245,33 @@ def _start(sim: SimItem, row: int, warmup: int, policy: Policy) -> _Replay:
 
 
 def _current_targets(
-    replays: Sequence[_Replay],
-    forecasts: Sequence[Forecast],
-    classes: Mapping[str, str],
-    settings: ShopSettings,
-) -> dict[str, float]:
-    """Each item's fill target from the rates the bot uses today, as the check sets them each
-    day (``domain.targets``); the classes stay the warm-up's, so every policy's class groups
+    replays: Sequence[_Replay], forecasts: Sequence[Forecast], settings: ShopSettings
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Each item's ABC class and fill target from the rates the bot uses today, as the check
+    sets them each day (``learning.learn``: units × unit cost a day, then ``domain.targets``).
+    The groups the replay reports stay the warm-up's classes, so that every policy's groups
     hold the same items."""
-    return item_targets(
+    rates = [replay.rate(forecast) for replay, forecast in zip(replays, forecasts, strict=True)]
+    today = classify(
+        {
+            replay.sim.sku: rate * replay.sim.unit_cost
+            for replay, rate in zip(replays, rates, strict=True)
+        }
+    )
+    targets = item_targets(
         [
             TargetInput(
                 replay.sim.sku,
-                classes.get(replay.sim.sku, "C"),
-                replay.rate(forecast),
+                today[replay.sim.sku],
+                rate,
                 replay.sim.unit_cost,
                 float(replay.sim.arrival_days),
             )
-            for replay, forecast in zip(replays, forecasts, strict=True)
+            for replay, rate in zip(replays, rates, strict=True)
         ],
         settings.fill_targets,
     )
+    return today, targets
 
 
 def _decide(
@@ -281,6 +294,15 @@ def _decide(
     first asks whether the item surely orders nothing (``orders_nothing``: one evaluation of
     the fill rate instead of the reorder point's search); the answer is the same."""
     if policy.fixed or learned is None:
+        if quick and orders_nothing(
+            typed,
+            suppliers=suppliers,
+            on_order=on_order,
+            today=today,
+            plan=None,
+            on_hand=on_hand,
+        ):
+            return 0
         verdict = evaluate(
             replace(typed, on_hand=on_hand),
             suppliers=suppliers,
@@ -360,24 +382,33 @@ def replay(
         for item in replays:
             item.serve(day, backorders, learns=not policy.fixed)
         # the bot's forecast of each item, once a day: its targets and its decision use it
-        forecasts = [] if policy.fixed else [item.learner.forecast() for item in replays]
-        targets = _current_targets(replays, forecasts, classes, settings) if forecasts else {}
+        forecasts = (
+            []
+            if policy.fixed or policy.orders is not None
+            else [item.learner.forecast() for item in replays]
+        )
+        today_classes, targets = (
+            _current_targets(replays, forecasts, settings) if forecasts else (classes, {})
+        )
         for index, item in enumerate(replays):
-            order = _decide(
-                item.typed,
-                forecasts[index] if forecasts else None,
-                item.sim,
-                day,
-                start + timedelta(days=day),
-                policy,
-                settings,
-                suppliers,
-                classes.get(item.sim.sku, "C"),
-                targets.get(item.sim.sku),
-                item.on_hand - item.backlog,
-                item.on_order,
-                quick,
-            )
+            if policy.orders is not None:
+                order = policy.orders(item.sim, day, item.on_hand - item.backlog, item.pipeline)
+            else:
+                order = _decide(
+                    item.typed,
+                    forecasts[index] if forecasts else None,
+                    item.sim,
+                    day,
+                    start + timedelta(days=day),
+                    policy,
+                    settings,
+                    suppliers,
+                    today_classes.get(item.sim.sku, "C"),
+                    targets.get(item.sim.sku),
+                    item.on_hand - item.backlog,
+                    item.on_order,
+                    quick,
+                )
             if order > 0:
                 item.pipeline.append((day + item.sim.arrival_days, float(order)))
                 item.tally.orders += 1

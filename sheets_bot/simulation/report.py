@@ -118,13 +118,12 @@ def verdicts(comparison: Comparison) -> list[str]:
         orders = _orders_at(comparison.sweep, group, bot.fill_rate)
         saving_units = 1 - bot.avg_inventory_units / units if units else 0.0
         saving_value = 1 - bot.avg_inventory_value / value if value else 0.0
-        more_orders = bot.orders / orders - 1 if orders else 0.0
         lines.append(
             f"- {label}: at the bot's fill {bot.fill_rate:.1%} the fixed rule needs"
             f" {units:,.1f} units ({value:,.2f}) on average, the bot holds"
             f" {bot.avg_inventory_units:,.1f} ({bot.avg_inventory_value:,.2f}):"
             f" {_fewer(saving_units, 'fewer units')}, {_fewer(saving_value, 'less value')};"
-            f" orders {bot.orders:,} vs {orders:,.0f} ({more_orders:+.0%})."
+            f" orders {bot.orders:,} vs {orders:,.0f}{_change(bot.orders, orders)}."
         )
     return lines
 
@@ -150,6 +149,11 @@ def opening(comparison: Comparison) -> list[str]:
             f" ({share:.0%} of the units demanded), after them {bot.settled_fill_rate:.1%}."
         )
     return lines
+
+
+def _change(count: float, base: float) -> str:
+    """`` (+12%)``, or nothing where the base is 0 (no share of nothing)."""
+    return f" ({count / base - 1:+.0%})" if base else ""
 
 
 def _fewer(saving: float, words: str) -> str:

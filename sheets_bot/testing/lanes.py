@@ -12,6 +12,7 @@ from sheets_bot.ports import (
     CellMemory,
     Claims,
     Clock,
+    LearnerStates,
     Ledger,
     Mailer,
     Marks,
@@ -26,6 +27,7 @@ from sheets_bot.services.decision_links import LinkSigner
 from sheets_bot.services.lanes import CheckPorts, DailyPorts, PollPorts
 from sheets_bot.services.shop import Core, core_fields
 from sheets_bot.testing.learning_fakes import MemoryStockHistory
+from sheets_bot.testing.memory_learner import MemoryLearnerStates
 from sheets_bot.testing.memory_live import MemoryReceiptLog, MemorySalesLog
 from sheets_bot.testing.memory_marks import MemoryMarks, MemoryRunFailures
 
@@ -55,12 +57,14 @@ def check_ports(
     history: StockHistory | None = None,
     sales: SalesLog | None = None,
     receipts: ReceiptLog | None = None,
+    learned: LearnerStates | None = None,
 ) -> CheckPorts:
     return CheckPorts(
         **core_fields(on),
         history=history if history is not None else MemoryStockHistory(),
         sales=sales if sales is not None else MemorySalesLog(),
         receipts=receipts if receipts is not None else MemoryReceiptLog(),
+        learned=learned if learned is not None else MemoryLearnerStates(),
     )
 
 
@@ -74,13 +78,15 @@ def daily_ports(
     history: StockHistory | None = None,
     sales: SalesLog | None = None,
     receipts: ReceiptLog | None = None,
+    learned: LearnerStates | None = None,
 ) -> DailyPorts:
-    check = check_ports(on, history=history, sales=sales, receipts=receipts)
+    check = check_ports(on, history=history, sales=sales, receipts=receipts, learned=learned)
     return DailyPorts(
         **core_fields(on),
         history=check.history,
         sales=check.sales,
         receipts=check.receipts,
+        learned=check.learned,
         mailer=mailer,
         marks=marks if marks is not None else MemoryMarks(),
         failures=failures if failures is not None else MemoryRunFailures(),

@@ -286,8 +286,11 @@ def test_the_bucket_is_versioned_private_encrypted_and_trimmed() -> None:
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
     assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-    [rule] = bucket["LifecycleConfiguration"]["Rules"]
-    assert "NoncurrentVersionExpiration" in rule
+    snapshots, learned = bucket["LifecycleConfiguration"]["Rules"]
+    assert "Prefix" not in snapshots and "NoncurrentVersionExpiration" in snapshots
+    # the learned demand is replaced daily: its old versions go after a week
+    assert learned["Prefix"] == "learning/"
+    assert learned["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
 
 
 def _statements() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -574,6 +577,23 @@ def test_drive_sync_writes_and_the_check_only_reads_the_stock_history() -> None:
     assert found["DailyCheckRole"]["Action"] == "s3:GetObject"
     assert found["MonthlySummaryRole"]["Action"] == "s3:GetObject"
     assert all(statement["Resource"] == resource for statement in found.values())
+
+
+def test_only_the_check_reads_and_writes_the_learned_demand() -> None:
+    from sheets_bot.services.learner_states import PREFIX, learner_key
+
+    assert learner_key("SHEET").startswith(f"{PREFIX}/")
+    found = [
+        (role, statement)
+        for role, statement in _statements()
+        if f"/{PREFIX}/" in str(statement.get("Resource"))
+    ]
+    assert [(role, statement["Sid"]) for role, statement in found] == [
+        ("DailyCheckRole", "LearnedDemand")
+    ]
+    [(_, statement)] = found
+    assert statement["Action"] == ["s3:GetObject", "s3:PutObject"]
+    assert statement["Resource"] == {"Fn::Sub": f"${{SnapshotBucket.Arn}}/{PREFIX}/*"}
 
 
 @pytest.mark.parametrize("role", ["DailyCheckRole", "MonthlySummaryRole"])

@@ -163,6 +163,15 @@ def test_each_lane_gets_what_it_needs_and_no_more() -> None:
     assert wiring.monthly_adapters().narrator is None  # no SHEETS_BOT_SUMMARY_MODEL
 
 
+def test_the_daily_check_keeps_its_learned_demand_in_the_bucket() -> None:
+    from sheets_bot.services.learner_states import BlobLearnerStates
+
+    queue = {"SHEETS_BOT_FAILURE_QUEUE_ARN": "arn:aws:sqs:eu-west-1:123456789012:failures"}
+    learned = AwsWiring(settings(**queue), session=aws_session()).daily_adapters().learned
+    assert isinstance(learned, BlobLearnerStates) and isinstance(learned.blobs, S3Blobs)
+    assert learned.key == f"learning/{settings().sheet_id}/demand.bin"
+
+
 def test_function_arn_drops_a_version_or_alias() -> None:
     assert function_arn(f"{POLLER}:7") == POLLER
     assert function_arn(POLLER) == POLLER

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sheets_bot.cli import main
+from sheets_bot.domain.learned_demand import decode
 from sheets_bot.testing.sheet_helpers import WorkbookOwner
 
 ESPRESSO = "COF-ESP-1K"  # typed 2.5/day, 5-day lead time, buffer 4
@@ -50,6 +51,11 @@ def test_weeks_of_counts_teach_the_daily_sales(
 
     history = workbook.parent / "sheets-bot-state" / "blobs" / "history" / "workbook"
     assert [p.name for p in history.iterdir()] == ["stock-days-2026-11.csv.gz"]
+    # what was learned is kept beside it, through the day before the last check
+    learned = workbook.parent / "sheets-bot-state" / "blobs" / "learning" / "workbook"
+    state = decode((learned / "demand.bin").read_bytes())
+    assert state.through.isoformat() == "2026-11-29"
+    assert state.items[ESPRESSO.casefold()].demand.days == 29
     espresso = owner.records("Stock")[row - 2]
     # days 1..29 before the check of the 30th: the first has no drop (the first count), the
     # other 28 drop 5. SES weights 1/n for 10 days (the mean: 5 × 9/10 = 4.5), then 0.1 for

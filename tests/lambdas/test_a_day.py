@@ -23,6 +23,7 @@ from sheets_bot.adapters.aws.ses_mailer import SesMailer
 from sheets_bot.domain.purchase_order import PoState
 from tests.aws.moto_support import one_request_at_a_time
 from tests.lambdas.cloud_world import (
+    BUCKET,
     FROM_ADDRESS,
     LINKS_URL,
     OWNER,
@@ -98,6 +99,34 @@ def test_a_day_check_approve_poll(world: CloudWorld) -> None:
     world.at(datetime(2026, 11, 23, 10, 10, tzinfo=UTC))
     assert world.invoke(poll_decisions)["sent"] == []
     assert len(world.emails()) == 1
+
+
+def test_the_check_keeps_the_learned_demand_in_the_bucket_replaced_once_a_day(
+    world: CloudWorld,
+) -> None:
+    def versions() -> list[str]:
+        found = world.s3.list_object_versions(Bucket=BUCKET, Prefix="learning/")
+        return [version["Key"] for version in found.get("Versions", [])]
+
+    world.invoke(daily_check)
+    assert versions() == [f"learning/{world.wiring.settings.sheet_id}/demand.bin"]
+
+    world.at(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))
+    world.invoke(daily_check)  # the same day: nothing new to fold in, nothing written
+    assert len(versions()) == 1
+
+    world.at(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert world.invoke(daily_check)["history_problems"] == []
+    assert len(versions()) == 2
+
+    # a damaged state: learned again from the window, said in the log line, and replaced
+    key = versions()[0]
+    world.s3.put_object(Bucket=BUCKET, Key=key, Body=b"damaged")
+    world.at(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    [problem] = world.invoke(daily_check)["history_problems"]
+    assert problem.startswith(f"the learned demand {key} cannot be used: it is not a")
+    assert problem.endswith("every item is learned again from the last 56 days")
+    assert len(versions()) == 4
 
 
 def test_a_quiet_hours_approval_goes_out_by_its_one_off_schedule(world: CloudWorld) -> None:

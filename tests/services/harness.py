@@ -17,6 +17,7 @@ from sheets_bot.services.setup import run_init
 from sheets_bot.services.shop import Core, core_fields
 from sheets_bot.testing import lanes
 from sheets_bot.testing.learning_fakes import MemoryStockHistory
+from sheets_bot.testing.memory_learner import MemoryLearnerStates
 from sheets_bot.testing.memory_live import MemoryReceiptLog, MemorySalesLog
 from sheets_bot.testing.memory_marks import MemoryMarks, MemoryRunFailures
 from sheets_bot.testing.memory_sheet import MemorySheet
@@ -35,6 +36,8 @@ class Shop:
     history: StockHistory = field(default_factory=MemoryStockHistory)
     sales: SalesLog = field(default_factory=MemorySalesLog)
     receipts: ReceiptLog = field(default_factory=MemoryReceiptLog)
+    learned: MemoryLearnerStates = field(default_factory=MemoryLearnerStates)
+    """Kept between this shop's checks, as on a real machine."""
     marks: MemoryMarks = field(default_factory=MemoryMarks)
     failures: MemoryRunFailures = field(default_factory=MemoryRunFailures)
 
@@ -52,7 +55,11 @@ class Shop:
     @property
     def check_ports(self) -> CheckPorts:
         return lanes.check_ports(
-            self.core, history=self.history, sales=self.sales, receipts=self.receipts
+            self.core,
+            history=self.history,
+            sales=self.sales,
+            receipts=self.receipts,
+            learned=self.learned,
         )
 
     @property
@@ -66,6 +73,7 @@ class Shop:
             history=self.history,
             sales=self.sales,
             receipts=self.receipts,
+            learned=self.learned,
         )
 
     @property

@@ -4,6 +4,7 @@ pieces around it: the interpolation along the fixed rule's sweep, the M5 loader,
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import json
@@ -15,9 +16,18 @@ from pathlib import Path
 import pytest
 
 from sheets_bot.cli import main
+from sheets_bot.domain.models import ShopSettings
 from sheets_bot.errors import BotError
 from sheets_bot.simulation import m5
-from sheets_bot.simulation.engine import Policy, Result, Tally, abc_classes, replay
+from sheets_bot.simulation.engine import (
+    Policy,
+    Result,
+    Tally,
+    _current_targets,
+    _start,
+    abc_classes,
+    replay,
+)
 from sheets_bot.simulation.inputs import SimItem
 from sheets_bot.simulation.report import fixed_needs
 
@@ -164,12 +174,65 @@ def test_the_quick_replay_decides_exactly_as_working_every_reorder_point_out() -
         )
     classes = abc_classes(items, 28)
 
-    quick, full = (
-        replay(items, START, 28, Policy("bot"), classes, quick=flag) for flag in (True, False)
-    )
+    for policy in (Policy("bot"), Policy("fixed", buffer_days=2)):
+        quick, full = (
+            replay(items, START, 28, policy, classes, quick=flag) for flag in (True, False)
+        )
 
-    assert quick.groups == full.groups
-    assert quick.groups["all"].orders > 50
+        assert quick.groups == full.groups
+        assert quick.groups["all"].orders > 50
+
+
+def test_the_bot_classes_its_items_by_todays_rates_as_the_check_does() -> None:
+    """An item selling 1 a day in the warm-up beside eight selling 10 is class C; once the
+    bot's rate for it is 50 a day, it ranks first and gets class A's target, as the check
+    would class it, while the replay's groups keep the warm-up's classes."""
+    items = [
+        SimItem(sku=sku, lead_time_days=2, pack_size=1, unit_cost=1.0, demand=(rate,) * 40)
+        for sku, rate in [("RISER", 1.0)] + [(f"S{n}", 10.0) for n in range(8)]
+    ]
+    warm = abc_classes(items, 28)
+    replays = [_start(sim, row, 28, Policy("bot")) for row, sim in enumerate(items, start=2)]
+    forecasts = [replay.learner.forecast() for replay in replays]
+    forecasts[0] = dataclasses.replace(forecasts[0], rate=50.0)
+
+    today, targets = _current_targets(replays, forecasts, ShopSettings())
+
+    assert warm["RISER"] == "C"
+    assert today["RISER"] == "A"
+    assert targets["RISER"] > ShopSettings().fill_targets["B"]
+
+
+def test_policies_replayed_in_two_processes_give_the_same_comparison() -> None:
+    from sheets_bot.simulation.run import Options, compare
+
+    items = [
+        SimItem(f"S{n}", float(n % 4), 1 + n % 3, 1.0 + n, ((2.0, 0.0, 7.0) * 30)[n:] + (1.0,) * n)
+        for n in range(6)
+    ]
+
+    one = compare(items, START, Options(warmup=20, workers=1))
+    two = compare(items, START, Options(warmup=20, workers=2))
+
+    assert (two.bot, two.sweep) == (one.bot, one.sweep)
+    assert one.bot.groups["all"].orders > 0
+
+
+def test_an_order_hook_replaces_the_decision_and_sees_what_is_on_its_way() -> None:
+    """2 a day, lead 2, warm-up 2: 2 × 3 = 6 on hand. The hook orders 10 on day 2 only (due
+    day 4) and sees it coming on day 3; the shelf ends days 2..5 at 4, 2, 10, 8."""
+    seen: list[tuple[int, float, tuple[tuple[int, float], ...]]] = []
+
+    def hook(item: SimItem, day: int, on_hand: float, coming: Sequence[tuple[int, float]]) -> int:
+        seen.append((day, on_hand, tuple(coming)))
+        return 10 if day == 2 else 0
+
+    cup = SimItem(sku="CUP", lead_time_days=2, pack_size=1, unit_cost=1, demand=(2.0,) * 6)
+
+    tally = replay([cup], START, 2, Policy("hook", orders=hook), {"CUP": "A"}).groups["all"]
+
+    assert seen == [(2, 4.0, ()), (3, 2.0, ((4, 10.0),)), (4, 10.0, ()), (5, 8.0, ())]
+    assert (tally.orders, tally.fill_rate, tally.inventory_units) == (1, 1.0, 24.0)
 
 
 def test_a_new_item_is_stocked_by_the_bot_and_never_by_the_fixed_rule(

@@ -285,3 +285,23 @@ def test_orders_nothing_only_where_evaluate_drafts_no_line(days: str) -> None:
                 assert verdict.line is None
             if on_hand > verdict.assessment.reorder_point + 0.01:
                 assert quick, (rate, on_hand, verdict.assessment.reorder_point)
+
+
+@pytest.mark.parametrize("days", ["", "Mon, Thu"])
+def test_orders_nothing_on_typed_numbers_only_above_their_reorder_point(days: str) -> None:
+    """The typed rule: 2/day, lead 5, buffer 3 (reorder point 13 with a daily supplier; on a
+    Tuesday with Mon/Thu ordering, 2 × (5 + 2 + 4 − 1) + 3 = 23)."""
+    chosen = supplier(ordering_days=parse_ordering_days(days)) if days else supplier()
+    suppliers = {"bean bros": chosen}
+    point = 23 if days else 13
+    for on_hand in [n / 2 for n in range(1, 80)]:
+        thing = item(daily_sales=2.0, lead_time_days=5.0, safety_buffer=3.0, on_hand=on_hand)
+        verdict = evaluate(
+            thing, suppliers=suppliers, on_order=0, settings=SETTINGS, history=[], today=TUESDAY
+        )
+        quick = orders_nothing(thing, suppliers=suppliers, on_order=0, today=TUESDAY, plan=None)
+        assert verdict.assessment is not None
+        assert verdict.assessment.reorder_point == point
+        assert quick is (on_hand > point)
+        if quick:
+            assert verdict.line is None

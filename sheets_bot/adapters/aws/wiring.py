@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from sheets_bot.adapters.google.credentials import GoogleIdentity
     from sheets_bot.adapters.google.sheet import GoogleSheet
     from sheets_bot.services.decision_links import LinkSigner
+    from sheets_bot.services.learner_states import BlobLearnerStates
     from sheets_bot.services.stock_history import BlobStockHistory
 
 
@@ -196,8 +197,8 @@ class AwsWiring:
 
     def daily_adapters(self) -> DailyPorts:
         """The daily check and its digest: the Stock history, the POS sales and receipts the
-        learning reads, the digest's marks, the failure queue, the links' signer and the
-        stack's digest time."""
+        learning reads, the learned demand it keeps, the digest's marks, the failure queue,
+        the links' signer and the stack's digest time."""
         view = self.view("daily_check")
         sales, receipts = self._live_logs(view)
         return DailyPorts(
@@ -205,6 +206,7 @@ class AwsWiring:
             history=self._history(view),
             sales=sales,
             receipts=receipts,
+            learned=self._learned(view),
             mailer=self._mailer(view),
             marks=self._marks(view),
             failures=self._failures(view),
@@ -326,6 +328,12 @@ class AwsWiring:
         from sheets_bot.services.stock_history import BlobStockHistory
 
         return BlobStockHistory(S3Blobs(self.s3, view.need("bucket")), view.sheet_id)
+
+    def _learned(self, view: CloudSettings) -> BlobLearnerStates:
+        """Each item's learned demand, one blob under ``learning/`` (the check's to write)."""
+        from sheets_bot.services.learner_states import BlobLearnerStates
+
+        return BlobLearnerStates(S3Blobs(self.s3, view.need("bucket")), view.sheet_id)
 
     def _narrator(self, view: CloudSettings) -> BedrockNarrator | None:
         """The monthly narrative's model, when the stack was deployed with AI summaries on."""

@@ -1,0 +1,193 @@
+"""The daily check keeps each item's learned demand between runs and folds in one shop day a
+check, so a slow item is learned over every day the bot has seen (as ``sheets-bot simulate``
+learns it), not over the 56 days the check reads.
+
+The sample café with a fixed clock; POS events from ``MemorySalesLog``; the learned demand in
+``MemoryLearnerStates`` (kept encoded, as the blob stores keep it) or in a folder."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from sheets_bot.adapters.local.folder_blobs import FolderBlobs
+from sheets_bot.domain.demand import DemandDay, learn_from_days
+from sheets_bot.domain.forecast import Forecast, learn_forecast
+from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.learned_demand import decode
+from sheets_bot.services.check import CheckReport, run_check
+from sheets_bot.services.learner_states import BlobLearnerStates
+from sheets_bot.testing.learning_fakes import MemorySalesLog
+from tests.services.harness import MONDAY_10AM, Shop
+
+SLOW = "RET-MUG-1"
+"""Sells 2 every 20 days, from day 5: 9 sales in 170 days."""
+RARE = "RET-TEA-GIFT"
+"""Sells 1 every 70 days, from day 5: weeks on end with no sale in the 56 days read."""
+STEADY = "COF-ESP-1K"
+"""Sells 10 every day (so the POS log has an event from day 0)."""
+DAYS = 170
+DAY0 = MONDAY_10AM.replace(hour=11) - timedelta(days=DAYS)
+
+
+def slow_sold(n: int) -> float:
+    return 2.0 if n % 20 == 5 else 0.0
+
+
+def pos_log(days: int = DAYS) -> MemorySalesLog:
+    events = (
+        [SaleEvent(f"s{n}", "shopify", STEADY, 10, DAY0 + timedelta(days=n)) for n in range(days)]
+        + [
+            SaleEvent(f"m{n}", "shopify", SLOW, slow_sold(n), DAY0 + timedelta(days=n, hours=2))
+            for n in range(days)
+            if slow_sold(n)
+        ]
+        + [
+            SaleEvent(f"r{n}", "shopify", RARE, 1, DAY0 + timedelta(days=n, hours=3))
+            for n in range(5, days, 70)
+        ]
+    )
+    return MemorySalesLog(events)
+
+
+def shop_on(day: int, **fields: object) -> Shop:
+    """The sample café on the morning of ``day`` (day 0 is the first day of sales)."""
+    shop = replace(Shop.sample(), **fields)  # type: ignore[arg-type]
+    shop.clock.instant = DAY0.replace(hour=10) + timedelta(days=day)
+    return shop
+
+
+def daily_checks(shop: Shop, first: int, last: int) -> CheckReport:
+    report = None
+    for day in range(first, last + 1):
+        shop.clock.instant = DAY0.replace(hour=10) + timedelta(days=day)
+        report = run_check(shop.check_ports)
+    assert report is not None
+    return report
+
+
+def whole(sold: list[float]) -> Forecast:
+    return learn_forecast((units, False) for units in sold)
+
+
+def test_daily_checks_learn_a_slow_item_over_every_day_seen() -> None:
+    shop = shop_on(1, sales=pos_log())
+
+    daily_checks(shop, 1, DAYS)
+
+    slow = shop.stock(SLOW)
+    expected = whole([slow_sold(n) for n in range(DAYS)])
+    # one filter over days 0-169: 9 sales of 2, the interval smoothed to 18.44 days
+    assert (expected.days, expected.selling_days, expected.method) == (170, 9, "SBA")
+    assert expected.rate == pytest.approx(0.95 * 2 / 18.4444, abs=1e-5)
+    assert expected.unsure == []
+    assert slow["Demand class"] == "intermittent"
+    assert slow["Learned sales"] == pytest.approx(round(expected.rate, 2), abs=0.005)
+    assert slow["Numbers used"] == "learned rate"  # sure: 170 days, 9 with sales
+    state = decode(shop.learned.data or b"")
+    kept = state.items[SLOW.casefold()].demand.forecast()
+    assert kept == expected
+    # a rarer item's quiet weeks are days without a sale, though for weeks no sale of it is in
+    # the 56 days read (the checks of days 62-75 and 132-145): sales on days 5, 75, 145
+    rare = state.items[RARE.casefold()].demand.forecast()
+    assert rare == whole([1.0 if n % 70 == 5 else 0.0 for n in range(DAYS)])
+    assert (rare.days, rare.selling_days) == (170, 3)
+    # the window the check reads would say otherwise: 56 days, 3 sales, unsure
+    today = shop.clock.now().date()
+    window = learn_from_days(
+        [DemandDay(DAY0.date() + timedelta(days=n), slow_sold(n)) for n in range(DAYS)], today
+    )
+    assert window is not None
+    assert (window.days, window.selling_days) == (56, 3)
+    assert window.unsure == ["little history (56 days, 3 with sales)"]
+
+
+def test_the_why_counts_every_day_folded_in() -> None:
+    shop = shop_on(1, sales=pos_log())
+
+    daily_checks(shop, 1, DAYS)
+
+    steady = shop.stock(STEADY)
+    assert steady["Numbers used"] == "learned rate"
+    why = next(str(row["Why"]) for row in shop.rows("Drafts") if row["SKU"] == STEADY)
+    assert why.startswith("10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 170 days)")
+
+
+def test_a_second_check_on_the_same_day_changes_nothing() -> None:
+    shop = shop_on(100, sales=pos_log(100))
+    daily_checks(shop, 99, 100)
+    saves, data = shop.learned.saves, shop.learned.data
+    before = shop.stock(SLOW)
+    # a sale of yesterday that came in after the first check
+    shop.sales.add([SaleEvent("late", "shopify", SLOW, 9, DAY0 + timedelta(days=99, hours=5))])
+
+    report = run_check(shop.check_ports)
+
+    assert (shop.learned.saves, shop.learned.data) == (saves, data)
+    assert shop.stock(SLOW) == before
+    assert not any("Learned demand" in problem for problem in report.problems)
+
+
+def test_after_a_gap_longer_than_the_window_every_item_is_learned_again_and_said() -> None:
+    shop = shop_on(30, sales=pos_log())
+    run_check(shop.check_ports)
+    shop.clock.advance(days=100)  # day 130: the last check folded day 29 in
+
+    report = run_check(shop.check_ports)
+
+    today = shop.clock.now().date()
+    problem = next(p for p in report.problems if p.startswith("Learned demand: "))
+    assert problem == (
+        f"Learned demand: the last check that learned demand folded in"
+        f" {(DAY0 + timedelta(days=29)).date().isoformat()}, more than 56 days ago, and the"
+        " days since cannot all be read: every item is learned again from the last 56 days"
+        f" (from {(today - timedelta(days=56)).isoformat()})"
+    )
+    state = decode(shop.learned.data or b"")
+    assert state.through == today - timedelta(days=1)
+    assert state.items[STEADY.casefold()].demand.days == 56
+
+
+@pytest.mark.parametrize("damage", ["junk", "other version", "cut short"])
+def test_an_unreadable_state_is_learned_again_from_the_window_and_said(
+    tmp_path: Path, damage: str
+) -> None:
+    learned = BlobLearnerStates(FolderBlobs(tmp_path / "blobs"), "workbook")
+    shop = shop_on(99, sales=pos_log(), learned=learned)
+    run_check(shop.check_ports)
+    blob = tmp_path / "blobs" / "learning" / "workbook" / "demand.bin"
+    head, _, body = zlib.decompress(blob.read_bytes()).partition(b"\n")
+    header = json.loads(head)
+    blob.write_bytes(
+        {
+            "junk": b"not a state",
+            "other version": zlib.compress(
+                json.dumps({**header, "layout": "v0;days"}).encode() + b"\n" + body
+            ),
+            "cut short": zlib.compress(head + b"\n" + body[:-8]),
+        }[damage]
+    )
+    shop.clock.advance(days=1)
+
+    report = run_check(shop.check_ports)
+
+    [problem] = [p for p in report.problems if "learned demand" in p]
+    assert problem.startswith(
+        "the learned demand learning/workbook/demand.bin cannot be used: it "
+        + {
+            "junk": "is not a learned-demand state",
+            "other version": "was saved by another version of the bot's learning",
+            "cut short": "is damaged",
+        }[damage]
+    )
+    assert problem.endswith("; every item is learned again from the last 56 days")
+    # learned from the window, and the state replaced by a readable one
+    state = learned.load()
+    assert state is not None
+    assert state.items[STEADY.casefold()].demand.days == 56
+    assert len(report.items) == 40
