@@ -226,7 +226,7 @@ def _score(
     records: Mapping[str, DeliveryRecord],
     weights: ScoreWeights,
 ) -> list[Score]:
-    price_share, reliability_share, quality_share, moq_share = _shares(weights)
+    shares = _shares(weights)
     needs = [daily_sales * c.lead for c in candidates]
     lows = [_min_stock(c) for c in candidates]
     costs = [
@@ -244,25 +244,30 @@ def _score(
             price = float(cheapest / cost)
         record = records.get(supplier_key(candidate.supplier.name), _NO_RECORD)
         moq = 1.0 if need <= 0 else min(1.0, need / low)
-        parts = [
-            price_share * price,
-            reliability_share * record.reliability,
-            quality_share * record.quality,
-            moq_share * moq,
-        ]
         scores.append(
-            Score(
-                candidate.supplier.name,
-                sum(parts),
-                parts[0],
-                parts[1],
-                parts[2],
-                parts[3],
-                cost,
-                candidate.lead,
-            )
+            _scored(candidate.supplier.name, shares, (price, moq), record, cost, candidate.lead)
         )
     return scores
+
+
+def _scored(
+    name: str,
+    shares: tuple[float, float, float, float],
+    price_and_moq: tuple[float, float],
+    record: DeliveryRecord,
+    cost: Decimal | None,
+    lead: float,
+) -> Score:
+    """The four parts in points (each share × its 0-to-1 measure) and their total."""
+    price_share, reliability_share, quality_share, moq_share = shares
+    price, moq = price_and_moq
+    parts = (
+        price_share * price,
+        reliability_share * record.reliability,
+        quality_share * record.quality,
+        moq_share * moq,
+    )
+    return Score(name, sum(parts), *parts, cost, lead)
 
 
 def choose_supplier(
@@ -364,17 +369,10 @@ def _sole_score(
 ) -> Score:
     """``_score`` of the Stock row's own supplier as the only candidate, through the implicit
     offer (no price of its own: the item's unit cost, which is then the cheapest)."""
-    price_share, reliability_share, quality_share, moq_share = _shares(weights)
     need = item.daily_sales * lead
     low = float(max(item.min_order or 0, item.pack_size, 1))
     cost = item.unit_cost
     price = 0.0 if cost is None else 1.0
     record = records.get(supplier_key(supplier.name), _NO_RECORD)
     moq = 1.0 if need <= 0 else min(1.0, need / low)
-    parts = [
-        price_share * price,
-        reliability_share * record.reliability,
-        quality_share * record.quality,
-        moq_share * moq,
-    ]
-    return Score(supplier.name, sum(parts), parts[0], parts[1], parts[2], parts[3], cost, lead)
+    return _scored(supplier.name, _shares(weights), (price, moq), record, cost, lead)
