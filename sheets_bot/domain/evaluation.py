@@ -22,7 +22,7 @@ from sheets_bot.domain.fill_rate import (
 )
 from sheets_bot.domain.learning import DemandPlan
 from sheets_bot.domain.models import Item, ItemStatus, Move, ShopSettings, Supplier, supplier_key
-from sheets_bot.domain.ordering_days import EVERY_DAY
+from sheets_bot.domain.ordering_days import EVERY_DAY, OrderingDays
 from sheets_bot.domain.policy import (
     Assessment,
     above_reorder_point,
@@ -156,6 +156,22 @@ def _days(value: float) -> str:
     return f"{plain(value)} day{'' if value == 1 else 's'}"
 
 
+def _lead_time(item: Item, supplier: Supplier | None) -> float | None:
+    """The item's lead time, else its supplier's."""
+    if item.lead_time_days is None and supplier is not None:
+        return supplier.lead_time_days
+    return item.lead_time_days
+
+
+def _chances(supplier: Supplier | None, today: date | None) -> tuple[OrderingDays, int, int]:
+    """The supplier's ordering days, the days until the next one (wait) and the days from it
+    to the one after (review); every day without ``today``."""
+    days = supplier.ordering_days if supplier is not None else EVERY_DAY
+    if today is None or days.every_day:
+        return days, 0, 1
+    return days, days.wait_days(today), days.review_days(today)
+
+
 def _policy(
     item: Item,
     lead_time: float,
@@ -172,11 +188,7 @@ def _policy(
     reorder point before an order can go; it sets the safety stock for the plan's fill target,
     for the order actually placed (lead time + review period of demand, raised to Min order,
     in whole packs)."""
-    days = supplier.ordering_days if supplier is not None else EVERY_DAY
-    if today is None or days.every_day:
-        wait, review = 0, 1
-    else:
-        wait, review = days.wait_days(today), days.review_days(today)
+    days, wait, review = _chances(supplier, today)
     cycle = max(lead_time, float(review))
     if plan is None:
         extra = wait + review - 1
@@ -252,18 +264,12 @@ def orders_nothing(
     always works the reorder point out, as the sheet shows it. False means only "not sure":
     ``evaluate`` decides. ``on_hand`` is today's shelf (default the item's)."""
     supplier = suppliers.get(supplier_key(item.supplier))
-    lead_time = item.lead_time_days
-    if lead_time is None and supplier is not None:
-        lead_time = supplier.lead_time_days
+    lead_time = _lead_time(item, supplier)
     rate = item.daily_sales
     stock = item.on_hand if on_hand is None else on_hand
     if lead_time is None or rate <= 0 or stock <= 0:
         return False
-    days = supplier.ordering_days if supplier is not None else EVERY_DAY
-    if today is None or days.every_day:
-        wait, review = 0, 1
-    else:
-        wait, review = days.wait_days(today), days.review_days(today)
+    _, wait, review = _chances(supplier, today)
     position = stock + on_order
     if position < rate * (lead_time + wait):
         return False
@@ -305,9 +311,7 @@ def evaluate(
     ``plan`` (the learned demand and its fill target) sets the safety stock in place of the
     typed buffer; ``keep_minimum`` keeps one pack of a new item that has not sold yet."""
     supplier = suppliers.get(supplier_key(item.supplier))
-    lead_time = item.lead_time_days
-    if lead_time is None and supplier is not None:
-        lead_time = supplier.lead_time_days
+    lead_time = _lead_time(item, supplier)
     if lead_time is None:
         return Verdict(
             item,
