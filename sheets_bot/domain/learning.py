@@ -100,6 +100,15 @@ def _percent(value: float) -> str:
     return f"{plain(round(value * 100, 1))}%"
 
 
+def _target_reason(target: float, class_target: float) -> str:
+    """Why an item's target is off its class's (``domain.targets``), where it shows."""
+    if round(target, 3) > round(class_target, 3):
+        return "; higher here: steady demand or cheap to hold, so fill costs little stock"
+    if round(target, 3) < round(class_target, 3):
+        return "; lower here: erratic demand or costly to hold, so fill costs much stock"
+    return ""
+
+
 def choose_numbers(
     item: Item,
     learning: ItemLearning,
@@ -139,7 +148,7 @@ def choose_numbers(
                 plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
                 notes.append(
                     f"fill target {_percent(target)} (class {learning.abc}:"
-                    f" {_percent(class_target)} on average)"
+                    f" {_percent(class_target)} on average{_target_reason(target, class_target)})"
                 )
             else:
                 notes.append(f"your safety buffer {plain(item.safety_buffer)}")

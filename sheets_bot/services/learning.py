@@ -42,7 +42,7 @@ from sheets_bot.domain.learned_demand import (
 from sheets_bot.domain.learning import ItemLearning
 from sheets_bot.domain.models import Item, Supplier, supplier_key
 from sheets_bot.domain.safety_stock import FILL_TARGETS
-from sheets_bot.domain.targets import TargetInput, item_targets
+from sheets_bot.domain.targets import TargetInput, cycle_spread, item_targets
 from sheets_bot.ports import LearnerStates
 from sheets_bot.services.lanes import CheckPorts
 
@@ -139,11 +139,17 @@ def learn(
         )
         leads[item.row] = lead if typed is not None or lead.learned else None
     daily: dict[int, float] = {}
+    spreads: dict[int, float | None] = {}
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
-        usable = estimate is not None and estimate.enough
-        daily[item.row] = estimate.rate if estimate is not None and usable else item.daily_sales
+        cycle = _cycle_days(leads[item.row])
+        if estimate is not None and estimate.enough:
+            daily[item.row] = estimate.rate
+            spreads[item.row] = cycle_spread(estimate.rate, estimate.variance, cycle)
+        else:
+            daily[item.row] = item.daily_sales
+            spreads[item.row] = None
         revenue[str(item.row)] = daily[item.row] * float(item.unit_cost or 0)
     classes = classify(revenue)
     targets = item_targets(
@@ -154,6 +160,7 @@ def learn(
                 daily[item.row],
                 float(item.unit_cost) if item.unit_cost is not None else None,
                 _cycle_days(leads[item.row]),
+                spreads[item.row],
             )
             for item in items
         ],

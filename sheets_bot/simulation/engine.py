@@ -60,7 +60,7 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
-from sheets_bot.domain.targets import TargetInput, item_targets
+from sheets_bot.domain.targets import TargetInput, cycle_spread, item_targets
 from sheets_bot.simulation.inputs import SimItem
 
 GROUPS = ("all", "A", "B", "C")
@@ -266,8 +266,11 @@ def _current_targets(
                 rate,
                 replay.sim.unit_cost,
                 float(replay.sim.arrival_days),
+                cycle_spread(forecast.rate, forecast.variance, replay.sim.arrival_days)
+                if forecast.enough
+                else None,
             )
-            for replay, rate in zip(replays, rates, strict=True)
+            for replay, rate, forecast in zip(replays, rates, forecasts, strict=True)
         ],
         settings.fill_targets,
     )

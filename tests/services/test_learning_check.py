@@ -15,6 +15,7 @@ import pytest
 from sheets_bot.domain.fill_rate import protection_demand
 from sheets_bot.domain.history import Receipt, SaleEvent, StockDay
 from sheets_bot.domain.sheet_numbers import parse_number
+from sheets_bot.domain.targets import LEARNED_SPREAD, MAX_SHORTFALL
 from sheets_bot.services.check import CheckReport, run_check
 from sheets_bot.testing.learning_fakes import (
     MemoryReceiptLog,
@@ -80,9 +81,11 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
 
     espresso = shop.stock(ESPRESSO)
     average = {"A": 0.98, "B": 0.95, "C": 0.90}[str(espresso["ABC"])]
-    # the item's own target: its class's, shifted by its unit cost × days between orders
+    # the item's own target: its class's, shifted by its unit cost × days between orders and
+    # by how steady its demand is (here exactly steady: the highest target its class allows)
     target = float(str(espresso["Fill target"]).removesuffix("%")) / 100
-    assert 1 - 3 * (1 - average) <= target <= 1 - (1 - average) / 3
+    assert 1 - min(LEARNED_SPREAD * (1 - average), MAX_SHORTFALL) <= target
+    assert target <= 1 - (1 - average) / LEARNED_SPREAD + 1e-9
     assert target != average
     assert espresso["Learned sales"] == 10
     assert espresso["Demand class"] == "smooth"
@@ -103,7 +106,8 @@ def test_learned_numbers_are_the_default_where_history_is_enough(shop: Shop) -> 
     assert why(shop).startswith(
         "10/day learned (SES, smooth: ADI 1.00, CV² 0.00; 30 days);"
         f" fill target {espresso['Fill target']} (class {espresso['ABC']}:"
-        f" {average * 100:g}% on average); unsure: little history"
+        f" {average * 100:g}% on average; higher here: steady demand or cheap to hold, so fill"
+        " costs little stock); unsure: little history"
     )
     assert "= 10/day × 5 days " in why(shop)
     assert "fill with orders of 60, allowing for a day's sale" in why(shop)
