@@ -5,7 +5,7 @@ Deterministic plain Python: no model. One read of the sheet, one batched write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -169,6 +169,16 @@ def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]
     return closings
 
 
+def past_orders_by_sku(history: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
+    """The ledger's past order quantities by casefolded SKU, as on order and the learning
+    key items: orders sent under ``ABC-1`` still count for a row retyped ``abc-1``. Lists of
+    spellings that differ only in case are joined, each in its own order."""
+    folded: dict[str, list[int]] = {}
+    for sku, quantities in history.items():
+        folded.setdefault(sku.casefold(), []).extend(quantities)
+    return folded
+
+
 def existing_draft_lines(drafts: Table) -> list[ExistingLine]:
     return [
         ExistingLine(
@@ -270,7 +280,7 @@ class _Check:
         )
         items = [purchasing.choices[item.row].item for item in items]
         on_order = on_order_by_sku(self.run.view[ORDERS])
-        history = self.run.adapters.ledger.order_history()
+        history = past_orders_by_sku(self.run.adapters.ledger.order_history())
         history_problems: list[str] = []
         learned = learn(
             self.run.adapters,
@@ -297,7 +307,7 @@ class _Check:
                 suppliers=self.run.view.suppliers,
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
-                history=history.get(numbers.item.sku, []),
+                history=history.get(numbers.item.sku.casefold(), []),
                 basis=purchasing.basis(numbers.item.row, numbers.basis),
                 today=today,
                 plan=numbers.plan,
