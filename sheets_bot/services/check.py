@@ -20,6 +20,7 @@ from sheets_bot.domain.drafts import (
     plan_drafts,
 )
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
+from sheets_bot.domain.learned_demand import Restart
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers, unsure_note
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
@@ -97,7 +98,8 @@ class CheckReport:
     history_problems: list[str] = field(default_factory=list)
     """The problems of ``problems`` with the history and the learned demand (an unreadable
     blob, a kept state learned again from the window, and why): in no tab, so the daily
-    check's log line carries them."""
+    check's log line carries them. A restart of the learning is also audited, for the
+    digest."""
     purchasing: list[str] = field(default_factory=list)
     """Lines whose supplier was chosen among several, or that top a draft up to its
     supplier's minimum order value: SKU and the first part of their ``Why``."""
@@ -282,6 +284,7 @@ class _Check:
         on_order = on_order_by_sku(self.run.view[ORDERS])
         history = past_orders_by_sku(self.run.adapters.ledger.order_history())
         history_problems: list[str] = []
+        restarts: list[Restart] = []
         learned = learn(
             self.run.adapters,
             items,
@@ -290,7 +293,12 @@ class _Check:
             self.run.view.zone,
             history_problems,
             self.settings.fill_targets,
+            restarts,
         )
+        for restart in restarts:
+            self.run.audit(
+                BOT, AuditAction.LEARNING_RESTARTED, "learned demand", None, {"why": restart.value}
+            )
         self.numbers = {
             item.row: choose_numbers(
                 item,
