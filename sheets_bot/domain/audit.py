@@ -24,6 +24,9 @@ class AuditAction(StrEnum):
     DRAFT_LINES_ADDED = "draft lines added"
     DRAFT_LINE_REFRESHED = "draft line refreshed"
     DRAFT_LINE_REMOVED = "draft line removed"
+    LEARNING_RESTARTED = "learning restarted"
+    """Every item learned again from the window, and why (``learned_demand.Restart``): the
+    digest after it tells the owner."""
     # the owner's decisions (the Drafts dropdown or a decision link)
     APPROVE = "approve"
     SKIP = "skip"

@@ -216,6 +216,10 @@ class DigestData:
     (``unsure_to_show``)."""
     unsure_more: int = 0
     """How many more such items there are than ``unsure`` lists."""
+    learning_restarted: tuple[str, ...] = ()
+    """Since the last digest, each check that learned every item again from the last days
+    said why (the audit log): one plain sentence per reason
+    (``learned_demand.restart_sentence``)."""
 
     @property
     def late_deliveries(self) -> tuple[Delivery, ...]:
@@ -240,6 +244,7 @@ class DigestData:
             or self.unread_mail
             or self.failed_runs
             or self.unsure
+            or self.learning_restarted
         )
 
 

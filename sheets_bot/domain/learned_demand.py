@@ -14,6 +14,10 @@ has seen would give, as ``sheets-bot simulate`` computes it.
   window, and ``Advance.note`` says so.
 - A second check on the same day folds nothing: ``Advance.changed`` is false.
 
+Whenever every item is learned again from its window (the kept state unreadable, too old, or
+saved after yesterday), the check says why as a ``Restart``: in its problems, and in the
+audit log, from which the owner's digest says it in one sentence (``restart_sentence``).
+
 ``encode`` / ``decode`` turn the kept filters into one compact blob: a JSON header (format,
 ``filter_state.LAYOUT``, the day folded through, the SKUs) and the numbers of every filter,
 stored field by field (float64, little-endian), compressed. Pure: no I/O, no clock.
@@ -28,6 +32,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Final, NamedTuple
 
 from sheets_bot.domain import filter_state
@@ -43,6 +48,28 @@ COMPRESSION: Final = 1
 class UnreadableState(InputError):
     """A kept state that is not what ``encode`` of this version wrote; the check learns every
     item again from its window and says so."""
+
+
+class Restart(StrEnum):
+    """Why a check learned every item again from its window, in the owner's words: the values
+    are kept in the audit log and shown in the digest as they are (``restart_sentence``)."""
+
+    UNREADABLE = "the kept learning could not be read (damaged or from another version)"
+    LAPSED = (
+        f"the bot had not learned for more than {WINDOW_DAYS} days, and the days since could"
+        " not all be read"
+    )
+    CLOCK_BACK = (
+        "the clock is behind the last day learned (was it set back?); until it catches up,"
+        " each check learns from these days alone and what was learned before is kept"
+    )
+
+
+def restart_sentence(why: str, window: int = WINDOW_DAYS) -> str:
+    """``Learning restarted from the last 56 days: <why>.`` (``why`` a ``Restart`` value, or
+    the text an older version kept; blank for none)."""
+    why = why.strip().rstrip(".")
+    return f"Learning restarted from the last {window} days{f': {why}' if why else ''}."
 
 
 class ItemDemand(NamedTuple):
@@ -72,6 +99,8 @@ class Advance:
     """Whether ``state`` is worth saving: a day was folded in, or nothing could be kept."""
     note: str | None = None
     """Why the kept state was not used, in plain words (for the check's problems)."""
+    restart: Restart | None = None
+    """The same, for the owner's digest: set exactly when ``note`` is."""
 
 
 def continued(
@@ -106,6 +135,7 @@ def advance(
     yesterday = today - timedelta(days=1)
     start = today - timedelta(days=window)
     note = None
+    restart = None
     kept = continued(saved, today, window)
     changed = True
     if saved is not None:
@@ -115,6 +145,7 @@ def advance(
                 f" ({yesterday.isoformat()}; was the clock set back?): items are learned from"
                 f" the last {window} days for this check only, and what was saved is kept"
             )
+            restart = Restart.CLOCK_BACK
             changed = False
         elif saved.through < start - timedelta(days=1):
             note = (
@@ -123,6 +154,7 @@ def advance(
                 f" item is learned again from the last {window} days (from"
                 f" {start.isoformat()})"
             )
+            restart = Restart.LAPSED
         else:
             changed = saved.through < yesterday
     items: dict[str, ItemDemand] = {}
@@ -152,7 +184,7 @@ def advance(
     for sku, entry in kept.items():
         if sku not in items and entry.through >= yesterday - timedelta(days=window):
             items[sku] = entry
-    return Advance(LearnedDemand(yesterday, items), forecasts, changed, note)
+    return Advance(LearnedDemand(yesterday, items), forecasts, changed, note, restart)
 
 
 # --- the blob -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Deterministic plain Python: no model. One read of the sheet, one batched write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -20,6 +20,7 @@ from sheets_bot.domain.drafts import (
     plan_drafts,
 )
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
+from sheets_bot.domain.learned_demand import Restart
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers, unsure_note
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
@@ -97,7 +98,8 @@ class CheckReport:
     history_problems: list[str] = field(default_factory=list)
     """The problems of ``problems`` with the history and the learned demand (an unreadable
     blob, a kept state learned again from the window, and why): in no tab, so the daily
-    check's log line carries them."""
+    check's log line carries them. A restart of the learning is also audited, for the
+    digest."""
     purchasing: list[str] = field(default_factory=list)
     """Lines whose supplier was chosen among several, or that top a draft up to its
     supplier's minimum order value: SKU and the first part of their ``Why``."""
@@ -167,6 +169,16 @@ def recent_closings(history: StockHistory, today: date) -> dict[str, list[float]
     for day in history.days(today - timedelta(days=TREND_DAYS), today - timedelta(days=1)):
         closings.setdefault(day.sku.casefold(), []).append(day.closing)
     return closings
+
+
+def past_orders_by_sku(history: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
+    """The ledger's past order quantities by casefolded SKU, as on order and the learning
+    key items: orders sent under ``ABC-1`` still count for a row retyped ``abc-1``. Lists of
+    spellings that differ only in case are joined, each in its own order."""
+    folded: dict[str, list[int]] = {}
+    for sku, quantities in history.items():
+        folded.setdefault(sku.casefold(), []).extend(quantities)
+    return folded
 
 
 def existing_draft_lines(drafts: Table) -> list[ExistingLine]:
@@ -270,8 +282,9 @@ class _Check:
         )
         items = [purchasing.choices[item.row].item for item in items]
         on_order = on_order_by_sku(self.run.view[ORDERS])
-        history = self.run.adapters.ledger.order_history()
+        history = past_orders_by_sku(self.run.adapters.ledger.order_history())
         history_problems: list[str] = []
+        restarts: list[Restart] = []
         learned = learn(
             self.run.adapters,
             items,
@@ -280,7 +293,12 @@ class _Check:
             self.run.view.zone,
             history_problems,
             self.settings.fill_targets,
+            restarts,
         )
+        for restart in restarts:
+            self.run.audit(
+                BOT, AuditAction.LEARNING_RESTARTED, "learned demand", None, {"why": restart.value}
+            )
         self.numbers = {
             item.row: choose_numbers(
                 item,
@@ -297,7 +315,7 @@ class _Check:
                 suppliers=self.run.view.suppliers,
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
-                history=history.get(numbers.item.sku, []),
+                history=history.get(numbers.item.sku.casefold(), []),
                 basis=purchasing.basis(numbers.item.row, numbers.basis),
                 today=today,
                 plan=numbers.plan,

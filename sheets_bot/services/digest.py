@@ -36,6 +36,7 @@ from sheets_bot.domain.digest import (
     unsure_to_show,
 )
 from sheets_bot.domain.drafts import check_note
+from sheets_bot.domain.learned_demand import restart_sentence
 from sheets_bot.domain.learning import unsure_reasons
 from sheets_bot.domain.models import ShopSettings, supplier_key
 from sheets_bot.domain.purchase_order import PoState
@@ -311,6 +312,7 @@ def gather(
         if record.state in (PoState.UNKNOWN, PoState.FAILED)
     ]
     unsure_shown, unsure_more = unsure_to_show(unsure)
+    audited = adapters.audit.since(since)
     location = adapters.sheet.location
     is_url = location.startswith(("https://", "http://"))
     return DigestData(
@@ -327,10 +329,11 @@ def gather(
         problems=tuple(problems),
         attention=tuple(attention),
         unconfirmed=tuple(unconfirmed),
-        unread_mail=tuple(_unread_mail(adapters.audit.since(since), since)),
+        unread_mail=tuple(_unread_mail(audited, since)),
         failed_runs=tuple(pending.failure for pending in failures),
         unsure=unsure_shown,
         unsure_more=unsure_more,
+        learning_restarted=_learning_restarted(audited, since),
     )
 
 
@@ -360,6 +363,18 @@ def _unread_mail(entries: Sequence[AuditEntry], since: datetime) -> list[UnreadM
         problem = str(after.get("problem") or after.get("reason") or entry.action)
         unread.append(UnreadMail(entry.when, str(after.get("file") or ""), problem))
     return unread
+
+
+def _learning_restarted(entries: Sequence[AuditEntry], since: datetime) -> tuple[str, ...]:
+    """Why the checks since ``since`` learned every item again, one sentence per reason: a
+    check that cannot go on from the kept learning says so in its problems, which reach no
+    tab, and audits it so that the owner hears it here."""
+    reasons = [
+        str((entry.after or {}).get("why") or "")
+        for entry in entries
+        if entry.action == AuditAction.LEARNING_RESTARTED and entry.when > since
+    ]
+    return tuple(restart_sentence(why) for why in dict.fromkeys(reasons))
 
 
 _PROPOSAL_FINISHED = ("done", "skipped", "stale", "cannot apply", "replaced")
@@ -404,6 +419,7 @@ def _counts(data: DigestData) -> dict[str, int]:
         "unread_mail": len(data.unread_mail),
         "failed_runs": len(data.failed_runs),
         "unsure": len(data.unsure) + data.unsure_more,
+        "learning_restarted": len(data.learning_restarted),
     }
 
 

@@ -35,6 +35,7 @@ from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
 from sheets_bot.domain.learned_demand import (
     LearnedDemand,
+    Restart,
     UnreadableState,
     advance,
     continued,
@@ -60,13 +61,16 @@ def _cycle_days(lead: LeadEstimate | None) -> float:
     return (lead.days if lead is not None else 0.0) + 1
 
 
-def load_learned(states: LearnerStates, problems: list[str]) -> LearnedDemand | None:
-    """The kept learned demand; one that cannot be read is a problem, and every item is
-    learned again from its window (the next save replaces it)."""
+def load_learned(
+    states: LearnerStates, problems: list[str], restarts: list[Restart]
+) -> LearnedDemand | None:
+    """The kept learned demand; one that cannot be read is a problem and a restart, and every
+    item is learned again from its window (the next save replaces it)."""
     try:
         return states.load()
     except UnreadableState as error:
         problems.append(f"{error}; every item is learned again from the last {WINDOW_DAYS} days")
+        restarts.append(Restart.UNREADABLE)
         return None
 
 
@@ -78,17 +82,21 @@ def learn(
     zone: ZoneInfo,
     problems: list[str] | None = None,
     fill_targets: Mapping[str, float] | None = None,
+    restarts: list[Restart] | None = None,
 ) -> dict[int, ItemLearning]:
     """What was learned per item, by Stock row number; a history that cannot be read adds to
-    ``problems`` and is left out."""
+    ``problems`` and is left out. When the kept learned demand could not be gone on from, so
+    every item was learned again from its window, ``restarts`` gets why (for the digest)."""
     if problems is None:
         problems = []
+    if restarts is None:
+        restarts = []
     if fill_targets is None:
         fill_targets = FILL_TARGETS
     today = now.astimezone(zone).date()
     start = today - timedelta(days=WINDOW_DAYS)
     yesterday = today - timedelta(days=1)
-    saved = load_learned(adapters.learned, problems)
+    saved = load_learned(adapters.learned, problems, restarts)
     keys = [item.sku.casefold() for item in items]
     kept = continued(saved, today)
     # a kept filter needs only the days after its last one
@@ -116,6 +124,8 @@ def learn(
     learned = advance(saved, series, keys, today)
     if learned.note is not None:
         problems.append(f"Learned demand: {learned.note}")
+    if learned.restart is not None:
+        restarts.append(learned.restart)
     if learned.changed:
         adapters.learned.save(learned.state)
     receipts: Sequence[Receipt] = adapters.receipts.receipts()

@@ -244,6 +244,7 @@ def test_the_stored_action_strings_are_unchanged() -> None:
         "draft lines added",
         "draft line refreshed",
         "draft line removed",
+        "learning restarted",
         "approve",
         "skip",
         "send scheduled",

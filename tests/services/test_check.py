@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 
+from sheets_bot.domain.models import PoFormat
+from sheets_bot.domain.purchase_order import ApprovedOrder, OrderLine
 from sheets_bot.errors import SheetLayoutError
-from tests.services.harness import Shop
+from tests.services.harness import MONDAY_10AM, Shop
 
 
 @pytest.fixture
@@ -185,6 +190,37 @@ def test_on_order_from_open_orders_is_netted_out(shop: Shop) -> None:
     assert shop.stock("DAI-MLK-4L")["On order"] == 30
     assert shop.stock("DAI-MLK-4L")["Move"] == "watch"  # 35 − 7 days × 6 ≤ 16
     assert shop.stock("DAI-OAT-1L")["On order"] == 0
+
+
+def _sent_order(shop: Shop, sku: str, quantity: int) -> None:
+    """A PO with one line of ``sku`` the poll sent (the ledger's order history)."""
+    order = ApprovedOrder(
+        draft_id="D-0900",
+        po_number="PO-0900",
+        supplier="Dairy Fresh Co",
+        send_to="orders@dairyfresh.example",
+        po_format=PoFormat.CSV,
+        lines=(OrderLine(sku, "Oat milk barista 1L", quantity, Decimal("1.95")),),
+    )
+    ledger = shop.store.ledger
+    ledger.record_approval(order, MONDAY_10AM - timedelta(days=7))
+    assert ledger.claim("D-0900", MONDAY_10AM - timedelta(days=7))
+    ledger.finish("D-0900", "sent", "<po-0900@mail.example>", MONDAY_10AM - timedelta(days=7))
+
+
+def test_a_past_order_is_the_usual_order_of_its_sku_typed_in_another_case(shop: Shop) -> None:
+    # The oat milk barista with a Safety buffer of 70 needs 90 (test_partly_decided.py); its
+    # one past order, 30, went out under the SKU in capitals, and the owner has since retyped
+    # the SKU in lower case: the order is still its usual order, as on order ignores case.
+    row = shop.stock_row("DAI-OATB-1L")
+    shop.sheet.set_cell("Stock", row, "Safety buffer", 70)
+    shop.sheet.set_cell("Stock", row, "SKU", "dai-oatb-1l")
+    _sent_order(shop, "DAI-OATB-1L", 30)
+    shop.check()
+    [line] = [line for line in shop.rows("Drafts") if line["SKU"] == "dai-oatb-1l"]
+    assert line["Status"] == (
+        "CHECK QTY: needs 90, 3× the usual order (median past order 30); over the 2× check"
+    )
 
 
 @pytest.mark.parametrize(("tab", "header"), [("Stock", "On hand"), ("Drafts", "Decision")])

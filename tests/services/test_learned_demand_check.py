@@ -11,6 +11,7 @@ import json
 import zlib
 from dataclasses import replace
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from sheets_bot.domain.forecast import Forecast, learn_forecast
 from sheets_bot.domain.history import SaleEvent
 from sheets_bot.domain.learned_demand import decode
 from sheets_bot.services.check import CheckReport, run_check
+from sheets_bot.services.daily import run_daily
+from sheets_bot.services.digest import run_digest
 from sheets_bot.services.learner_states import BlobLearnerStates
 from sheets_bot.testing.learning_fakes import MemorySalesLog
 from tests.services.harness import MONDAY_10AM, Shop
@@ -191,3 +194,102 @@ def test_an_unreadable_state_is_learned_again_from_the_window_and_said(
     assert state is not None
     assert state.items[STEADY.casefold()].demand.days == 56
     assert len(report.items) == 40
+
+
+# --- the owner's digest says when learning restarted -----------------------------------------
+
+UNREADABLE_SENTENCE = (
+    "Learning restarted from the last 56 days: the kept learning could not be read (damaged"
+    " or from another version)."
+)
+
+
+def digest_bodies(shop: Shop) -> tuple[str, str]:
+    """The plain text and the HTML of the last digest sent."""
+    message = shop.mailer.sent[-1]
+    assert message["X-Sheets-Bot-Digest"]
+    text, page = message.get_body(("plain",)), message.get_body(("html",))
+    assert isinstance(text, EmailMessage) and isinstance(page, EmailMessage)
+    return text.get_content(), page.get_content()
+
+
+def folder_shop(tmp_path: Path, day: int) -> tuple[Shop, Path]:
+    """The café on ``day`` with its learned demand in a folder, learned by a check that day;
+    and where the blob is."""
+    learned = BlobLearnerStates(FolderBlobs(tmp_path / "blobs"), "workbook")
+    shop = shop_on(day, sales=pos_log(), learned=learned)
+    run_check(shop.check_ports)
+    return shop, tmp_path / "blobs" / "learning" / "workbook" / "demand.bin"
+
+
+@pytest.mark.parametrize("damage", ["junk", "other version"])
+def test_a_damaged_state_is_said_in_the_next_digest_once(tmp_path: Path, damage: str) -> None:
+    shop, blob = folder_shop(tmp_path, 99)
+    head, _, body = zlib.decompress(blob.read_bytes()).partition(b"\n")
+    other = json.dumps({**json.loads(head), "layout": "v0;days"}).encode()
+    blob.write_bytes(b"not a state" if damage == "junk" else zlib.compress(other + b"\n" + body))
+    shop.clock.advance(days=1)
+
+    daily = run_daily(shop.daily_ports)
+
+    assert daily.digest.sent
+    assert daily.digest.counts["learning_restarted"] == 1
+    text, page = digest_bodies(shop)
+    assert f"\nLearning\n--------\n{UNREADABLE_SENTENCE}\n" in text
+    assert f'<p style="margin:0 0 8px 0;">{UNREADABLE_SENTENCE}</p>' in page
+    # and in the sheet: the Audit tab has it
+    [row] = [row for row in shop.rows("Audit") if row["Action"] == "learning restarted"]
+    assert (row["Subject"], row["After"]) == (
+        "learned demand",
+        "why: the kept learning could not be read (damaged or from another version)",
+    )
+    # the check replaced the state: the next day's digest has nothing of it
+    shop.clock.advance(days=1)
+    assert run_daily(shop.daily_ports).digest.sent
+    text, page = digest_bodies(shop)
+    assert "Learning restarted" not in text and "Learning restarted" not in page
+
+
+def test_a_digest_sent_on_its_own_after_the_check_says_it(tmp_path: Path) -> None:
+    """Under cron the check may run before the digest is due and ``sheets-bot digest`` send it
+    later: the restart is read from the audit log, not from the check's report."""
+    shop, blob = folder_shop(tmp_path, 99)
+    blob.write_bytes(b"not a state")
+    # 06:30 in London (summer time): after quiet hours, before the 07:30 digest
+    shop.clock.instant = shop.clock.instant.replace(hour=5, minute=30) + timedelta(days=1)
+
+    early = run_daily(shop.daily_ports)
+    assert (early.digest.sent, early.digest.reason) == (False, "not due")
+    shop.clock.advance(hours=2)
+    assert run_digest(shop.daily_ports).sent
+
+    text, page = digest_bodies(shop)
+    assert UNREADABLE_SENTENCE in text and UNREADABLE_SENTENCE in page
+
+
+def test_a_gap_longer_than_the_window_is_said_in_the_digest() -> None:
+    shop = shop_on(30, sales=pos_log())
+    run_check(shop.check_ports)
+    shop.clock.advance(days=100)
+
+    assert run_daily(shop.daily_ports).digest.sent
+
+    text, _ = digest_bodies(shop)
+    assert (
+        "Learning restarted from the last 56 days: the bot had not learned for more than 56"
+        " days, and the days since could not all be read."
+    ) in text
+
+
+def test_a_digest_says_nothing_of_learning_when_nothing_went_wrong(tmp_path: Path) -> None:
+    shop, _ = folder_shop(tmp_path, 99)
+    shop.clock.advance(days=1)
+
+    daily = run_daily(shop.daily_ports)
+
+    assert daily.check.history_problems == []
+    assert daily.digest.sent and daily.digest.counts["learning_restarted"] == 0
+    text, page = digest_bodies(shop)
+    assert "Learning restarted" not in text and "Learning restarted" not in page
+    assert "\nLearning\n" not in text and ">Learning</h2>" not in page
+    assert not [row for row in shop.rows("Audit") if row["Action"] == "learning restarted"]

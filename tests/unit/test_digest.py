@@ -137,6 +137,7 @@ def test_a_quiet_day_has_nothing_in_any_section() -> None:
         ("attention", (AttentionSend("PO-1", "X", "failed"),)),
         ("deliveries", (Delivery("PO-1", "X", DAY, 1),)),
         ("sent", (SentPo("PO-1", "X", None, NOW),)),
+        ("learning_restarted", ("Learning restarted from the last 56 days.",)),
     ):
         assert not quiet_day(**{field: value}).is_quiet_day, field
 
@@ -254,6 +255,17 @@ def test_content_of_every_section() -> None:
     assert "- Stock, row 14: On hand 'ten' is not a number" in text
     assert "12 x Oat milk (SKU OAT-1) at £1.25" in text
     assert "Total: £21.60" in text
+
+
+def test_a_restart_of_the_learning_is_said_in_one_sentence_in_both_parts() -> None:
+    sentence = (
+        "Learning restarted from the last 56 days: the kept learning could not be read"
+        " (damaged or from another version)."
+    )
+    text, page = bodies(compose(quiet_day(learning_restarted=(sentence,))))
+    assert f"Learning\n--------\n{sentence}\n" in text
+    assert "all stocked" not in text
+    assert '>Learning</h2>\n<p style="margin:0 0 8px 0;">' + sentence + "</p>" in page
 
 
 def test_a_tab_problem_without_a_row_is_shown() -> None:

@@ -19,10 +19,12 @@ from sheets_bot.domain.forecast import DemandFilter, Forecast, learn_forecast
 from sheets_bot.domain.learned_demand import (
     ItemDemand,
     LearnedDemand,
+    Restart,
     UnreadableState,
     advance,
     decode,
     encode,
+    restart_sentence,
 )
 
 DAY0 = date(2026, 3, 2)
@@ -228,7 +230,7 @@ def test_an_item_without_a_kept_filter_learns_from_its_window() -> None:
     step = advance(saved, {"new": series(values)}, ["new"], today)
 
     assert step.forecasts["new"] == learn_from_days(series(values), today)
-    assert step.note is None and step.changed
+    assert step.note is None and step.restart is None and step.changed
 
 
 def test_a_state_older_than_the_window_is_learned_again_and_said() -> None:
@@ -244,6 +246,11 @@ def test_a_state_older_than_the_window_is_learned_again_and_said() -> None:
         "the last check that learned demand folded in 2026-03-31, more than 56 days ago,"
         " and the days since cannot all be read: every item is learned again from the last"
         " 56 days (from 2026-05-05)"
+    )
+    assert step.restart is Restart.LAPSED
+    assert restart_sentence(step.restart) == (
+        "Learning restarted from the last 56 days: the bot had not learned for more than 56"
+        " days, and the days since could not all be read."
     )
 
 
@@ -261,6 +268,7 @@ def test_a_state_saved_after_today_is_not_used_nor_replaced() -> None:
         " back?): items are learned from the last 56 days for this check only, and what was"
         " saved is kept"
     )
+    assert step.restart is Restart.CLOCK_BACK
 
 
 def test_an_item_missing_for_a_day_keeps_its_filter_and_catches_up() -> None:
