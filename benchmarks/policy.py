@@ -294,18 +294,20 @@ def summary(data: DataSet, comparison: Comparison) -> list[str]:
         base = min(comparison.sweep, key=lambda r: abs(r.groups[group].fill_rate - bot.fill_rate))
         base_orders = base.groups[group].orders
         orders = f"{bot.orders / base_orders - 1:+.0%}" if base_orders else f"{bot.orders} vs 0"
+        aim = bot.aimed_fill
         rows.append(
             f"| {data.name} | {group} | {bot.items} | {bot.fill_rate:.1%} |"
             f" {bot.settled_fill_rate:.1%} |"
-            f" {'' if target is None else f'{target:.0%}'} | {units} | {value} | {orders} |"
+            f" {'' if target is None else f'{target:.0%}'} |"
+            f" {'' if aim is None else f'{aim:.1%}'} | {units} | {value} | {orders} |"
         )
     return rows
 
 
 SUMMARY_HEAD = (
-    "| data | class | items | bot's fill | after the opening days | target | less inventory than"
-    " the fixed rule at that fill (units) | (value) | orders vs the fixed rule |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    "| data | class | items | bot's fill | after the opening days | target | aimed at | less"
+    " inventory than the fixed rule at that fill (units) | (value) | orders vs the fixed rule"
+    " |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 

@@ -108,6 +108,19 @@ class Tally:
     placed in the scored window can arrive (served only from the opening stock the
     conventions set, whatever the policy)."""
     opening_served: float = 0.0
+    aimed: float = 0.0
+    """Σ over scored days of the units demanded × the fill target the bot had set for the
+    item the evening before (the bot only; from the second scored day)."""
+    aimed_demanded: float = 0.0
+    """The units demanded on those days."""
+
+    @property
+    def aimed_fill(self) -> float | None:
+        """The fill the bot aimed at for these units: its items' targets, weighted by the
+        units demanded. An item's class, and so its target, follows its rate day by day, while
+        the groups reported stay the warm-up's: this is what the group's fill is to be read
+        against when its items changed class."""
+        return self.aimed / self.aimed_demanded if self.aimed_demanded else None
 
     @property
     def fill_rate(self) -> float:
@@ -192,6 +205,8 @@ class _Replay:
     """The first day an order placed in the scored window can arrive."""
     pipeline: deque[tuple[int, float]] = field(default_factory=deque)
     backlog: float = 0.0
+    target: float | None = None
+    """The fill target the bot set for the item at its last review (the bot only)."""
 
     @property
     def on_order(self) -> float:
@@ -212,6 +227,9 @@ class _Replay:
             self.backlog += demand - served
         self.tally.demanded += demand
         self.tally.served += served
+        if self.target is not None:
+            self.tally.aimed += self.target * demand
+            self.tally.aimed_demanded += demand
         if day < self.opening_until:
             self.tally.opening_demanded += demand
             self.tally.opening_served += served
@@ -354,6 +372,8 @@ def _add(into: Tally, tally: Tally) -> None:
     into.inventory_units += tally.inventory_units
     into.inventory_value += tally.inventory_value
     into.orders += tally.orders
+    into.aimed += tally.aimed
+    into.aimed_demanded += tally.aimed_demanded
     into.days = max(into.days, tally.days)
 
 
@@ -394,6 +414,7 @@ def replay(
             _current_targets(replays, forecasts, settings) if forecasts else (classes, {})
         )
         for index, item in enumerate(replays):
+            item.target = targets.get(item.sim.sku)
             if policy.orders is not None:
                 order = policy.orders(item.sim, day, item.on_hand - item.backlog, item.pipeline)
             else:

@@ -151,6 +151,31 @@ def opening(comparison: Comparison) -> list[str]:
     return lines
 
 
+def aimed(comparison: Comparison) -> list[str]:
+    """Per group, the targets the bot set for its items weighted by their demand, beside the
+    class's target: an item that came to sell like an A after a warm-up as a C was aimed at
+    an A's target, and still counts in group C."""
+    lines = []
+    for group in GROUPS:
+        bot = comparison.bot.groups[group]
+        aim = bot.aimed_fill
+        if not bot.items or aim is None:
+            continue
+        label = "all items" if group == "all" else f"class {group}"
+        target = comparison.targets.get(group)
+        beside = f" (the class's target {target:.0%})" if target is not None else ""
+        lines.append(f"- {label}: fill {bot.fill_rate:.1%}; aimed at {aim:.1%}{beside}.")
+    if not lines:
+        return []
+    return [
+        "The bot's aim per group: the fill targets it set for the items, weighted by their"
+        " demand (it sets each item's class and target day by day from its rate; the groups"
+        " stay the warm-up's classes):",
+        "",
+        *lines,
+    ]
+
+
 def _change(count: float, base: float) -> str:
     """`` (+12%)``, or nothing where the base is 0 (no share of nothing)."""
     return f" ({count / base - 1:+.0%})" if base else ""
@@ -192,6 +217,8 @@ def table(comparison: Comparison) -> str:
     lines += ["", "The fixed rule at the bot's fill (interpolated along its buffers):", ""]
     lines += verdicts(comparison)
     lines += ["", *opening(comparison)]
+    if aim := aimed(comparison):
+        lines += ["", *aim]
     if comparison.new_items:
         new_bot = comparison.bot.new_items
         new_fixed = comparison.sweep[0].new_items

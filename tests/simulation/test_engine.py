@@ -29,7 +29,7 @@ from sheets_bot.simulation.engine import (
     replay,
 )
 from sheets_bot.simulation.inputs import SimItem
-from sheets_bot.simulation.report import fixed_needs
+from sheets_bot.simulation.report import Comparison, fixed_needs, table
 
 START = date(2026, 3, 2)
 
@@ -201,6 +201,45 @@ def test_the_bot_classes_its_items_by_todays_rates_as_the_check_does() -> None:
     assert warm["RISER"] == "C"
     assert today["RISER"] == "A"
     assert targets["RISER"] > ShopSettings().fill_targets["B"]
+
+
+def test_the_report_says_what_the_bot_aimed_at_for_a_group_whose_items_changed_class() -> None:
+    """The riser is class C after its warm-up and sells like an A afterwards: the bot aims it
+    at the targets of the classes it climbs to, and the report says so beside group C's fill
+    (the fixed rule aims at nothing)."""
+    items = [
+        SimItem(
+            sku="RISER",
+            lead_time_days=2,
+            pack_size=1,
+            unit_cost=1.0,
+            demand=(1.0,) * 28 + (60.0,) * 40,
+        ),
+        *(
+            SimItem(sku=f"S{n}", lead_time_days=2, pack_size=1, unit_cost=1.0, demand=(10.0,) * 68)
+            for n in range(8)
+        ),
+    ]
+    classes = abc_classes(items, 28)
+    bot = replay(items, START, 28, Policy("bot"), classes)
+    fixed = replay(items, START, 28, Policy("fixed", 1.0), classes)
+
+    assert classes["RISER"] == "C"
+    aim = bot.groups["C"].aimed_fill
+    assert aim is not None and aim > ShopSettings().fill_targets["C"] + 0.02
+    assert bot.groups["all"].aimed_fill is not None
+    assert fixed.groups["C"].aimed_fill is None
+    comparison = Comparison(
+        items=len(items),
+        new_items=0,
+        days=40,
+        sweep=[fixed],
+        bot=bot,
+        targets=ShopSettings().fill_targets,
+    )
+    assert f"- class C: fill {bot.groups['C'].fill_rate:.1%}; aimed at {aim:.1%}" in table(
+        comparison
+    )
 
 
 def test_policies_replayed_in_two_processes_give_the_same_comparison() -> None:
