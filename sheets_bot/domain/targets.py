@@ -82,8 +82,9 @@ def shortage_per_spread(log_chance: float) -> float:
 
 def cycle_spread(rate: float, daily_variance: float, cycle_days: float) -> float | None:
     """σ of a cycle's demand ÷ its mean: √(variance a day × days) ÷ (rate × days); ``None``
-    without a rate."""
-    if rate <= 0 or cycle_days <= 0:
+    without a rate, or where the numbers are not finite (one such item would otherwise set
+    every target of its class)."""
+    if not (rate > 0 and cycle_days > 0 and math.isfinite(rate * daily_variance * cycle_days)):
         return None
     return math.sqrt(max(daily_variance, 0.0) * cycle_days) / (rate * cycle_days)
 

@@ -95,6 +95,9 @@ def test_cycle_spread_is_the_cycles_sigma_over_its_demand() -> None:
     # 2 a day with a variance of 4 a day over 9 days: σ 6 over a demand of 18
     assert cycle_spread(2, 4, 9) == pytest.approx(1 / 3)
     assert cycle_spread(0, 4, 9) is None
+    assert cycle_spread(2, math.nan, 9) is None
+    assert cycle_spread(math.inf, 4, 9) is None
+    assert cycle_spread(2, 0, 9) == 0
 
 
 def test_steady_items_carry_more_of_the_class_than_erratic_ones() -> None:
