@@ -156,7 +156,12 @@ def learn(
         cycle = _cycle_days(leads[item.row])
         if estimate is not None and estimate.enough:
             daily[item.row] = estimate.rate
-            spreads[item.row] = cycle_spread(estimate.rate, estimate.variance, cycle)
+            # an item pinned to its typed sales keeps its typed buffer, not a fill target: its
+            # learned spread must not shift its class's targets
+            pinned = item.use_learned is not None and not item.use_learned.sales
+            spreads[item.row] = (
+                None if pinned else cycle_spread(estimate.rate, estimate.variance, cycle)
+            )
         else:
             daily[item.row] = item.daily_sales
             spreads[item.row] = None

@@ -247,3 +247,31 @@ def test_an_unreadable_history_is_a_problem_and_the_check_goes_on(shop: Shop) ->
         "the stock history history/x cannot be read (bad gzip); sales are learned without it"
         in (report.problems)
     )
+
+
+def test_an_item_pinned_to_its_typed_sales_leaves_its_class_targets_to_the_others(
+    shop: Shop,
+) -> None:
+    """Two learned class-A items, the Ethiopian far more erratic: the espresso carries more of
+    the class (a higher target). Pinned to its typed numbers, the Ethiopian keeps its typed
+    buffer, so it no longer shifts the espresso's target: the espresso alone is the class's
+    learned average, 98%."""
+    ethiopian = "COF-ETH-1K"
+    start = MONDAY_10AM.replace(hour=11) - timedelta(days=30)
+    events = [
+        SaleEvent(f"e{n}", "shopify", ESPRESSO, 5 if n % 2 else 15, start + timedelta(days=n))
+        for n in range(30)
+    ] + [
+        SaleEvent(f"t{n}", "shopify", ethiopian, 40, start + timedelta(days=n))
+        for n in range(0, 30, 2)
+    ]
+
+    check(shop, sales=MemorySalesLog(events))
+    shared = shop.stock(ESPRESSO)
+    assert (shared["ABC"], shop.stock(ethiopian)["ABC"]) == ("A", "A")
+    assert float(str(shared["Fill target"]).removesuffix("%")) > 98
+
+    pinned = Shop.sample()
+    pinned.sheet.set_cell("Stock", pinned.stock_row(ethiopian), "Use learned", "no")
+    check(pinned, sales=MemorySalesLog(events))
+    assert pinned.stock(ESPRESSO)["Fill target"] == "98%"
