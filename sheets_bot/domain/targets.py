@@ -23,10 +23,10 @@ allocation by cost alone for the same or a higher fill. An item's shortfall stay
 fifth and five times its class's, and at most half (A: 90% … 99.6%; C: 50% … 98%), so no item
 strays far from what the owner set.
 
-Items whose demand is not learned (no spread) share their class's shortfall by √(unit cost ×
-cycle) as before (they follow the typed buffer anyway); an item that has not sold yet keeps its
-class's target: it weighs nothing in the average, so a lower target for it would not be made up
-by the others once it sells.
+Items whose demand is not learned, or pinned to the typed numbers (no spread), share their
+class's shortfall by √(unit cost × cycle) as before (they follow the typed buffer anyway); an
+item that has not sold yet keeps its class's target: it weighs nothing in the average, so a
+lower target for it would not be made up by the others once it sells.
 """
 
 from __future__ import annotations
