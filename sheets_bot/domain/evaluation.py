@@ -100,9 +100,8 @@ def usual_order(
     The safety stock is left out: a need over twice this one takes a safety stock larger
     than all the sales the order covers (a typed buffer far above what the typed rate sells,
     say). The learned one, for the item's fill target, is about one sale of an item that
-    sells in lumps, which ``lump`` counts. An item
-    that has not sold yet has no sales to measure by: its usual order is one pack, what the
-    rules keep of a new item."""
+    sells in lumps, which ``lump`` counts. An item that has not sold yet has no sales to
+    measure by: its usual order is one pack, what the rules keep of a new item."""
     if history:
         median = float(statistics.median(history))
         return median, f"median past order {plain(median)}"

@@ -45,7 +45,7 @@ _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
-def _normal_loss(z: float) -> float:
+def normal_loss(z: float) -> float:
     """G(z) = φ(z) − z·(1 − Φ(z)): expected shortage of a standard normal above z."""
     return math.exp(-0.5 * z * z) / _SQRT2PI - z * 0.5 * math.erfc(z / _SQRT2)
 
@@ -111,7 +111,7 @@ class ProtectionDemand:
         if self.distribution == NORMAL:
             sd = self.stdev
             z = (level - mean) / sd
-            return sd * _normal_loss(z), 0.5 * math.erfc(-z / _SQRT2)
+            return sd * normal_loss(z), 0.5 * math.erfc(-z / _SQRT2)
         if level <= 0:
             return mean - level, 0.0
         scale = self.variance / mean

@@ -36,6 +36,8 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sheets_bot.domain.fill_rate import normal_loss
+
 SPREAD = 3.0
 """Without a learned spread: an item's shortfall is between 1/SPREAD and SPREAD times its
 class's."""
@@ -50,17 +52,12 @@ _GRID = 1000
 point of fill)."""
 
 
-def _normal_loss(z: float) -> float:
-    """G(z) = φ(z) − z·(1 − Φ(z))."""
-    return math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi) - z * 0.5 * math.erfc(z / math.sqrt(2))
-
-
 def _loss_table() -> tuple[float, float, list[float]]:
     """G(Φ⁻¹(1 − p)) on an even grid of log p from ``_CHANCE_LOW`` to ``_CHANCE_HIGH``."""
     normal = statistics.NormalDist()
     start, end = math.log(_CHANCE_LOW), math.log(_CHANCE_HIGH)
     step = (end - start) / (_GRID - 1)
-    values = [_normal_loss(normal.inv_cdf(1 - math.exp(start + n * step))) for n in range(_GRID)]
+    values = [normal_loss(normal.inv_cdf(1 - math.exp(start + n * step))) for n in range(_GRID)]
     return start, step, values
 
 

@@ -150,10 +150,11 @@ def learn(
         leads[item.row] = lead if typed is not None or lead.learned else None
     daily: dict[int, float] = {}
     spreads: dict[int, float | None] = {}
+    cycles = {item.row: _cycle_days(leads[item.row]) for item in items}
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
-        cycle = _cycle_days(leads[item.row])
+        cycle = cycles[item.row]
         if estimate is not None and estimate.enough:
             daily[item.row] = estimate.rate
             # an item pinned to its typed sales keeps its typed buffer, not a fill target: its
@@ -174,7 +175,7 @@ def learn(
                 classes[str(item.row)],
                 daily[item.row],
                 float(item.unit_cost) if item.unit_cost is not None else None,
-                _cycle_days(leads[item.row]),
+                cycles[item.row],
                 spreads[item.row],
             )
             for item in items

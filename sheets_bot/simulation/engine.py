@@ -428,7 +428,7 @@ def replay(
                     settings,
                     suppliers,
                     today_classes.get(item.sim.sku, "C"),
-                    targets.get(item.sim.sku),
+                    item.target,
                     item.on_hand - item.backlog,
                     item.on_order,
                     quick,

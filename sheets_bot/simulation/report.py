@@ -105,7 +105,7 @@ def verdicts(comparison: Comparison) -> list[str]:
         if not bot.items or not bot.demanded:
             continue
         needs = fixed_needs(comparison.sweep, group, bot.fill_rate)
-        label = "all items" if group == "all" else f"class {group}"
+        label = _label(group)
         if needs is None:
             best = max(r.groups[group].fill_rate for r in comparison.sweep)
             lines.append(
@@ -141,7 +141,7 @@ def opening(comparison: Comparison) -> list[str]:
         bot = comparison.bot.groups[group]
         if not bot.items or not bot.demanded:
             continue
-        label = "all items" if group == "all" else f"class {group}"
+        label = _label(group)
         share = bot.opening_demanded / bot.demanded
         opening_fill = bot.opening_served / bot.opening_demanded if bot.opening_demanded else 1.0
         lines.append(
@@ -161,7 +161,7 @@ def aimed(comparison: Comparison) -> list[str]:
         aim = bot.aimed_fill
         if not bot.items or aim is None:
             continue
-        label = "all items" if group == "all" else f"class {group}"
+        label = _label(group)
         target = comparison.targets.get(group)
         beside = f" (the class's target {target:.0%})" if target is not None else ""
         lines.append(f"- {label}: fill {bot.fill_rate:.1%}; aimed at {aim:.1%}{beside}.")
@@ -174,6 +174,10 @@ def aimed(comparison: Comparison) -> list[str]:
         "",
         *lines,
     ]
+
+
+def _label(group: str) -> str:
+    return "all items" if group == "all" else f"class {group}"
 
 
 def _change(count: float, base: float) -> str:
