@@ -181,8 +181,8 @@ def _text_body(data: DigestData, settings: ShopSettings) -> str:
         for draft in data.drafts_waiting:
             lines += _draft_text(draft, currency)
         out += _section("Drafts waiting for your decision", lines)
-    if data.learning_restarted:
-        out += _section(LEARNING_TITLE, [_one_line(line) for line in data.learning_restarted])
+    if data.learning:
+        out += _section(LEARNING_TITLE, [_one_line(line) for line in data.learning])
     if data.unsure:
         out += _section(
             UNSURE_TITLE,
@@ -515,11 +515,9 @@ def _html_sections(data: DigestData, settings: ShopSettings) -> str:
             )
             if draft.links is not None:
                 parts.append(_link_buttons(draft, draft.links))
-    if data.learning_restarted:
+    if data.learning:
         parts.append(_h2(LEARNING_TITLE))
-        parts.extend(
-            f'<p style="margin:0 0 8px 0;">{_esc(line)}</p>\n' for line in data.learning_restarted
-        )
+        parts.extend(f'<p style="margin:0 0 8px 0;">{_esc(line)}</p>\n' for line in data.learning)
     if data.unsure:
         parts.append(_h2(UNSURE_TITLE))
         parts.append(f'<p style="margin:0 0 4px 0;">{_esc(UNSURE_INTRO)}</p>\n')

@@ -27,6 +27,9 @@ class AuditAction(StrEnum):
     LEARNING_RESTARTED = "learning restarted"
     """Every item learned again from the window, and why (``learned_demand.Restart``): the
     digest after it tells the owner."""
+    HISTORY_UNREADABLE = "stock history unreadable"
+    """The check could not read the stock history, and why: it went on from what was learned
+    before, and the digest after it tells the owner."""
     # the owner's decisions (the Drafts dropdown or a decision link)
     APPROVE = "approve"
     SKIP = "skip"

@@ -220,6 +220,9 @@ class DigestData:
     """Since the last digest, each check that learned every item again from the last days
     said why (the audit log): one plain sentence per reason
     (``learned_demand.restart_sentence``)."""
+    history_unread: tuple[str, ...] = ()
+    """Since the last digest, each check that could not read the stock history said why (the
+    audit log): one plain sentence per reason."""
 
     @property
     def late_deliveries(self) -> tuple[Delivery, ...]:
@@ -244,8 +247,13 @@ class DigestData:
             or self.unread_mail
             or self.failed_runs
             or self.unsure
-            or self.learning_restarted
+            or self.learning
         )
+
+    @property
+    def learning(self) -> tuple[str, ...]:
+        """The digest's "Learning" section: the history unread, then the restarts."""
+        return self.history_unread + self.learning_restarted
 
 
 def digest_due(

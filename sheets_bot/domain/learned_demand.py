@@ -72,6 +72,16 @@ def restart_sentence(why: str, window: int = WINDOW_DAYS) -> str:
     return f"Learning restarted from the last {window} days{f': {why}' if why else ''}."
 
 
+def history_unread_sentence(why: str) -> str:
+    """``The stock history … cannot be read (…): the check went on from …`` (``why`` as the
+    check audited it)."""
+    why = why.strip().rstrip(".") or "the stock history could not be read"
+    return (
+        f"{why[0].upper()}{why[1:]}: the check went on from the demand learned before, and"
+        " the days it holds are learned once it can be read."
+    )
+
+
 class ItemDemand(NamedTuple):
     """One item's filter and the last shop day folded into it (a tuple: made for every item
     at each load)."""

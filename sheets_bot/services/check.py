@@ -20,7 +20,6 @@ from sheets_bot.domain.drafts import (
     plan_drafts,
 )
 from sheets_bot.domain.evaluation import PlannedLine, Verdict, evaluate
-from sheets_bot.domain.learned_demand import Restart
 from sheets_bot.domain.learning import ItemNumbers, choose_numbers, unsure_note
 from sheets_bot.domain.models import ShopSettings
 from sheets_bot.domain.problems import Problem, column_letter
@@ -40,7 +39,7 @@ from sheets_bot.ports import (
 from sheets_bot.services.collector import collector_paused
 from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.lanes import CheckPorts
-from sheets_bot.services.learning import learn, sheet_lead_time
+from sheets_bot.services.learning import LearningNotes, learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
 from sheets_bot.services.purchasing import choose_suppliers
 from sheets_bot.services.shop import Run, ShopView, read_shop
@@ -283,22 +282,31 @@ class _Check:
         items = [purchasing.choices[item.row].item for item in items]
         on_order = on_order_by_sku(self.run.view[ORDERS])
         history = past_orders_by_sku(self.run.adapters.ledger.order_history())
-        history_problems: list[str] = []
-        restarts: list[Restart] = []
+        notes = LearningNotes()
         learned = learn(
             self.run.adapters,
             items,
             self.run.view.suppliers,
             self.run.now,
             self.run.view.zone,
-            history_problems,
             self.settings.fill_targets,
-            restarts,
+            notes,
         )
-        for restart in restarts:
+        history_problems = notes.problems
+        for restart in notes.restarts:
             self.run.audit(
                 BOT, AuditAction.LEARNING_RESTARTED, "learned demand", None, {"why": restart.value}
             )
+        if notes.unread_history is not None:
+            self.run.audit(
+                BOT,
+                AuditAction.HISTORY_UNREADABLE,
+                "stock history",
+                None,
+                {"why": notes.unread_history},
+            )
+        if notes.save is not None:
+            self.run.on_commit(notes.save)
         self.numbers = {
             item.row: choose_numbers(
                 item,

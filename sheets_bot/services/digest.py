@@ -36,7 +36,7 @@ from sheets_bot.domain.digest import (
     unsure_to_show,
 )
 from sheets_bot.domain.drafts import check_note
-from sheets_bot.domain.learned_demand import restart_sentence
+from sheets_bot.domain.learned_demand import history_unread_sentence, restart_sentence
 from sheets_bot.domain.learning import unsure_reasons
 from sheets_bot.domain.models import ShopSettings, supplier_key
 from sheets_bot.domain.purchase_order import PoState
@@ -334,6 +334,7 @@ def gather(
         unsure=unsure_shown,
         unsure_more=unsure_more,
         learning_restarted=_learning_restarted(audited, since),
+        history_unread=_history_unread(audited, since),
     )
 
 
@@ -375,6 +376,17 @@ def _learning_restarted(entries: Sequence[AuditEntry], since: datetime) -> tuple
         if entry.action == AuditAction.LEARNING_RESTARTED and entry.when > since
     ]
     return tuple(restart_sentence(why) for why in dict.fromkeys(reasons))
+
+
+def _history_unread(entries: Sequence[AuditEntry], since: datetime) -> tuple[str, ...]:
+    """Why the checks since ``since`` could not read the stock history, one sentence per
+    reason (audited by the check, whose problems reach no tab)."""
+    reasons = [
+        str((entry.after or {}).get("why") or "the stock history could not be read")
+        for entry in entries
+        if entry.action == AuditAction.HISTORY_UNREADABLE and entry.when > since
+    ]
+    return tuple(history_unread_sentence(why) for why in dict.fromkeys(reasons))
 
 
 _PROPOSAL_FINISHED = ("done", "skipped", "stale", "cannot apply", "replaced")
@@ -420,6 +432,7 @@ def _counts(data: DigestData) -> dict[str, int]:
         "failed_runs": len(data.failed_runs),
         "unsure": len(data.unsure) + data.unsure_more,
         "learning_restarted": len(data.learning_restarted),
+        "history_unread": len(data.history_unread),
     }
 
 

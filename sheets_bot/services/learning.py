@@ -19,8 +19,10 @@ else the typed one).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sheets_bot.domain.abc_classes import classify
@@ -47,6 +49,11 @@ from sheets_bot.domain.targets import TargetInput, cycle_spread, item_targets
 from sheets_bot.ports import LearnerStates
 from sheets_bot.services.lanes import CheckPorts
 
+UNREAD_HISTORY = (
+    "this check went on from the demand learned before (and the sales feed, if any), and the"
+    " days the history holds are learned once it can be read"
+)
+
 
 def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | None:
     """The item's typed lead time, else its supplier's (as ``evaluate`` reads them)."""
@@ -59,6 +66,23 @@ def sheet_lead_time(item: Item, suppliers: Mapping[str, Supplier]) -> float | No
 def _cycle_days(lead: LeadEstimate | None) -> float:
     """Days between the learned policy's orders: lead time + a day's review."""
     return (lead.days if lead is not None else 0.0) + 1
+
+
+@dataclass
+class LearningNotes:
+    """What the learning has to tell besides its numbers, and what it leaves to the check."""
+
+    problems: list[str] = field(default_factory=list)
+    """For the check's problems (its log line: they reach no tab)."""
+    restarts: list[Restart] = field(default_factory=list)
+    """Why every item was learned again from its window (audited, for the digest)."""
+    unread_history: str | None = None
+    """Why the stock history could not be read (audited, for the digest)."""
+    save: Callable[[], None] | None = None
+    """Saves the learned demand: for the check to run once its own commit succeeded, so that
+    a check that fails leaves the kept state (and the restart it would report) for the next
+    one. None when there is nothing to save, or when the stock history could not be read:
+    the days it holds are then folded in by a later check, not skipped."""
 
 
 def load_learned(
@@ -80,17 +104,14 @@ def learn(
     suppliers: Mapping[str, Supplier],
     now: datetime,
     zone: ZoneInfo,
-    problems: list[str] | None = None,
     fill_targets: Mapping[str, float] | None = None,
-    restarts: list[Restart] | None = None,
+    notes: LearningNotes | None = None,
 ) -> dict[int, ItemLearning]:
-    """What was learned per item, by Stock row number; a history that cannot be read adds to
-    ``problems`` and is left out. When the kept learned demand could not be gone on from, so
-    every item was learned again from its window, ``restarts`` gets why (for the digest)."""
-    if problems is None:
-        problems = []
-    if restarts is None:
-        restarts = []
+    """What was learned per item, by Stock row number. What else there is to say, and the
+    saving of the learned demand, go to ``notes`` (see ``LearningNotes``)."""
+    if notes is None:
+        notes = LearningNotes()
+    problems, restarts = notes.problems, notes.restarts
     if fill_targets is None:
         fill_targets = FILL_TARGETS
     today = now.astimezone(zone).date()
@@ -105,7 +126,8 @@ def learn(
     try:
         stock = days_from_stock(adapters.history.days(start, yesterday), yesterday, since)
     except ValueError as error:
-        problems.append(f"{error}; sales are learned without it")
+        notes.unread_history = str(error)
+        problems.append(f"{error}; {UNREAD_HISTORY}")
     outs = {sku: {d.day for d in days if d.censored} for sku, days in stock.items()}
     events = adapters.sales.since(datetime.combine(start, time(), zone))
     sales = days_from_events(
@@ -126,8 +148,8 @@ def learn(
         problems.append(f"Learned demand: {learned.note}")
     if learned.restart is not None:
         restarts.append(learned.restart)
-    if learned.changed:
-        adapters.learned.save(learned.state)
+    if learned.changed and notes.unread_history is None:
+        notes.save = partial(adapters.learned.save, learned.state)
     receipts: Sequence[Receipt] = adapters.receipts.receipts()
     by_sku: dict[str, list[Receipt]] = {}
     by_supplier: dict[str, list[Receipt]] = {}

@@ -245,6 +245,7 @@ def test_the_stored_action_strings_are_unchanged() -> None:
         "draft line refreshed",
         "draft line removed",
         "learning restarted",
+        "stock history unreadable",
         "approve",
         "skip",
         "send scheduled",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -19,13 +19,14 @@ import pytest
 from sheets_bot.adapters.local.folder_blobs import FolderBlobs
 from sheets_bot.domain.demand import DemandDay, learn_from_days
 from sheets_bot.domain.forecast import Forecast, learn_forecast
-from sheets_bot.domain.history import SaleEvent
+from sheets_bot.domain.history import SaleEvent, StockDay
 from sheets_bot.domain.learned_demand import decode
 from sheets_bot.services.check import CheckReport, run_check
 from sheets_bot.services.daily import run_daily
 from sheets_bot.services.digest import run_digest
 from sheets_bot.services.learner_states import BlobLearnerStates
-from sheets_bot.testing.learning_fakes import MemorySalesLog
+from sheets_bot.services.stock_history import UnreadableHistory
+from sheets_bot.testing.learning_fakes import MemorySalesLog, MemoryStockHistory
 from tests.services.harness import MONDAY_10AM, Shop
 
 SLOW = "RET-MUG-1"
@@ -293,3 +294,103 @@ def test_a_digest_says_nothing_of_learning_when_nothing_went_wrong(tmp_path: Pat
     assert "Learning restarted" not in text and "Learning restarted" not in page
     assert "\nLearning\n" not in text and ">Learning</h2>" not in page
     assert not [row for row in shop.rows("Audit") if row["Action"] == "learning restarted"]
+
+
+# --- a history that cannot be read, a check that fails: no day is skipped -------------------
+
+
+class UnreadableStockHistory(MemoryStockHistory):
+    def days(self, start: date, end: date) -> list[StockDay]:
+        raise UnreadableHistory(
+            "the stock history history/2026-08-30.csv.gz cannot be read (bad gzip)"
+        )
+
+
+def learned_through(shop: Shop) -> tuple[date, dict[str, int]]:
+    """The day the kept state is folded through, and each item's days learned."""
+    assert shop.learned.data is not None
+    state = decode(shop.learned.data)
+    return state.through, {sku: entry.demand.days for sku, entry in state.items.items()}
+
+
+def test_an_unreadable_history_keeps_the_learning_for_the_next_check_and_the_digest_says_it() -> (
+    None
+):
+    control = shop_on(99, sales=pos_log())
+    daily_checks(control, 99, 101)
+    shop = shop_on(99, sales=pos_log())
+    shop.check()
+    before = learned_through(shop)
+    saves = shop.learned.saves
+
+    shop.history = UnreadableStockHistory()
+    shop.clock.advance(days=1)
+    daily = run_daily(shop.daily_ports)
+
+    # the check went on from what was learned before: the steady item still on learned numbers
+    assert len(daily.check.items) == 40
+    assert shop.stock(STEADY)["Numbers used"] == "learned rate"
+    assert (
+        "the stock history history/2026-08-30.csv.gz cannot be read (bad gzip); this check went"
+        " on from the demand learned before (and the sales feed, if any), and the days the"
+        " history holds are learned once it can be read"
+    ) in daily.check.problems
+    # nothing saved: the days after the kept state are folded in by the next check
+    assert (shop.learned.saves, learned_through(shop)) == (saves, before)
+    [row] = [row for row in shop.rows("Audit") if row["Action"] == "stock history unreadable"]
+    assert (row["Subject"], row["After"]) == (
+        "stock history",
+        "why: the stock history history/2026-08-30.csv.gz cannot be read (bad gzip)",
+    )
+    assert daily.digest.sent and daily.digest.counts["history_unread"] == 1
+    sentence = (
+        "The stock history history/2026-08-30.csv.gz cannot be read (bad gzip): the check went"
+        " on from the demand learned before, and the days it holds are learned once it can be"
+        " read."
+    )
+    text, page = digest_bodies(shop)
+    assert f"\nLearning\n--------\n{sentence}\n" in text
+    assert f'<p style="margin:0 0 8px 0;">{sentence}</p>' in page
+
+    shop.history = MemoryStockHistory()
+    shop.clock.advance(days=1)
+    shop.check()
+
+    assert learned_through(shop) == learned_through(control)
+    assert decode(shop.learned.data or b"").items[SLOW.casefold()].demand.to_state() == (
+        decode(control.learned.data or b"").items[SLOW.casefold()].demand.to_state()
+    )
+
+
+def test_a_check_whose_commit_fails_saves_no_learning() -> None:
+    """The learned demand is saved once the check's commit succeeded: a check whose sheet
+    write failed leaves the kept state to the next check, which learns the same days (and,
+    the kept state being unreadable, restarts and says so again)."""
+    control = shop_on(99, sales=pos_log())
+    daily_checks(control, 99, 101)
+    shop = shop_on(99, sales=pos_log())
+    shop.check()
+    shop.learned.data = b"not a state"
+
+    def unreachable(batch: object) -> None:
+        raise ConnectionError("the sheet is unreachable")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shop.sheet, "apply", unreachable)
+        shop.clock.advance(days=1)
+        with pytest.raises(ConnectionError):
+            shop.check()
+    assert (shop.learned.data, shop.learned.saves) == (b"not a state", 1)
+
+    shop.clock.advance(days=1)
+    shop.check()
+
+    assert learned_through(shop)[0] == learned_through(control)[0]
+    assert decode(shop.learned.data or b"").items[STEADY.casefold()].demand.days == 56
+    # the failed check's audit entries were stored before its sheet write, and the next one
+    # restarted too: two rows, one reason, which the digest says once
+    rows = [row for row in shop.rows("Audit") if row["Action"] == "learning restarted"]
+    assert [row["After"] for row in rows] == [
+        "why: the kept learning could not be read (damaged or from another version)"
+    ] * 2
+    assert run_daily(shop.daily_ports).digest.counts["learning_restarted"] == 1
