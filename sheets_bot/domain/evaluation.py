@@ -242,6 +242,7 @@ def _learned_demand(
         skewed=plan.skewed,
         sale_size=size,
         size_cv2=size_cv2,
+        rate_variance=plan.forecast.rate_variance,
     )
     order = cycle_order(item.daily_sales, cycle, item.pack_size, item.min_order)
     return _Learned(demand, cycle, order, size)
@@ -288,7 +289,7 @@ def _between_chances(rate: float, plan: DemandPlan, review: int) -> tuple[float,
     if shape is None:
         return 0.0, 0.0
     if review <= shape.adi:
-        return rate * shape.adi, shape.cv2
+        return rate * shape.adi, plan.forecast.size_cv2
     total = rate * review
     return total, plan.forecast.variance * review / (total * total) if total else 0.0
 

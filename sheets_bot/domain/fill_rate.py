@@ -7,9 +7,11 @@ below the reorder point before the order can go. Its demand has
 
 - mean = rate × days + the undershoot (an order is placed when a sale takes the position below
   the reorder point, on average half a sale below it, more for lumpy sales);
-- variance = days × σ² + rate² × σL² + the undershoot's: the daily forecast error σ² (the mean
-  squared one-day-ahead error, so the forecast's own error is in it) summed over the days, and
-  the spread of lead times σL where receipts show one.
+- variance = days × σ² + (days² − days) × σr² + rate² × σL² + the undershoot's: the daily
+  forecast error σ² (the mean squared one-day-ahead error) summed over the days; the rate's
+  own error σr², which that holds once a day but which is the same error on every day of
+  the interval, so it counts days² times; and the spread of lead times σL where receipts
+  show one.
 
 Its distribution: normal for smooth demand; gamma (same mean and variance, skewed, never
 negative) for erratic, intermittent and lumpy demand, where a normal would put weight on
@@ -157,13 +159,17 @@ def protection_demand(
     skewed: bool,
     sale_size: float = 0.0,
     size_cv2: float = 0.0,
+    rate_variance: float = 0.0,
 ) -> ProtectionDemand:
     """``skewed``: erratic, intermittent or lumpy demand (a gamma); smooth demand is normal.
     ``sale_size`` and ``size_cv2`` (a day's sale when there is one) add the undershoot: the
     bigger the sales, the further below the reorder point an order is placed."""
     short_mean, short_variance = undershoot(sale_size, size_cv2)
     mean = rate * days + short_mean
-    variance = days * daily_variance + (rate * lead_stdev) ** 2 + short_variance
+    # the rate's own error weighs on every day alike: days² × its variance, of which the
+    # one-day errors (daily_variance) already hold one share a day
+    shared = max(days * days - days, 0.0) * rate_variance
+    variance = days * daily_variance + shared + (rate * lead_stdev) ** 2 + short_variance
     distribution = NORMAL
     if skewed and mean > 0 and variance > 0 and mean * mean / variance < _NORMAL_SHAPE:
         distribution = GAMMA

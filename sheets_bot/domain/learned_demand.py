@@ -38,7 +38,7 @@ from typing import Final, NamedTuple
 from sheets_bot.domain import filter_state
 from sheets_bot.domain.demand import WINDOW_DAYS, DemandDay
 from sheets_bot.domain.errors import InputError
-from sheets_bot.domain.forecast import DemandFilter, Forecast
+from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_size_cv2
 
 FORMAT: Final = "sheets-bot learned demand"
 COMPRESSION: Final = 1
@@ -168,7 +168,6 @@ def advance(
         else:
             changed = saved.through < yesterday
     items: dict[str, ItemDemand] = {}
-    forecasts: dict[str, Forecast] = {}
     oldest = start - timedelta(days=1)
     for sku in skus:
         days = series.get(sku, ())
@@ -190,7 +189,8 @@ def advance(
                     demand.update(day.units, day.censored)
         if demand.days:
             items[sku] = ItemDemand(yesterday, demand)
-            forecasts[sku] = demand.forecast()
+    prior = shop_size_cv2(entry.demand.shape for entry in items.values())
+    forecasts = {sku: entry.demand.forecast(prior) for sku, entry in items.items()}
     for sku, entry in kept.items():
         if sku not in items and entry.through >= yesterday - timedelta(days=window):
             items[sku] = entry

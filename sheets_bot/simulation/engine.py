@@ -48,7 +48,7 @@ from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.evaluation import evaluate, orders_nothing
-from sheets_bot.domain.forecast import DemandFilter, Forecast
+from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_size_cv2
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
     Item,
@@ -363,6 +363,13 @@ def _decide(
     return verdict.line.quantity if verdict.line is not None else 0
 
 
+def _forecasts(replays: Sequence[_Replay]) -> list[Forecast]:
+    """Each item's forecast today, its few sales drawn toward the shop's usual spread of sale
+    sizes, as the check's (``learned_demand.advance``)."""
+    prior = shop_size_cv2(item.learner.shape for item in replays)
+    return [item.learner.forecast(prior) for item in replays]
+
+
 def _add(into: Tally, tally: Tally) -> None:
     into.items += tally.items
     into.demanded += tally.demanded
@@ -408,7 +415,7 @@ def replay(
         forecasts = (
             []
             if policy.fixed or policy.orders is not None
-            else [item.learner.forecast() for item in replays]
+            else _forecasts(replays)
         )
         today_classes, targets = (
             _current_targets(replays, forecasts, settings) if forecasts else (classes, {})

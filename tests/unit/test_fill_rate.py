@@ -82,6 +82,12 @@ def test_protection_demand_adds_lead_time_spread_and_the_undershoot() -> None:
         rate=2, daily_variance=4, days=6, lead_stdev=0, skewed=False, sale_size=10, size_cv2=0
     )
     assert (with_sales.mean, with_sales.variance) == pytest.approx((17, 24 + 100 / 12))
+    # the rate's own error (variance 0.1) weighs on the 6 days alike: (36 − 6) × 0.1 more
+    # than the one-day errors hold
+    unsure = protection_demand(
+        rate=2, daily_variance=4, days=6, lead_stdev=0, skewed=False, rate_variance=0.1
+    )
+    assert unsure.variance == pytest.approx(24 + 3)
 
 
 def test_the_order_placed_is_a_cycle_raised_to_the_minimum_in_whole_packs() -> None:
@@ -93,7 +99,7 @@ def test_the_order_placed_is_a_cycle_raised_to_the_minimum_in_whole_packs() -> N
 
 def _forecast(rate: float, variance: float, adi: float = 1.0, cv2: float = 0.1) -> Forecast:
     shape = Shape(days=60, selling_days=round(60 / adi), adi=adi, cv2=cv2)
-    return Forecast(rate, variance, "SES", shape, 60, 0, 0, None)
+    return Forecast(rate, variance, "SES", shape, 60, 0, 0, None, size_cv2=cv2)
 
 
 def test_the_learned_policy_covers_lead_time_and_review_for_its_fill_target() -> None:

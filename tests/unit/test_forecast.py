@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from sheets_bot.domain.demand_class import DemandClass, classify, demand_class
-from sheets_bot.domain.forecast import DemandFilter, learn_forecast
+from sheets_bot.domain.demand_class import DemandClass, Shape, classify, demand_class
+from sheets_bot.domain.forecast import (
+    SIZE_PRIOR_CV2,
+    DemandFilter,
+    learn_forecast,
+    shop_size_cv2,
+    size_cv2,
+)
 
 
 def days(values: list[float], stock_outs: frozenset[int] = frozenset()) -> list[tuple[float, bool]]:
@@ -213,9 +219,10 @@ def test_when_every_sale_was_cut_short_the_size_is_four_times_what_sold() -> Non
     assert forecast.method == "SBA"
     assert forecast.rate == pytest.approx(0.95 * 4 / 14)
     # its errors (1 on one day in 14: 1/14) understate the spread; the model's: a sale of 4
-    # with chance rate ÷ 4 a day: chance × 16 − rate²
+    # with chance rate ÷ 4 a day, its size's CV² the prior's (one sale tells none):
+    # chance × 16 × (1 + 0.49) − rate²
     rate = 0.95 * 4 / 14
-    assert forecast.variance == pytest.approx(rate / 4 * 16 - rate * rate)
+    assert forecast.variance == pytest.approx(rate / 4 * 16 * 1.49 - rate * rate)
     # and the owner is told the size is an estimate
     assert forecast.whole_share == 0
     assert (
@@ -231,3 +238,57 @@ def test_sales_mostly_seen_whole_leave_the_size_sure() -> None:
 
     assert forecast.whole_share == pytest.approx(0.9)
     assert not any("seen whole" in reason for reason in forecast.unsure)
+
+
+# --- how sure the numbers are: the spread of sale sizes over few sales, the rate's own error
+
+
+def shape(selling: int, cv2: float, adi: float = 4.0) -> Shape:
+    return Shape(days=round(selling * adi), selling_days=selling, adi=adi, cv2=cv2)
+
+
+def test_the_size_spread_of_few_sales_is_unbiased_and_drawn_toward_the_prior() -> None:
+    # one sale tells nothing of the spread: the prior, (1 × 0 + 2 × 0.49) / (0 + 2)
+    assert size_cv2(shape(1, 0.0)) == pytest.approx(0.49)
+    # three sales, CV² 0.2 seen: (3 × 0.2 + 2 × 0.49) / (2 + 2) = 0.395
+    assert size_cv2(shape(3, 0.2)) == pytest.approx(0.395)
+    # the shop's own prior, 0.1: (3 × 0.2 + 2 × 0.1) / 4 = 0.2
+    assert size_cv2(shape(3, 0.2), 0.1) == pytest.approx(0.2)
+    # many sales: what they show (the n/(n - 1) of an unbiased variance, all but 1)
+    assert size_cv2(shape(1000, 0.3)) == pytest.approx(0.3, abs=1e-3)
+
+
+def test_the_shops_usual_size_spread_is_the_median_of_its_well_sold_items() -> None:
+    # four items with 8 sales or more: too few to tell; the default
+    sold = [shape(8, 0.7), shape(10, 0.1), shape(20, 0.2), shape(40, 0.39)]
+    assert shop_size_cv2([*sold, shape(2, 0.0), None]) == SIZE_PRIOR_CV2 == 0.49
+    # five: the median of 0.7 × 8/7 = 0.8, 0.1 × 10/9, 0.2 × 20/19, 0.39 × 40/39 = 0.4, 1.9
+    # × 16/15; the items with fewer sales do not count
+    assert shop_size_cv2([*sold, shape(16, 1.9), shape(7, 5.0)]) == pytest.approx(0.4)
+    assert shop_size_cv2([*sold, shape(16, 1.9), shape(16, 0.0)]) == pytest.approx(
+        (0.2 * 20 / 19 + 0.4) / 2
+    )
+
+
+def test_sales_all_of_one_size_are_not_taken_for_sales_always_of_that_size() -> None:
+    # 14 sales of 4, one every 4th day: seen CV² 0; allowed for: (0 + 2 × 0.49) / 15
+    forecast = learn_forecast(days([0.0, 0.0, 0.0, 4.0] * 14))
+    assert forecast.shape is not None and forecast.shape.cv2 == 0
+    assert forecast.size_cv2 == pytest.approx(0.98 / 15)
+    # and the spread SBA's own model implies: a sale on one day in 4, of 4 with that CV²
+    rate = 0.95
+    assert forecast.variance == pytest.approx(rate / 4 * 16 * (1 + 0.98 / 15) - rate * rate)
+
+
+def test_the_rates_own_error_shrinks_with_the_values_it_is_the_mean_of() -> None:
+    # SBA over 14 sales: weight max(1/14, 0.1/1.9); rate² × weight × (size CV² + 1 − 1/ADI)
+    forecast = learn_forecast(days([0.0, 0.0, 0.0, 4.0] * 14))
+    assert forecast.rate_variance == pytest.approx(0.95**2 / 14 * (0.98 / 15 + 0.75))
+    # SES, 5 days: the level is a plain mean, its error a fifth of the noise's variance, and
+    # the one-day-ahead error holds both: MSE × w / (1 + w), w = 1/5
+    smooth = learn_forecast(days([10.0, 12.0, 8.0, 11.0, 9.0]))
+    assert smooth.method == "SES"
+    assert smooth.rate_variance == pytest.approx(smooth.variance * 0.2 / 1.2)
+    # a long history: α/(2 − α) = 1/19 at most
+    long = learn_forecast(days([10.0, 12.0, 8.0, 11.0, 9.0] * 40))
+    assert long.rate_variance == pytest.approx(long.variance * (1 / 19) / (1 + 1 / 19))

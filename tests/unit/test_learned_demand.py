@@ -338,3 +338,21 @@ def test_series_for_a_kept_filter_start_the_day_after_its_last() -> None:
     assert tail["a"] == [d for d in whole_a["a"] if d.day >= since["a"]]
     assert tail["b"] == whole_a["b"] and len(tail["b"]) == 21
     assert tail["c"] == [DemandDay(last, 0.0)]
+
+
+def test_an_item_of_few_sales_takes_the_spread_of_sale_sizes_usual_in_the_shop() -> None:
+    """Five items with 40 sales each, of 1 or 3 (CV² 0.25 seen, 0.25 × 40/39 unbiased): the
+    shop's usual spread, which the item that sold once takes as its own."""
+    today = DAY0 + timedelta(days=40)
+    steady = series([1.0, 3.0] * 20)
+    once = series([0.0] * 39 + [5.0])
+    skus = [f"s{n}" for n in range(5)]
+
+    step = advance(None, {**dict.fromkeys(skus, steady), "once": once}, [*skus, "once"], today)
+
+    usual = 0.25 * 40 / 39
+    assert step.forecasts["once"].size_cv2 == pytest.approx(usual)
+    assert step.forecasts["s0"].size_cv2 == pytest.approx((40 * 0.25 + 2 * usual) / 41)
+    # alone, it would take the default
+    alone = advance(None, {"once": once}, ["once"], today)
+    assert alone.forecasts["once"].size_cv2 == pytest.approx(0.49)
