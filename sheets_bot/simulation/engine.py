@@ -412,11 +412,7 @@ def replay(
         for item in replays:
             item.serve(day, backorders, learns=not policy.fixed)
         # the bot's forecast of each item, once a day: its targets and its decision use it
-        forecasts = (
-            []
-            if policy.fixed or policy.orders is not None
-            else _forecasts(replays)
-        )
+        forecasts = [] if policy.fixed or policy.orders is not None else _forecasts(replays)
         today_classes, targets = (
             _current_targets(replays, forecasts, settings) if forecasts else (classes, {})
         )
