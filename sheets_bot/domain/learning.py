@@ -115,7 +115,11 @@ def choose_numbers(
     settings: ShopSettings,
     sheet_lead: float | None,
     targets: Mapping[str, float] | None = None,
+    explain: bool = True,
 ) -> ItemNumbers:
+    """The numbers the check uses for ``item``: learned where the history is enough, else
+    typed. ``explain=False`` leaves out the words (``basis``, ``unsure``): a replay, which
+    decides for every item on every day, needs only the numbers."""
     targets = targets if targets is not None else settings.fill_targets or FILL_TARGETS
     pinned = item.use_learned is UseLearned.NO
     use = item.use_learned or settings.use_learned
@@ -140,17 +144,20 @@ def choose_numbers(
         )
         if forecast is not None and (forecast.enough or sold_against_typed):
             daily = forecast.rate
-            unsure = tuple(forecast.unsure)
-            notes.append(forecast.why)
             used.append("learned rate")
+            if explain:
+                unsure = tuple(forecast.unsure)
+                notes.append(forecast.why)
             if settings.safety_method is SafetyMethod.FILL_RATE:
                 lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0
                 plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
-                notes.append(
-                    f"fill target {_percent(target)} (class {learning.abc}:"
-                    f" {_percent(class_target)} on average{_target_reason(target, class_target)})"
-                )
-            else:
+                if explain:
+                    notes.append(
+                        f"fill target {_percent(target)} (class {learning.abc}:"
+                        f" {_percent(class_target)} on average"
+                        f"{_target_reason(target, class_target)})"
+                    )
+            elif explain:
                 notes.append(f"your safety buffer {plain(item.safety_buffer)}")
         else:
             days = forecast.days if forecast is not None else 0

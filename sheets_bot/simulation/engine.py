@@ -43,7 +43,7 @@ import math
 import statistics
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
@@ -60,6 +60,7 @@ from sheets_bot.domain.models import (
     UseLearned,
     supplier_key,
 )
+from sheets_bot.domain.records import with_changes
 from sheets_bot.domain.targets import TargetInput, cycle_spread, item_targets
 from sheets_bot.simulation.inputs import SimItem
 
@@ -325,7 +326,7 @@ def _decide(
         ):
             return 0
         verdict = evaluate(
-            replace(typed, on_hand=on_hand),
+            with_changes(typed, on_hand=on_hand),
             suppliers=suppliers,
             on_order=on_order,
             settings=settings,
@@ -337,15 +338,21 @@ def _decide(
     if policy.forecast is not None and forecast.enough:
         forecast = policy.forecast(sim, day, forecast)
     numbers = choose_numbers(
-        typed, ItemLearning(forecast, None, abc, target), settings, sim.lead_time_days
+        typed,
+        ItemLearning(forecast, None, abc, target),
+        settings,
+        sim.lead_time_days,
+        explain=False,
     )
     if numbers.plan is None:
-        item = replace(numbers.item, on_hand=on_hand)
+        item = with_changes(numbers.item, on_hand=on_hand)
     else:
         # what the bot's own receipts would show: an order of the evening of day t is on the
         # shelf before any sale of day t + max(lead, 1), as one placed in the morning of t + 1
         # with a lead time one day shorter
-        item = replace(numbers.item, on_hand=on_hand, lead_time_days=float(sim.arrival_days - 1))
+        item = with_changes(
+            numbers.item, on_hand=on_hand, lead_time_days=float(sim.arrival_days - 1)
+        )
         if quick and orders_nothing(
             item, suppliers=suppliers, on_order=on_order, today=today, plan=numbers.plan
         ):
