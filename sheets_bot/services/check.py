@@ -5,9 +5,10 @@ Deterministic plain Python: no model. One read of the sheet, one batched write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sheets_bot.domain.audit import BOT, AuditAction
 from sheets_bot.domain.demand import WINDOW_DAYS
@@ -306,7 +307,7 @@ class _Check:
                 {"why": notes.unread_history},
             )
         if notes.save is not None:
-            self.run.on_commit(notes.save)
+            self.run.on_commit(partial(self.keep_learning, notes.save))
         self.numbers = {
             item.row: choose_numbers(
                 item,
@@ -371,6 +372,20 @@ class _Check:
         )
         self.run.commit({STOCK: stock_memory, DRAFTS: drafts_memory})
         return self.report
+
+    def keep_learning(self, save: Callable[[], None]) -> None:
+        """Save the learned demand once the sheet is written. A store that fails here is a
+        problem, not a failed check: the sheet holds this check's numbers, and the next check
+        folds the same days in again from what was kept before."""
+        try:
+            save()
+        except Exception as error:  # any store's failure: the check itself is done
+            problem = (
+                f"the learned demand could not be saved ({type(error).__name__}: {error});"
+                " the next check learns these days again"
+            )
+            self.report.history_problems.append(problem)
+            self.report.problems.append(problem)
 
     def new_draft_id(self) -> str:
         return f"D-{self.run.adapters.ledger.next_number('draft'):04d}"

@@ -394,3 +394,31 @@ def test_a_check_whose_commit_fails_saves_no_learning() -> None:
         "why: the kept learning could not be read (damaged or from another version)"
     ] * 2
     assert run_daily(shop.daily_ports).digest.counts["learning_restarted"] == 1
+
+
+def test_a_store_that_cannot_save_the_learning_is_a_problem_not_a_failed_check() -> None:
+    control = shop_on(99, sales=pos_log())
+    daily_checks(control, 99, 101)
+    shop = shop_on(99, sales=pos_log())
+    shop.check()
+    saved = shop.learned.data
+
+    def unreachable(state: object) -> None:
+        raise ConnectionError("the bucket is unreachable")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shop.learned, "save", unreachable)
+        shop.clock.advance(days=1)
+        report = shop.check()
+
+    assert len(report.items) == 40
+    assert shop.stock(STEADY)["Numbers used"] == "learned rate"
+    problem = (
+        "the learned demand could not be saved (ConnectionError: the bucket is unreachable);"
+        " the next check learns these days again"
+    )
+    assert problem in report.problems and problem in report.history_problems
+    assert shop.learned.data == saved
+    shop.clock.advance(days=1)
+    shop.check()
+    assert learned_through(shop) == learned_through(control)
