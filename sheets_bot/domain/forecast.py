@@ -39,8 +39,8 @@ it measures how wrong the forecast actually was, not how varied the demand looks
 and TSB at least the spread their own model implies (a sale on one day in ADI, of the usual
 size and CV²), which few sales, or sales cut short, would otherwise understate.
 
-**Few sales tell little**, and the policy allows for it (checked on sparse monthly parts,
-where items with one or two sales filled 55-70% against a 90% aim):
+**Few sales tell little**, and the policy allows for it (checked on sparse parts, where items
+with one or two sales filled 55-80% against a 90% aim):
 
 - the CV² of a sale's size is the one seen made unbiased and pooled with the shop's usual one
   (``shop_size_cv2``: the median over its items with eight sales or more) weighing as two
@@ -56,6 +56,7 @@ a typed guess, and the bot says it is unsure until eight weeks with eight days o
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ class Forecast:
     lower bound); SBA and TSB divide the sizes seen by it."""
     size_cv2: float = 0.0
     """The CV² of a sale's size the policy allows for: the one seen, unbiased and, over few
-    sales, drawn toward ``SIZE_PRIOR_CV2`` (``DemandFilter.size_cv2``)."""
+    sales, drawn toward the shop's usual one (``size_cv2``, ``shop_size_cv2``)."""
     rate_variance: float = 0.0
     """How uncertain ``rate`` itself is (units²/day²): the variance of the estimate, which
     weighs on every day of a lead time alike (see ``DemandFilter._rate_variance``)."""
@@ -408,15 +409,12 @@ def shop_size_cv2(shapes: Iterable[Shape | None]) -> float:
     share until its own sales tell (an empirical-Bayes prior): the median, over the items
     with ``SURE_SALES`` sales or more, of their CV² made unbiased (× n/(n − 1)).
     ``SIZE_PRIOR_CV2`` while fewer than ``POOL_ITEMS`` items have sold that often."""
-    seen = sorted(
+    seen = [
         shape.cv2 * shape.selling_days / (shape.selling_days - 1)
         for shape in shapes
         if shape is not None and shape.selling_days >= SURE_SALES
-    )
-    if len(seen) < POOL_ITEMS:
-        return SIZE_PRIOR_CV2
-    middle = len(seen) // 2
-    return seen[middle] if len(seen) % 2 else (seen[middle - 1] + seen[middle]) / 2
+    ]
+    return statistics.median(seen) if len(seen) >= POOL_ITEMS else SIZE_PRIOR_CV2
 
 
 def learn_forecast(days: Iterable[tuple[float, bool]]) -> Forecast:
