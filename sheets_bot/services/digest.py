@@ -333,8 +333,14 @@ def gather(
         failed_runs=tuple(pending.failure for pending in failures),
         unsure=unsure_shown,
         unsure_more=unsure_more,
-        learning_restarted=_learning_restarted(audited, since),
-        history_unread=_history_unread(audited, since),
+        learning_restarted=tuple(
+            restart_sentence(why)
+            for why in _audited_reasons(audited, since, AuditAction.LEARNING_RESTARTED)
+        ),
+        history_unread=tuple(
+            history_unread_sentence(why)
+            for why in _audited_reasons(audited, since, AuditAction.HISTORY_UNREADABLE)
+        ),
     )
 
 
@@ -366,27 +372,19 @@ def _unread_mail(entries: Sequence[AuditEntry], since: datetime) -> list[UnreadM
     return unread
 
 
-def _learning_restarted(entries: Sequence[AuditEntry], since: datetime) -> tuple[str, ...]:
-    """Why the checks since ``since`` learned every item again, one sentence per reason: a
-    check that cannot go on from the kept learning says so in its problems, which reach no
-    tab, and audits it so that the owner hears it here."""
-    reasons = [
-        str((entry.after or {}).get("why") or "")
-        for entry in entries
-        if entry.action == AuditAction.LEARNING_RESTARTED and entry.when > since
-    ]
-    return tuple(restart_sentence(why) for why in dict.fromkeys(reasons))
-
-
-def _history_unread(entries: Sequence[AuditEntry], since: datetime) -> tuple[str, ...]:
-    """Why the checks since ``since`` could not read the stock history, one sentence per
-    reason (audited by the check, whose problems reach no tab)."""
-    reasons = [
-        str((entry.after or {}).get("why") or "the stock history could not be read")
-        for entry in entries
-        if entry.action == AuditAction.HISTORY_UNREADABLE and entry.when > since
-    ]
-    return tuple(history_unread_sentence(why) for why in dict.fromkeys(reasons))
+def _audited_reasons(
+    entries: Sequence[AuditEntry], since: datetime, action: AuditAction
+) -> list[str]:
+    """The distinct ``why`` of the ``action`` entries since ``since``, oldest first. The
+    check's problems reach no tab, so it audits what the owner must hear in the digest: a
+    learning restarted, a stock history it could not read."""
+    return list(
+        dict.fromkeys(
+            str((entry.after or {}).get("why") or "")
+            for entry in entries
+            if entry.action == action and entry.when > since
+        )
+    )
 
 
 _PROPOSAL_FINISHED = ("done", "skipped", "stale", "cannot apply", "replaced")
