@@ -9,6 +9,7 @@ Guardrails, in order:
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from sheets_bot.domain.policy import (
 from sheets_bot.domain.purchase_units import PurchaseUnit
 from sheets_bot.domain.safety_stock import SafetyStock, cycle_order, stock_for
 from sheets_bot.domain.sheet_numbers import plain
+from sheets_bot.domain.words import plural
 
 
 @dataclass(frozen=True)
@@ -101,14 +103,21 @@ def usual_order(
     than all the sales the order covers (a typed buffer far above what the typed rate sells,
     say). The learned one, for the item's fill target, is about one sale of an item that
     sells in lumps, which ``lump`` counts. An item that has not sold yet has no sales to
-    measure by: its usual order is one pack, what the rules keep of a new item."""
+    measure by: its usual order is what the rules keep of a new item (one pack, or one usual
+    sale of the shop's items, in packs)."""
     if history:
         median = float(statistics.median(history))
         return median, f"median past order {plain(median)}"
     rate = assessment.daily_sales
     if rate <= 0:
         pack = max(pack_size, 1)
-        return float(pack), f"no past order; one pack of {pack}, as it has not sold yet"
+        packs = max(math.ceil(assessment.new_stock / pack - 1e-9), 1)
+        if packs == 1:
+            return float(pack), f"no past order; one pack of {pack}, as it has not sold yet"
+        return float(packs * pack), (
+            f"no past order; {plural(packs, 'pack')} of {pack} (one usual sale),"
+            " as it has not sold yet"
+        )
     span = assessment.cover_days + assessment.cycle_days + max(lump, 0.0) / rate
     days = max(span, USUAL_MIN_DAYS)
     usual = rate * days
@@ -304,12 +313,12 @@ def evaluate(
     basis: str = "",
     today: date | None = None,
     plan: DemandPlan | None = None,
-    keep_minimum: bool = False,
+    new_stock: float = 0.0,
 ) -> Verdict:
     """``basis`` says which numbers were used and why (``choose_numbers``); it leads the order
     line's ``Why``. ``today`` places the supplier's ordering days (without it: every day);
     ``plan`` (the learned demand and its fill target) sets the safety stock in place of the
-    typed buffer; ``keep_minimum`` keeps one pack of a new item that has not sold yet."""
+    typed buffer; ``new_stock`` is what an item that has not sold yet keeps (``assess``)."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = _lead_time(item, supplier)
     if lead_time is None:
@@ -334,7 +343,7 @@ def evaluate(
         buffer_note=spans.buffer_note,
         cycle_days=spans.cycle_days,
         wait_days=spans.wait_days,
-        keep_minimum=keep_minimum,
+        new_stock=new_stock,
     )
     if item.status is not ItemStatus.ACTIVE:
         return Verdict(item, assessment, item.status.value, None, None, safety)

@@ -56,6 +56,7 @@ a typed guess, and the bot says it is unsure until eight weeks with eight days o
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -415,6 +416,22 @@ def shop_size_cv2(shapes: Iterable[Shape | None]) -> float:
         if shape is not None and shape.selling_days >= SURE_SALES
     ]
     return statistics.median(seen) if len(seen) >= POOL_ITEMS else SIZE_PRIOR_CV2
+
+
+def shop_sale_size(filters: Iterable[DemandFilter]) -> float:
+    """The units one sale of this shop's items usually takes: the median, over the items that
+    have sold, of their units per day with a sale, to the nearest whole unit and at least 1.
+
+    An item that has not sold yet keeps this much (``policy.assess``): with one unit on the
+    shelf, the first customer of a shop whose sales take three at a time leaves with a third
+    of what they came for, and on parts that sell a few at a time that lost two-thirds of the
+    demand of the new items (checked on sparse parts). Where a sale is usually one unit, it is
+    one, as before. (The median of the sizes seen whole and cut short alike: a sale cut
+    short by an empty shelf makes it smaller, never larger.)"""
+    sizes = [f.size_sum / f.selling_days for f in filters if f.selling_days > 0]
+    if not sizes:
+        return 1.0
+    return float(max(math.floor(statistics.median(sizes) + 0.5), 1))
 
 
 def learn_forecast(days: Iterable[tuple[float, bool]]) -> Forecast:

@@ -38,7 +38,7 @@ from typing import Final, NamedTuple
 from sheets_bot.domain import filter_state
 from sheets_bot.domain.demand import WINDOW_DAYS, DemandDay
 from sheets_bot.domain.errors import InputError
-from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_size_cv2
+from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_sale_size, shop_size_cv2
 
 FORMAT: Final = "sheets-bot learned demand"
 COMPRESSION: Final = 1
@@ -111,6 +111,8 @@ class Advance:
     """Why the kept state was not used, in plain words (for the check's problems)."""
     restart: Restart | None = None
     """The same, for the owner's digest: set exactly when ``note`` is."""
+    usual_sale: float = 1.0
+    """What an item that has not sold yet keeps (``forecast.shop_sale_size``)."""
 
 
 def continued(
@@ -191,10 +193,11 @@ def advance(
             items[sku] = ItemDemand(yesterday, demand)
     prior = shop_size_cv2(entry.demand.shape for entry in items.values())
     forecasts = {sku: entry.demand.forecast(prior) for sku, entry in items.items()}
+    usual_sale = shop_sale_size(entry.demand for entry in items.values())
     for sku, entry in kept.items():
         if sku not in items and entry.through >= yesterday - timedelta(days=window):
             items[sku] = entry
-    return Advance(LearnedDemand(yesterday, items), forecasts, changed, note, restart)
+    return Advance(LearnedDemand(yesterday, items), forecasts, changed, note, restart, usual_sale)
 
 
 # --- the blob -------------------------------------------------------------------------------

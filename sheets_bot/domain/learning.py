@@ -4,7 +4,8 @@ Learned numbers are the default wherever the history is enough (``Forecast.enoug
 weeks with a sale; eight receipts for a lead time); the typed ones stay where
 it is not, except a typed 0 a day once the item has sold (even a little history beats "does
 not sell"; marked unsure). An item that has not sold yet and is typed 0 a day is new: the bot
-keeps one pack of it. The owner turns learning off for the shop (Settings ``Use learned``: no;
+keeps one usual sale of the shop's items of it (at least one pack), so that its first sale
+can be served. The owner turns learning off for the shop (Settings ``Use learned``: no;
 or only ``sales`` / ``lead time``) or pins one item to its typed numbers (Stock ``Use
 learned``: no).
 
@@ -41,6 +42,9 @@ class ItemLearning:
     abc: str
     target: float | None = None
     """The item's own fill target (``domain.targets``); ``None``: its class's."""
+    new_stock: float = 1.0
+    """What the item keeps while it has not sold yet: one usual sale of the shop's items
+    (``forecast.shop_sale_size``)."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,13 @@ class ItemNumbers:
     used: str
     """``learned``, ``typed`` or ``learned rate, typed lead time`` … for the Stock column."""
     unsure: tuple[str, ...] = field(default=())
-    new_item: bool = False
-    """No sale in the history yet: the bot keeps one pack rather than none."""
+    new_stock: float = 0.0
+    """No sale in the history yet: what the bot keeps rather than none (``assess``); 0 for
+    any other item."""
+
+    @property
+    def new_item(self) -> bool:
+        return self.new_stock > 0
 
 
 UNSURE_NOTE = "unsure: "
@@ -135,7 +144,7 @@ def choose_numbers(
     daily = item.daily_sales
     plan: DemandPlan | None = None
     unsure: tuple[str, ...] = ()
-    new_item = False
+    new_stock = 0.0
     if use.sales:
         # the typed rate says the item does not sell, and it has sold: even a little history
         # beats that (marked unsure)
@@ -162,7 +171,8 @@ def choose_numbers(
         else:
             days = forecast.days if forecast is not None else 0
             sales = forecast.selling_days if forecast is not None else 0
-            new_item = forecast is not None and sales == 0 and item.daily_sales <= 0
+            if forecast is not None and sales == 0 and item.daily_sales <= 0:
+                new_stock = max(learning.new_stock, 1.0)
             notes.append(
                 f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
                 f" learning needs {MIN_DAYS} days and {plural(MIN_SALES, 'day')} with a sale"
@@ -191,4 +201,4 @@ def choose_numbers(
     label = ", ".join(used) if used else "typed"
     if label == "learned rate, learned lead time":
         label = "learned"
-    return ItemNumbers(chosen, "; ".join(notes), plan, learning, label, unsure, new_item)
+    return ItemNumbers(chosen, "; ".join(notes), plan, learning, label, unsure, new_stock)

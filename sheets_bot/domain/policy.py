@@ -57,6 +57,8 @@ class Assessment:
     """Days of sales the reorder point covers (the lead time unless said otherwise)."""
     cycle_days: float = -1.0
     """Days of sales one order adds on top of the reorder point."""
+    new_stock: float = 0.0
+    """What an item that has not sold yet keeps (``assess``); 0 for any other item."""
 
     def __post_init__(self) -> None:
         if self.cover_days < 0:
@@ -75,7 +77,7 @@ class Assessment:
         grounds = self.grounds
         stock = f"{plain(self.on_hand)} on hand + {plain(self.on_order)} on order"
         if grounds.rule == "new":
-            return f"no sale yet (a new item): keeps one pack so it can sell; {stock}"
+            return f"no sale yet (a new item): {new_stock_words(self.new_stock)}; {stock}"
         if grounds.rule == "no sales":
             return f"does not sell (0/day); {stock}"
         cover_note, buffer_note = grounds.cover_note, grounds.buffer_note
@@ -115,6 +117,16 @@ class Assessment:
         return self.daily_sales * self.cycle_days
 
 
+def new_stock_words(units: float) -> str:
+    """What a new item keeps, and why, for the ``Why``."""
+    if units <= 1:
+        return "keeps one pack so it can sell"
+    return (
+        f"keeps {plain(units)}, what one sale of this shop's items usually takes (at least"
+        " one pack), so its first sale can be served"
+    )
+
+
 def reorder_point(daily_sales: float, lead_time_days: float, safety_buffer: float) -> float:
     return daily_sales * lead_time_days + safety_buffer
 
@@ -141,20 +153,21 @@ def assess(
     buffer_note: str = "",
     cycle_days: float | None = None,
     wait_days: float = 0,
-    keep_minimum: bool = False,
+    new_stock: float = 0.0,
 ) -> Assessment:
     """``cover_days`` (default the lead time) and ``cycle_days`` (default the lead time, at
     least 1) as in the module's docstring; ``cover_note`` and ``buffer_note`` say in the
     ``Why`` what the days and the buffer are made of; ``wait_days`` until the supplier's next
-    ordering day delay when an order can arrive; ``keep_minimum`` keeps one pack of an item
-    that has not sold yet (a new item) instead of calling it stocked at zero."""
+    ordering day delay when an order can arrive; ``new_stock`` is what an item that has not
+    sold yet (a new item) keeps, instead of calling it stocked at zero: one usual sale of the
+    shop's items (``forecast.shop_sale_size``), at least one unit (rounded up to a pack)."""
     cover = lead_time_days if cover_days is None else cover_days
     rop = reorder_point(daily_sales, cover, safety_buffer)
     position = on_hand + on_order
     lead_demand = daily_sales * (lead_time_days + wait_days)
     days_left = on_hand / daily_sales if daily_sales > 0 else None
 
-    if daily_sales <= 0 and keep_minimum and position <= 0:
+    if daily_sales <= 0 and new_stock > 0 and position < new_stock - _EPSILON:
         move, rule = Move.REORDER, "new"
     elif daily_sales <= 0:
         move, rule = Move.STOCKED, "no sales"
@@ -180,6 +193,7 @@ def assess(
         grounds=_Grounds(rule, cover_note, buffer_note, wait_days, watch_days),
         cover_days=cover,
         cycle_days=max(lead_time_days, 1.0) if cycle_days is None else cycle_days,
+        new_stock=new_stock if daily_sales <= 0 else 0.0,
     )
 
 
@@ -246,8 +260,13 @@ def order_quantity(
     ]
     quantity = math.ceil(raw - _EPSILON)
     if quantity <= 0 and assessment.daily_sales <= 0 and assessment.move is Move.REORDER:
-        quantity = 1
-        steps.append("one unit for a new item")
+        keep = max(assessment.new_stock, 1.0)
+        quantity = max(math.ceil(keep - assessment.position - _EPSILON), 1)
+        steps.append(
+            "one unit for a new item"
+            if keep <= 1
+            else f"{quantity} for a new item, to keep {plain(keep)} (one usual sale)"
+        )
     if quantity <= 0:
         return OrderQuantity(0, target, None, steps[0])
     if min_order is not None and quantity < min_order:

@@ -328,7 +328,7 @@ class _Check:
                 basis=purchasing.basis(numbers.item.row, numbers.basis),
                 today=today,
                 plan=numbers.plan,
-                keep_minimum=numbers.new_item,
+                new_stock=numbers.new_stock,
             )
             for numbers in self.numbers.values()
         ]

@@ -206,7 +206,11 @@ def learn(
     )
     return {
         item.row: ItemLearning(
-            rates[item.row], leads[item.row], classes[str(item.row)], targets[str(item.row)]
+            rates[item.row],
+            leads[item.row],
+            classes[str(item.row)],
+            targets[str(item.row)],
+            learned.usual_sale,
         )
         for item in items
     }

@@ -30,8 +30,9 @@ Policies:
   that day, as the check does (the groups reported stay the warm-up's classes, so that every
   policy's groups hold the same items: an item of class C in the warm-up that has come to
   sell like an A gets an A's target, and still counts in group C). An item with no sale in
-  the history so far is new, not dead: the bot keeps one pack of it (the fixed rule, whose
-  typed rate is 0, never orders it).
+  the history so far is new, not dead: the bot keeps one usual sale of the shop's items of it
+  (``forecast.shop_sale_size``, at least one pack; the fixed rule, whose typed rate is 0,
+  never orders it).
 
 The bot learns from what it observes: the units sold, and whether the day ended with the
 shelf empty (then the day's demand is a lower bound). With backorders, the demand is seen.
@@ -48,7 +49,7 @@ from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.evaluation import evaluate, orders_nothing
-from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_size_cv2
+from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_sale_size, shop_size_cv2
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
     Item,
@@ -310,11 +311,13 @@ def _decide(
     on_hand: float,
     on_order: float,
     quick: bool = True,
+    usual_sale: float = 1.0,
 ) -> int:
     """The order line's quantity the check would draft today (0 for none); ``learned`` is the
     bot's forecast of today (``None`` for the fixed rule, which learns nothing). ``quick``
     first asks whether the item surely orders nothing (``orders_nothing``: one evaluation of
-    the fill rate instead of the reorder point's search); the answer is the same."""
+    the fill rate instead of the reorder point's search); the answer is the same.
+    ``usual_sale`` is what a new item keeps (``forecast.shop_sale_size``)."""
     if policy.fixed or learned is None:
         if quick and orders_nothing(
             typed,
@@ -339,7 +342,7 @@ def _decide(
         forecast = policy.forecast(sim, day, forecast)
     numbers = choose_numbers(
         typed,
-        ItemLearning(forecast, None, abc, target),
+        ItemLearning(forecast, None, abc, target, usual_sale),
         settings,
         sim.lead_time_days,
         explain=False,
@@ -365,7 +368,7 @@ def _decide(
         history=(),
         today=today,
         plan=numbers.plan,
-        keep_minimum=numbers.new_item,
+        new_stock=numbers.new_stock,
     )
     return verdict.line.quantity if verdict.line is not None else 0
 
@@ -420,6 +423,7 @@ def replay(
             item.serve(day, backorders, learns=not policy.fixed)
         # the bot's forecast of each item, once a day: its targets and its decision use it
         forecasts = [] if policy.fixed or policy.orders is not None else _forecasts(replays)
+        usual_sale = shop_sale_size(item.learner for item in replays) if forecasts else 1.0
         today_classes, targets = (
             _current_targets(replays, forecasts, settings) if forecasts else (classes, {})
         )
@@ -442,6 +446,7 @@ def replay(
                     item.on_hand - item.backlog,
                     item.on_order,
                     quick,
+                    usual_sale,
                 )
             if order > 0:
                 item.pipeline.append((day + item.sim.arrival_days, float(order)))

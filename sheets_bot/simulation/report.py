@@ -228,8 +228,9 @@ def table(comparison: Comparison) -> str:
         new_fixed = comparison.sweep[0].new_items
         lines += [
             "",
-            f"New items (no sale in the warm-up): {comparison.new_items}. The bot keeps one pack"
-            f" of each until it has sold enough to learn from: fill {new_bot.fill_rate:.1%},"
+            f"New items (no sale in the warm-up): {comparison.new_items}. The bot keeps one usual"
+            " sale of the shop's items (at least one pack) of each until it sells, then learns"
+            f" from its sales: fill {new_bot.fill_rate:.1%},"
             f" {new_bot.avg_inventory_units:,.1f} units on hand on average; the fixed rule"
             f" (typed rate 0) never orders them: fill {new_fixed.fill_rate:.1%}.",
         ]

@@ -276,3 +276,28 @@ def test_an_item_pinned_to_its_typed_sales_leaves_its_class_targets_to_the_other
     pinned.sheet.set_cell("Stock", pinned.stock_row(ethiopian), "Use learned", "no")
     check(pinned, sales=MemorySalesLog(events))
     assert pinned.stock(ESPRESSO)["Fill target"] == "98%"
+
+
+def test_a_new_item_keeps_one_usual_sale_of_the_shop(shop: Shop) -> None:
+    """The stock history shows three items selling 3 at a time (a sale every other day) and
+    BAK-SDL-1 (typed 0 a day) not selling at all over 30 days: a new item. With nothing on
+    hand it is drafted to one usual sale of the shop's items, 3, not one unit."""
+    new = "BAK-SDL-1"  # paused in the sample shop
+    shop.sheet.set_cell("Stock", shop.stock_row(new), "On hand", "0")
+    shop.sheet.set_cell("Stock", shop.stock_row(new), "Status", "active")
+    selling = ["BAK-FLR-16", "BAK-SUG-5", "BAK-CHC-2"]
+    days = [
+        StockDay(TODAY - timedelta(days=n), sku, 30, 27 if n % 2 else 30, 27, n % 2 * 3, 0)
+        for n in range(1, 31)
+        for sku in selling
+    ]
+    days += [StockDay(TODAY - timedelta(days=n), new, 0, 0, 0, 0, 0) for n in range(1, 31)]
+
+    check(shop, history=MemoryStockHistory(days))
+
+    line = next(row for row in shop.rows("Drafts") if row["SKU"] == new)
+    assert line["Suggested qty"] == line["Order qty"] == 3
+    assert "no sale yet (a new item): keeps 3, what one sale of this shop's items" in str(
+        line["Why"]
+    )
+    assert "3 for a new item, to keep 3 (one usual sale)" in str(line["Why"])

@@ -232,7 +232,7 @@ def test_a_new_item_keeps_one_pack() -> None:
         on_order=0,
         settings=SETTINGS,
         history=[],
-        keep_minimum=True,
+        new_stock=1.0,
     )
     typed_zero = evaluate(
         new, suppliers={"bean bros": supplier()}, on_order=0, settings=SETTINGS, history=[]
@@ -241,6 +241,47 @@ def test_a_new_item_keeps_one_pack() -> None:
     assert kept.line is not None and kept.line.quantity == 6
     assert "no sale yet (a new item)" in kept.line.why
     assert typed_zero.line is None
+
+
+@pytest.mark.parametrize(
+    ("on_hand", "pack", "ordered"),
+    [(0, 1, 3), (1, 1, 2), (2, 1, 1), (3, 1, None), (5, 1, None), (0, 2, 4), (1, 6, 6)],
+)
+def test_a_new_item_keeps_one_usual_sale(on_hand: int, pack: int, ordered: int | None) -> None:
+    """Where a sale of the shop's items usually takes 3, a new item is topped up to 3 (in
+    whole packs); at 3 or more it is stocked, as an item that does not sell."""
+    new = item(daily_sales=0.0, on_hand=on_hand, pack_size=pack, safety_buffer=0.0)
+
+    verdict = evaluate(
+        new,
+        suppliers={"bean bros": supplier()},
+        on_order=0,
+        settings=SETTINGS,
+        history=[],
+        new_stock=3.0,
+    )
+
+    assert verdict.assessment is not None
+    if ordered is None:
+        assert verdict.line is None and verdict.assessment.move is Move.STOCKED
+        return
+    assert verdict.line is not None and verdict.line.quantity == ordered
+    assert "keeps 3, what one sale of this shop's items usually takes" in verdict.line.why
+
+
+def test_a_new_item_counts_what_is_on_order() -> None:
+    new = item(daily_sales=0.0, on_hand=1, pack_size=1, safety_buffer=0.0)
+
+    verdict = evaluate(
+        new,
+        suppliers={"bean bros": supplier()},
+        on_order=2,
+        settings=SETTINGS,
+        history=[],
+        new_stock=3.0,
+    )
+
+    assert verdict.line is None
 
 
 @pytest.mark.parametrize("skewed", [False, True])

@@ -12,6 +12,7 @@ from sheets_bot.domain.forecast import (
     SIZE_PRIOR_CV2,
     DemandFilter,
     learn_forecast,
+    shop_sale_size,
     shop_size_cv2,
     size_cv2,
 )
@@ -292,3 +293,25 @@ def test_the_rates_own_error_shrinks_with_the_values_it_is_the_mean_of() -> None
     # a long history: α/(2 − α) = 1/19 at most
     long = learn_forecast(days([10.0, 12.0, 8.0, 11.0, 9.0] * 40))
     assert long.rate_variance == pytest.approx(long.variance * (1 / 19) / (1 + 1 / 19))
+
+
+def _sold(*values: float) -> DemandFilter:
+    state = DemandFilter()
+    for value in values:
+        state.update(value)
+    return state
+
+
+def test_the_shops_usual_sale_is_the_median_items_units_per_sale() -> None:
+    # units per day with a sale: 1, 2, (3 + 5) / 2 = 4, 6 and a filter with no sale (not counted)
+    items = [_sold(1, 0, 1), _sold(2), _sold(3, 0, 5), _sold(0, 6), _sold(0, 0)]
+    assert shop_sale_size(items) == 3.0  # the median of 1, 2, 4, 6 is 3
+    # to the nearest unit: 1.2 and 1.4 -> 1; 2.5 -> 3 (half up), never below 1
+    assert shop_sale_size([_sold(1, 1, 1, 2, 1), _sold(1.4)]) == 1.0
+    assert shop_sale_size([_sold(2), _sold(3)]) == 3.0
+    assert shop_sale_size([_sold(0.25)]) == 1.0
+
+
+def test_a_shop_with_no_sale_yet_keeps_one_unit_of_a_new_item() -> None:
+    assert shop_sale_size([]) == 1.0
+    assert shop_sale_size([_sold(0, 0, 0)]) == 1.0

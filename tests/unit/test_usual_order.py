@@ -30,7 +30,7 @@ def _check(
     suppliers: dict[str, Supplier] | None = None,
     today: date | None = None,
     plan: DemandPlan | None = None,
-    keep_minimum: bool = False,
+    new_stock: float = 0.0,
 ) -> Verdict:
     return evaluate(
         stock,
@@ -40,7 +40,7 @@ def _check(
         history=history or [],
         today=today,
         plan=plan,
-        keep_minimum=keep_minimum,
+        new_stock=new_stock,
     )
 
 
@@ -109,11 +109,11 @@ def test_a_new_item_is_measured_by_one_pack() -> None:
     # No sale yet, typed 0/day: the rules keep one pack. Buffer 0: the order is one pack of 6,
     # need 0: no flag. Buffer 24: target 24, need 24 = 4 × one pack of 6.
     new = item(on_hand=0, daily_sales=0.0, safety_buffer=0.0, pack_size=6)
-    verdict = _check(new, keep_minimum=True)
+    verdict = _check(new, new_stock=1.0)
     assert verdict.line is not None and verdict.line.quantity == 6
     assert verdict.line.flag is None
     new = item(on_hand=0, daily_sales=0.0, safety_buffer=24.0, pack_size=6)
-    assert _flag(_check(new, keep_minimum=True)) == (
+    assert _flag(_check(new, new_stock=1.0)) == (
         "needs 24, 4× the usual order (no past order; one pack of 6, as it has not sold yet);"
         " over the 2× check"
     )
