@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, Forecast
+from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, SURE_SALES, Forecast
 from sheets_bot.domain.lead_time import LeadEstimate
 from sheets_bot.domain.models import Item, SafetyMethod, ShopSettings, UseLearned
 from sheets_bot.domain.records import with_changes
@@ -109,12 +109,15 @@ def _percent(value: float) -> str:
     return f"{plain(round(value * 100, 1))}%"
 
 
-def _target_reason(target: float, class_target: float) -> str:
-    """Why an item's target is off its class's (``domain.targets``), where it shows."""
+def _target_reason(target: float, class_target: float, few_sales: bool = False) -> str:
+    """Why an item's target is off its class's (``domain.targets``), where it shows; an item
+    with few sales is never set below its class's (``TargetInput.sure``)."""
     if round(target, 3) > round(class_target, 3):
         return "; higher here: steady demand or cheap to hold, so fill costs little stock"
     if round(target, 3) < round(class_target, 3):
         return "; lower here: erratic demand or costly to hold, so fill costs much stock"
+    if few_sales:
+        return f"; never lower with fewer than {SURE_SALES} sales"
     return ""
 
 
@@ -160,11 +163,12 @@ def choose_numbers(
             if settings.safety_method is SafetyMethod.FILL_RATE:
                 lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0
                 plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
+                few_sales = forecast.selling_days < SURE_SALES
                 if explain:
                     notes.append(
                         f"fill target {_percent(target)} (class {learning.abc}:"
                         f" {_percent(class_target)} on average"
-                        f"{_target_reason(target, class_target)})"
+                        f"{_target_reason(target, class_target, few_sales)})"
                     )
             elif explain:
                 notes.append(f"your safety buffer {plain(item.safety_buffer)}")

@@ -32,7 +32,7 @@ from sheets_bot.domain.demand import (
     days_from_events,
     days_from_stock,
 )
-from sheets_bot.domain.forecast import Forecast
+from sheets_bot.domain.forecast import SURE_SALES, Forecast
 from sheets_bot.domain.history import Receipt
 from sheets_bot.domain.lead_time import LeadEstimate, estimate_lead_time
 from sheets_bot.domain.learned_demand import (
@@ -172,11 +172,13 @@ def learn(
         leads[item.row] = lead if typed is not None or lead.learned else None
     daily: dict[int, float] = {}
     spreads: dict[int, float | None] = {}
+    sure: dict[int, bool] = {}
     cycles = {item.row: _cycle_days(leads[item.row]) for item in items}
     revenue: dict[str, float] = {}
     for item in items:
         estimate = rates[item.row]
         cycle = cycles[item.row]
+        sure[item.row] = estimate is None or estimate.selling_days >= SURE_SALES
         if estimate is not None and estimate.enough:
             daily[item.row] = estimate.rate
             # an item pinned to its typed sales keeps its typed buffer, not a fill target: its
@@ -199,6 +201,7 @@ def learn(
                 float(item.unit_cost) if item.unit_cost is not None else None,
                 cycles[item.row],
                 spreads[item.row],
+                sure[item.row],
             )
             for item in items
         ],

@@ -49,7 +49,13 @@ from datetime import date, timedelta
 
 from sheets_bot.domain.abc_classes import classify
 from sheets_bot.domain.evaluation import evaluate, orders_nothing
-from sheets_bot.domain.forecast import DemandFilter, Forecast, shop_sale_size, shop_size_cv2
+from sheets_bot.domain.forecast import (
+    SURE_SALES,
+    DemandFilter,
+    Forecast,
+    shop_sale_size,
+    shop_size_cv2,
+)
 from sheets_bot.domain.learning import ItemLearning, choose_numbers
 from sheets_bot.domain.models import (
     Item,
@@ -289,6 +295,7 @@ def _current_targets(
                 cycle_spread(forecast.rate, forecast.variance, replay.sim.arrival_days)
                 if forecast.enough
                 else None,
+                forecast.selling_days >= SURE_SALES,
             )
             for replay, rate, forecast in zip(replays, rates, forecasts, strict=True)
         ],

@@ -301,3 +301,29 @@ def test_a_new_item_keeps_one_usual_sale_of_the_shop(shop: Shop) -> None:
         line["Why"]
     )
     assert "3 for a new item, to keep 3 (one usual sale)" in str(line["Why"])
+
+
+def test_an_item_with_few_sales_keeps_its_class_target_and_why_says_so(shop: Shop) -> None:
+    """Three sales of 12 in 30 days: sporadic, a spread that would set the espresso's target
+    below its class's, beside a milk that sells 9 every day (class A too); with fewer than 8
+    sales the class's target is the floor."""
+    start = MONDAY_10AM.replace(hour=11) - timedelta(days=30)
+    few = MemorySalesLog(
+        [
+            SaleEvent(f"e{n}", "shopify", ESPRESSO, 12, start + timedelta(days=day))
+            for n, day in enumerate((0, 11, 23))
+        ]
+        + [
+            SaleEvent(f"m{n}", "shopify", "DAI-MLK-4L", 9, start + timedelta(days=n))
+            for n in range(30)
+        ]
+    )
+
+    check(shop, sales=few)
+
+    espresso = shop.stock(ESPRESSO)
+    average = {"A": 0.98, "B": 0.95, "C": 0.90}[str(espresso["ABC"])]
+    assert espresso["Demand class"] in {"intermittent", "lumpy"}
+    assert espresso["Fill target"] == f"{average * 100:g}%"
+    assert shop.stock("DAI-MLK-4L")["ABC"] == espresso["ABC"]
+    assert "on average; never lower with fewer than 8 sales)" in why(shop)

@@ -182,3 +182,26 @@ def test_learned_and_typed_items_each_average_the_class_target() -> None:
     assert learned == pytest.approx(0.05, abs=1e-7)
     assert typed == pytest.approx(0.05)
     assert targets["typed cheap"] == pytest.approx(1 - 0.05 * 2 / 4)  # √4 = 2, √36 = 6
+
+
+def test_an_item_with_few_sales_gets_no_target_below_its_class() -> None:
+    """The same two items as above, the erratic one with few sales: it keeps the class's 98%
+    where it was set lower; the steady one is set as before (not made up for); an unsure item
+    set above its class keeps that."""
+    sure = item_targets(
+        [
+            TargetInput("erratic", "A", 3, 2.0, 5, spread=0.5),
+            TargetInput("steady", "A", 3, 2.0, 5, spread=0.2),
+        ],
+        TARGETS,
+    )
+    unsure = item_targets(
+        [
+            TargetInput("erratic", "A", 3, 2.0, 5, spread=0.5, sure=False),
+            TargetInput("steady", "A", 3, 2.0, 5, spread=0.2, sure=False),
+        ],
+        TARGETS,
+    )
+
+    assert sure["erratic"] < 0.98 < sure["steady"]
+    assert unsure == {"erratic": 0.98, "steady": sure["steady"]}
