@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -310,15 +310,16 @@ def evaluate(
     on_order: float,
     settings: ShopSettings,
     history: Sequence[int],
-    basis: str = "",
+    basis: str | Callable[[], str] = "",
     today: date | None = None,
     plan: DemandPlan | None = None,
     new_stock: float = 0.0,
 ) -> Verdict:
     """``basis`` says which numbers were used and why (``choose_numbers``); it leads the order
-    line's ``Why``. ``today`` places the supplier's ordering days (without it: every day);
-    ``plan`` (the learned demand and its fill target) sets the safety stock in place of the
-    typed buffer; ``new_stock`` is what an item that has not sold yet keeps (``assess``)."""
+    line's ``Why`` (a callable is asked only when there is a line). ``today`` places the
+    supplier's ordering days (without it: every day); ``plan`` (the learned demand and its
+    fill target) sets the safety stock in place of the typed buffer; ``new_stock`` is what an
+    item that has not sold yet keeps (``assess``)."""
     supplier = suppliers.get(supplier_key(item.supplier))
     lead_time = _lead_time(item, supplier)
     if lead_time is None:
@@ -385,6 +386,7 @@ def evaluate(
             f"needs {plain(round(need, 1))}, {plain(need / usual)}× the usual order"
             f" ({usual_text}); over the {plain(settings.anomaly_factor)}× check"
         )
+    lead = basis() if callable(basis) else basis
     line = PlannedLine(
         sku=item.sku,
         item=item.name,
@@ -396,7 +398,7 @@ def evaluate(
         reorder_point=assessment.reorder_point,
         quantity=quantity.quantity,
         unit_cost=item.unit_cost,
-        why=f"{basis + '. ' if basis else ''}{assessment.why}. Order: {quantity.steps}",
+        why=f"{lead + '. ' if lead else ''}{assessment.why}. Order: {quantity.steps}",
         flag="; ".join(flags) if flags else None,
     )
     return Verdict(item, assessment, assessment.move.value, None, line, safety)

@@ -21,8 +21,9 @@ stock-outs), shown in the sheet and the ``Why``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from sheets_bot.domain.forecast import MIN_DAYS, MIN_SALES, SURE_SALES, Forecast
 from sheets_bot.domain.lead_time import LeadEstimate
@@ -62,12 +63,17 @@ class DemandPlan:
         return kind is not None and kind.value != "smooth"
 
 
+Note = str | Callable[[], str]
+"""A part of ``ItemNumbers.basis``: its words, or how to make them when they are read."""
+
+
 @dataclass(frozen=True)
 class ItemNumbers:
     item: Item
     """The item with the daily sales and lead time the check uses."""
-    basis: str
-    """Which numbers were used and why, one line for the ``Why``."""
+    notes: tuple[Note, ...]
+    """The parts of ``basis``; words that only an order line's ``Why`` shows are made when it
+    is read (a check reads them for the items it orders, not for all 50,000)."""
     plan: DemandPlan | None
     """Set when the safety stock comes from the fill-rate target (else the typed buffer)."""
     learning: ItemLearning
@@ -81,6 +87,11 @@ class ItemNumbers:
     @property
     def new_item(self) -> bool:
         return self.new_stock > 0
+
+    @property
+    def basis(self) -> str:
+        """Which numbers were used and why, one line for the ``Why``."""
+        return "; ".join(note if isinstance(note, str) else note() for note in self.notes)
 
 
 UNSURE_NOTE = "unsure: "
@@ -121,6 +132,24 @@ def _target_reason(target: float, class_target: float, few_sales: bool = False) 
     return ""
 
 
+def _target_words(target: float, class_target: float, abc: str, few_sales: bool) -> str:
+    return (
+        f"fill target {_percent(target)} (class {abc}: {_percent(class_target)} on average"
+        f"{_target_reason(target, class_target, few_sales)})"
+    )
+
+
+def _buffer_words(buffer: float) -> str:
+    return f"your safety buffer {plain(buffer)}"
+
+
+def _typed_words(daily: float, days: int, sales: int) -> str:
+    return (
+        f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
+        f" learning needs {MIN_DAYS} days and {plural(MIN_SALES, 'day')} with a sale"
+    )
+
+
 def choose_numbers(
     item: Item,
     learning: ItemLearning,
@@ -131,7 +160,8 @@ def choose_numbers(
 ) -> ItemNumbers:
     """The numbers the check uses for ``item``: learned where the history is enough, else
     typed. ``explain=False`` leaves out the words (``basis``, ``unsure``): a replay, which
-    decides for every item on every day, needs only the numbers."""
+    decides for every item on every day, needs only the numbers. Either way the ``basis`` is
+    phrased only when read."""
     targets = targets if targets is not None else settings.fill_targets or FILL_TARGETS
     pinned = item.use_learned is UseLearned.NO
     use = item.use_learned or settings.use_learned
@@ -140,9 +170,9 @@ def choose_numbers(
     target = learning.target if learning.target is not None else class_target
     if use is UseLearned.NO:
         where = "Stock 'Use learned': no" if pinned else "Settings 'Use learned': no"
-        return ItemNumbers(item, f"Typed numbers ({where})", None, learning, "typed")
+        return ItemNumbers(item, (f"Typed numbers ({where})",), None, learning, "typed")
 
-    notes: list[str] = []
+    notes: list[Note] = []
     used: list[str] = []
     daily = item.daily_sales
     plan: DemandPlan | None = None
@@ -159,28 +189,23 @@ def choose_numbers(
             used.append("learned rate")
             if explain:
                 unsure = tuple(forecast.unsure)
-                notes.append(forecast.why)
+                notes.append(partial(getattr, forecast, "why"))
             if settings.safety_method is SafetyMethod.FILL_RATE:
                 lead_stdev = lead.stdev if lead is not None and lead.learned else 0.0
                 plan = DemandPlan(forecast, target, learning.abc, lead_stdev)
                 few_sales = forecast.selling_days < SURE_SALES
                 if explain:
                     notes.append(
-                        f"fill target {_percent(target)} (class {learning.abc}:"
-                        f" {_percent(class_target)} on average"
-                        f"{_target_reason(target, class_target, few_sales)})"
+                        partial(_target_words, target, class_target, learning.abc, few_sales)
                     )
             elif explain:
-                notes.append(f"your safety buffer {plain(item.safety_buffer)}")
+                notes.append(partial(_buffer_words, item.safety_buffer))
         else:
             days = forecast.days if forecast is not None else 0
             sales = forecast.selling_days if forecast is not None else 0
             if forecast is not None and sales == 0 and item.daily_sales <= 0:
                 new_stock = max(learning.new_stock, 1.0)
-            notes.append(
-                f"Typed {plain(daily)}/day: {days} days of history with {sales} sale days,"
-                f" learning needs {MIN_DAYS} days and {plural(MIN_SALES, 'day')} with a sale"
-            )
+            notes.append(partial(_typed_words, daily, days, sales))
             used.append(
                 f"typed rate ({days} of {MIN_DAYS} days of history)"
                 if days < MIN_DAYS
@@ -191,18 +216,18 @@ def choose_numbers(
     lead_days = sheet_lead
     if use.lead_time and lead is not None and lead.learned:
         lead_days = lead.days
-        notes.append(lead.why)
+        notes.append(partial(getattr, lead, "why"))
         used.append("learned lead time")
     elif use.lead_time and lead is not None and lead.receipts:
-        notes.append(lead.why)
+        notes.append(partial(getattr, lead, "why"))
     chosen = with_changes(
         item,
         daily_sales=daily,
         lead_time_days=lead_days if lead_days is not None else item.lead_time_days,
     )
     if unsure:
-        notes.append(unsure_note(unsure))
+        notes.append(partial(unsure_note, unsure))
     label = ", ".join(used) if used else "typed"
     if label == "learned rate, learned lead time":
         label = "learned"
-    return ItemNumbers(chosen, "; ".join(notes), plan, learning, label, unsure, new_stock)
+    return ItemNumbers(chosen, tuple(notes), plan, learning, label, unsure, new_stock)

@@ -42,7 +42,7 @@ from sheets_bot.services.guarded_writes import GuardedWriter
 from sheets_bot.services.lanes import CheckPorts
 from sheets_bot.services.learning import LearningNotes, learn, sheet_lead_time
 from sheets_bot.services.on_order import on_order_by_sku, on_order_problems
-from sheets_bot.services.purchasing import choose_suppliers
+from sheets_bot.services.purchasing import Purchasing, choose_suppliers
 from sheets_bot.services.shop import Run, ShopView, read_shop
 from sheets_bot.services.stock_history import RunHistory
 from sheets_bot.sheet.layout import (
@@ -117,6 +117,12 @@ LEARNED_COLUMNS = (
     "Fill target",
     "Numbers used",
 )
+
+
+def _line_basis(purchasing: Purchasing, numbers: ItemNumbers) -> str:
+    """An order line's lead words: the numbers used and the supplier chosen (phrased only for
+    the items that get a line)."""
+    return purchasing.basis(numbers.item.row, numbers.basis)
 
 
 def learned_values(numbers: ItemNumbers, verdict: Verdict) -> dict[str, Cell]:
@@ -325,7 +331,7 @@ class _Check:
                 on_order=on_order.get(numbers.item.sku.casefold(), 0.0),
                 settings=self.settings,
                 history=history.get(numbers.item.sku.casefold(), []),
-                basis=purchasing.basis(numbers.item.row, numbers.basis),
+                basis=partial(_line_basis, purchasing, numbers),
                 today=today,
                 plan=numbers.plan,
                 new_stock=numbers.new_stock,
