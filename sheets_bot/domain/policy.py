@@ -77,7 +77,7 @@ class Assessment:
         grounds = self.grounds
         stock = f"{plain(self.on_hand)} on hand + {plain(self.on_order)} on order"
         if grounds.rule == "new":
-            return f"no sale yet (a new item): {new_stock_words(self.new_stock)}; {stock}"
+            return f"no sale yet (a new item): {_new_stock_words(self.new_stock)}; {stock}"
         if grounds.rule == "no sales":
             return f"does not sell (0/day); {stock}"
         cover_note, buffer_note = grounds.cover_note, grounds.buffer_note
@@ -117,7 +117,7 @@ class Assessment:
         return self.daily_sales * self.cycle_days
 
 
-def new_stock_words(units: float) -> str:
+def _new_stock_words(units: float) -> str:
     """What a new item keeps, and why, for the ``Why``."""
     if units <= 1:
         return "keeps one pack so it can sell"
