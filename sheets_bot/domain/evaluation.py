@@ -386,7 +386,7 @@ def evaluate(
             f"needs {plain(round(need, 1))}, {plain(need / usual)}× the usual order"
             f" ({usual_text}); over the {plain(settings.anomaly_factor)}× check"
         )
-    lead = basis() if callable(basis) else basis
+    opening = basis() if callable(basis) else basis
     line = PlannedLine(
         sku=item.sku,
         item=item.name,
@@ -398,7 +398,7 @@ def evaluate(
         reorder_point=assessment.reorder_point,
         quantity=quantity.quantity,
         unit_cost=item.unit_cost,
-        why=f"{lead + '. ' if lead else ''}{assessment.why}. Order: {quantity.steps}",
+        why=f"{opening + '. ' if opening else ''}{assessment.why}. Order: {quantity.steps}",
         flag="; ".join(flags) if flags else None,
     )
     return Verdict(item, assessment, assessment.move.value, None, line, safety)

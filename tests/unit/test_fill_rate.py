@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from sheets_bot.domain.demand_class import Shape
-from sheets_bot.domain.evaluation import evaluate, orders_nothing
+from sheets_bot.domain.evaluation import Verdict, evaluate, orders_nothing
 from sheets_bot.domain.fill_rate import (
     GAMMA,
     NORMAL,
@@ -223,20 +223,22 @@ def test_lead_time_zero_still_orders() -> None:
     assert learned.line is not None and learned.line.quantity >= 5
 
 
-def test_a_new_item_keeps_one_pack() -> None:
-    new = item(daily_sales=0.0, on_hand=0, pack_size=6, safety_buffer=0.0)
-
-    kept = evaluate(
+def _new_item(on_hand: int, pack: int, new_stock: float, on_order: float = 0) -> Verdict:
+    """An item typed 0 a day with no safety buffer, as the check decides it when it is new."""
+    new = item(daily_sales=0.0, on_hand=on_hand, pack_size=pack, safety_buffer=0.0)
+    return evaluate(
         new,
         suppliers={"bean bros": supplier()},
-        on_order=0,
+        on_order=on_order,
         settings=SETTINGS,
         history=[],
-        new_stock=1.0,
+        new_stock=new_stock,
     )
-    typed_zero = evaluate(
-        new, suppliers={"bean bros": supplier()}, on_order=0, settings=SETTINGS, history=[]
-    )
+
+
+def test_a_new_item_keeps_one_pack() -> None:
+    kept = _new_item(0, 6, new_stock=1.0)
+    typed_zero = _new_item(0, 6, new_stock=0.0)
 
     assert kept.line is not None and kept.line.quantity == 6
     assert "no sale yet (a new item)" in kept.line.why
@@ -244,22 +246,25 @@ def test_a_new_item_keeps_one_pack() -> None:
 
 
 @pytest.mark.parametrize(
-    ("on_hand", "pack", "ordered"),
-    [(0, 1, 3), (1, 1, 2), (2, 1, 1), (3, 1, None), (5, 1, None), (0, 2, 4), (1, 6, 6)],
+    ("on_hand", "on_order", "pack", "ordered"),
+    [
+        (0, 0, 1, 3),
+        (1, 0, 1, 2),
+        (2, 0, 1, 1),
+        (3, 0, 1, None),
+        (5, 0, 1, None),
+        (1, 2, 1, None),  # what is on order counts
+        (0, 0, 2, 4),
+        (1, 0, 6, 6),
+    ],
 )
-def test_a_new_item_keeps_one_usual_sale(on_hand: int, pack: int, ordered: int | None) -> None:
+def test_a_new_item_keeps_one_usual_sale(
+    on_hand: int, on_order: int, pack: int, ordered: int | None
+) -> None:
     """Where a sale of the shop's items usually takes 3, a new item is topped up to 3 (in
-    whole packs); at 3 or more it is stocked, as an item that does not sell."""
-    new = item(daily_sales=0.0, on_hand=on_hand, pack_size=pack, safety_buffer=0.0)
-
-    verdict = evaluate(
-        new,
-        suppliers={"bean bros": supplier()},
-        on_order=0,
-        settings=SETTINGS,
-        history=[],
-        new_stock=3.0,
-    )
+    whole packs, counting what is on order); at 3 or more it is stocked, as an item that does
+    not sell."""
+    verdict = _new_item(on_hand, pack, new_stock=3.0, on_order=on_order)
 
     assert verdict.assessment is not None
     if ordered is None:
@@ -267,21 +272,6 @@ def test_a_new_item_keeps_one_usual_sale(on_hand: int, pack: int, ordered: int |
         return
     assert verdict.line is not None and verdict.line.quantity == ordered
     assert "keeps 3, what one sale of this shop's items usually takes" in verdict.line.why
-
-
-def test_a_new_item_counts_what_is_on_order() -> None:
-    new = item(daily_sales=0.0, on_hand=1, pack_size=1, safety_buffer=0.0)
-
-    verdict = evaluate(
-        new,
-        suppliers={"bean bros": supplier()},
-        on_order=2,
-        settings=SETTINGS,
-        history=[],
-        new_stock=3.0,
-    )
-
-    assert verdict.line is None
 
 
 @pytest.mark.parametrize("skewed", [False, True])
